@@ -1,0 +1,194 @@
+/**
+ * The local API carrier for the headless daemon and browser mode: serves the UI's static files, and the
+ * API contract at `POST /api/call` and over a WebSocket at `/api/ws`. Every API request needs the access
+ * token; see auth.ts for the Host and Origin rules.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { LOCAL_API, type RpcEvent } from '../../../shared/api'
+import type { ApiDispatcher } from './dispatcher'
+import { checkRequest, createAccessToken, originPolicy, type OriginPolicy } from './auth'
+import { isPortFree } from '../ports'
+
+export interface LocalApiServerInit {
+  dispatcher: ApiDispatcher
+  /** Loopback by default; anything else exposes the node to the network (the token still applies). */
+  host?: string
+  /** Tried first; if taken, a free port is used. 0 = any free port. */
+  port?: number
+  /** Built renderer (index.html and assets) to serve at `/`; omit to serve the API only. */
+  staticDir?: string
+  /** Use this token instead of a fresh random one (for tests and the testnet command). */
+  token?: string
+}
+
+export interface LocalApiServer {
+  readonly url: string
+  readonly port: number
+  readonly token: string
+  /** The URL to open in a browser: the UI, with the token in the fragment (never sent to the server). */
+  readonly uiUrl: string
+  close(): Promise<void>
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+}
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+
+/** Events are dropped for a client that has this much unsent; answers to its calls are not. */
+const MAX_BUFFERED_EVENT_BYTES = 1024 * 1024
+
+export async function startLocalApiServer(init: LocalApiServerInit): Promise<LocalApiServer> {
+  const host = init.host ?? '127.0.0.1'
+  const token = init.token ?? createAccessToken()
+  const wantedPort = init.port ?? 0
+  const port = (await isPortFree(wantedPort, host)) ? wantedPort : 0
+  let policy: OriginPolicy = originPolicy(host, port)
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LOCAL_API.maxMessageBytes, handleProtocols: (p) => (p.has(LOCAL_API.wsProtocol) ? LOCAL_API.wsProtocol : false) })
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch((err: Error) => send(res, 500, { error: err.message }))
+  })
+
+  const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname === LOCAL_API.callPath) return handleCall(req, res)
+    if (url.pathname.startsWith('/api/')) return send(res, 404, { error: 'no such API path' })
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' })
+    return serveStatic(init.staticDir, url.pathname, res)
+  }
+
+  const handleCall = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const auth = checkRequest(policy, req.headers, bearerToken(req.headers.authorization), token)
+    if (!auth.ok) return send(res, auth.status, { error: auth.reason })
+    if (req.method !== 'POST') return send(res, 405, { error: 'use POST' })
+    const body = await readBody(req, LOCAL_API.maxMessageBytes)
+    if (body == null) return send(res, 413, { error: `request body over ${LOCAL_API.maxMessageBytes} bytes` })
+    let request: unknown
+    try {
+      request = JSON.parse(body)
+    } catch {
+      return send(res, 400, { error: 'request body is not JSON' })
+    }
+    send(res, 200, await init.dispatcher.dispatch(request))
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
+    const offered = protocols.find((p) => p.startsWith(LOCAL_API.tokenProtocolPrefix))
+    const auth =
+      url.pathname !== LOCAL_API.wsPath
+        ? ({ ok: false, status: 403, reason: 'no such path' } as const)
+        : checkRequest(policy, req.headers, offered?.slice(LOCAL_API.tokenProtocolPrefix.length) ?? null, token)
+    if (!auth.ok) {
+      socket.end(`HTTP/1.1 ${auth.status} ${auth.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\n\r\n`)
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws))
+  })
+
+  const serveSocket = (ws: WebSocket): void => {
+    const unsubscribe = init.dispatcher.subscribe((event: RpcEvent) => {
+      if (ws.readyState === ws.OPEN && ws.bufferedAmount < MAX_BUFFERED_EVENT_BYTES) ws.send(JSON.stringify(event))
+    })
+    ws.on('message', (data, isBinary) => {
+      let request: unknown
+      try {
+        request = isBinary ? undefined : JSON.parse(data.toString())
+      } catch {
+        request = undefined
+      }
+      void init.dispatcher.dispatch(request).then((response) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response))
+      })
+    })
+    ws.on('close', unsubscribe)
+    ws.on('error', unsubscribe)
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject)
+    server.listen({ host, port }, () => resolveListen())
+  })
+  const bound = (server.address() as AddressInfo).port
+  policy = originPolicy(host, bound)
+  const hostInUrl = host.includes(':') ? `[${host}]` : host
+  const base = `http://${hostInUrl}:${bound}`
+
+  return {
+    url: base,
+    port: bound,
+    token,
+    uiUrl: `${base}/#token=${token}`,
+    async close() {
+      for (const client of wss.clients) client.terminate()
+      wss.close()
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
+
+function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '')
+  return match?.[1] ?? null
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+  res.end(JSON.stringify(body))
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        resolveBody(null)
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function serveStatic(staticDir: string | undefined, pathname: string, res: ServerResponse): void {
+  if (staticDir == null) return send(res, 404, { error: 'this node serves the API only' })
+  const root = resolve(staticDir)
+  const relative = normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, '')
+  let file = join(root, relative === '' ? 'index.html' : relative)
+  if (file !== root && !file.startsWith(root + sep)) return send(res, 403, { error: 'outside the UI folder' })
+  // Unknown paths get the app shell, so a reload on any UI route works.
+  if (!existsSync(file) || !statSync(file).isFile()) file = join(root, 'index.html')
+  if (!existsSync(file)) return send(res, 404, { error: 'UI not built; run npm run build' })
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
+  })
+  createReadStream(file).pipe(res)
+}

@@ -1,0 +1,86 @@
+/** Command-line flags of the headless daemon, parsed and checked (a bad flag says what is wrong). */
+import { parseArgs } from 'node:util'
+import type { NodeConfigOverrides } from './config'
+import { defaultDataDir } from './default-data-dir'
+
+export interface DaemonOptions {
+  dataDir: string
+  config: NodeConfigOverrides
+  uiDir: string | undefined
+  /** Print one JSON line when ready (for scripts and tests). */
+  readyJson: boolean
+  help: boolean
+}
+
+export const USAGE = `Usage: hypermesh [options]
+
+  --data-dir <dir>      where this node keeps its keys, database and logs (default: ${defaultDataDir()})
+  --api-host <host>     local API and UI address (default 127.0.0.1)
+  --api-port <port>     local API and UI port; if taken, a free one is used (default 4747)
+  --port <port>         libp2p TCP port (default: remembered from the last run, else any free port)
+  --ws-port <port>      libp2p WebSocket port (same rule)
+  --loopback-only       listen on 127.0.0.1 and ::1 only
+  --no-ipv6             do not listen on IPv6
+  --no-mdns             do not look for peers on the LAN
+  --devnet-name <name>  name of the devnet created at first start
+  --log-level <level>   fatal, error, warn, info, debug or trace
+  --ready-json          print one JSON line with the UI URL and token when ready
+  --headless            accepted for symmetry with npm start; the daemon is always headless
+  -h, --help            show this help
+
+Environment: HYPERMESH_PASSPHRASE seals the node keys with a passphrase (otherwise a per-user machine key);
+HYPERMESH_DATA_DIR sets the default data dir.`
+
+const portOf = (name: string, value: string | undefined): number | undefined => {
+  if (value == null) return undefined
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--${name} must be a port number (0–65535), got "${value}"`)
+  return port
+}
+
+export function parseDaemonArgs(argv: string[]): DaemonOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowNegative: true,
+    options: {
+      'data-dir': { type: 'string' },
+      'api-host': { type: 'string' },
+      'api-port': { type: 'string' },
+      port: { type: 'string' },
+      'ws-port': { type: 'string' },
+      'loopback-only': { type: 'boolean' },
+      ipv6: { type: 'boolean' },
+      mdns: { type: 'boolean' },
+      'devnet-name': { type: 'string' },
+      'log-level': { type: 'string' },
+      'ui-dir': { type: 'string' },
+      'ready-json': { type: 'boolean' },
+      headless: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const
+  const logLevel = values['log-level']
+  if (logLevel != null && !(logLevels as readonly string[]).includes(logLevel)) {
+    throw new Error(`--log-level must be one of ${logLevels.join(', ')}`)
+  }
+  return {
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    uiDir: values['ui-dir'],
+    readyJson: values['ready-json'] === true,
+    help: values.help === true,
+    config: {
+      devnetName: values['devnet-name'],
+      logLevel: logLevel as NodeConfigOverrides['logLevel'],
+      api: { host: values['api-host'], port: portOf('api-port', values['api-port']) },
+      listen: {
+        tcpPort: portOf('port', values.port),
+        wsPort: portOf('ws-port', values['ws-port']),
+        loopbackOnly: values['loopback-only'],
+        ipv6: values.ipv6,
+      },
+      discovery: { mdns: values.mdns },
+    },
+  }
+}

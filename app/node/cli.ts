@@ -1,0 +1,97 @@
+/**
+ * The headless daemon: runs a node and serves the dashboard UI and the API on loopback.
+ * `npm start -- --headless`, or `npm run daemon -- --data-dir <dir>`.
+ */
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import { createHyperMeshNode, startLocalApiServer, type HyperMeshNode, type LocalApiServer } from './index'
+import { parseDaemonArgs, USAGE } from './cli-args'
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+async function main(): Promise<void> {
+  let options
+  try {
+    options = parseDaemonArgs(process.argv.slice(2))
+  } catch (err) {
+    console.error(`hypermesh: ${(err as Error).message}\n\n${USAGE}`)
+    process.exit(2)
+  }
+  if (options.help) {
+    console.log(USAGE)
+    return
+  }
+
+  let node: HyperMeshNode
+  try {
+    node = await createHyperMeshNode({ dataDir: options.dataDir, mode: 'headless', config: options.config })
+    await node.start()
+  } catch (err) {
+    console.error(`hypermesh: could not start the node: ${(err as Error).message}`)
+    process.exit(1)
+  }
+
+  const uiDir = options.uiDir ?? join(here, '..', 'renderer')
+  let server: LocalApiServer
+  try {
+    server = await startLocalApiServer({
+      dispatcher: node.api,
+      host: node.config.api.host,
+      port: node.config.api.port,
+      staticDir: existsSync(join(uiDir, 'index.html')) ? uiDir : undefined,
+    })
+  } catch (err) {
+    console.error(`hypermesh: could not serve the local API: ${(err as Error).message}`)
+    await node.stop()
+    process.exit(1)
+  }
+  // For local tools: where the API is and its token, readable by this user only; removed at stop.
+  const apiFile = join(node.dataDir, 'api.json')
+  writeFileSync(apiFile, JSON.stringify({ url: server.url, token: server.token, pid: process.pid }), { mode: 0o600 })
+
+  const status = await node.api.dispatch({ id: 0, method: 'node.status', params: {} })
+  if (options.readyJson) {
+    console.log(JSON.stringify({ event: 'ready', peerId: node.peerId, apiUrl: server.url, uiUrl: server.uiUrl, token: server.token, dataDir: node.dataDir }))
+  } else {
+    const network = status.ok ? (status.result as { network: { name: string; networkId: string } }).network : null
+    console.log(
+      [
+        'HyperMesh node is running (headless).',
+        `  peer id   ${node.peerId}`,
+        network == null ? '' : `  network   ${network.name} (${network.networkId.slice(0, 12)}…)`,
+        `  data dir  ${node.dataDir}`,
+        `  logs      ${node.logFile}`,
+        '',
+        `Open the dashboard: ${server.uiUrl}`,
+        '(the link carries a one-time access token for this run; keep it private)',
+        'Press Ctrl+C to stop.',
+      ]
+        .filter((l) => l !== '')
+        .join('\n'),
+    )
+  }
+
+  let stopping = false
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) {
+      console.error('hypermesh: forced exit')
+      process.exit(1)
+    }
+    stopping = true
+    console.log(`hypermesh: ${signal} received, stopping…`)
+    const deadline = setTimeout(() => {
+      console.error('hypermesh: the node did not stop within 10 s; exiting anyway')
+      process.exit(1)
+    }, 10_000)
+    await server.close().catch(() => {})
+    await node.stop().catch((err: Error) => console.error(`hypermesh: error while stopping: ${err.message}`))
+    rmSync(apiFile, { force: true })
+    clearTimeout(deadline)
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+void main()

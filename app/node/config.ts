@@ -1,0 +1,128 @@
+/**
+ * Node settings: `<dataDir>/config.json`, validated on load; command-line overrides win for one run.
+ * Unknown or invalid settings are refused with the file path and the field, never silently dropped.
+ */
+import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { z } from 'zod'
+
+const Port = z.number().int().min(0).max(65535)
+
+export const NodeConfig = z
+  .object({
+    /** Human name of the devnet this node creates at first start. */
+    devnetName: z.string().min(1).max(64).default('My HyperMesh devnet'),
+    listen: z
+      .object({
+        /** Listen on IPv4 (0.0.0.0) and IPv6 (::) — or only loopback, for tests. */
+        loopbackOnly: z.boolean().default(false),
+        ipv6: z.boolean().default(true),
+        /** 0 = any free port; after the first start the chosen ports are remembered. */
+        tcpPort: Port.default(0),
+        wsPort: Port.default(0),
+      })
+      .strict()
+      .default({ loopbackOnly: false, ipv6: true, tcpPort: 0, wsPort: 0 }),
+    api: z
+      .object({
+        /** The local API binds to loopback unless you change this. */
+        host: z.string().default('127.0.0.1'),
+        /** Tried first; if it is taken another free port is used and printed. */
+        port: Port.default(4747),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 4747 }),
+    discovery: z
+      .object({ mdns: z.boolean().default(true) })
+      .strict()
+      .default({ mdns: true }),
+    connections: z
+      .object({
+        maxConnections: z.number().int().min(1).max(100_000).default(300),
+        maxIncomingPendingConnections: z.number().int().min(1).max(10_000).default(64),
+        maxPeerAddrsToDial: z.number().int().min(1).max(100).default(25),
+      })
+      .strict()
+      .default({ maxConnections: 300, maxIncomingPendingConnections: 64, maxPeerAddrsToDial: 25 }),
+    /** How often to ping connected peers for the latency column (ms). */
+    pingIntervalMs: z.number().int().min(1_000).max(600_000).default(10_000),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  })
+  .strict()
+export type NodeConfig = z.infer<typeof NodeConfig>
+
+export interface NodeConfigOverrides {
+  devnetName?: string
+  listen?: Partial<NodeConfig['listen']>
+  api?: Partial<NodeConfig['api']>
+  discovery?: Partial<NodeConfig['discovery']>
+  connections?: Partial<NodeConfig['connections']>
+  pingIntervalMs?: number
+  logLevel?: NodeConfig['logLevel']
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+export const configPath = (dataDir: string): string => join(dataDir, 'config.json')
+
+/** Reads config.json (or defaults when absent), applies overrides, validates the result. */
+export function loadConfig(dataDir: string, overrides: NodeConfigOverrides = {}): NodeConfig {
+  const path = configPath(dataDir)
+  let stored: Record<string, unknown> = {}
+  if (existsSync(path)) {
+    try {
+      stored = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+    } catch (err) {
+      throw new ConfigError(`${path} is not valid JSON (${(err as Error).message}); fix or delete it`)
+    }
+    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
+      throw new ConfigError(`${path} must hold a JSON object`)
+    }
+  }
+  const merged = mergeDeep(stored, overrides as Record<string, unknown>)
+  const parsed = NodeConfig.safeParse(merged)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue?.path.join('.') ?? ''
+    throw new ConfigError(`invalid setting ${where === '' ? '' : `"${where}" `}in ${path}: ${issue?.message}`)
+  }
+  return parsed.data
+}
+
+/** Writes the settings that should persist (atomically: write then rename). */
+export function saveConfig(dataDir: string, config: NodeConfig): void {
+  const path = configPath(dataDir)
+  writeFileSync(`${path}.tmp`, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 })
+  renameSync(`${path}.tmp`, path)
+}
+
+function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue
+    const current = out[key]
+    out[key] =
+      isPlainObject(value) && isPlainObject(current)
+        ? mergeDeep(current, value)
+        : value
+  }
+  return out
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Remembers the ports this node listened on, so a restart uses the same ones (only these keys change). */
+export function rememberListenPorts(dataDir: string, ports: { tcpPort: number; wsPort: number }): void {
+  const path = configPath(dataDir)
+  const stored = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {}
+  const listen = isPlainObject(stored.listen) ? stored.listen : {}
+  const next = { ...stored, listen: { ...listen, ...ports } }
+  writeFileSync(`${path}.tmp`, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 })
+  renameSync(`${path}.tmp`, path)
+}

@@ -1,0 +1,48 @@
+/**
+ * The HyperMesh node: the composition root that owns config, data dir, identity, storage, the libp2p node,
+ * the hardware adapters and the API service, and starts and stops them in one order.
+ *
+ * @example
+ * ```ts
+ * const node = await createHyperMeshNode({ dataDir: '/tmp/hm-a', mode: 'headless' })
+ * await node.start()
+ * const response = await node.api.dispatch({ id: 1, method: 'node.status', params: {} })
+ * await node.stop()
+ * ```
+ */
+import type { ApiDispatcher } from './api/dispatcher'
+import type { KeyProtector } from './identity/key-protector'
+import type { NodeConfig, NodeConfigOverrides } from './config'
+
+export type { ApiDispatcher } from './api/dispatcher'
+export type { KeyProtector } from './identity/key-protector'
+export type { NodeConfig, NodeConfigOverrides } from './config'
+export { createHyperMeshNode } from './node'
+export { startLocalApiServer, type LocalApiServer, type LocalApiServerInit } from './api/local-server'
+export { createPassphraseProtector, createMachineKeyProtector } from './identity/protectors'
+
+export interface HyperMeshNodeInit {
+  /** Where this node keeps everything: config, keys, database, logs. Created if missing. */
+  dataDir: string
+  mode: 'desktop' | 'headless'
+  /** Protects the secret keys at rest. Default: HYPERMESH_PASSPHRASE if set, else a per-user machine key. */
+  keyProtector?: KeyProtector
+  /** Settings that win over the data dir's config.json for this run (command-line flags). */
+  config?: NodeConfigOverrides
+  /** Also log to stdout (pretty for a terminal); the log file in the data dir is always written. */
+  logToConsole?: boolean
+}
+
+export interface HyperMeshNode {
+  /** The API service behind both carriers. */
+  readonly api: ApiDispatcher
+  readonly dataDir: string
+  /** The libp2p peer id, known once the identity is loaded (at creation). */
+  readonly peerId: string
+  /** The settings in force for this run (config.json plus overrides). */
+  readonly config: NodeConfig
+  /** The log file, for error messages that point people at it. */
+  readonly logFile: string
+  start(): Promise<void>
+  stop(): Promise<void>
+}

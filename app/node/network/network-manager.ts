@@ -1,0 +1,390 @@
+/**
+ * Network membership, enforced on every connection: a peer counts (is listed, is pinged, is remembered)
+ * only once the membership protocol shows it is on this node's active network. Connections from peers of
+ * other networks are closed; nodes of other networks found by mDNS are offered for joining.
+ */
+import type { Connection, Libp2p, PeerId, PeerInfo as Libp2pPeerInfo, Stream } from '@libp2p/interface'
+import type { Ping } from '@libp2p/ping'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { Logger } from 'pino'
+import { ApiError, type LanOffer, type NetworkInfo, type PeerInfo } from '../../../shared/api'
+import type { ApiDispatcher } from '../api/dispatcher'
+import {
+  answerHello,
+  exchangeHello,
+  MAX_MEMBER_HINTS,
+  MEMBERSHIP_PROTOCOL,
+  MEMBERSHIP_TIMEOUT_MS,
+  type MemberHint,
+  type Welcome,
+} from './membership-protocol'
+import { decodeInvite, encodeInvite, InviteError } from './invite'
+import { inviteAddresses } from './addresses'
+import type { NetworkStore, StoredNetwork } from './network-store'
+import { probeForNetwork } from './probe'
+
+export interface NetworkManagerComponents {
+  libp2p: Libp2p<{ ping: Ping }>
+  store: NetworkStore
+  log: Logger
+  events: Pick<ApiDispatcher, 'emit'>
+}
+
+export interface NetworkManagerInit {
+  pingIntervalMs: number
+  /** How often to redial remembered peers of the active network that are not connected. */
+  redialIntervalMs?: number
+  /** An mDNS offer is probed again only after this long. */
+  offerRefreshMs?: number
+}
+
+interface Member {
+  peerId: PeerId
+  admittedAt: number
+  latencyMs: number | null
+}
+
+const ADMISSION_GRACE_MS = MEMBERSHIP_TIMEOUT_MS + 5_000
+
+export class NetworkManager {
+  private active: StoredNetwork
+  private readonly members = new Map<string, Member>()
+  private readonly offers = new Map<string, LanOffer>()
+  /** Peers we are dialing to learn their network: their connections are judged by the probe, not here. */
+  private readonly probing = new Set<string>()
+  private readonly timers: NodeJS.Timeout[] = []
+  private operation: Promise<unknown> = Promise.resolve()
+  private peersChangedTimer: NodeJS.Timeout | null = null
+  private stopped = false
+
+  constructor(
+    private readonly components: NetworkManagerComponents,
+    private readonly init: NetworkManagerInit,
+    active: StoredNetwork,
+  ) {
+    this.active = active
+  }
+
+  async start(): Promise<void> {
+    const { libp2p } = this.components
+    await libp2p.handle(MEMBERSHIP_PROTOCOL, (stream, connection) => this.onHello(stream, connection), {
+      maxInboundStreams: 4,
+      maxOutboundStreams: 4,
+    })
+    libp2p.addEventListener('connection:open', this.onConnectionOpen)
+    libp2p.addEventListener('connection:close', this.onConnectionClose)
+    libp2p.addEventListener('peer:discovery', this.onDiscovery)
+    libp2p.addEventListener('peer:identify', this.onIdentify)
+    this.timers.push(setInterval(() => void this.pingMembers(), this.init.pingIntervalMs))
+    this.timers.push(setInterval(() => void this.redialKnownPeers(), this.init.redialIntervalMs ?? 15_000))
+    void this.redialKnownPeers()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    for (const timer of this.timers) clearInterval(timer)
+    if (this.peersChangedTimer != null) clearTimeout(this.peersChangedTimer)
+    const { libp2p } = this.components
+    libp2p.removeEventListener('connection:open', this.onConnectionOpen)
+    libp2p.removeEventListener('connection:close', this.onConnectionClose)
+    libp2p.removeEventListener('peer:discovery', this.onDiscovery)
+    libp2p.removeEventListener('peer:identify', this.onIdentify)
+    await Promise.resolve(libp2p.unhandle(MEMBERSHIP_PROTOCOL)).catch(() => {})
+  }
+
+  networkInfo(): NetworkInfo {
+    return { networkId: this.active.networkId, name: this.active.name, isOwnDevnet: this.active.ownDevnet, joinedAt: this.active.joinedAt }
+  }
+
+  peers(): PeerInfo[] {
+    const out: PeerInfo[] = []
+    for (const member of this.members.values()) {
+      const connections = this.components.libp2p.getConnections(member.peerId).filter((c) => c.status === 'open')
+      const first = connections[0]
+      if (first == null) continue
+      out.push({
+        peerId: member.peerId.toString(),
+        addresses: [...new Set(connections.map((c) => c.remoteAddr.toString()))],
+        direction: first.direction === 'inbound' ? 'inbound' : 'outbound',
+        connectedAt: member.admittedAt,
+        latencyMs: member.latencyMs,
+      })
+    }
+    return out.sort((a, b) => a.connectedAt - b.connectedAt)
+  }
+
+  lanOffers(): LanOffer[] {
+    return [...this.offers.values()].filter((o) => o.networkId !== this.active.networkId)
+  }
+
+  invite(): string {
+    const addresses = inviteAddresses(this.components.libp2p.getMultiaddrs())
+    if (addresses.length === 0) throw new ApiError('UNREACHABLE', 'this node has no listen address to put in an invite')
+    return encodeInvite({ networkId: this.active.networkId, networkName: this.active.name, addresses })
+  }
+
+  /** Join the network an invite names. On any failure nothing changes. */
+  join(inviteText: string): Promise<NetworkInfo> {
+    return this.serialize(async () => {
+      let invite
+      try {
+        invite = decodeInvite(inviteText)
+      } catch (err) {
+        if (err instanceof InviteError) throw new ApiError('INVALID_INVITE', err.message)
+        throw err
+      }
+      return this.joinVia(invite.networkId, invite.addresses)
+    })
+  }
+
+  joinLan(peerId: string): Promise<NetworkInfo> {
+    return this.serialize(async () => {
+      const offer = this.offers.get(peerId)
+      if (offer == null) throw new ApiError('NOT_FOUND', 'that LAN peer is no longer offered; wait for it to be found again')
+      const addresses = offer.addresses.map((a) => withPeerId(multiaddr(a), peerId))
+      return this.joinVia(offer.networkId, addresses)
+    })
+  }
+
+  /** Go back to this node's own devnet. */
+  leave(): Promise<NetworkInfo> {
+    return this.serialize(async () => {
+      const own = this.components.store.ownDevnet()
+      if (own == null) throw new ApiError('INTERNAL', 'this node has no devnet of its own on record')
+      if (this.active.networkId === own.networkId) return this.networkInfo()
+      this.components.store.setActiveNetwork(own.networkId)
+      await this.switchTo(own, new Set())
+      this.components.log.info({ networkId: own.networkId }, 'left the network; back on our own devnet')
+      return this.networkInfo()
+    })
+  }
+
+  private async joinVia(networkId: string, addresses: Multiaddr[]): Promise<NetworkInfo> {
+    const self = this.components.libp2p.peerId.toString()
+    const targets = addresses.filter((a) => a.getComponents().at(-1)?.value !== self)
+    if (targets.length === 0) {
+      if (networkId === this.active.networkId) return this.networkInfo()
+      throw new ApiError('INVALID_INVITE', 'this invite points only at this node itself')
+    }
+    const result = await probeForNetwork(this.components.libp2p, targets, networkId, this.probing)
+    if (result.kind === 'unreachable') {
+      throw new ApiError('UNREACHABLE', `could not reach the network: ${result.reasons.join('; ')}`)
+    }
+    if (result.kind === 'wrong-network') {
+      throw new ApiError(
+        'WRONG_NETWORK',
+        `the invite is for network ${short(networkId)}, but the node it names is on "${result.welcome.genesis.name}" (${short(result.welcome.networkId)}); ask for a fresh invite`,
+      )
+    }
+    const joined =
+      networkId === this.active.networkId ? this.active : this.components.store.joinNetwork(result.welcome.genesis)
+    await this.switchTo(joined, new Set(result.connections.map((c) => c.remotePeer.toString())))
+    for (const connection of result.connections) this.admit(connection)
+    this.connectToHints(result.welcome.members)
+    this.components.log.info({ networkId, name: joined.name }, 'joined network')
+    return this.networkInfo()
+  }
+
+  private async switchTo(network: StoredNetwork, keep: Set<string>): Promise<void> {
+    const changed = network.networkId !== this.active.networkId
+    this.active = network
+    if (!changed) return
+    for (const [peerId, member] of this.members) {
+      if (keep.has(peerId)) continue
+      this.members.delete(peerId)
+      await this.components.libp2p.hangUp(member.peerId).catch(() => {})
+    }
+    this.components.events.emit('network.changed', this.networkInfo())
+    this.components.events.emit('lan.offers', this.lanOffers())
+    this.peersChanged()
+    void this.redialKnownPeers()
+  }
+
+  private serialize<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.operation.then(op, op)
+    this.operation = next.catch(() => {})
+    return next
+  }
+
+  private async welcome(asker: string): Promise<Welcome> {
+    const members: MemberHint[] = []
+    for (const member of this.members.values()) {
+      if (members.length >= MAX_MEMBER_HINTS) break
+      const peer = member.peerId.toString()
+      if (peer === asker) continue
+      const known = await this.components.libp2p.peerStore.get(member.peerId).catch(() => null)
+      const addrs = inviteAddresses((known?.addresses ?? []).map((a) => withPeerId(a.multiaddr, peer)))
+      if (addrs.length > 0) members.push({ peerId: peer, addrs: addrs.map((a) => a.toString()) })
+    }
+    return { type: 'welcome', networkId: this.active.networkId, genesis: this.active.genesis, members }
+  }
+
+  /** Dial members a peer told us about (peer exchange); the membership check admits them as usual. */
+  private connectToHints(hints: MemberHint[]): void {
+    const { libp2p } = this.components
+    const self = libp2p.peerId.toString()
+    for (const hint of hints) {
+      if (hint.peerId === self || this.members.has(hint.peerId) || this.probing.has(hint.peerId)) continue
+      if (libp2p.getConnections().some((c) => c.remotePeer.toString() === hint.peerId)) continue
+      void (async () => {
+        for (const text of hint.addrs) {
+          try {
+            const address = multiaddr(text)
+            if (address.getComponents().at(-1)?.value !== hint.peerId) continue
+            await libp2p.dial(address, { signal: AbortSignal.timeout(5_000) })
+            return
+          } catch {
+            /* next address */
+          }
+        }
+      })()
+    }
+  }
+
+  private readonly onHello = async (stream: Stream, connection: Connection): Promise<void> => {
+    try {
+      const hello = await answerHello(stream, await this.welcome(connection.remotePeer.toString()))
+      if (hello.networkId === this.active.networkId) this.admit(connection)
+      // Otherwise the dialer was only asking; it hangs up, or the admission grace timer does.
+    } catch (err) {
+      this.components.log.debug({ peer: connection.remotePeer.toString(), err: (err as Error).message }, 'bad hello refused')
+    }
+  }
+
+  private readonly onConnectionOpen = (event: CustomEvent<Connection>): void => {
+    const connection = event.detail
+    const peer = connection.remotePeer.toString()
+    if (connection.direction === 'outbound' && !this.probing.has(peer)) void this.verifyOutbound(connection)
+    // Any connection not admitted in time (no hello, or another network) is closed.
+    const timer = setTimeout(() => {
+      if (!this.members.has(peer) && !this.probing.has(peer) && connection.status === 'open') {
+        connection.close().catch(() => {})
+      }
+    }, ADMISSION_GRACE_MS)
+    timer.unref()
+  }
+
+  private async verifyOutbound(connection: Connection): Promise<void> {
+    try {
+      const welcome = await exchangeHello(connection, this.active.networkId)
+      if (welcome.networkId === this.active.networkId) {
+        this.admit(connection)
+        this.connectToHints(welcome.members)
+      } else await connection.close()
+    } catch (err) {
+      this.components.log.debug({ peer: connection.remotePeer.toString(), err: (err as Error).message }, 'membership check failed')
+      await connection.close().catch(() => {})
+    }
+  }
+
+  private readonly onConnectionClose = (event: CustomEvent<Connection>): void => {
+    const peer = event.detail.remotePeer
+    const open = this.components.libp2p.getConnections(peer).filter((c) => c.status === 'open')
+    if (open.length === 0 && this.members.delete(peer.toString())) {
+      this.components.log.info({ peer: peer.toString() }, 'peer disconnected')
+      this.peersChanged()
+    }
+  }
+
+  private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId; listenAddrs: Multiaddr[] }>): void => {
+    const { peerId, listenAddrs } = event.detail
+    if (!this.members.has(peerId.toString())) return
+    const dialable = inviteAddresses(listenAddrs.map((a) => withPeerId(a, peerId.toString())))
+    if (dialable.length > 0) {
+      this.components.store.rememberPeer(this.active.networkId, peerId.toString(), dialable.map((a) => a.toString()))
+    }
+  }
+
+  private readonly onDiscovery = (event: CustomEvent<Libp2pPeerInfo>): void => {
+    const { id, multiaddrs } = event.detail
+    const peer = id.toString()
+    if (this.stopped || this.members.has(peer) || this.probing.has(peer)) return
+    const offer = this.offers.get(peer)
+    if (offer != null && Date.now() - offer.seenAt < (this.init.offerRefreshMs ?? 30_000)) return
+    const addresses = multiaddrs.map((a) => withPeerId(a, peer))
+    void probeForNetwork(this.components.libp2p, addresses, this.active.networkId, this.probing).then(async (result) => {
+      if (result.kind === 'unreachable' || this.stopped) return
+      if (result.kind === 'joined') {
+        for (const connection of result.connections) this.admit(connection)
+        this.connectToHints(result.welcome.members)
+        return
+      }
+      this.offers.set(peer, {
+        peerId: peer,
+        networkId: result.welcome.networkId,
+        networkName: result.welcome.genesis.name,
+        addresses: multiaddrs.map((a) => a.toString()),
+        seenAt: Date.now(),
+      })
+      for (const connection of result.connections) await connection.close().catch(() => {})
+      this.components.events.emit('lan.offers', this.lanOffers())
+    })
+  }
+
+  private admit(connection: Connection): void {
+    const peer = connection.remotePeer.toString()
+    if (this.members.has(peer) || connection.status !== 'open') return
+    this.members.set(peer, { peerId: connection.remotePeer, admittedAt: Date.now(), latencyMs: null })
+    this.offers.delete(peer)
+    if (connection.direction === 'outbound') {
+      this.components.store.rememberPeer(this.active.networkId, peer, [withPeerId(connection.remoteAddr, peer).toString()])
+    }
+    this.components.log.info({ peer, direction: connection.direction }, 'peer joined our network view')
+    this.peersChanged()
+    void this.pingMember(peer)
+  }
+
+  private async pingMembers(): Promise<void> {
+    await Promise.all([...this.members.keys()].map((peer) => this.pingMember(peer)))
+  }
+
+  private async pingMember(peer: string): Promise<void> {
+    const member = this.members.get(peer)
+    if (member == null) return
+    try {
+      const rtt = await this.components.libp2p.services.ping.ping(member.peerId, { signal: AbortSignal.timeout(5_000) })
+      member.latencyMs = rtt
+      this.peersChanged()
+    } catch (err) {
+      this.components.log.debug({ peer, err: (err as Error).message }, 'ping failed')
+    }
+  }
+
+  private async redialKnownPeers(): Promise<void> {
+    if (this.stopped) return
+    const { libp2p, store } = this.components
+    const self = libp2p.peerId.toString()
+    const candidates = store
+      .knownPeers(this.active.networkId)
+      .filter((p) => p.peerId !== self && !this.members.has(p.peerId) && libp2p.getConnections().every((c) => c.remotePeer.toString() !== p.peerId))
+      .slice(0, 16)
+    await Promise.all(
+      candidates.map(async (p) => {
+        for (const address of p.addrs) {
+          try {
+            await libp2p.dial(multiaddr(address), { signal: AbortSignal.timeout(5_000) })
+            return // verifyOutbound (connection:open) decides membership
+          } catch {
+            /* try the next address */
+          }
+        }
+      }),
+    )
+  }
+
+  /** Coalesces bursts of changes (joins, pings) into one event per 200 ms. */
+  private peersChanged(): void {
+    if (this.peersChangedTimer != null || this.stopped) return
+    this.peersChangedTimer = setTimeout(() => {
+      this.peersChangedTimer = null
+      this.components.events.emit('peers.changed', this.peers())
+    }, 200)
+  }
+}
+
+const short = (id: string): string => `${id.slice(0, 8)}…`
+
+function withPeerId(address: Multiaddr, peerId: string): Multiaddr {
+  const last = address.getComponents().at(-1)
+  return last?.name === 'p2p' ? address : address.encapsulate(`/p2p/${peerId}`)
+}

@@ -1,0 +1,203 @@
+/**
+ * The composition root. Creation loads everything that must exist before the node can be described
+ * (lock, config, identity, database, devnet); start() brings up the network; stop() undoes start and
+ * releases the data dir. Every part is created here and handed to the others as named components.
+ */
+import type { DatabaseSync } from 'node:sqlite'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { identify, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
+import { mdns } from '@libp2p/mdns'
+import { FaultTolerance } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
+import { version } from '../../package.json'
+import { classicTransportProfile, type TransportProfile } from '../stoq'
+import { createHardwareAdapters } from '../assets'
+import type { HyperMeshNode, HyperMeshNodeInit } from './index'
+import { createApiDispatcher } from './api/dispatcher'
+import { loadConfig, rememberListenPorts, type NodeConfig } from './config'
+import { acquireDataDirLock, prepareDataDir, type DataDirLock } from './data-dir'
+import { loadOrCreateIdentity, type NodeIdentity } from './identity/identity'
+import { defaultKeyProtector } from './identity/protectors'
+import { createLogger, logFilePath, type Logger } from './logger'
+import { choosePort } from './ports'
+import { createApiHandlers } from './service'
+import { databasePath, openDatabase } from './storage/database'
+import { createDevnetGenesis } from './network/genesis'
+import { NetworkManager } from './network/network-manager'
+import { NetworkStore, type StoredNetwork } from './network/network-store'
+
+type NodeLibp2p = Libp2p<{ identify: Identify; ping: Ping }>
+
+interface Running {
+  libp2p: NodeLibp2p
+  network: NetworkManager
+  startedAt: number
+}
+
+export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<HyperMeshNode> {
+  const dataDir = prepareDataDir(init.dataDir)
+  const lock = acquireDataDirLock(dataDir)
+  let db: DatabaseSync | undefined
+  try {
+    const config = loadConfig(dataDir, init.config)
+    const log = createLogger({ dataDir, level: config.logLevel, toConsole: init.logToConsole })
+    const { identity, created } = await loadOrCreateIdentity(dataDir, init.keyProtector ?? defaultKeyProtector())
+    log.info({ peerId: identity.peerId.toString(), created, dataDir }, created ? 'created node identity' : 'loaded node identity')
+    db = openDatabase(databasePath(dataDir))
+    const store = new NetworkStore(db)
+    ensureOwnDevnet(store, identity, config)
+    return new Node({ dataDir, lock, config, log, identity, db, store, mode: init.mode, profile: classicTransportProfile() })
+  } catch (err) {
+    db?.close()
+    lock.release()
+    throw err
+  }
+}
+
+/** First start: a one-node devnet of our own, made active. Later starts: keep what is on record. */
+function ensureOwnDevnet(store: NetworkStore, identity: NodeIdentity, config: NodeConfig): void {
+  const own =
+    store.ownDevnet() ??
+    store.saveNetwork(
+      createDevnetGenesis({ name: config.devnetName, peerId: identity.peerId.toString(), falconPublicKey: identity.falcon.publicKey }),
+      true,
+    )
+  const active = store.activeNetworkId()
+  if (active == null || store.getNetwork(active) == null) store.setActiveNetwork(own.networkId)
+}
+
+interface NodeParts {
+  dataDir: string
+  lock: DataDirLock
+  config: NodeConfig
+  log: Logger
+  identity: NodeIdentity
+  db: DatabaseSync
+  store: NetworkStore
+  mode: 'desktop' | 'headless'
+  profile: TransportProfile
+}
+
+class Node implements HyperMeshNode {
+  readonly api
+  readonly dataDir: string
+  readonly peerId: string
+  readonly config: NodeConfig
+  readonly logFile: string
+  private running: Running | null = null
+  private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created'
+
+  constructor(private readonly parts: NodeParts) {
+    this.dataDir = parts.dataDir
+    this.peerId = parts.identity.peerId.toString()
+    this.config = parts.config
+    this.logFile = logFilePath(parts.dataDir)
+    const hardware = createHardwareAdapters()
+    this.api = createApiDispatcher(
+      createApiHandlers({
+        hardware,
+        running: () =>
+          this.running == null
+            ? null
+            : {
+                network: this.running.network,
+                startedAt: this.running.startedAt,
+                listenAddresses: () => this.running?.libp2p.getMultiaddrs().map((a) => a.toString()) ?? [],
+              },
+        status: () => ({
+          peerId: this.peerId,
+          falconFingerprint: parts.identity.falconFingerprint,
+          version,
+          mode: parts.mode,
+        }),
+      }),
+      parts.log,
+    )
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new Error(`cannot start a node that is ${this.state}`)
+    this.state = 'starting'
+    const { config, log, store, identity, profile } = this.parts
+    const listen = await this.listenOptions()
+    const libp2p: NodeLibp2p = await createLibp2p({
+      privateKey: identity.privateKey,
+      addresses: { listen: profile.listenAddresses(listen) },
+      ...profile.libp2pOptions(),
+      peerDiscovery: config.discovery.mdns ? [mdns({ serviceTag: 'hypermesh' })] : [],
+      services: { identify: identify(), ping: ping() },
+      connectionManager: {
+        maxConnections: config.connections.maxConnections,
+        maxIncomingPendingConnections: config.connections.maxIncomingPendingConnections,
+        maxPeerAddrsToDial: config.connections.maxPeerAddrsToDial,
+      },
+      transportManager: { faultTolerance: FaultTolerance.NO_FATAL },
+      start: false,
+    })
+    try {
+      await libp2p.start()
+      const addresses = libp2p.getMultiaddrs()
+      if (addresses.length === 0) throw new Error('could not listen on any address; check the listen settings and free ports')
+      this.rememberPorts(addresses.map((a) => a.toString()))
+      const active = store.getNetwork(store.activeNetworkId() ?? '') as StoredNetwork
+      const network = new NetworkManager({ libp2p, store, log, events: this.api }, { pingIntervalMs: config.pingIntervalMs }, active)
+      await network.start()
+      this.running = { libp2p, network, startedAt: Date.now() }
+      this.state = 'running'
+      log.info({ transport: profile.name, addresses: addresses.map(String), networkId: active.networkId }, 'node started')
+    } catch (err) {
+      await Promise.resolve(libp2p.stop()).catch(() => {})
+      this.state = 'created'
+      throw err
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return
+    this.state = 'stopping'
+    const running = this.running
+    this.running = null
+    try {
+      if (running != null) {
+        await running.network.stop()
+        await running.libp2p.stop()
+      }
+    } finally {
+      this.parts.db.close()
+      this.parts.log.info('node stopped')
+      this.parts.lock.release()
+      this.state = 'stopped'
+    }
+  }
+
+  /** Configured ports if free, otherwise any free port (logged), so a busy port never blocks start. */
+  private async listenOptions() {
+    const { listen } = this.parts.config
+    const hosts = listen.loopbackOnly ? ['127.0.0.1'] : ['0.0.0.0']
+    const tcpPort = await choosePort(listen.tcpPort, hosts)
+    const wsPort = await choosePort(listen.wsPort, hosts)
+    if (tcpPort !== listen.tcpPort || wsPort !== listen.wsPort) {
+      this.parts.log.warn({ tcp: listen.tcpPort, ws: listen.wsPort }, 'a configured listen port is in use; using a free one instead')
+    }
+    return { ...listen, tcpPort, wsPort }
+  }
+
+  private rememberPorts(addresses: string[]): void {
+    const port = (ws: boolean): number | undefined => {
+      for (const text of addresses) {
+        const parts = multiaddr(text).getComponents()
+        const isWs = parts.some((p) => p.name === 'ws')
+        const tcp = parts.find((p) => p.name === 'tcp')
+        if (tcp?.value != null && isWs === ws && parts[0]?.name === 'ip4') return Number(tcp.value)
+      }
+      return undefined
+    }
+    const tcpPort = port(false)
+    const wsPort = port(true)
+    const { listen } = this.parts.config
+    if (tcpPort != null && wsPort != null && (tcpPort !== listen.tcpPort || wsPort !== listen.wsPort)) {
+      rememberListenPorts(this.dataDir, { tcpPort, wsPort })
+    }
+  }
+}

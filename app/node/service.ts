@@ -1,0 +1,52 @@
+/**
+ * The API service: what each call of the contract does, in terms of the node's parts.
+ */
+import { ApiError, type NodeStatus } from '../../shared/api'
+import { readHardware, type HardwareAdapters } from '../assets'
+import type { ApiHandlers } from './api/dispatcher'
+import type { NetworkManager } from './network/network-manager'
+
+export interface ServiceParts {
+  /** The parts that exist only while the node runs; null before start and after stop. */
+  running(): { network: NetworkManager; listenAddresses: () => string[]; startedAt: number } | null
+  status(): Omit<NodeStatus, 'network' | 'listenAddresses' | 'startedAt' | 'uptimeMs'>
+  hardware: HardwareAdapters
+}
+
+const HARDWARE_CACHE_MS = 1_000
+
+export function createApiHandlers(parts: ServiceParts): ApiHandlers {
+  const need = () => {
+    const running = parts.running()
+    if (running == null) throw new ApiError('BUSY', 'the node is not running yet; try again in a moment')
+    return running
+  }
+  let hardware: { at: number; value: ReturnType<typeof readHardware> } | null = null
+
+  return {
+    'node.status': async () => {
+      const running = need()
+      return {
+        ...parts.status(),
+        network: running.network.networkInfo(),
+        listenAddresses: running.listenAddresses(),
+        startedAt: running.startedAt,
+        uptimeMs: Date.now() - running.startedAt,
+      }
+    },
+    'peers.list': async () => need().network.peers(),
+    'hardware.snapshot': async () => {
+      // Several windows polling at once share one reading per second.
+      if (hardware == null || Date.now() - hardware.at > HARDWARE_CACHE_MS) {
+        hardware = { at: Date.now(), value: readHardware(parts.hardware) }
+        hardware.value.catch(() => (hardware = null))
+      }
+      return hardware.value
+    },
+    'network.invite': async () => ({ invite: need().network.invite() }),
+    'network.join': async ({ invite }) => need().network.join(invite),
+    'network.joinLan': async ({ peerId }) => need().network.joinLan(peerId),
+    'network.leave': async () => need().network.leave(),
+    'network.lanOffers': async () => need().network.lanOffers(),
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Versioned schema migrations. Append only: a released migration is never edited, a new one is added.
+ */
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  readonly sql: string
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'networks, node state and known peers',
+    sql: `
+      CREATE TABLE networks (
+        network_id  TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        genesis     TEXT NOT NULL,
+        own_devnet  INTEGER NOT NULL CHECK (own_devnet IN (0, 1)),
+        joined_at   INTEGER NOT NULL
+      );
+      CREATE TABLE node_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE known_peers (
+        network_id  TEXT NOT NULL REFERENCES networks(network_id) ON DELETE CASCADE,
+        peer_id     TEXT NOT NULL,
+        addrs       TEXT NOT NULL,
+        last_seen   INTEGER NOT NULL,
+        PRIMARY KEY (network_id, peer_id)
+      );
+    `,
+  },
+]

@@ -1,0 +1,54 @@
+// Builds everything `npm start` runs: the headless daemon, Electron main and preload (esbuild), and the
+// renderer (Vite). `--only node` builds just the daemon; `--only electron` main and preload.
+import { build } from 'esbuild'
+import { parseArgs } from 'node:util'
+import { rmSync } from 'node:fs'
+
+const { values } = parseArgs({ options: { only: { type: 'string' } } })
+const only = values.only
+const want = (part) => only == null || only === part
+
+// ESM bundles that leave npm packages external (they load from node_modules) but have __dirname.
+const esmNode = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+  banner: {
+    js: "import { fileURLToPath as __hmUrlToPath } from 'node:url'; import { dirname as __hmDirname } from 'node:path'; const __filename = __hmUrlToPath(import.meta.url); const __dirname = __hmDirname(__filename);",
+  },
+}
+
+const jobs = []
+if (want('node')) {
+  jobs.push(
+    build({ ...esmNode, entryPoints: { cli: 'app/node/cli.ts', testnet: 'app/node/testnet.ts' }, outdir: 'dist/daemon' }),
+  )
+}
+if (want('electron')) {
+  jobs.push(build({ ...esmNode, entryPoints: { index: 'main/index.ts' }, outdir: 'dist/main', external: ['electron'] }))
+  // Sandboxed preloads must be CommonJS and may require only electron: bundle everything else in.
+  jobs.push(
+    build({
+      entryPoints: ['preload/index.ts'],
+      outfile: 'dist/preload/index.cjs',
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      external: ['electron'],
+      sourcemap: true,
+      logLevel: 'warning',
+    }),
+  )
+}
+if (want('renderer')) {
+  const { build: viteBuild } = await import('vite')
+  rmSync('dist/renderer', { recursive: true, force: true })
+  jobs.push(viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' }))
+}
+await Promise.all(jobs)
+console.log(`built ${only ?? 'daemon, electron main/preload and renderer'} into dist/`)

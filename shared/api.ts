@@ -1,0 +1,135 @@
+/**
+ * The HyperMesh API contract: every call and event between the UI and the node.
+ *
+ * It is carried twice, with the same meaning on both carriers:
+ * - Electron IPC: preload exposes `window.hypermesh` (see {@link HyperMeshBridge}),
+ *   main answers on {@link IPC_CHANNELS}.
+ * - The local API of the headless daemon / browser mode: `POST /api/call` and a WebSocket at `/api/ws`,
+ *   both requiring the access token (see {@link LOCAL_API}).
+ *
+ * @example
+ * ```ts
+ * const status = await api.call('node.status', {})
+ * const off = api.on('peers.changed', (peers) => console.log(peers.length))
+ * ```
+ */
+import { z } from 'zod'
+import {
+  Empty,
+  HardwareSnapshot,
+  InviteText,
+  LanJoin,
+  LanOffer,
+  NetworkInfo,
+  NodeStatus,
+  PeerInfo,
+} from './schemas'
+
+export * from './schemas'
+
+/** Every call: its params schema and its result schema. */
+export const apiMethods = {
+  /** Identity, network, listen addresses and uptime of this node. */
+  'node.status': { params: Empty, result: NodeStatus },
+  /** Peers of this node's network that are connected now. */
+  'peers.list': { params: Empty, result: z.array(PeerInfo) },
+  /** This machine's hardware as the asset adapters read it. */
+  'hardware.snapshot': { params: Empty, result: HardwareSnapshot },
+  /** An invite to this node's current network, as text to share. */
+  'network.invite': { params: Empty, result: z.object({ invite: z.string() }) },
+  /** Join the network an invite names; on any error nothing changes. */
+  'network.join': { params: InviteText, result: NetworkInfo },
+  /** Join the network of a HyperMesh node found on the LAN. */
+  'network.joinLan': { params: LanJoin, result: NetworkInfo },
+  /** Leave the current network and go back to this node's own devnet. */
+  'network.leave': { params: Empty, result: NetworkInfo },
+  /** Nodes of other networks found on the LAN by mDNS, offered for joining. */
+  'network.lanOffers': { params: Empty, result: z.array(LanOffer) },
+} as const
+
+/** Events the node pushes to the UI. */
+export const apiEvents = {
+  'peers.changed': z.array(PeerInfo),
+  'network.changed': NetworkInfo,
+  'lan.offers': z.array(LanOffer),
+} as const
+
+export type ApiMethod = keyof typeof apiMethods
+export type ApiParams<M extends ApiMethod> = z.input<(typeof apiMethods)[M]['params']>
+export type ApiResult<M extends ApiMethod> = z.output<(typeof apiMethods)[M]['result']>
+export type ApiEvent = keyof typeof apiEvents
+export type ApiEventPayload<E extends ApiEvent> = z.output<(typeof apiEvents)[E]>
+
+export const isApiMethod = (name: unknown): name is ApiMethod =>
+  typeof name === 'string' && Object.hasOwn(apiMethods, name)
+
+/** What went wrong, in a form the UI can act on. */
+export const ApiErrorCode = z.enum([
+  'BAD_REQUEST',
+  'UNKNOWN_METHOD',
+  'UNAUTHORIZED',
+  'INVALID_INVITE',
+  'WRONG_NETWORK',
+  'UNREACHABLE',
+  'NOT_FOUND',
+  'BUSY',
+  'INTERNAL',
+  'DISCONNECTED',
+])
+export type ApiErrorCode = z.infer<typeof ApiErrorCode>
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode
+  constructor(code: ApiErrorCode, message: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.code = code
+  }
+}
+
+/** Request envelope, the same on both carriers. */
+export const RpcRequest = z
+  .object({
+    id: z.number().int().nonnegative(),
+    method: z.string().min(1).max(64),
+    params: z.unknown(),
+  })
+  .strict()
+export type RpcRequest = z.infer<typeof RpcRequest>
+
+export const RpcError = z.object({ code: ApiErrorCode, message: z.string() })
+export const RpcResponse = z.discriminatedUnion('ok', [
+  z.object({ id: z.number(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ id: z.number(), ok: z.literal(false), error: RpcError }),
+])
+export type RpcResponse = z.infer<typeof RpcResponse>
+
+export const RpcEvent = z.object({ event: z.string(), payload: z.unknown() })
+export type RpcEvent = z.infer<typeof RpcEvent>
+
+/** The typed API both UIs program against, whichever carrier is underneath. */
+export interface HyperMeshApi {
+  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>
+  on<E extends ApiEvent>(event: E, listener: (payload: ApiEventPayload<E>) => void): () => void
+}
+
+/** Exactly what preload exposes as `window.hypermesh`; nothing else crosses the bridge. */
+export interface HyperMeshBridge {
+  call(request: RpcRequest): Promise<RpcResponse>
+  onEvent(listener: (event: RpcEvent) => void): () => void
+}
+
+export const IPC_CHANNELS = {
+  call: 'hypermesh:call',
+  event: 'hypermesh:event',
+} as const
+
+export const LOCAL_API = {
+  callPath: '/api/call',
+  wsPath: '/api/ws',
+  /** WebSocket subprotocol of this contract; the token travels as a second one, `bearer.<token>`. */
+  wsProtocol: 'hypermesh.v1',
+  tokenProtocolPrefix: 'bearer.',
+  /** Largest request body or WebSocket message the node reads. */
+  maxMessageBytes: 64 * 1024,
+} as const

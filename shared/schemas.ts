@@ -1,0 +1,102 @@
+/**
+ * Runtime schemas for everything that crosses the line between the UI and the node.
+ * Both carriers (Electron IPC and the local WebSocket/HTTP API) validate against these.
+ */
+import { z } from 'zod'
+
+/** A libp2p peer id in its base58btc text form (Ed25519 keys give "12D3KooW…"). */
+export const PeerIdText = z
+  .string()
+  .min(16)
+  .max(128)
+  .regex(/^[1-9A-HJ-NP-Za-km-z]+$/, 'a peer id is base58btc text')
+
+/** A network id: the hex SHA-256 of the network's canonical genesis document. */
+export const NetworkIdText = z.string().regex(/^[0-9a-f]{64}$/, 'a network id is 64 hex characters')
+
+export const NetworkInfo = z.object({
+  networkId: NetworkIdText,
+  name: z.string(),
+  /** True while this node is on the one-node devnet it created at first start. */
+  isOwnDevnet: z.boolean(),
+  joinedAt: z.number(),
+})
+export type NetworkInfo = z.infer<typeof NetworkInfo>
+
+export const NodeStatus = z.object({
+  peerId: PeerIdText,
+  /** First 16 bytes (hex) of SHA-256 over the node's FALCON-1024 public key. */
+  falconFingerprint: z.string(),
+  network: NetworkInfo,
+  listenAddresses: z.array(z.string()),
+  startedAt: z.number(),
+  uptimeMs: z.number(),
+  version: z.string(),
+  mode: z.enum(['desktop', 'headless']),
+})
+export type NodeStatus = z.infer<typeof NodeStatus>
+
+export const PeerInfo = z.object({
+  peerId: PeerIdText,
+  addresses: z.array(z.string()),
+  direction: z.enum(['inbound', 'outbound']),
+  connectedAt: z.number(),
+  /** Round-trip time of the last libp2p ping, null until one has completed. */
+  latencyMs: z.number().nullable(),
+})
+export type PeerInfo = z.infer<typeof PeerInfo>
+
+/** A HyperMesh node found on the local network (mDNS) that belongs to another network. */
+export const LanOffer = z.object({
+  peerId: PeerIdText,
+  networkId: NetworkIdText,
+  networkName: z.string(),
+  addresses: z.array(z.string()),
+  seenAt: z.number(),
+})
+export type LanOffer = z.infer<typeof LanOffer>
+
+export const CpuReading = z.object({
+  model: z.string(),
+  vendor: z.string(),
+  cores: z.number().int(),
+  physicalCores: z.number().int(),
+  speedGHz: z.number(),
+  loadPercent: z.number(),
+})
+export const MemoryReading = z.object({
+  totalBytes: z.number(),
+  usedBytes: z.number(),
+  availableBytes: z.number(),
+})
+export const GpuReading = z.object({
+  model: z.string(),
+  vendor: z.string(),
+  vramBytes: z.number().nullable(),
+})
+export const DiskReading = z.object({
+  mount: z.string(),
+  fsType: z.string(),
+  sizeBytes: z.number(),
+  usedBytes: z.number(),
+  availableBytes: z.number(),
+})
+export const HardwareSnapshot = z.object({
+  cpu: CpuReading,
+  memory: MemoryReading,
+  gpus: z.array(GpuReading),
+  disks: z.array(DiskReading),
+  readAt: z.number(),
+})
+export type CpuReading = z.infer<typeof CpuReading>
+export type MemoryReading = z.infer<typeof MemoryReading>
+export type GpuReading = z.infer<typeof GpuReading>
+export type DiskReading = z.infer<typeof DiskReading>
+export type HardwareSnapshot = z.infer<typeof HardwareSnapshot>
+
+/** Invites are short; anything longer than this is refused before decoding. */
+export const MAX_INVITE_LENGTH = 2048
+
+export const Empty = z.object({}).strict()
+export const InviteText = z.object({ invite: z.string().min(1).max(MAX_INVITE_LENGTH) }).strict()
+export const LanJoin = z.object({ peerId: PeerIdText }).strict()

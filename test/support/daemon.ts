@@ -1,0 +1,105 @@
+/**
+ * Runs real headless HyperMesh daemons (dist/daemon/cli.js) as child processes for integration and e2e
+ * tests, and talks to them over their local HTTP API with their access token.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import type { ApiMethod, ApiParams, ApiResult, RpcResponse } from '../../shared/api'
+
+const root = resolve(import.meta.dirname, '..', '..')
+const cli = join(root, 'dist', 'daemon', 'cli.js')
+
+/** Builds the daemon (and the UI, if asked) once per test run when dist/ is missing. */
+export function ensureBuilt(parts: { ui?: boolean } = {}): void {
+  if (!existsSync(cli)) execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'node'], { cwd: root, stdio: 'inherit' })
+  if (parts.ui === true && !existsSync(join(root, 'dist', 'renderer', 'index.html'))) {
+    execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'renderer'], { cwd: root, stdio: 'inherit' })
+  }
+}
+
+export interface Daemon {
+  readonly peerId: string
+  readonly apiUrl: string
+  readonly uiUrl: string
+  readonly token: string
+  readonly dataDir: string
+  readonly process: ChildProcess
+  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>
+  /** The raw envelope, for tests that expect an error. */
+  callRaw(method: string, params: unknown): Promise<RpcResponse>
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<number | null>
+}
+
+export async function startDaemon(dataDir: string, extraArgs: string[] = []): Promise<Daemon> {
+  mkdirSync(dataDir, { recursive: true })
+  const child = spawn(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', cli, '--data-dir', dataDir, '--ready-json', '--api-port', '0', '--loopback-only', '--no-mdns', ...extraArgs],
+    {
+      env: { ...process.env, HYPERMESH_MACHINE_KEY_FILE: join(dataDir, '..', `${dataDir.split('/').at(-1)}.machine.key`) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+  const ready = await new Promise<{ peerId: string; apiUrl: string; uiUrl: string; token: string }>((resolveReady, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`daemon did not get ready in 30 s: ${stderr}`)), 30_000)
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'))
+      if (line != null) {
+        clearTimeout(timer)
+        resolveReady(JSON.parse(line))
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`daemon exited with ${code} before ready: ${stderr}`))
+    })
+  })
+  const callRaw = async (method: string, params: unknown): Promise<RpcResponse> => {
+    const res = await fetch(`${ready.apiUrl}/api/call`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 1, method, params }),
+    })
+    return (await res.json()) as RpcResponse
+  }
+  return {
+    ...ready,
+    dataDir,
+    process: child,
+    callRaw,
+    async call(method, params) {
+      const response = await callRaw(method, params)
+      if (!response.ok) throw new Error(`${method}: ${response.error.code} ${response.error.message}`)
+      return response.result as never
+    },
+    stop() {
+      return new Promise((resolveStop) => {
+        if (child.exitCode != null) return resolveStop(child.exitCode)
+        child.once('exit', (code) => resolveStop(code))
+        child.kill('SIGTERM')
+      })
+    },
+  }
+}
+
+/** Polls `probe` until it returns true, or fails with `what` after `timeoutMs`. */
+export async function waitFor(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let lastError: unknown
+  while (Date.now() < deadline) {
+    try {
+      if (await probe()) return
+    } catch (err) {
+      lastError = err
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError == null ? '' : ` (last error: ${String(lastError)})`}`)
+}
