@@ -25,11 +25,22 @@ const esmNode = {
 const jobs = []
 if (want('node')) {
   jobs.push(
-    build({ ...esmNode, entryPoints: { cli: 'app/node/cli.ts', testnet: 'app/node/testnet.ts' }, outdir: 'dist/daemon' }),
+    build({
+      ...esmNode,
+      entryPoints: { cli: 'app/node/cli.ts', testnet: 'app/node/testnet.ts' },
+      outdir: 'dist/daemon',
+    }),
   )
 }
 if (want('electron')) {
-  jobs.push(build({ ...esmNode, entryPoints: { index: 'main/index.ts' }, outdir: 'dist/main', external: ['electron'] }))
+  jobs.push(
+    build({
+      ...esmNode,
+      entryPoints: { index: 'main/index.ts' },
+      outdir: 'dist/main',
+      external: ['electron'],
+    }),
+  )
   // Sandboxed preloads must be CommonJS and may require only electron: bundle everything else in.
   jobs.push(
     build({

@@ -55,7 +55,11 @@ export function createWebSocketBridge(init: WebSocketBridgeInit): WebSocketBridg
       init.onConnectionChange?.(false)
       // Calls in flight on this socket will not be answered; fail them so the UI can retry.
       for (const [id, resolve] of pending) {
-        resolve({ id, ok: false, error: { code: 'DISCONNECTED', message: 'lost the connection to the node' } })
+        resolve({
+          id,
+          ok: false,
+          error: { code: 'DISCONNECTED', message: 'lost the connection to the node' },
+        })
       }
       pending.clear()
       if (!closed) setTimeout(connect, retryMs)
@@ -113,7 +117,11 @@ export function createWebSocketBridge(init: WebSocketBridgeInit): WebSocketBridg
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(request.id)
-          resolve({ id: request.id, ok: false, error: { code: 'BUSY', message: 'the node did not answer in time' } })
+          resolve({
+            id: request.id,
+            ok: false,
+            error: { code: 'BUSY', message: 'the node did not answer in time' },
+          })
         }, deadline - Date.now())
         pending.set(request.id, (response) => {
           clearTimeout(timer)

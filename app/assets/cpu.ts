@@ -22,4 +22,5 @@ export function cpuAdapter(): AssetAdapter<'cpu', CpuReading> {
   }
 }
 
-export const clampPercent = (value: number): number => (Number.isFinite(value) ? Math.min(100, Math.max(0, value)) : 0)
+export const clampPercent = (value: number): number =>
+  Number.isFinite(value) ? Math.min(100, Math.max(0, value)) : 0

@@ -9,7 +9,13 @@
  * const cpu = await hardware.cpu.read() // { model, cores, loadPercent, … }
  * ```
  */
-import type { CpuReading, DiskReading, GpuReading, HardwareSnapshot, MemoryReading } from '../../shared/schemas'
+import type {
+  CpuReading,
+  DiskReading,
+  GpuReading,
+  HardwareSnapshot,
+  MemoryReading,
+} from '../../shared/schemas'
 import { cpuAdapter } from './cpu'
 import { gpuAdapter } from './gpu'
 import { memoryAdapter } from './memory'

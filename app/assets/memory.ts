@@ -9,7 +9,11 @@ export function memoryAdapter(): AssetAdapter<'memory', MemoryReading> {
     async read() {
       const mem = await si.mem()
       const available = Math.min(mem.available, mem.total)
-      return { totalBytes: mem.total, usedBytes: Math.max(0, mem.total - available), availableBytes: available }
+      return {
+        totalBytes: mem.total,
+        usedBytes: Math.max(0, mem.total - available),
+        availableBytes: available,
+      }
     },
   }
 }

@@ -3,7 +3,18 @@ import type { DiskReading } from '../../shared/schemas'
 import type { AssetAdapter } from './index'
 
 /** File systems that hold data (pseudo and tiny ones, like /dev or snap loops, are left out). */
-const PSEUDO = new Set(['tmpfs', 'devtmpfs', 'squashfs', 'overlay', 'proc', 'sysfs', 'cgroup', 'cgroup2', 'devfs', 'autofs'])
+const PSEUDO = new Set([
+  'tmpfs',
+  'devtmpfs',
+  'squashfs',
+  'overlay',
+  'proc',
+  'sysfs',
+  'cgroup',
+  'cgroup2',
+  'devfs',
+  'autofs',
+])
 const MIN_SIZE = 256 * 1024 * 1024
 
 export function storageAdapter(): AssetAdapter<'storage', DiskReading[]> {

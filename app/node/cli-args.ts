@@ -34,7 +34,8 @@ HYPERMESH_DATA_DIR sets the default data dir.`
 const portOf = (name: string, value: string | undefined): number | undefined => {
   if (value == null) return undefined
   const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--${name} must be a port number (0–65535), got "${value}"`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--${name} must be a port number (0–65535), got "${value}"`)
   return port
 }
 

@@ -48,13 +48,26 @@ async function main(): Promise<void> {
   }
   // For local tools: where the API is and its token, readable by this user only; removed at stop.
   const apiFile = join(node.dataDir, 'api.json')
-  writeFileSync(apiFile, JSON.stringify({ url: server.url, token: server.token, pid: process.pid }), { mode: 0o600 })
+  writeFileSync(apiFile, JSON.stringify({ url: server.url, token: server.token, pid: process.pid }), {
+    mode: 0o600,
+  })
 
   const status = await node.api.dispatch({ id: 0, method: 'node.status', params: {} })
   if (options.readyJson) {
-    console.log(JSON.stringify({ event: 'ready', peerId: node.peerId, apiUrl: server.url, uiUrl: server.uiUrl, token: server.token, dataDir: node.dataDir }))
+    console.log(
+      JSON.stringify({
+        event: 'ready',
+        peerId: node.peerId,
+        apiUrl: server.url,
+        uiUrl: server.uiUrl,
+        token: server.token,
+        dataDir: node.dataDir,
+      }),
+    )
   } else {
-    const network = status.ok ? (status.result as { network: { name: string; networkId: string } }).network : null
+    const network = status.ok
+      ? (status.result as { network: { name: string; networkId: string } }).network
+      : null
     console.log(
       [
         'HyperMesh node is running (headless).',

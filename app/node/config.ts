@@ -10,8 +10,8 @@ const Port = z.number().int().min(0).max(65535)
 
 export const NodeConfig = z
   .object({
-    /** Human name of the devnet this node creates at first start. */
-    devnetName: z.string().min(1).max(64).default('My HyperMesh devnet'),
+    /** Name of the devnet this node creates at first start (default: "<host> devnet <peer id tail>"). */
+    devnetName: z.string().min(1).max(64).optional(),
     listen: z
       .object({
         /** Listen on IPv4 (0.0.0.0) and IPv6 (::) — or only loopback, for tests. */
@@ -73,17 +73,7 @@ export const configPath = (dataDir: string): string => join(dataDir, 'config.jso
 /** Reads config.json (or defaults when absent), applies overrides, validates the result. */
 export function loadConfig(dataDir: string, overrides: NodeConfigOverrides = {}): NodeConfig {
   const path = configPath(dataDir)
-  let stored: Record<string, unknown> = {}
-  if (existsSync(path)) {
-    try {
-      stored = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
-    } catch (err) {
-      throw new ConfigError(`${path} is not valid JSON (${(err as Error).message}); fix or delete it`)
-    }
-    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
-      throw new ConfigError(`${path} must hold a JSON object`)
-    }
-  }
+  const stored = readStoredConfig(path)
   const merged = mergeDeep(stored, overrides as Record<string, unknown>)
   const parsed = NodeConfig.safeParse(merged)
   if (!parsed.success) {
@@ -92,6 +82,19 @@ export function loadConfig(dataDir: string, overrides: NodeConfigOverrides = {})
     throw new ConfigError(`invalid setting ${where === '' ? '' : `"${where}" `}in ${path}: ${issue?.message}`)
   }
   return parsed.data
+}
+
+/** The raw object in config.json ({} when absent); anything else is a ConfigError naming the file. */
+function readStoredConfig(path: string): Record<string, unknown> {
+  if (!existsSync(path)) return {}
+  let stored: unknown
+  try {
+    stored = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new ConfigError(`${path} is not valid JSON (${(err as Error).message}); fix or delete it`)
+  }
+  if (!isPlainObject(stored)) throw new ConfigError(`${path} must hold a JSON object`)
+  return stored
 }
 
 /** Writes the settings that should persist (atomically: write then rename). */
@@ -106,10 +109,7 @@ function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>)
   for (const [key, value] of Object.entries(over)) {
     if (value === undefined) continue
     const current = out[key]
-    out[key] =
-      isPlainObject(value) && isPlainObject(current)
-        ? mergeDeep(current, value)
-        : value
+    out[key] = isPlainObject(value) && isPlainObject(current) ? mergeDeep(current, value) : value
   }
   return out
 }
@@ -120,7 +120,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 /** Remembers the ports this node listened on, so a restart uses the same ones (only these keys change). */
 export function rememberListenPorts(dataDir: string, ports: { tcpPort: number; wsPort: number }): void {
   const path = configPath(dataDir)
-  const stored = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {}
+  const stored = readStoredConfig(path)
   const listen = isPlainObject(stored.listen) ? stored.listen : {}
   const next = { ...stored, listen: { ...listen, ...ports } }
   writeFileSync(`${path}.tmp`, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 })

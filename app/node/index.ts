@@ -20,6 +20,7 @@ export type { NodeConfig, NodeConfigOverrides } from './config'
 export { createHyperMeshNode } from './node'
 export { startLocalApiServer, type LocalApiServer, type LocalApiServerInit } from './api/local-server'
 export { createPassphraseProtector, createMachineKeyProtector } from './identity/protectors'
+export { logFilePath } from './logger'
 
 export interface HyperMeshNodeInit {
   /** Where this node keeps everything: config, keys, database, logs. Created if missing. */

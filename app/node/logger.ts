@@ -23,6 +23,7 @@ export function createLogger(init: LoggerInit): Logger {
   // Synchronous destinations: a crash must not lose the lines that explain it.
   const file = pino.destination({ dest: logFilePath(init.dataDir), sync: true, mkdir: true })
   const streams: pino.StreamEntry[] = [{ level: level as pino.Level, stream: file }]
-  if (init.toConsole === true) streams.push({ level: level as pino.Level, stream: pino.destination({ fd: 1, sync: true }) })
+  if (init.toConsole === true)
+    streams.push({ level: level as pino.Level, stream: pino.destination({ fd: 1, sync: true }) })
   return pino({ level, base: { pid: process.pid } }, pino.multistream(streams))
 }

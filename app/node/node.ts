@@ -4,6 +4,7 @@
  * releases the data dir. Every part is created here and handed to the others as named components.
  */
 import type { DatabaseSync } from 'node:sqlite'
+import { hostname } from 'node:os'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
@@ -42,12 +43,28 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
   try {
     const config = loadConfig(dataDir, init.config)
     const log = createLogger({ dataDir, level: config.logLevel, toConsole: init.logToConsole })
-    const { identity, created } = await loadOrCreateIdentity(dataDir, init.keyProtector ?? defaultKeyProtector())
-    log.info({ peerId: identity.peerId.toString(), created, dataDir }, created ? 'created node identity' : 'loaded node identity')
+    // A host-given protector (the OS keychain) is preferred; keys sealed earlier by the default one still open.
+    const preferred = init.keyProtector ?? defaultKeyProtector()
+    const fallbacks = init.keyProtector == null ? [] : [defaultKeyProtector()]
+    const { identity, created, resealed } = await loadOrCreateIdentity(dataDir, preferred, fallbacks)
+    log.info(
+      { peerId: identity.peerId.toString(), created, resealed, protector: preferred.kind, dataDir },
+      created ? 'created node identity' : 'loaded node identity',
+    )
     db = openDatabase(databasePath(dataDir))
     const store = new NetworkStore(db)
     ensureOwnDevnet(store, identity, config)
-    return new Node({ dataDir, lock, config, log, identity, db, store, mode: init.mode, profile: classicTransportProfile() })
+    return new Node({
+      dataDir,
+      lock,
+      config,
+      log,
+      identity,
+      db,
+      store,
+      mode: init.mode,
+      profile: classicTransportProfile(),
+    })
   } catch (err) {
     db?.close()
     lock.release()
@@ -60,11 +77,24 @@ function ensureOwnDevnet(store: NetworkStore, identity: NodeIdentity, config: No
   const own =
     store.ownDevnet() ??
     store.saveNetwork(
-      createDevnetGenesis({ name: config.devnetName, peerId: identity.peerId.toString(), falconPublicKey: identity.falcon.publicKey }),
+      createDevnetGenesis({
+        name: config.devnetName ?? defaultDevnetName(identity.peerId.toString()),
+        peerId: identity.peerId.toString(),
+        falconPublicKey: identity.falcon.publicKey,
+      }),
       true,
     )
   const active = store.activeNetworkId()
   if (active == null || store.getNetwork(active) == null) store.setActiveNetwork(own.networkId)
+}
+
+/** Distinct per node, so two devnets never look alike in a list: "laptop devnet 7fMrfY". */
+function defaultDevnetName(peerId: string): string {
+  const host =
+    hostname()
+      .replace(/\.local$/, '')
+      .slice(0, 40) || 'HyperMesh'
+  return `${host} devnet ${peerId.slice(-6)}`
 }
 
 interface NodeParts {
@@ -138,14 +168,22 @@ class Node implements HyperMeshNode {
     try {
       await libp2p.start()
       const addresses = libp2p.getMultiaddrs()
-      if (addresses.length === 0) throw new Error('could not listen on any address; check the listen settings and free ports')
+      if (addresses.length === 0)
+        throw new Error('could not listen on any address; check the listen settings and free ports')
       this.rememberPorts(addresses.map((a) => a.toString()))
       const active = store.getNetwork(store.activeNetworkId() ?? '') as StoredNetwork
-      const network = new NetworkManager({ libp2p, store, log, events: this.api }, { pingIntervalMs: config.pingIntervalMs }, active)
+      const network = new NetworkManager(
+        { libp2p, store, log, events: this.api },
+        { pingIntervalMs: config.pingIntervalMs },
+        active,
+      )
       await network.start()
       this.running = { libp2p, network, startedAt: Date.now() }
       this.state = 'running'
-      log.info({ transport: profile.name, addresses: addresses.map(String), networkId: active.networkId }, 'node started')
+      log.info(
+        { transport: profile.name, addresses: addresses.map(String), networkId: active.networkId },
+        'node started',
+      )
     } catch (err) {
       await Promise.resolve(libp2p.stop()).catch(() => {})
       this.state = 'created'
@@ -178,7 +216,10 @@ class Node implements HyperMeshNode {
     const tcpPort = await choosePort(listen.tcpPort, hosts)
     const wsPort = await choosePort(listen.wsPort, hosts)
     if (tcpPort !== listen.tcpPort || wsPort !== listen.wsPort) {
-      this.parts.log.warn({ tcp: listen.tcpPort, ws: listen.wsPort }, 'a configured listen port is in use; using a free one instead')
+      this.parts.log.warn(
+        { tcp: listen.tcpPort, ws: listen.wsPort },
+        'a configured listen port is in use; using a free one instead',
+      )
     }
     return { ...listen, tcpPort, wsPort }
   }

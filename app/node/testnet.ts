@@ -12,7 +12,9 @@ import { createHyperMeshNode, startLocalApiServer, type HyperMeshNode, type Loca
 const here = dirname(fileURLToPath(import.meta.url))
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { nodes: { type: 'string', default: '3' }, 'base-dir': { type: 'string' } } })
+  const { values } = parseArgs({
+    options: { nodes: { type: 'string', default: '3' }, 'base-dir': { type: 'string' } },
+  })
   const count = Number(values.nodes)
   if (!Number.isInteger(count) || count < 1 || count > 32) throw new Error('--nodes must be 1–32')
   const baseDir = values['base-dir'] ?? mkdtempSync(join(tmpdir(), 'hypermesh-testnet-'))
@@ -31,10 +33,18 @@ async function main(): Promise<void> {
     const node = await createHyperMeshNode({
       dataDir: join(baseDir, `node-${i + 1}`),
       mode: 'headless',
-      config: { devnetName: `testnet (${count} nodes)`, listen: { loopbackOnly: true }, discovery: { mdns: false } },
+      config: {
+        devnetName: `testnet (${count} nodes)`,
+        listen: { loopbackOnly: true },
+        discovery: { mdns: false },
+      },
     })
     await node.start()
-    const server = await startLocalApiServer({ dispatcher: node.api, port: 0, staticDir: join(here, '..', 'renderer') })
+    const server = await startLocalApiServer({
+      dispatcher: node.api,
+      port: 0,
+      staticDir: join(here, '..', 'renderer'),
+    })
     running.push({ node, server })
   }
   const first = running[0]
@@ -46,7 +56,9 @@ async function main(): Promise<void> {
     if (!joined.ok) throw new Error(`node ${node.peerId} could not join: ${joined.error.message}`)
   }
   console.log(`HyperMesh testnet: ${count} nodes on loopback, data in ${baseDir}`)
-  running.forEach(({ node, server }, i) => console.log(`  node ${i + 1}  ${node.peerId}\n          ${server.uiUrl}`))
+  running.forEach(({ node, server }, i) =>
+    console.log(`  node ${i + 1}  ${node.peerId}\n          ${server.uiUrl}`),
+  )
   console.log('Press Ctrl+C to stop them all.')
 }
 

@@ -13,9 +13,13 @@ const cli = join(root, 'dist', 'daemon', 'cli.js')
 
 /** Builds the daemon (and the UI, if asked) once per test run when dist/ is missing. */
 export function ensureBuilt(parts: { ui?: boolean } = {}): void {
-  if (!existsSync(cli)) execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'node'], { cwd: root, stdio: 'inherit' })
+  if (!existsSync(cli))
+    execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'node'], { cwd: root, stdio: 'inherit' })
   if (parts.ui === true && !existsSync(join(root, 'dist', 'renderer', 'index.html'))) {
-    execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'renderer'], { cwd: root, stdio: 'inherit' })
+    execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'renderer'], {
+      cwd: root,
+      stdio: 'inherit',
+    })
   }
 }
 
@@ -37,30 +41,46 @@ export async function startDaemon(dataDir: string, extraArgs: string[] = []): Pr
   mkdirSync(dataDir, { recursive: true })
   const child = spawn(
     process.execPath,
-    ['--disable-warning=ExperimentalWarning', cli, '--data-dir', dataDir, '--ready-json', '--api-port', '0', '--loopback-only', '--no-mdns', ...extraArgs],
+    [
+      '--disable-warning=ExperimentalWarning',
+      cli,
+      '--data-dir',
+      dataDir,
+      '--ready-json',
+      '--api-port',
+      '0',
+      '--loopback-only',
+      '--no-mdns',
+      ...extraArgs,
+    ],
     {
-      env: { ...process.env, HYPERMESH_MACHINE_KEY_FILE: join(dataDir, '..', `${dataDir.split('/').at(-1)}.machine.key`) },
+      env: {
+        ...process.env,
+        HYPERMESH_MACHINE_KEY_FILE: join(dataDir, '..', `${dataDir.split('/').at(-1)}.machine.key`),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
-  const ready = await new Promise<{ peerId: string; apiUrl: string; uiUrl: string; token: string }>((resolveReady, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`daemon did not get ready in 30 s: ${stderr}`)), 30_000)
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'))
-      if (line != null) {
+  const ready = await new Promise<{ peerId: string; apiUrl: string; uiUrl: string; token: string }>(
+    (resolveReady, reject) => {
+      let out = ''
+      const timer = setTimeout(() => reject(new Error(`daemon did not get ready in 30 s: ${stderr}`)), 30_000)
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString()
+        const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'))
+        if (line != null) {
+          clearTimeout(timer)
+          resolveReady(JSON.parse(line))
+        }
+      })
+      child.once('exit', (code) => {
         clearTimeout(timer)
-        resolveReady(JSON.parse(line))
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`daemon exited with ${code} before ready: ${stderr}`))
-    })
-  })
+        reject(new Error(`daemon exited with ${code} before ready: ${stderr}`))
+      })
+    },
+  )
   const callRaw = async (method: string, params: unknown): Promise<RpcResponse> => {
     const res = await fetch(`${ready.apiUrl}/api/call`, {
       method: 'POST',
@@ -90,7 +110,11 @@ export async function startDaemon(dataDir: string, extraArgs: string[] = []): Pr
 }
 
 /** Polls `probe` until it returns true, or fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let lastError: unknown
   while (Date.now() < deadline) {
@@ -101,5 +125,7 @@ export async function waitFor(what: string, probe: () => Promise<boolean> | bool
     }
     await new Promise((r) => setTimeout(r, 100))
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError == null ? '' : ` (last error: ${String(lastError)})`}`)
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError == null ? '' : ` (last error: ${String(lastError)})`}`,
+  )
 }

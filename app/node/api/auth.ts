@@ -37,13 +37,21 @@ export function checkRequest(
   expectedToken: string,
 ): AuthOutcome {
   if (headers.host == null || !policy.hosts.has(headers.host.toLowerCase())) {
-    return { ok: false, status: 403, reason: 'requests must be addressed to the node by its loopback address' }
+    return {
+      ok: false,
+      status: 403,
+      reason: 'requests must be addressed to the node by its loopback address',
+    }
   }
   if (headers.origin != null && !policy.origins.has(headers.origin.toLowerCase())) {
     return { ok: false, status: 403, reason: `pages from ${headers.origin} may not use this node` }
   }
   if (token == null || !tokensMatch(token, expectedToken)) {
-    return { ok: false, status: 401, reason: 'missing or wrong access token; open the URL the node printed at start' }
+    return {
+      ok: false,
+      status: 401,
+      reason: 'missing or wrong access token; open the URL the node printed at start',
+    }
   }
   return { ok: true }
 }

@@ -62,9 +62,12 @@ export function createApiDispatcher(handlers: ApiHandlers, log: DispatcherLog): 
       if (!isApiMethod(method)) return fail(id, new ApiError('UNKNOWN_METHOD', `no such method: ${method}`))
 
       const spec = apiMethods[method]
-      const parsedParams = spec.params.safeParse(params ?? {})
+      const parsedParams = spec.params.safeParse(params)
       if (!parsedParams.success) {
-        return fail(id, new ApiError('BAD_REQUEST', `invalid params for ${method}: ${describeIssues(parsedParams.error)}`))
+        return fail(
+          id,
+          new ApiError('BAD_REQUEST', `invalid params for ${method}: ${describeIssues(parsedParams.error)}`),
+        )
       }
       try {
         const handler = handlers[method] as (p: unknown) => Promise<unknown>
@@ -72,14 +75,18 @@ export function createApiDispatcher(handlers: ApiHandlers, log: DispatcherLog): 
         // The node checks its own answers too: a wrong shape is our bug, reported as such.
         const checked = spec.result.safeParse(result)
         if (!checked.success) {
-          log.error({ method, issues: checked.error.issues }, 'handler returned a result that breaks the contract')
+          log.error(
+            { method, issues: checked.error.issues },
+            'handler returned a result that breaks the contract',
+          )
           return fail(id, new ApiError('INTERNAL', `the node produced an invalid answer for ${method}`))
         }
         return { id, ok: true, result: checked.data }
       } catch (err) {
         if (err instanceof ApiError) return fail(id, err)
         log.error({ method, err }, 'API handler failed')
-        return fail(id, new ApiError('INTERNAL', `${method} failed: ${(err as Error).message}`))
+        const reason = err instanceof Error ? err.message : 'an unexpected error (see the node log)'
+        return fail(id, new ApiError('INTERNAL', `${method} failed: ${reason}`))
       }
     },
 
@@ -91,7 +98,10 @@ export function createApiDispatcher(handlers: ApiHandlers, log: DispatcherLog): 
     emit(event, payload) {
       const checked = apiEvents[event].safeParse(payload)
       if (!checked.success) {
-        log.error({ event, issues: checked.error.issues }, 'refusing to emit an event that breaks the contract')
+        log.error(
+          { event, issues: checked.error.issues },
+          'refusing to emit an event that breaks the contract',
+        )
         return
       }
       for (const listener of subscribers) {

@@ -59,7 +59,11 @@ export async function startLocalApiServer(init: LocalApiServerInit): Promise<Loc
   const port = (await isPortFree(wantedPort, host)) ? wantedPort : 0
   let policy: OriginPolicy = originPolicy(host, port)
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: LOCAL_API.maxMessageBytes, handleProtocols: (p) => (p.has(LOCAL_API.wsProtocol) ? LOCAL_API.wsProtocol : false) })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: LOCAL_API.maxMessageBytes,
+    handleProtocols: (p) => (p.has(LOCAL_API.wsProtocol) ? LOCAL_API.wsProtocol : false),
+  })
   const server = createServer((req, res) => {
     handleHttp(req, res).catch((err: Error) => send(res, 500, { error: err.message }))
   })
@@ -94,9 +98,16 @@ export async function startLocalApiServer(init: LocalApiServerInit): Promise<Loc
     const auth =
       url.pathname !== LOCAL_API.wsPath
         ? ({ ok: false, status: 403, reason: 'no such path' } as const)
-        : checkRequest(policy, req.headers, offered?.slice(LOCAL_API.tokenProtocolPrefix.length) ?? null, token)
+        : checkRequest(
+            policy,
+            req.headers,
+            offered?.slice(LOCAL_API.tokenProtocolPrefix.length) ?? null,
+            token,
+          )
     if (!auth.ok) {
-      socket.end(`HTTP/1.1 ${auth.status} ${auth.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\n\r\n`)
+      socket.end(
+        `HTTP/1.1 ${auth.status} ${auth.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\n\r\n`,
+      )
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws))
@@ -104,7 +115,8 @@ export async function startLocalApiServer(init: LocalApiServerInit): Promise<Loc
 
   const serveSocket = (ws: WebSocket): void => {
     const unsubscribe = init.dispatcher.subscribe((event: RpcEvent) => {
-      if (ws.readyState === ws.OPEN && ws.bufferedAmount < MAX_BUFFERED_EVENT_BYTES) ws.send(JSON.stringify(event))
+      if (ws.readyState === ws.OPEN && ws.bufferedAmount < MAX_BUFFERED_EVENT_BYTES)
+        ws.send(JSON.stringify(event))
     })
     ws.on('message', (data, isBinary) => {
       let request: unknown
@@ -151,7 +163,11 @@ function bearerToken(header: string | undefined): string | null {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  })
   res.end(JSON.stringify(body))
 }
 
@@ -159,16 +175,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    let tooLarge = false
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > limit) {
-        resolveBody(null)
-        req.destroy()
-        return
-      }
-      chunks.push(chunk)
+      if (size > limit) tooLarge = true // keep reading (and dropping) so the client gets our 413, not a reset
+      if (!tooLarge) chunks.push(chunk)
     })
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolveBody(tooLarge ? null : Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })
 }

@@ -45,16 +45,28 @@ export const identityPath = (dataDir: string): string => join(dataDir, 'keys', '
 export const falconFingerprint = (publicKey: Uint8Array): string =>
   createHash('sha256').update(publicKey).digest('hex').slice(0, 32)
 
-/** Loads the identity from the data dir, or creates and stores a new one on first start. */
+/**
+ * Loads the identity from the data dir, or creates and stores a new one on first start.
+ * Keys sealed by one of the `fallbacks` (say, the machine key, before an OS keychain became available)
+ * are opened with it and sealed again with `preferred`, so a change of protector never locks a node out.
+ */
 export async function loadOrCreateIdentity(
   dataDir: string,
-  protector: KeyProtector,
-): Promise<{ identity: NodeIdentity; created: boolean }> {
+  preferred: KeyProtector,
+  fallbacks: readonly KeyProtector[] = [],
+): Promise<{ identity: NodeIdentity; created: boolean; resealed: boolean }> {
   const path = identityPath(dataDir)
-  if (existsSync(path)) return { identity: await loadIdentity(path, protector), created: false }
-  const identity = await generateIdentity()
-  await storeIdentity(path, identity, protector)
-  return { identity, created: true }
+  if (!existsSync(path)) {
+    const identity = await generateIdentity()
+    await storeIdentity(path, identity, preferred)
+    return { identity, created: true, resealed: false }
+  }
+  const sealedWith = readIdentityFile(path).protector
+  const opener = [preferred, ...fallbacks].find((p) => p.kind === sealedWith) ?? preferred
+  const identity = await loadIdentity(path, opener)
+  if (opener === preferred) return { identity, created: false, resealed: false }
+  await storeIdentity(path, identity, preferred, { replace: true })
+  return { identity, created: false, resealed: true }
 }
 
 export async function generateIdentity(): Promise<NodeIdentity> {
@@ -68,7 +80,12 @@ export async function generateIdentity(): Promise<NodeIdentity> {
   }
 }
 
-async function storeIdentity(path: string, identity: NodeIdentity, protector: KeyProtector): Promise<void> {
+async function storeIdentity(
+  path: string,
+  identity: NodeIdentity,
+  protector: KeyProtector,
+  options: { replace?: boolean } = {},
+): Promise<void> {
   const secrets = JSON.stringify({
     ed25519: Buffer.from(privateKeyToProtobuf(identity.privateKey)).toString('base64'),
     falconSecretKey: Buffer.from(identity.falcon.secretKey).toString('base64'),
@@ -82,19 +99,26 @@ async function storeIdentity(path: string, identity: NodeIdentity, protector: Ke
     sealed: Buffer.from(sealed).toString('base64'),
   }
   mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 })
-  // Never overwrite: a second writer racing us must not replace keys someone already uses.
+  // Never overwrite a new identity: a second writer racing us must not replace keys someone already uses.
+  // Re-sealing the same keys replaces the file atomically (write, then rename).
   writeFileSync(`${path}.tmp`, JSON.stringify(file, null, 2), { mode: 0o600 })
-  if (existsSync(path)) throw new IdentityError(`${path} appeared while creating a new identity; not overwriting it`)
+  if (options.replace !== true && existsSync(path))
+    throw new IdentityError(`${path} appeared while creating a new identity; not overwriting it`)
   renameSync(`${path}.tmp`, path)
 }
 
-async function loadIdentity(path: string, protector: KeyProtector): Promise<NodeIdentity> {
-  let file: z.infer<typeof IdentityFile>
+function readIdentityFile(path: string): z.infer<typeof IdentityFile> {
   try {
-    file = IdentityFile.parse(JSON.parse(readFileSync(path, 'utf8')))
+    return IdentityFile.parse(JSON.parse(readFileSync(path, 'utf8')))
   } catch (err) {
-    throw new IdentityError(`${path} is damaged (${(err as Error).message.split('\n')[0]}); restore it from a backup`)
+    throw new IdentityError(
+      `${path} is damaged (${(err as Error).message.split('\n')[0]}); restore it from a backup`,
+    )
   }
+}
+
+async function loadIdentity(path: string, protector: KeyProtector): Promise<NodeIdentity> {
+  const file = readIdentityFile(path)
   if (file.protector !== protector.kind) {
     throw new IdentityError(
       `the keys in ${path} were sealed with "${file.protector}" but this node was started with "${protector.kind}"` +

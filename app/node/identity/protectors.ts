@@ -19,7 +19,10 @@ export interface PassphraseProtectorOptions {
   cost?: number
 }
 
-export function createPassphraseProtector(passphrase: string, options: PassphraseProtectorOptions = {}): KeyProtector {
+export function createPassphraseProtector(
+  passphrase: string,
+  options: PassphraseProtectorOptions = {},
+): KeyProtector {
   if (passphrase.length < 8) throw new Error('the passphrase must be at least 8 characters')
   const cost = options.cost ?? 2 ** 17
   const derive = (salt: Uint8Array, n: number): Buffer =>
@@ -35,7 +38,8 @@ export function createPassphraseProtector(passphrase: string, options: Passphras
     async open(sealed) {
       if (sealed.length < 4 + SALT_BYTES) throw new UnsealError('sealed keys are truncated')
       const n = Buffer.from(sealed).readUInt32BE(0)
-      if (n < 2 ** 10 || n > 2 ** 22 || (n & (n - 1)) !== 0) throw new UnsealError('sealed keys carry an invalid scrypt cost')
+      if (n < 2 ** 10 || n > 2 ** 22 || (n & (n - 1)) !== 0)
+        throw new UnsealError('sealed keys carry an invalid scrypt cost')
       const salt = sealed.subarray(4, 4 + SALT_BYTES)
       try {
         return aeadOpen(derive(salt, n), sealed.subarray(4 + SALT_BYTES), HEADER)
@@ -56,10 +60,12 @@ export function createMachineKeyProtector(keyPath: string = defaultMachineKeyPat
   const loadKey = (create: boolean): Buffer => {
     if (existsSync(keyPath)) {
       const key = readFileSync(keyPath)
-      if (key.length !== 32) throw new UnsealError(`the machine key ${keyPath} is damaged (expected 32 bytes)`)
+      if (key.length !== 32)
+        throw new UnsealError(`the machine key ${keyPath} is damaged (expected 32 bytes)`)
       return key
     }
-    if (!create) throw new UnsealError(`the machine key ${keyPath} is missing, so the node's keys cannot be opened`)
+    if (!create)
+      throw new UnsealError(`the machine key ${keyPath} is missing, so the node's keys cannot be opened`)
     mkdirSync(dirname(keyPath), { recursive: true, mode: 0o700 })
     const key = randomBytes(32)
     writeFileSync(keyPath, key, { mode: 0o600, flag: 'wx' })

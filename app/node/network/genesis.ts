@@ -15,7 +15,10 @@ export const GenesisDocument = z
     creator: z
       .object({
         peerId: PeerIdText,
-        falconPublicKey: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).max(4096),
+        falconPublicKey: z
+          .string()
+          .regex(/^[A-Za-z0-9+/]+={0,2}$/)
+          .max(4096),
       })
       .strict(),
     /** Random bytes so that two devnets made by one node at one instant still differ. */
@@ -30,7 +33,11 @@ export function networkIdOf(genesis: GenesisDocument): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex')
 }
 
-export function createDevnetGenesis(init: { name: string; peerId: string; falconPublicKey: Uint8Array }): GenesisDocument {
+export function createDevnetGenesis(init: {
+  name: string
+  peerId: string
+  falconPublicKey: Uint8Array
+}): GenesisDocument {
   return GenesisDocument.parse({
     version: 1,
     name: init.name,

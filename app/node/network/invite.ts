@@ -60,14 +60,18 @@ const checksum = (bytes: Uint8Array): Uint8Array =>
 
 export function encodeInvite(invite: Invite): string {
   const name = new TextEncoder().encode(invite.networkName)
-  if (name.length === 0 || name.length > MAX_INVITE_NAME_BYTES) throw new InviteError('bad-name', 'network name must be 1–64 bytes')
-  if (!/^[0-9a-f]{64}$/.test(invite.networkId)) throw new InviteError('encoding', 'network id must be 64 hex characters')
-  if (invite.addresses.length === 0) throw new InviteError('no-addresses', 'an invite needs at least one address')
+  if (name.length === 0 || name.length > MAX_INVITE_NAME_BYTES)
+    throw new InviteError('bad-name', 'network name must be 1–64 bytes')
+  if (!/^[0-9a-f]{64}$/.test(invite.networkId))
+    throw new InviteError('encoding', 'network id must be 64 hex characters')
+  if (invite.addresses.length === 0)
+    throw new InviteError('no-addresses', 'an invite needs at least one address')
   if (invite.addresses.length > MAX_INVITE_ADDRESSES) {
     throw new InviteError('too-many-addresses', `an invite holds at most ${MAX_INVITE_ADDRESSES} addresses`)
   }
   const peerIds = new Set(invite.addresses.map(requirePeerId))
-  if (peerIds.size !== 1) throw new InviteError('bad-peer-id', 'all addresses of an invite must name the same peer')
+  if (peerIds.size !== 1)
+    throw new InviteError('bad-peer-id', 'all addresses of an invite must name the same peer')
   const peerIdBytes = peerIdFromString([...peerIds][0] as string).toMultihash().bytes
   const parts: Uint8Array[] = [
     Uint8Array.of(INVITE_VERSION),
@@ -80,12 +84,24 @@ export function encodeInvite(invite: Invite): string {
   ]
   for (const address of invite.addresses) {
     const bytes = address.decapsulateCode(P2P_CODE).bytes
-    if (bytes.length === 0 || bytes.length > MAX_ADDRESS_BYTES) throw new InviteError('bad-address', `address too long: ${address.toString()}`)
+    if (
+      multiaddr(bytes.slice())
+        .getComponents()
+        .some((c) => c.code === P2P_CODE || c.name === 'p2p-circuit')
+    ) {
+      throw new InviteError(
+        'bad-address',
+        `relayed addresses cannot go in an invite yet: ${address.toString()}`,
+      )
+    }
+    if (bytes.length === 0 || bytes.length > MAX_ADDRESS_BYTES)
+      throw new InviteError('bad-address', `address too long: ${address.toString()}`)
     parts.push(Uint8Array.of(bytes.length), bytes)
   }
   const body = Buffer.concat(parts)
   const text = INVITE_PREFIX + base58btc.baseEncode(Buffer.concat([body, checksum(body)]))
-  if (text.length > MAX_INVITE_LENGTH) throw new InviteError('too-long', 'invite would be too long; use fewer addresses')
+  if (text.length > MAX_INVITE_LENGTH)
+    throw new InviteError('too-long', 'invite would be too long; use fewer addresses')
   return text
 }
 
@@ -93,7 +109,8 @@ export function encodeInvite(invite: Invite): string {
 export function decodeInvite(text: string): Invite {
   const trimmed = text.trim()
   if (trimmed === '') throw new InviteError('empty', 'the invite is empty; paste the whole invite text')
-  if (trimmed.length > MAX_INVITE_LENGTH) throw new InviteError('too-long', `an invite is at most ${MAX_INVITE_LENGTH} characters`)
+  if (trimmed.length > MAX_INVITE_LENGTH)
+    throw new InviteError('too-long', `an invite is at most ${MAX_INVITE_LENGTH} characters`)
   if (!trimmed.startsWith(INVITE_PREFIX)) {
     throw new InviteError('prefix', `this is not a HyperMesh invite (invites start with "${INVITE_PREFIX}")`)
   }
@@ -101,14 +118,20 @@ export function decodeInvite(text: string): Invite {
   try {
     bytes = base58btc.baseDecode(trimmed.slice(INVITE_PREFIX.length))
   } catch {
-    throw new InviteError('encoding', 'the invite contains characters that cannot appear in an invite; copy it again')
+    throw new InviteError(
+      'encoding',
+      'the invite contains characters that cannot appear in an invite; copy it again',
+    )
   }
   if (bytes.length < 1 + 32 + 1 + 1 + CHECKSUM_BYTES) {
     throw new InviteError('truncated', 'the invite is incomplete (truncated); copy the whole text')
   }
   const body = bytes.subarray(0, bytes.length - CHECKSUM_BYTES)
   if (!Buffer.from(checksum(body)).equals(bytes.subarray(bytes.length - CHECKSUM_BYTES))) {
-    throw new InviteError('checksum', 'the invite is damaged or incomplete (checksum mismatch); copy the whole text again')
+    throw new InviteError(
+      'checksum',
+      'the invite is damaged or incomplete (checksum mismatch); copy the whole text again',
+    )
   }
   return parseBody(new Reader(body))
 }
@@ -116,11 +139,15 @@ export function decodeInvite(text: string): Invite {
 function parseBody(r: Reader): Invite {
   const version = r.u8()
   if (version !== INVITE_VERSION) {
-    throw new InviteError('version', `invite version ${version} is not supported by this HyperMesh (knows ${INVITE_VERSION})`)
+    throw new InviteError(
+      'version',
+      `invite version ${version} is not supported by this HyperMesh (knows ${INVITE_VERSION})`,
+    )
   }
   const networkId = Buffer.from(r.bytes(32)).toString('hex')
   const nameLength = r.u8()
-  if (nameLength === 0 || nameLength > MAX_INVITE_NAME_BYTES) throw new InviteError('bad-name', 'the invite carries an invalid network name')
+  if (nameLength === 0 || nameLength > MAX_INVITE_NAME_BYTES)
+    throw new InviteError('bad-name', 'the invite carries an invalid network name')
   let networkName: string
   const nameBytes = r.bytes(nameLength)
   try {
@@ -129,7 +156,8 @@ function parseBody(r: Reader): Invite {
     throw new InviteError('bad-name', 'the invite carries a network name that is not valid UTF-8')
   }
   const peerIdLength = r.u8()
-  if (peerIdLength === 0 || peerIdLength > MAX_PEER_ID_BYTES) throw new InviteError('bad-peer-id', 'the invite carries an invalid peer id')
+  if (peerIdLength === 0 || peerIdLength > MAX_PEER_ID_BYTES)
+    throw new InviteError('bad-peer-id', 'the invite carries an invalid peer id')
   const peerIdBytes = r.bytes(peerIdLength)
   let peerId: string
   try {
@@ -139,7 +167,11 @@ function parseBody(r: Reader): Invite {
   }
   const count = r.u8()
   if (count === 0) throw new InviteError('no-addresses', 'the invite has no address to reach the network')
-  if (count > MAX_INVITE_ADDRESSES) throw new InviteError('too-many-addresses', `the invite lists ${count} addresses; at most ${MAX_INVITE_ADDRESSES}`)
+  if (count > MAX_INVITE_ADDRESSES)
+    throw new InviteError(
+      'too-many-addresses',
+      `the invite lists ${count} addresses; at most ${MAX_INVITE_ADDRESSES}`,
+    )
   const addresses: Multiaddr[] = []
   for (let i = 0; i < count; i++) {
     const length = r.u8()
@@ -147,10 +179,14 @@ function parseBody(r: Reader): Invite {
     const bytes = r.bytes(length)
     let address: Multiaddr
     try {
-      address = multiaddr(bytes)
+      // A copy: the multiaddr parser can read past the end of a view into a larger buffer.
+      address = multiaddr(bytes.slice())
       address.toString()
     } catch {
       throw new InviteError('bad-address', `address ${i + 1} in the invite is not a valid multiaddr`)
+    }
+    if (!Buffer.from(address.bytes).equals(bytes)) {
+      throw new InviteError('bad-address', `address ${i + 1} in the invite is cut short or malformed`)
     }
     if (address.getComponents().some((c) => c.code === P2P_CODE)) {
       throw new InviteError('bad-address', `address ${i + 1} in the invite names a peer of its own`)
@@ -176,7 +212,8 @@ class Reader {
     return this.bytes(1)[0] as number
   }
   bytes(n: number): Uint8Array {
-    if (this.offset + n > this.buf.length) throw new InviteError('truncated', 'the invite is incomplete (truncated); copy the whole text')
+    if (this.offset + n > this.buf.length)
+      throw new InviteError('truncated', 'the invite is incomplete (truncated); copy the whole text')
     const out = this.buf.subarray(this.offset, this.offset + n)
     this.offset += n
     return out

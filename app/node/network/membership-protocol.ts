@@ -50,12 +50,17 @@ function decode<T>(schema: z.ZodType<T>, bytes: Uint8Array, what: string): T {
     throw new MembershipProtocolError(`${what} is not JSON`)
   }
   const parsed = schema.safeParse(json)
-  if (!parsed.success) throw new MembershipProtocolError(`${what} is malformed: ${parsed.error.issues[0]?.message}`)
+  if (!parsed.success)
+    throw new MembershipProtocolError(`${what} is malformed: ${parsed.error.issues[0]?.message}`)
   return parsed.data
 }
 
 /** Dialer side: say which network we want, learn which one the peer is on (its genesis is checked). */
-export async function exchangeHello(connection: Connection, ourNetworkId: string, signal?: AbortSignal): Promise<Welcome> {
+export async function exchangeHello(
+  connection: Connection,
+  ourNetworkId: string,
+  signal?: AbortSignal,
+): Promise<Welcome> {
   const abort = signal ?? AbortSignal.timeout(MEMBERSHIP_TIMEOUT_MS)
   const stream = await connection.newStream(MEMBERSHIP_PROTOCOL, { signal: abort })
   try {
@@ -63,7 +68,9 @@ export async function exchangeHello(connection: Connection, ourNetworkId: string
     await lp.write(encode({ type: 'hello', networkId: ourNetworkId }), { signal: abort })
     const welcome = decode(Welcome, (await lp.read({ signal: abort })).subarray(), 'welcome')
     if (networkIdOf(welcome.genesis) !== welcome.networkId) {
-      throw new MembershipProtocolError('the peer sent a genesis that does not hash to the network id it claims')
+      throw new MembershipProtocolError(
+        'the peer sent a genesis that does not hash to the network id it claims',
+      )
     }
     await stream.close({ signal: abort })
     return welcome

@@ -93,13 +93,20 @@ export class NetworkManager {
   }
 
   networkInfo(): NetworkInfo {
-    return { networkId: this.active.networkId, name: this.active.name, isOwnDevnet: this.active.ownDevnet, joinedAt: this.active.joinedAt }
+    return {
+      networkId: this.active.networkId,
+      name: this.active.name,
+      isOwnDevnet: this.active.ownDevnet,
+      joinedAt: this.active.joinedAt,
+    }
   }
 
   peers(): PeerInfo[] {
     const out: PeerInfo[] = []
     for (const member of this.members.values()) {
-      const connections = this.components.libp2p.getConnections(member.peerId).filter((c) => c.status === 'open')
+      const connections = this.components.libp2p
+        .getConnections(member.peerId)
+        .filter((c) => c.status === 'open')
       const first = connections[0]
       if (first == null) continue
       out.push({
@@ -119,7 +126,8 @@ export class NetworkManager {
 
   invite(): string {
     const addresses = inviteAddresses(this.components.libp2p.getMultiaddrs())
-    if (addresses.length === 0) throw new ApiError('UNREACHABLE', 'this node has no listen address to put in an invite')
+    if (addresses.length === 0)
+      throw new ApiError('UNREACHABLE', 'this node has no listen address to put in an invite')
     return encodeInvite({ networkId: this.active.networkId, networkName: this.active.name, addresses })
   }
 
@@ -140,7 +148,8 @@ export class NetworkManager {
   joinLan(peerId: string): Promise<NetworkInfo> {
     return this.serialize(async () => {
       const offer = this.offers.get(peerId)
-      if (offer == null) throw new ApiError('NOT_FOUND', 'that LAN peer is no longer offered; wait for it to be found again')
+      if (offer == null)
+        throw new ApiError('NOT_FOUND', 'that LAN peer is no longer offered; wait for it to be found again')
       const addresses = offer.addresses.map((a) => withPeerId(multiaddr(a), peerId))
       return this.joinVia(offer.networkId, addresses)
     })
@@ -177,7 +186,9 @@ export class NetworkManager {
       )
     }
     const joined =
-      networkId === this.active.networkId ? this.active : this.components.store.joinNetwork(result.welcome.genesis)
+      networkId === this.active.networkId
+        ? this.active
+        : this.components.store.joinNetwork(result.welcome.genesis)
     await this.switchTo(joined, new Set(result.connections.map((c) => c.remotePeer.toString())))
     for (const connection of result.connections) this.admit(connection)
     this.connectToHints(result.welcome.members)
@@ -247,7 +258,10 @@ export class NetworkManager {
       if (hello.networkId === this.active.networkId) this.admit(connection)
       // Otherwise the dialer was only asking; it hangs up, or the admission grace timer does.
     } catch (err) {
-      this.components.log.debug({ peer: connection.remotePeer.toString(), err: (err as Error).message }, 'bad hello refused')
+      this.components.log.debug(
+        { peer: connection.remotePeer.toString(), err: (err as Error).message },
+        'bad hello refused',
+      )
     }
   }
 
@@ -272,7 +286,10 @@ export class NetworkManager {
         this.connectToHints(welcome.members)
       } else await connection.close()
     } catch (err) {
-      this.components.log.debug({ peer: connection.remotePeer.toString(), err: (err as Error).message }, 'membership check failed')
+      this.components.log.debug(
+        { peer: connection.remotePeer.toString(), err: (err as Error).message },
+        'membership check failed',
+      )
       await connection.close().catch(() => {})
     }
   }
@@ -291,7 +308,11 @@ export class NetworkManager {
     if (!this.members.has(peerId.toString())) return
     const dialable = inviteAddresses(listenAddrs.map((a) => withPeerId(a, peerId.toString())))
     if (dialable.length > 0) {
-      this.components.store.rememberPeer(this.active.networkId, peerId.toString(), dialable.map((a) => a.toString()))
+      this.components.store.rememberPeer(
+        this.active.networkId,
+        peerId.toString(),
+        dialable.map((a) => a.toString()),
+      )
     }
   }
 
@@ -302,23 +323,25 @@ export class NetworkManager {
     const offer = this.offers.get(peer)
     if (offer != null && Date.now() - offer.seenAt < (this.init.offerRefreshMs ?? 30_000)) return
     const addresses = multiaddrs.map((a) => withPeerId(a, peer))
-    void probeForNetwork(this.components.libp2p, addresses, this.active.networkId, this.probing).then(async (result) => {
-      if (result.kind === 'unreachable' || this.stopped) return
-      if (result.kind === 'joined') {
-        for (const connection of result.connections) this.admit(connection)
-        this.connectToHints(result.welcome.members)
-        return
-      }
-      this.offers.set(peer, {
-        peerId: peer,
-        networkId: result.welcome.networkId,
-        networkName: result.welcome.genesis.name,
-        addresses: multiaddrs.map((a) => a.toString()),
-        seenAt: Date.now(),
-      })
-      for (const connection of result.connections) await connection.close().catch(() => {})
-      this.components.events.emit('lan.offers', this.lanOffers())
-    })
+    void probeForNetwork(this.components.libp2p, addresses, this.active.networkId, this.probing).then(
+      async (result) => {
+        if (result.kind === 'unreachable' || this.stopped) return
+        if (result.kind === 'joined') {
+          for (const connection of result.connections) this.admit(connection)
+          this.connectToHints(result.welcome.members)
+          return
+        }
+        this.offers.set(peer, {
+          peerId: peer,
+          networkId: result.welcome.networkId,
+          networkName: result.welcome.genesis.name,
+          addresses: multiaddrs.map((a) => a.toString()),
+          seenAt: Date.now(),
+        })
+        for (const connection of result.connections) await connection.close().catch(() => {})
+        this.components.events.emit('lan.offers', this.lanOffers())
+      },
+    )
   }
 
   private admit(connection: Connection): void {
@@ -327,7 +350,9 @@ export class NetworkManager {
     this.members.set(peer, { peerId: connection.remotePeer, admittedAt: Date.now(), latencyMs: null })
     this.offers.delete(peer)
     if (connection.direction === 'outbound') {
-      this.components.store.rememberPeer(this.active.networkId, peer, [withPeerId(connection.remoteAddr, peer).toString()])
+      this.components.store.rememberPeer(this.active.networkId, peer, [
+        withPeerId(connection.remoteAddr, peer).toString(),
+      ])
     }
     this.components.log.info({ peer, direction: connection.direction }, 'peer joined our network view')
     this.peersChanged()
@@ -342,7 +367,9 @@ export class NetworkManager {
     const member = this.members.get(peer)
     if (member == null) return
     try {
-      const rtt = await this.components.libp2p.services.ping.ping(member.peerId, { signal: AbortSignal.timeout(5_000) })
+      const rtt = await this.components.libp2p.services.ping.ping(member.peerId, {
+        signal: AbortSignal.timeout(5_000),
+      })
       member.latencyMs = rtt
       this.peersChanged()
     } catch (err) {
@@ -356,7 +383,12 @@ export class NetworkManager {
     const self = libp2p.peerId.toString()
     const candidates = store
       .knownPeers(this.active.networkId)
-      .filter((p) => p.peerId !== self && !this.members.has(p.peerId) && libp2p.getConnections().every((c) => c.remotePeer.toString() !== p.peerId))
+      .filter(
+        (p) =>
+          p.peerId !== self &&
+          !this.members.has(p.peerId) &&
+          libp2p.getConnections().every((c) => c.remotePeer.toString() !== p.peerId),
+      )
       .slice(0, 16)
     await Promise.all(
       candidates.map(async (p) => {

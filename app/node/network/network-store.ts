@@ -38,31 +38,37 @@ export class NetworkStore {
 
   getNetwork(networkId: string): StoredNetwork | undefined {
     const row = this.db.prepare('SELECT * FROM networks WHERE network_id = ?').get(networkId) as
-      | { network_id: string; name: string; genesis: string; own_devnet: number; joined_at: number }
-      | undefined
+      { network_id: string; name: string; genesis: string; own_devnet: number; joined_at: number } | undefined
     if (row == null) return undefined
     const genesis = GenesisDocument.parse(JSON.parse(row.genesis))
-    if (networkIdOf(genesis) !== row.network_id) throw new Error(`stored genesis of ${row.network_id} does not match its id`)
-    return { networkId: row.network_id, name: row.name, genesis, ownDevnet: row.own_devnet === 1, joinedAt: row.joined_at }
+    if (networkIdOf(genesis) !== row.network_id)
+      throw new Error(`stored genesis of ${row.network_id} does not match its id`)
+    return {
+      networkId: row.network_id,
+      name: row.name,
+      genesis,
+      ownDevnet: row.own_devnet === 1,
+      joinedAt: row.joined_at,
+    }
   }
 
   ownDevnet(): StoredNetwork | undefined {
     const row = this.db.prepare('SELECT network_id FROM networks WHERE own_devnet = 1 LIMIT 1').get() as
-      | { network_id: string }
-      | undefined
+      { network_id: string } | undefined
     return row == null ? undefined : this.getNetwork(row.network_id)
   }
 
   activeNetworkId(): string | undefined {
     const row = this.db.prepare(`SELECT value FROM node_state WHERE key = 'active_network'`).get() as
-      | { value: string }
-      | undefined
+      { value: string } | undefined
     return row?.value
   }
 
   setActiveNetwork(networkId: string): void {
     this.db
-      .prepare(`INSERT INTO node_state (key, value) VALUES ('active_network', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+      .prepare(
+        `INSERT INTO node_state (key, value) VALUES ('active_network', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      )
       .run(networkId)
   }
 
@@ -97,8 +103,14 @@ export class NetworkStore {
 
   knownPeers(networkId: string): KnownPeer[] {
     const rows = this.db
-      .prepare('SELECT peer_id, addrs, last_seen FROM known_peers WHERE network_id = ? ORDER BY last_seen DESC')
+      .prepare(
+        'SELECT peer_id, addrs, last_seen FROM known_peers WHERE network_id = ? ORDER BY last_seen DESC',
+      )
       .all(networkId) as Array<{ peer_id: string; addrs: string; last_seen: number }>
-    return rows.map((r) => ({ peerId: r.peer_id, addrs: JSON.parse(r.addrs) as string[], lastSeen: r.last_seen }))
+    return rows.map((r) => ({
+      peerId: r.peer_id,
+      addrs: JSON.parse(r.addrs) as string[],
+      lastSeen: r.last_seen,
+    }))
   }
 }

@@ -24,7 +24,9 @@ export async function probeForNetwork(
   networkId: string,
   probing: Set<string>,
 ): Promise<ProbeResult> {
-  const peers = [...new Set(addresses.map((a) => a.getComponents().at(-1)?.value ?? ''))].filter((p) => p !== '')
+  const peers = [...new Set(addresses.map((a) => a.getComponents().at(-1)?.value ?? ''))].filter(
+    (p) => p !== '',
+  )
   const marked = peers.filter((p) => !probing.has(p))
   for (const peer of marked) probing.add(peer)
   try {
@@ -45,8 +47,13 @@ export async function probeForNetwork(
     const connections = [...new Set(answered.map((a) => a.connection))]
     if (matching.length > 0) {
       // Peers that answered for another network are not kept.
-      for (const other of answered) if (other.welcome.networkId !== networkId) await other.connection.close().catch(() => {})
-      return { kind: 'joined', welcome: first.welcome, connections: [...new Set(matching.map((m) => m.connection))] }
+      for (const other of answered)
+        if (other.welcome.networkId !== networkId) await other.connection.close().catch(() => {})
+      return {
+        kind: 'joined',
+        welcome: first.welcome,
+        connections: [...new Set(matching.map((m) => m.connection))],
+      }
     }
     return { kind: 'wrong-network', welcome: first.welcome, connections }
   } finally {

@@ -15,7 +15,10 @@ export class MigrationError extends Error {
 
 export const databasePath = (dataDir: string): string => join(dataDir, 'node.db')
 
-export function openDatabase(path: string, migrations: readonly Migration[] = defaultMigrations): DatabaseSync {
+export function openDatabase(
+  path: string,
+  migrations: readonly Migration[] = defaultMigrations,
+): DatabaseSync {
   const db = new DatabaseSync(path)
   try {
     db.exec('PRAGMA journal_mode = WAL')
@@ -39,7 +42,8 @@ export function applyMigrations(db: DatabaseSync, migrations: readonly Migration
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
   const sorted = [...migrations].sort((a, b) => a.version - b.version)
   sorted.forEach((m, i) => {
-    if (m.version !== i + 1) throw new MigrationError(`migration versions must run 1, 2, 3…; found ${m.version} at ${i + 1}`)
+    if (m.version !== i + 1)
+      throw new MigrationError(`migration versions must run 1, 2, 3…; found ${m.version} at ${i + 1}`)
   })
   const current = schemaVersion(db)
   const latest = sorted.at(-1)?.version ?? 0
@@ -53,7 +57,11 @@ export function applyMigrations(db: DatabaseSync, migrations: readonly Migration
     db.exec('BEGIN IMMEDIATE')
     try {
       db.exec(m.sql)
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        Date.now(),
+      )
       db.exec('COMMIT')
     } catch (err) {
       db.exec('ROLLBACK')

@@ -1,0 +1,58 @@
+/**
+ * The dashboard over sample data, without a node: `npx vite --config renderer/vite.config.ts`, then open
+ * /demo.html. For eyeballing the layout; never part of the shipped build.
+ */
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { ApiError, type NetworkInfo } from '../../../shared/api'
+import { createApiClient } from '../../../shared/client'
+import { App } from '../App'
+import { StoreProvider } from '../store/context'
+import { createHyperMeshStore } from '../store/store'
+import { createFakeBridge } from '../testing/fake-bridge'
+import {
+  friendsNetwork,
+  ownDevnet,
+  SAMPLE_NOW,
+  sampleHardware,
+  sampleInvite,
+  sampleLanOffers,
+  samplePeers,
+  sampleStatus,
+} from '../testing/sample-data'
+import '../styles/index.css'
+
+const startedAt = Date.now() - 3_723_000
+let network: NetworkInfo = ownDevnet
+const params = new URLSearchParams(location.search)
+const withPeers = params.get('peers') !== '0'
+const shift = Date.now() - SAMPLE_NOW
+
+const bridge = createFakeBridge({
+  'node.status': () => ({ ...sampleStatus(network), startedAt, uptimeMs: Date.now() - startedAt }),
+  'peers.list': () =>
+    withPeers ? samplePeers.map((p) => ({ ...p, connectedAt: p.connectedAt + shift })) : [],
+  'hardware.snapshot': () => ({
+    ...sampleHardware,
+    cpu: { ...sampleHardware.cpu, loadPercent: 15 + Math.random() * 20 },
+    gpus: params.get('gpu') === '0' ? [] : sampleHardware.gpus,
+  }),
+  'network.invite': () => ({ invite: `hm1:${network.networkId}@/ip4/192.168.1.23/tcp/40123` }),
+  'network.lanOffers': () => (params.get('lan') === '0' ? [] : sampleLanOffers),
+  'network.leave': () => (network = ownDevnet),
+  'network.joinLan': () => (network = friendsNetwork),
+  'network.join': async ({ invite }) => {
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    if (invite !== sampleInvite) throw new ApiError('INVALID_INVITE', 'the text is not a HyperMesh invite')
+    return (network = friendsNetwork)
+  },
+})
+
+const store = createHyperMeshStore(createApiClient(bridge))
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>
+  </StrictMode>,
+)

@@ -1,0 +1,34 @@
+/**
+ * Selectors: the only way components read the store. Each returns a value already held in the state
+ * (never a fresh object or array), so a component re-renders only when that value changes.
+ */
+import type { HyperMeshState } from './types'
+
+export const selectConnection = (s: HyperMeshState) => s.connection
+export const selectAuthRequired = (s: HyperMeshState) => s.connection === 'auth-required'
+export const selectActions = (s: HyperMeshState) => s.actions
+
+export const selectNode = (s: HyperMeshState) => s.node
+export const selectNodeReceivedAt = (s: HyperMeshState) => s.nodeReceivedAt
+export const selectPeerId = (s: HyperMeshState) => s.node?.peerId ?? null
+export const selectListenAddresses = (s: HyperMeshState) => s.node?.listenAddresses
+
+export const selectPeers = (s: HyperMeshState) => s.peers
+export const selectPeersLoaded = (s: HyperMeshState) => s.peersLoaded
+export const selectPeerCount = (s: HyperMeshState) => s.peers.length
+
+export const selectHardware = (s: HyperMeshState) => s.hardware
+
+/** The network this node is on: the latest known from a join, an event or a status read. */
+export const selectCurrentNetwork = (s: HyperMeshState) => s.network.current ?? s.node?.network ?? null
+export const selectIsOwnDevnet = (s: HyperMeshState) => selectCurrentNetwork(s)?.isOwnDevnet ?? true
+export const selectInvite = (s: HyperMeshState) => s.network.invite
+export const selectLanOffers = (s: HyperMeshState) => s.network.lanOffers
+export const selectJoining = (s: HyperMeshState) => s.network.joining
+export const selectJoiningLanPeer = (s: HyperMeshState) => s.network.joiningLanPeer
+export const selectLeaving = (s: HyperMeshState) => s.network.leaving
+export const selectNetworkBusy = (s: HyperMeshState) => s.network.joining || s.network.leaving
+export const selectJoinError = (s: HyperMeshState) => s.network.joinError
+export const selectJoinSuccess = (s: HyperMeshState) => s.network.joinSuccess
+
+export const selectAreaError = (area: keyof HyperMeshState['errors']) => (s: HyperMeshState) => s.errors[area]

@@ -1,0 +1,77 @@
+/** The shape of the renderer's store: state by area, and the actions that change it. */
+import type { StoreApi } from 'zustand/vanilla'
+import type {
+  ApiErrorCode,
+  HardwareSnapshot,
+  LanOffer,
+  NetworkInfo,
+  NodeStatus,
+  PeerInfo,
+} from '../../../shared/api'
+import type { VisibilitySource } from './polling'
+
+/** `auth-required` is final: the token was refused and only a new URL from `npm start` helps. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'auth-required'
+
+export interface UiError {
+  code: ApiErrorCode
+  message: string
+}
+
+export interface NetworkArea {
+  current: NetworkInfo | null
+  /** This node's invite to its current network, as text to share. */
+  invite: string | null
+  /** Nodes of other networks found on the LAN (mDNS). */
+  lanOffers: LanOffer[]
+  joining: boolean
+  /** The LAN peer whose network is being joined, while that join is in progress. */
+  joiningLanPeer: string | null
+  leaving: boolean
+  /** Why the last join (or leave) failed; cleared when the next one starts. */
+  joinError: UiError | null
+  /** The network the last successful join led to; cleared when the next one starts or on leave. */
+  joinSuccess: NetworkInfo | null
+}
+
+export type Area = 'node' | 'peers' | 'hardware' | 'invite' | 'lan'
+
+export interface HyperMeshActions {
+  /** Subscribe to the node's events and poll while the page is visible. Returns the function that stops it. */
+  start(): () => void
+  refreshStatus(): Promise<void>
+  refreshPeers(): Promise<void>
+  refreshHardware(): Promise<void>
+  loadInvite(): Promise<void>
+  loadLanOffers(): Promise<void>
+  /** Join the network an invite names. Resolves true on success. */
+  join(invite: string): Promise<boolean>
+  joinLan(peerId: string): Promise<boolean>
+  leave(): Promise<boolean>
+  dismissJoinFeedback(): void
+  /** What the carrier reports about the link itself. */
+  setLink(state: 'connected' | 'reconnecting' | 'unauthorized'): void
+}
+
+export interface HyperMeshState {
+  connection: ConnectionState
+  node: NodeStatus | null
+  /** When `node` arrived (local clock), so the uptime can tick between polls. */
+  nodeReceivedAt: number | null
+  peers: PeerInfo[]
+  peersLoaded: boolean
+  hardware: HardwareSnapshot | null
+  network: NetworkArea
+  /** The last failure of each read, cleared by its next success. */
+  errors: Partial<Record<Area, string>>
+  actions: HyperMeshActions
+}
+
+export type HyperMeshStore = StoreApi<HyperMeshState>
+
+export interface StoreOptions {
+  visibility?: VisibilitySource
+  now?: () => number
+  statusEveryMs?: number
+  hardwareEveryMs?: number
+}

@@ -1,0 +1,58 @@
+// npm test: build, typecheck, lint, format check, then every vitest project (unit, integration, e2e).
+// Ends with one line "N passed, N failed, N skipped" (each check above counts as one test) and exits
+// non-zero if anything failed.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { requireNode22 } from './node-version.mjs'
+
+requireNode22()
+const bin = (name) => `node_modules/.bin/${name}`
+const checks = [
+  ['build', [process.execPath, 'scripts/build.mjs']],
+  ['typecheck (node)', [bin('tsc'), '-p', 'tsconfig.node.json']],
+  ['typecheck (web)', [bin('tsc'), '-p', 'tsconfig.web.json']],
+  ['lint', [bin('eslint'), '.', '--max-warnings', '0']],
+  ['format', [bin('prettier'), '--check', '.', '--log-level', 'warn']],
+]
+let passed = 0
+let failed = 0
+let skipped = 0
+for (const [name, [cmd, ...args]] of checks) {
+  console.log(`\n▶ ${name}`)
+  const run = spawnSync(cmd, args, { stdio: 'inherit' })
+  if (run.status === 0) passed++
+  else {
+    failed++
+    console.log(`✗ ${name} failed`)
+  }
+}
+
+const report = 'test-results/vitest.json'
+mkdirSync('test-results', { recursive: true })
+rmSync(report, { force: true })
+console.log('\n▶ vitest (unit, integration, e2e)')
+const vitest = spawnSync(
+  bin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --disable-warning=ExperimentalWarning`.trim(),
+    },
+  },
+)
+try {
+  const results = JSON.parse(readFileSync(report, 'utf8'))
+  passed += results.numPassedTests
+  failed += results.numFailedTests
+  skipped += results.numPendingTests + results.numTodoTests
+  // A suite that failed to load has no tests to count, but it is a failure.
+  failed += results.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length
+} catch {
+  failed++
+  console.log('✗ vitest produced no report')
+}
+if (vitest.status !== 0 && failed === 0) failed++
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`)
+process.exit(failed > 0 ? 1 : 0)
