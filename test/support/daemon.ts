@@ -37,11 +37,22 @@ export interface Daemon {
   stop(): Promise<number | null>
 }
 
-export async function startDaemon(dataDir: string, extraArgs: string[] = []): Promise<Daemon> {
+export interface DaemonOptions {
+  /** A command to run the daemon under, e.g. ['ip', 'netns', 'exec', 'ns1'] (it must exec, not fork). */
+  wrap?: string[]
+}
+
+export async function startDaemon(
+  dataDir: string,
+  extraArgs: string[] = [],
+  options: DaemonOptions = {},
+): Promise<Daemon> {
   mkdirSync(dataDir, { recursive: true })
+  const [command, ...prefix] = [...(options.wrap ?? []), process.execPath]
   const child = spawn(
-    process.execPath,
+    command as string,
     [
+      ...prefix,
       '--disable-warning=ExperimentalWarning',
       cli,
       '--data-dir',

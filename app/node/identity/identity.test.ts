@@ -208,6 +208,35 @@ describe('loadOrCreateIdentity', () => {
   })
 })
 
+describe('changing the key protector', () => {
+  it('opens keys sealed by a fallback protector and seals them again with the preferred one', async () => {
+    const dir = tempDir()
+    const machineKey = createMachineKeyProtector(join(tempDir(), 'machine.key'))
+    const first = await loadOrCreateIdentity(dir, machineKey)
+    expect(readJson(identityPath(dir)).protector).toBe('machine-key')
+
+    const moved = await loadOrCreateIdentity(dir, fast(), [machineKey])
+    expect(moved.resealed).toBe(true)
+    expect(moved.identity.peerId.toString()).toBe(first.identity.peerId.toString())
+    expect(readJson(identityPath(dir)).protector).toBe('passphrase')
+
+    // From now on the preferred protector alone opens them; the old one no longer does.
+    const again = await loadOrCreateIdentity(dir, fast())
+    expect(again.resealed).toBe(false)
+    expect(again.identity.peerId.toString()).toBe(first.identity.peerId.toString())
+    await expect(loadOrCreateIdentity(dir, machineKey)).rejects.toThrow(/sealed with "passphrase"/)
+  })
+
+  it('refuses keys sealed by a protector that is neither preferred nor a fallback, leaving the file as it was', async () => {
+    const dir = tempDir()
+    await loadOrCreateIdentity(dir, fast())
+    const before = readFileSync(identityPath(dir))
+    const other = createMachineKeyProtector(join(tempDir(), 'machine.key'))
+    await expect(loadOrCreateIdentity(dir, other, [other])).rejects.toThrow(IdentityError)
+    expect(readFileSync(identityPath(dir)).equals(before)).toBe(true)
+  })
+})
+
 describe('machine-key protector', () => {
   it('creates its key with mode 0600 outside the data dir and reopens the identity with it', async () => {
     const keyDir = tempDir()
