@@ -97,6 +97,9 @@ describe('dashboard in Chromium (browser mode)', () => {
     await expect
       .poll(() => row.getByTestId('peer-latency').textContent(), { timeout: 30_000 })
       .toMatch(/\d+\s*ms/)
+    // The connection is STOQ, and the dashboard says it is post-quantum.
+    expect(await row.getByTestId('peer-security').textContent()).toContain('Post-quantum')
+    expect(await pageA.getByTestId('node-transport').textContent()).toContain('MLKEM1024')
     await pageA.screenshot({ path: join(SHOTS, 'joined.png'), fullPage: true })
     await pageA.close()
     await pageB.close()

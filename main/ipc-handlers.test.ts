@@ -28,6 +28,7 @@ const handlers: ApiHandlers = {
     uptimeMs: 1234,
     version: '0.1.0',
     mode: 'desktop',
+    transport: { name: 'STOQ', postQuantum: true },
   }),
   'peers.list': async () => [],
   'hardware.snapshot': unused,

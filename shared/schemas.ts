@@ -33,6 +33,8 @@ export const NodeStatus = z.object({
   uptimeMs: z.number(),
   version: z.string(),
   mode: z.enum(['desktop', 'headless']),
+  /** How this node secures its connections. */
+  transport: z.object({ name: z.string(), postQuantum: z.boolean() }),
 })
 export type NodeStatus = z.infer<typeof NodeStatus>
 
@@ -43,6 +45,9 @@ export const PeerInfo = z.object({
   connectedAt: z.number(),
   /** Round-trip time of the last libp2p ping, null until one has completed. */
   latencyMs: z.number().nullable(),
+  /** The connection encrypter, e.g. "/stoq/1.0.0"; `postQuantum` says whether its keys are post-quantum. */
+  encryption: z.string(),
+  postQuantum: z.boolean(),
 })
 export type PeerInfo = z.infer<typeof PeerInfo>
 

@@ -45,6 +45,7 @@ const DEFAULTS: NodeConfig = {
   api: { host: '127.0.0.1', port: 4747 },
   discovery: { mdns: true },
   connections: { maxConnections: 300, maxIncomingPendingConnections: 64, maxPeerAddrsToDial: 25 },
+  transport: { offerClassicalNoise: false },
   pingIntervalMs: 10_000,
   logLevel: 'info',
 }

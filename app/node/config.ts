@@ -44,6 +44,16 @@ export const NodeConfig = z
       })
       .strict()
       .default({ maxConnections: 300, maxIncomingPendingConnections: 64, maxPeerAddrsToDial: 25 }),
+    transport: z
+      .object({
+        /**
+         * Also speak classical Noise (X25519 only), for networks whose genesis allows classical peers.
+         * Off by default: every connection is STOQ (post-quantum) or none.
+         */
+        offerClassicalNoise: z.boolean().default(false),
+      })
+      .strict()
+      .default({ offerClassicalNoise: false }),
     /** How often to ping connected peers for the latency column (ms). */
     pingIntervalMs: z.number().int().min(1_000).max(600_000).default(10_000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
@@ -57,6 +67,7 @@ export interface NodeConfigOverrides {
   api?: Partial<NodeConfig['api']>
   discovery?: Partial<NodeConfig['discovery']>
   connections?: Partial<NodeConfig['connections']>
+  transport?: Partial<NodeConfig['transport']>
   pingIntervalMs?: number
   logLevel?: NodeConfig['logLevel']
 }

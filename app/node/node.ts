@@ -12,7 +12,7 @@ import { mdns } from '@libp2p/mdns'
 import { FaultTolerance } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { version } from '../../package.json'
-import { classicTransportProfile, type TransportProfile } from '../stoq'
+import { createStoqMetrics, stoqTransportProfile, type StoqMetrics, type TransportProfile } from '../stoq'
 import { createHardwareAdapters } from '../assets'
 import type { HyperMeshNode, HyperMeshNodeInit } from './index'
 import { createApiDispatcher } from './api/dispatcher'
@@ -54,6 +54,12 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
     db = openDatabase(databasePath(dataDir))
     const store = new NetworkStore(db)
     ensureOwnDevnet(store, identity, config)
+    const stoqMetrics = createStoqMetrics()
+    const profile = stoqTransportProfile({
+      falcon: identity.falcon,
+      metrics: stoqMetrics,
+      offerClassicalNoise: config.transport.offerClassicalNoise,
+    })
     return new Node({
       dataDir,
       lock,
@@ -63,7 +69,8 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
       db,
       store,
       mode: init.mode,
-      profile: classicTransportProfile(),
+      profile,
+      stoqMetrics,
     })
   } catch (err) {
     db?.close()
@@ -107,6 +114,7 @@ interface NodeParts {
   store: NetworkStore
   mode: 'desktop' | 'headless'
   profile: TransportProfile
+  stoqMetrics: StoqMetrics
 }
 
 class Node implements HyperMeshNode {
@@ -140,6 +148,7 @@ class Node implements HyperMeshNode {
           falconFingerprint: parts.identity.falconFingerprint,
           version,
           mode: parts.mode,
+          transport: { name: parts.profile.name, postQuantum: parts.profile.postQuantum },
         }),
       }),
       parts.log,

@@ -2,16 +2,20 @@
  * STOQ: the transport under every HyperMesh connection.
  *
  * A {@link TransportProfile} says which libp2p transports, connection encrypters and stream muxers a node
- * uses, and where it listens. The node takes one profile; the post-quantum STOQ profile (hybrid X25519 +
- * ML-KEM handshake, QUIC, NAT traversal, adaptive tiers) is its own issue and will be another profile.
- * Today the node ships {@link classicTransportProfile}: TCP and WebSockets with Noise (X25519, classical,
- * not post-quantum) and yamux — exactly what js-libp2p gives, and said so.
+ * uses, and where it listens. Nodes use {@link stoqTransportProfile}: TCP and WebSockets secured by the
+ * STOQ handshake (`/stoq/1.0.0`: Noise XXhfs with X25519 + ML-KEM-1024, both peers' FALCON-1024 keys bound
+ * to the transcript; see docs/stoq.md), multiplexed by yamux. {@link classicTransportProfile} (Noise,
+ * X25519 only) exists for benchmarks and for networks whose genesis allows classical peers.
  *
  * @example
  * ```ts
- * const profile = classicTransportProfile()
+ * const profile = stoqTransportProfile({ falcon: identity.falcon })
  * const libp2p = await createLibp2p({ ...profile.libp2pOptions(), addresses: { listen: profile.listenAddresses(opts) } })
  * ```
  */
 export { classicTransportProfile } from './classic'
+export { stoqTransportProfile, isStoqConnection, type StoqProfileInit } from './stoq-profile'
+export { stoq, STOQ_PROTOCOL, type StoqInit, type StoqExtensions } from './encrypter'
+export { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
+export { createStoqMetrics, type StoqMetrics, type StoqMetricsSnapshot } from './metrics'
 export type { TransportProfile, ListenOptions, TransportComponents } from './profile'

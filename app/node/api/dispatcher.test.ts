@@ -34,6 +34,10 @@ const STATUS: NodeStatus = {
   uptimeMs: 1234,
   version: '0.1.0',
   mode: 'headless',
+  transport: {
+    name: 'STOQ (Noise_XXhfs_25519+MLKEM1024_ChaChaPoly_SHA256) over TCP/WebSockets, yamux',
+    postQuantum: true,
+  },
 }
 const PEER_INFO: PeerInfo = {
   peerId: PEER,
@@ -41,6 +45,8 @@ const PEER_INFO: PeerInfo = {
   direction: 'inbound',
   connectedAt: 1_700_000_000_000,
   latencyMs: null,
+  encryption: '/stoq/1.0.0',
+  postQuantum: true,
 }
 const HARDWARE: HardwareSnapshot = {
   cpu: { model: 'Test CPU', vendor: 'Test', cores: 8, physicalCores: 4, speedGHz: 3.2, loadPercent: 12.5 },

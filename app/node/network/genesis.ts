@@ -23,9 +23,15 @@ export const GenesisDocument = z
       .strict(),
     /** Random bytes so that two devnets made by one node at one instant still differ. */
     salt: z.string().regex(/^[0-9a-f]{32}$/),
+    /** Transport rules every member enforces. Absent: STOQ (post-quantum) connections only. */
+    transport: z.object({ allowClassicalNoise: z.boolean() }).strict().optional(),
   })
   .strict()
 export type GenesisDocument = z.infer<typeof GenesisDocument>
+
+/** Whether members may keep connections secured by classical Noise (X25519 only). Default: no. */
+export const allowsClassicalNoise = (genesis: GenesisDocument): boolean =>
+  genesis.transport?.allowClassicalNoise === true
 
 export function networkIdOf(genesis: GenesisDocument): string {
   const canonical = canonicalize(genesis)

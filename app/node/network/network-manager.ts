@@ -21,6 +21,8 @@ import {
 import { decodeInvite, encodeInvite, InviteError } from './invite'
 import { inviteAddresses } from './addresses'
 import type { NetworkStore, StoredNetwork } from './network-store'
+import { allowsClassicalNoise } from './genesis'
+import { isStoqConnection } from '../../stoq'
 import { probeForNetwork } from './probe'
 
 export interface NetworkManagerComponents {
@@ -115,6 +117,8 @@ export class NetworkManager {
         direction: first.direction === 'inbound' ? 'inbound' : 'outbound',
         connectedAt: member.admittedAt,
         latencyMs: member.latencyMs,
+        encryption: first.encryption ?? 'unknown',
+        postQuantum: isStoqConnection(first),
       })
     }
     return out.sort((a, b) => a.connectedAt - b.connectedAt)
@@ -268,6 +272,14 @@ export class NetworkManager {
   private readonly onConnectionOpen = (event: CustomEvent<Connection>): void => {
     const connection = event.detail
     const peer = connection.remotePeer.toString()
+    if (!this.transportAllowed(connection)) {
+      this.components.log.warn(
+        { peer, encryption: connection.encryption },
+        'refused a classical (non-STOQ) connection: this network requires STOQ',
+      )
+      connection.close().catch(() => {})
+      return
+    }
     if (connection.direction === 'outbound' && !this.probing.has(peer)) void this.verifyOutbound(connection)
     // Any connection not admitted in time (no hello, or another network) is closed.
     const timer = setTimeout(() => {
@@ -344,9 +356,14 @@ export class NetworkManager {
     )
   }
 
+  /** The active network's rule: STOQ only, unless its genesis allows classical Noise. */
+  private transportAllowed(connection: Connection): boolean {
+    return isStoqConnection(connection) || allowsClassicalNoise(this.active.genesis)
+  }
+
   private admit(connection: Connection): void {
     const peer = connection.remotePeer.toString()
-    if (this.members.has(peer) || connection.status !== 'open') return
+    if (this.members.has(peer) || connection.status !== 'open' || !this.transportAllowed(connection)) return
     this.members.set(peer, { peerId: connection.remotePeer, admittedAt: Date.now(), latencyMs: null })
     this.offers.delete(peer)
     if (connection.direction === 'outbound') {

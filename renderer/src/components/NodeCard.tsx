@@ -73,6 +73,13 @@ export function NodeCard() {
             </code>
           </dd>
 
+          <dt>Transport</dt>
+          <dd data-testid="node-transport">
+            <span className={`badge ${node.transport.postQuantum ? 'badge-pq' : 'badge-classical'}`}>
+              {node.transport.postQuantum ? 'Post-quantum' : 'Classical'}
+            </span>{' '}
+            <span className="muted">{node.transport.name}</span>
+          </dd>
           <dt>Mode</dt>
           <dd>
             {node.mode === 'desktop' ? 'Desktop' : 'Headless'} · v{node.version}

@@ -23,6 +23,7 @@ export function PeersCard() {
             <tr>
               <th scope="col">Peer</th>
               <th scope="col">Direction</th>
+              <th scope="col">Security</th>
               <th scope="col" className="num">
                 Latency
               </th>
@@ -47,6 +48,11 @@ export function PeersCard() {
                     {peer.direction === 'inbound' ? '↓ inbound' : '↑ outbound'}
                   </span>
                 </td>
+                <td data-testid="peer-security" title={peer.encryption}>
+                  <span className={`badge ${peer.postQuantum ? 'badge-pq' : 'badge-classical'}`}>
+                    {peer.postQuantum ? 'Post-quantum' : 'Classical'}
+                  </span>
+                </td>
                 <td className="num" data-testid="peer-latency">
                   {formatLatency(peer.latencyMs)}
                 </td>
@@ -58,7 +64,7 @@ export function PeersCard() {
             ))}
             {peers.length === 0 && (
               <tr>
-                <td colSpan={5} className="empty">
+                <td colSpan={6} className="empty">
                   {!loaded ? (error ?? 'Looking for peers…') : 'No peers yet — share your invite or join one'}
                 </td>
               </tr>

@@ -37,6 +37,10 @@ export const sampleStatus = (network: NetworkInfo = ownDevnet): NodeStatus => ({
   uptimeMs: 3_723_000,
   version: '0.1.0',
   mode: 'headless',
+  transport: {
+    name: 'STOQ (Noise_XXhfs_25519+MLKEM1024_ChaChaPoly_SHA256) over TCP/WebSockets, yamux',
+    postQuantum: true,
+  },
 })
 
 export const samplePeers: PeerInfo[] = [
@@ -46,6 +50,8 @@ export const samplePeers: PeerInfo[] = [
     direction: 'outbound',
     connectedAt: SAMPLE_NOW - 125_000,
     latencyMs: 12.4,
+    encryption: '/stoq/1.0.0',
+    postQuantum: true,
   },
   {
     peerId: otherPeerIds[1],
@@ -53,6 +59,8 @@ export const samplePeers: PeerInfo[] = [
     direction: 'inbound',
     connectedAt: SAMPLE_NOW - 9_000,
     latencyMs: null,
+    encryption: '/stoq/1.0.0',
+    postQuantum: true,
   },
 ]
 

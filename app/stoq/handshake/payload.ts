@@ -1,0 +1,89 @@
+/**
+ * The handshake payload each side sends (encrypted) in messages 2 and 3: who it is (libp2p identity key
+ * and its signature over the static X25519 key), its FALCON-1024 node key and signature over the
+ * transcript, and the stream muxers it speaks. Binary, length-prefixed, every field bounded.
+ *
+ *   version u8 (=1) | identityKey u16+bytes | identitySig u16+bytes | falconPublicKey u16+bytes |
+ *   falconSig u16+bytes | muxer count u8 | (u8 length + UTF-8)*
+ */
+export const PAYLOAD_VERSION = 1
+const MAX_IDENTITY_KEY = 1024
+const MAX_SIGNATURE = 4096
+const MAX_MUXERS = 8
+const MAX_MUXER_NAME = 64
+
+export interface HandshakePayload {
+  identityKey: Uint8Array
+  identitySig: Uint8Array
+  falconPublicKey: Uint8Array
+  falconSig: Uint8Array
+  streamMuxers: string[]
+}
+
+export class PayloadError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'PayloadError'
+  }
+}
+
+const u16 = (n: number): Uint8Array => Uint8Array.of(n >> 8, n & 0xff)
+
+export function encodePayload(p: HandshakePayload): Uint8Array {
+  const parts: Uint8Array[] = [Uint8Array.of(PAYLOAD_VERSION)]
+  for (const field of [p.identityKey, p.identitySig, p.falconPublicKey, p.falconSig]) {
+    if (field.length > 0xffff) throw new PayloadError('payload field too long')
+    parts.push(u16(field.length), field)
+  }
+  if (p.streamMuxers.length > MAX_MUXERS) throw new PayloadError('too many stream muxers')
+  parts.push(Uint8Array.of(p.streamMuxers.length))
+  for (const name of p.streamMuxers) {
+    const bytes = new TextEncoder().encode(name)
+    if (bytes.length === 0 || bytes.length > MAX_MUXER_NAME) throw new PayloadError('bad stream muxer name')
+    parts.push(Uint8Array.of(bytes.length), bytes)
+  }
+  return Buffer.concat(parts)
+}
+
+export function decodePayload(
+  bytes: Uint8Array,
+  limits: { falconPublicKeyLength: number },
+): HandshakePayload {
+  let offset = 0
+  const take = (n: number, what: string): Uint8Array => {
+    if (offset + n > bytes.length) throw new PayloadError(`handshake payload truncated in ${what}`)
+    const out = bytes.subarray(offset, offset + n)
+    offset += n
+    return out
+  }
+  const field = (what: string, max: number): Uint8Array => {
+    const [hi, lo] = take(2, what)
+    const length = ((hi as number) << 8) | (lo as number)
+    if (length === 0 || length > max)
+      throw new PayloadError(`handshake payload has an invalid ${what} length (${length})`)
+    return take(length, what)
+  }
+  const version = take(1, 'version')[0]
+  if (version !== PAYLOAD_VERSION) throw new PayloadError(`unsupported handshake payload version ${version}`)
+  const identityKey = field('identity key', MAX_IDENTITY_KEY)
+  const identitySig = field('identity signature', MAX_SIGNATURE)
+  const falconPublicKey = field('FALCON public key', limits.falconPublicKeyLength)
+  if (falconPublicKey.length !== limits.falconPublicKeyLength)
+    throw new PayloadError('FALCON public key has the wrong length')
+  const falconSig = field('FALCON signature', MAX_SIGNATURE)
+  const count = take(1, 'muxer count')[0] as number
+  if (count > MAX_MUXERS) throw new PayloadError('too many stream muxers')
+  const streamMuxers: string[] = []
+  for (let i = 0; i < count; i++) {
+    const length = take(1, 'muxer name')[0] as number
+    if (length === 0 || length > MAX_MUXER_NAME) throw new PayloadError('bad stream muxer name')
+    try {
+      streamMuxers.push(new TextDecoder('utf-8', { fatal: true }).decode(take(length, 'muxer name')))
+    } catch (err) {
+      if (err instanceof PayloadError) throw err
+      throw new PayloadError('stream muxer name is not UTF-8')
+    }
+  }
+  if (offset !== bytes.length) throw new PayloadError('handshake payload has trailing bytes')
+  return { identityKey, identitySig, falconPublicKey, falconSig, streamMuxers }
+}

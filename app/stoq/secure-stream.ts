@@ -1,0 +1,140 @@
+/**
+ * The encrypted connection after the handshake: frames of `u32 length ‖ ChaCha20-Poly1305(ciphertext ‖ tag)`,
+ * one key and nonce counter per direction. Frames are larger than Noise's 64 KiB (up to
+ * {@link MAX_FRAME_PLAINTEXT}) so bulk data costs fewer cipher calls and writes.
+ */
+import { createCipheriv, createDecipheriv } from 'node:crypto'
+import { AbstractMessageStream, LengthPrefixedDecoder, type SendResult } from '@libp2p/utils'
+import type { AbortOptions, MessageStream } from '@libp2p/interface'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { nonceBytes, TAGLEN } from './handshake/symmetric-state'
+
+export const MAX_FRAME_PLAINTEXT = 256 * 1024
+export const MAX_FRAME_CIPHERTEXT = MAX_FRAME_PLAINTEXT + TAGLEN
+const EMPTY = new Uint8Array(0)
+
+export class FrameError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'FrameError'
+  }
+}
+
+const u32 = (n: number): Uint8Array => {
+  const out = new Uint8Array(4)
+  new DataView(out.buffer).setUint32(0, n)
+  return out
+}
+
+function readU32(data: Uint8ArrayList | Uint8Array): number {
+  if (data.byteLength < 4) throw new RangeError('need 4 bytes for the frame length')
+  return data instanceof Uint8Array
+    ? new DataView(data.buffer, data.byteOffset, 4).getUint32(0)
+    : data.getUint32(0)
+}
+
+/** One direction of the transport: a key and a nonce counter that only moves forward. */
+export class FrameCipher {
+  private n = 0n
+  constructor(private readonly key: Uint8Array) {}
+
+  seal(plaintext: Uint8Array | Uint8ArrayList, out: Uint8ArrayList): void {
+    const cipher = createCipheriv('chacha20-poly1305', this.key, nonceBytes(this.n++), {
+      authTagLength: TAGLEN,
+    })
+    out.append(u32(plaintext.byteLength + TAGLEN))
+    if (plaintext instanceof Uint8Array) out.append(cipher.update(plaintext))
+    else for (const part of plaintext) out.append(cipher.update(part))
+    cipher.final()
+    out.append(cipher.getAuthTag())
+  }
+
+  open(frame: Uint8ArrayList): Uint8Array {
+    if (frame.byteLength < TAGLEN) throw new FrameError('frame shorter than its authentication tag')
+    const decipher = createDecipheriv('chacha20-poly1305', this.key, nonceBytes(this.n++), {
+      authTagLength: TAGLEN,
+    })
+    decipher.setAuthTag(frame.subarray(frame.byteLength - TAGLEN))
+    const body = frame.sublist(0, frame.byteLength - TAGLEN)
+    const parts: Uint8Array[] = []
+    for (const part of body) parts.push(decipher.update(part))
+    try {
+      decipher.final()
+    } catch {
+      throw new FrameError('a frame failed authentication: the data was altered, replayed or reordered')
+    }
+    return parts.length === 1 ? (parts[0] as Uint8Array) : parts.length === 0 ? EMPTY : Buffer.concat(parts)
+  }
+}
+
+export interface SecureStreamCounters {
+  onFrameSent?(bytes: number): void
+  onFrameReceived?(bytes: number): void
+}
+
+export class SecureMessageStream extends AbstractMessageStream {
+  private readonly decoder = new LengthPrefixedDecoder({
+    lengthDecoder: readU32,
+    encodingLength: () => 4,
+    maxDataLength: MAX_FRAME_CIPHERTEXT,
+    maxBufferSize: 2 * MAX_FRAME_CIPHERTEXT + 256 * 1024,
+  })
+
+  constructor(
+    private readonly inner: MessageStream,
+    private readonly sender: FrameCipher,
+    private readonly receiver: FrameCipher,
+    private readonly counters: SecureStreamCounters = {},
+  ) {
+    super({
+      log: inner.log,
+      inactivityTimeout: inner.inactivityTimeout,
+      maxReadBufferLength: inner.maxReadBufferLength,
+      direction: inner.direction,
+    })
+    inner.addEventListener('message', (event) => {
+      try {
+        for (const frame of this.decoder.decode(event.data)) {
+          this.counters.onFrameReceived?.(frame.byteLength)
+          this.onData(this.receiver.open(frame))
+        }
+      } catch (err) {
+        // Any bad frame ends the connection: after one, nothing that follows can be trusted.
+        this.abort(err instanceof FrameError ? err : new FrameError((err as Error).message))
+      }
+    })
+    inner.addEventListener('close', (event) => {
+      if (event.error == null) this.onTransportClosed()
+      else if (event.local === true) this.abort(event.error)
+      else this.onRemoteReset()
+    })
+    inner.addEventListener('drain', () => this.safeDispatchEvent('drain'))
+    inner.addEventListener('remoteCloseWrite', () => this.onRemoteCloseWrite())
+  }
+
+  sendData(data: Uint8ArrayList): SendResult {
+    const out = new Uint8ArrayList()
+    for (let offset = 0; offset < data.byteLength; offset += MAX_FRAME_PLAINTEXT) {
+      const end = Math.min(offset + MAX_FRAME_PLAINTEXT, data.byteLength)
+      this.sender.seal(data.sublist(offset, end), out)
+      this.counters.onFrameSent?.(end - offset + TAGLEN)
+    }
+    return { sentBytes: data.byteLength, canSendMore: this.inner.send(out) }
+  }
+
+  sendReset(err: Error): void {
+    this.inner.abort(err)
+  }
+
+  sendPause(): void {
+    this.inner.pause()
+  }
+
+  sendResume(): void {
+    this.inner.resume()
+  }
+
+  close(options?: AbortOptions): Promise<void> {
+    return this.inner.close(options)
+  }
+}

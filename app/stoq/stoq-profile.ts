@@ -1,0 +1,41 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { classicTransportProfile } from './classic'
+import { stoq, STOQ_PROTOCOL } from './encrypter'
+import { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
+import type { StoqMetrics } from './metrics'
+import type { TransportProfile } from './profile'
+
+export interface StoqProfileInit {
+  falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
+  metrics?: StoqMetrics
+  /**
+   * Also speak classical Noise, listed after STOQ so that STOQ wins whenever both peers have it. Whether a
+   * classical connection may stay open is the network's rule (its genesis), enforced per connection.
+   */
+  offerClassicalNoise?: boolean
+}
+
+/** TCP and WebSockets secured by the STOQ hybrid post-quantum handshake, multiplexed by yamux. */
+export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
+  const classic = classicTransportProfile()
+  return {
+    name: `STOQ (${STOQ_NOISE_PROTOCOL}) over TCP/WebSockets, yamux`,
+    postQuantum: true,
+    libp2pOptions: () => ({
+      transports: [tcp(), webSockets()],
+      connectionEncrypters: [
+        stoq({ falcon: init.falcon, metrics: init.metrics }),
+        ...(init.offerClassicalNoise === true ? [noise()] : []),
+      ],
+      streamMuxers: [yamux()],
+    }),
+    listenAddresses: classic.listenAddresses,
+  }
+}
+
+/** True if a connection was secured by STOQ (and so is post-quantum). */
+export const isStoqConnection = (connection: { encryption?: string }): boolean =>
+  connection.encryption === STOQ_PROTOCOL
