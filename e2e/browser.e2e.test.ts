@@ -100,6 +100,11 @@ describe('dashboard in Chromium (browser mode)', () => {
     // The connection is STOQ, and the dashboard says it is post-quantum.
     expect(await row.getByTestId('peer-security').textContent()).toContain('Post-quantum')
     expect(await pageA.getByTestId('node-transport').textContent()).toContain('MLKEM1024')
+    // The transport card counts the STOQ handshake and charts the traffic.
+    await expect
+      .poll(() => pageA.getByTestId('transport-handshakes').textContent(), { timeout: 10_000 })
+      .toMatch(/[1-9]\d* succeeded/)
+    expect(await pageA.getByTestId('transport-chart').locator('polyline').count()).toBe(2)
     await pageA.screenshot({ path: join(SHOTS, 'joined.png'), fullPage: true })
     await pageA.close()
     await pageB.close()

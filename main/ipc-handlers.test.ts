@@ -31,6 +31,7 @@ const handlers: ApiHandlers = {
     transport: { name: 'STOQ', postQuantum: true },
   }),
   'peers.list': async () => [],
+  'transport.stats': unused,
   'hardware.snapshot': unused,
   'network.invite': async () => ({ invite: 'hypermesh-invite-v1:test' }),
   'network.join': unused,

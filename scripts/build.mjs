@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs'
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } })
 const only = values.only
-const want = (part) => only == null || only === part
+const want = (part) => (only == null && part !== 'bench') || only === part
 
 // ESM bundles that leave npm packages external (they load from node_modules) but have __dirname.
 const esmNode = {
@@ -31,6 +31,10 @@ if (want('node')) {
       outdir: 'dist/daemon',
     }),
   )
+}
+if (only === 'bench') {
+  // Benchmarks are built on demand (npm run bench:*), never as part of the app.
+  jobs.push(build({ ...esmNode, entryPoints: { stoq: 'bench/stoq.ts' }, outdir: 'dist/bench' }))
 }
 if (want('electron')) {
   jobs.push(

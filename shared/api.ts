@@ -23,6 +23,7 @@ import {
   NetworkInfo,
   NodeStatus,
   PeerInfo,
+  TransportStats,
 } from './schemas'
 
 export * from './schemas'
@@ -33,6 +34,8 @@ export const apiMethods = {
   'node.status': { params: Empty, result: NodeStatus },
   /** Peers of this node's network that are connected now. */
   'peers.list': { params: Empty, result: z.array(PeerInfo) },
+  /** STOQ's measurements: handshakes, traffic per connection and in total, one minute of history. */
+  'transport.stats': { params: Empty, result: TransportStats },
   /** This machine's hardware as the asset adapters read it. */
   'hardware.snapshot': { params: Empty, result: HardwareSnapshot },
   /** An invite to this node's current network, as text to share. */

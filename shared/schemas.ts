@@ -99,6 +99,33 @@ export type GpuReading = z.infer<typeof GpuReading>
 export type DiskReading = z.infer<typeof DiskReading>
 export type HardwareSnapshot = z.infer<typeof HardwareSnapshot>
 
+/** The transport's own measurements: handshakes, traffic, and a one-minute throughput history. */
+export const TransportStats = z.object({
+  handshakes: z.object({
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    failuresByReason: z.record(z.string(), z.number().int()),
+  }),
+  handshakeMs: z.object({ p50: z.number().nullable(), p99: z.number().nullable() }),
+  bytesSent: z.number(),
+  bytesReceived: z.number(),
+  sentBitsPerSecond: z.number(),
+  receivedBitsPerSecond: z.number(),
+  history: z.array(
+    z.object({ at: z.number(), sentBitsPerSecond: z.number(), receivedBitsPerSecond: z.number() }),
+  ),
+  connections: z.array(
+    z.object({
+      remotePeer: z.string(),
+      bytesSent: z.number(),
+      bytesReceived: z.number(),
+      sentBitsPerSecond: z.number(),
+      receivedBitsPerSecond: z.number(),
+    }),
+  ),
+})
+export type TransportStats = z.infer<typeof TransportStats>
+
 /** Invites are short; anything longer than this is refused before decoding. */
 export const MAX_INVITE_LENGTH = 2048
 

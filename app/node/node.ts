@@ -34,6 +34,7 @@ interface Running {
   libp2p: NodeLibp2p
   network: NetworkManager
   startedAt: number
+  sampler: NodeJS.Timeout
 }
 
 export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<HyperMeshNode> {
@@ -143,6 +144,7 @@ class Node implements HyperMeshNode {
                 startedAt: this.running.startedAt,
                 listenAddresses: () => this.running?.libp2p.getMultiaddrs().map((a) => a.toString()) ?? [],
               },
+        transportStats: () => parts.stoqMetrics.snapshot(),
         status: () => ({
           peerId: this.peerId,
           falconFingerprint: parts.identity.falconFingerprint,
@@ -187,7 +189,10 @@ class Node implements HyperMeshNode {
         active,
       )
       await network.start()
-      this.running = { libp2p, network, startedAt: Date.now() }
+      // Traffic rates and the dashboard's chart come from one sample a second.
+      const sampler = setInterval(() => this.parts.stoqMetrics.sample(), 1_000)
+      sampler.unref()
+      this.running = { libp2p, network, startedAt: Date.now(), sampler }
       this.state = 'running'
       log.info(
         { transport: profile.name, addresses: addresses.map(String), networkId: active.networkId },
@@ -207,6 +212,7 @@ class Node implements HyperMeshNode {
     this.running = null
     try {
       if (running != null) {
+        clearInterval(running.sampler)
         await running.network.stop()
         await running.libp2p.stop()
       }

@@ -1,7 +1,7 @@
 /**
  * The API service: what each call of the contract does, in terms of the node's parts.
  */
-import { ApiError, type NodeStatus } from '../../shared/api'
+import { ApiError, type NodeStatus, type TransportStats } from '../../shared/api'
 import { readHardware, type HardwareAdapters } from '../assets'
 import type { ApiHandlers } from './api/dispatcher'
 import type { NetworkManager } from './network/network-manager'
@@ -11,6 +11,7 @@ export interface ServiceParts {
   running(): { network: NetworkManager; listenAddresses: () => string[]; startedAt: number } | null
   status(): Omit<NodeStatus, 'network' | 'listenAddresses' | 'startedAt' | 'uptimeMs'>
   hardware: HardwareAdapters
+  transportStats(): TransportStats
 }
 
 const HARDWARE_CACHE_MS = 1_000
@@ -35,6 +36,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
       }
     },
     'peers.list': async () => need().network.peers(),
+    'transport.stats': async () => parts.transportStats(),
     'hardware.snapshot': async () => {
       // Several windows polling at once share one reading per second.
       if (hardware == null || Date.now() - hardware.at > HARDWARE_CACHE_MS) {

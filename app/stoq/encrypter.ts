@@ -4,7 +4,7 @@
  */
 import { lpStream } from '@libp2p/utils'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
-import { InvalidCryptoExchangeError, serviceCapabilities } from '@libp2p/interface'
+import { InvalidCryptoExchangeError, serviceCapabilities, UnexpectedPeerError } from '@libp2p/interface'
 import type {
   ComponentLogger,
   ConnectionEncrypter,
@@ -19,12 +19,14 @@ import {
   generateX25519,
   HandshakeError,
   InitiatorHandshake,
+  UnexpectedRemotePeerError,
   ResponderHandshake,
   STOQ_NOISE_PROTOCOL,
   type HandshakeResult,
   type LocalKeys,
 } from './handshake/xxhfs'
 import { FrameCipher, SecureMessageStream } from './secure-stream'
+import { HandshakeCryptoError } from './handshake/symmetric-state'
 import { createStoqMetrics, type StoqMetrics } from './metrics'
 
 export const STOQ_PROTOCOL = '/stoq/1.0.0'
@@ -132,20 +134,25 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
       }
     } catch (err) {
       this.metrics.handshakeFailed(role, err as Error)
-      if (err instanceof HandshakeError)
+      if (err instanceof UnexpectedRemotePeerError)
+        throw new UnexpectedPeerError(`STOQ handshake refused: ${err.message}`)
+      // A message that fails to decrypt (tampered, replayed, wrong prologue) is a refusal like any other.
+      if (err instanceof HandshakeError || err instanceof HandshakeCryptoError) {
         throw new InvalidCryptoExchangeError(`STOQ handshake refused: ${err.message}`)
+      }
       throw err
     }
     this.metrics.handshakeSucceeded(role, performance.now() - started)
+    const remotePeer = peerIdFromPublicKey(result.remote.identityKey)
     const secured = new SecureMessageStream(
       lp.unwrap(),
       new FrameCipher(result.sendKey),
       new FrameCipher(result.receiveKey),
-      this.metrics,
+      this.metrics.trackConnection(remotePeer.toString()),
     )
     return {
       connection: secured,
-      remotePeer: peerIdFromPublicKey(result.remote.identityKey),
+      remotePeer,
       remoteExtensions: { falconPublicKey: result.remote.falconPublicKey, suite: STOQ_NOISE_PROTOCOL },
       streamMuxer: this.chooseMuxer(role, keys.streamMuxers, result.remote.streamMuxers),
     }

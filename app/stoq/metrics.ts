@@ -1,61 +1,173 @@
 /**
- * Handshake and traffic counters of the STOQ encrypter, read by the node's metrics and API.
+ * What STOQ measures: handshakes (counts, failures by reason, latency) and traffic (bytes per connection
+ * and in total, sampled once a second into rates and a one-minute history for the dashboard's chart).
  */
+
+export interface ConnectionTraffic {
+  readonly id: number
+  readonly remotePeer: string
+  bytesSent: number
+  bytesReceived: number
+  onFrameSent(bytes: number): void
+  onFrameReceived(bytes: number): void
+  /** Stops tracking; its bytes stay in the totals. */
+  close(): void
+}
+
+export interface TrafficSample {
+  at: number
+  sentBitsPerSecond: number
+  receivedBitsPerSecond: number
+}
+
+export interface ConnectionTrafficSnapshot {
+  remotePeer: string
+  bytesSent: number
+  bytesReceived: number
+  sentBitsPerSecond: number
+  receivedBitsPerSecond: number
+}
+
 export interface StoqMetricsSnapshot {
   handshakes: { succeeded: number; failed: number; failuresByReason: Record<string, number> }
-  /** Handshake duration, milliseconds, of the last 256 successful handshakes: p50 and p99. */
+  /** Duration of the last 256 successful handshakes, milliseconds. */
   handshakeMs: { p50: number | null; p99: number | null }
   bytesSent: number
   bytesReceived: number
+  /** Rates over the last full second. */
+  sentBitsPerSecond: number
+  receivedBitsPerSecond: number
+  /** One sample a second, oldest first, at most {@link HISTORY_SECONDS}. */
+  history: TrafficSample[]
+  connections: ConnectionTrafficSnapshot[]
 }
 
 export interface StoqMetrics {
   handshakeSucceeded(role: 'initiator' | 'responder', ms: number): void
   handshakeFailed(role: 'initiator' | 'responder', err: Error): void
-  onFrameSent(bytes: number): void
-  onFrameReceived(bytes: number): void
+  trackConnection(remotePeer: string): ConnectionTraffic
+  /** Takes a sample now (the node calls this once a second; tests call it directly). */
+  sample(now?: number): void
   snapshot(): StoqMetricsSnapshot
 }
+
+export const HISTORY_SECONDS = 60
+const HANDSHAKE_WINDOW = 256
 
 const quantile = (sorted: number[], q: number): number | null =>
   sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number)
 
+export function failureReason(err: Error): string {
+  if (['HandshakeError', 'HandshakeCryptoError', 'UnexpectedRemotePeerError'].includes(err.name))
+    return 'refused'
+  if (err.name === 'AbortError' || err.name === 'TimeoutError') return 'timeout'
+  if (err.name === 'InvalidMessageLengthError' || err.name === 'InvalidDataLengthError') return 'oversized'
+  if (err.name === 'UnexpectedEOFError' || /end of|closed/i.test(err.message)) return 'closed'
+  return 'error'
+}
+
 export function createStoqMetrics(): StoqMetrics {
   let succeeded = 0
   let failed = 0
-  let bytesSent = 0
-  let bytesReceived = 0
   const failuresByReason: Record<string, number> = {}
-  const recent: number[] = []
+  const recentHandshakes: number[] = []
+  let closedSent = 0
+  let closedReceived = 0
+  let nextId = 1
+  const open = new Map<
+    number,
+    ConnectionTraffic & { lastSent: number; lastReceived: number; sentRate: number; receivedRate: number }
+  >()
+  const history: TrafficSample[] = []
+  let last: { at: number; sent: number; received: number } | null = null
+
+  const totals = () => {
+    let sent = closedSent
+    let received = closedReceived
+    for (const c of open.values()) {
+      sent += c.bytesSent
+      received += c.bytesReceived
+    }
+    return { sent, received }
+  }
+
   return {
     handshakeSucceeded(_role, ms) {
       succeeded++
-      recent.push(ms)
-      if (recent.length > 256) recent.shift()
+      recentHandshakes.push(ms)
+      if (recentHandshakes.length > HANDSHAKE_WINDOW) recentHandshakes.shift()
     },
     handshakeFailed(_role, err) {
       failed++
-      const reason =
-        err.name === 'HandshakeError'
-          ? 'refused'
-          : err.name === 'AbortError' || err.name === 'TimeoutError'
-            ? 'timeout'
-            : 'error'
+      const reason = failureReason(err)
       failuresByReason[reason] = (failuresByReason[reason] ?? 0) + 1
     },
-    onFrameSent(bytes) {
-      bytesSent += bytes
+    trackConnection(remotePeer) {
+      const id = nextId++
+      const traffic = {
+        id,
+        remotePeer,
+        bytesSent: 0,
+        bytesReceived: 0,
+        lastSent: 0,
+        lastReceived: 0,
+        sentRate: 0,
+        receivedRate: 0,
+        onFrameSent(bytes: number) {
+          traffic.bytesSent += bytes
+        },
+        onFrameReceived(bytes: number) {
+          traffic.bytesReceived += bytes
+        },
+        close() {
+          if (!open.delete(id)) return
+          closedSent += traffic.bytesSent
+          closedReceived += traffic.bytesReceived
+        },
+      }
+      open.set(id, traffic)
+      return traffic
     },
-    onFrameReceived(bytes) {
-      bytesReceived += bytes
+    sample(now = Date.now()) {
+      const { sent, received } = totals()
+      if (last != null && now > last.at) {
+        const seconds = (now - last.at) / 1000
+        history.push({
+          at: now,
+          sentBitsPerSecond: ((sent - last.sent) * 8) / seconds,
+          receivedBitsPerSecond: ((received - last.received) * 8) / seconds,
+        })
+        if (history.length > HISTORY_SECONDS) history.shift()
+        for (const c of open.values()) {
+          c.sentRate = ((c.bytesSent - c.lastSent) * 8) / seconds
+          c.receivedRate = ((c.bytesReceived - c.lastReceived) * 8) / seconds
+        }
+      }
+      for (const c of open.values()) {
+        c.lastSent = c.bytesSent
+        c.lastReceived = c.bytesReceived
+      }
+      last = { at: now, sent, received }
     },
     snapshot() {
-      const sorted = [...recent].sort((a, b) => a - b)
+      const sorted = [...recentHandshakes].sort((a, b) => a - b)
+      const { sent, received } = totals()
+      const latest = history.at(-1)
       return {
         handshakes: { succeeded, failed, failuresByReason: { ...failuresByReason } },
         handshakeMs: { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) },
-        bytesSent,
-        bytesReceived,
+        bytesSent: sent,
+        bytesReceived: received,
+        sentBitsPerSecond: latest?.sentBitsPerSecond ?? 0,
+        receivedBitsPerSecond: latest?.receivedBitsPerSecond ?? 0,
+        history: [...history],
+        connections: [...open.values()].map((c) => ({
+          remotePeer: c.remotePeer,
+          bytesSent: c.bytesSent,
+          bytesReceived: c.bytesReceived,
+          sentBitsPerSecond: c.sentRate,
+          receivedBitsPerSecond: c.receivedRate,
+        })),
       }
     },
   }

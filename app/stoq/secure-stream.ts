@@ -70,6 +70,8 @@ export class FrameCipher {
 export interface SecureStreamCounters {
   onFrameSent?(bytes: number): void
   onFrameReceived?(bytes: number): void
+  /** Called once when the connection ends. */
+  close?(): void
 }
 
 export class SecureMessageStream extends AbstractMessageStream {
@@ -77,7 +79,9 @@ export class SecureMessageStream extends AbstractMessageStream {
     lengthDecoder: readU32,
     encodingLength: () => 4,
     maxDataLength: MAX_FRAME_CIPHERTEXT,
-    maxBufferSize: 2 * MAX_FRAME_CIPHERTEXT + 256 * 1024,
+    // The cap applies to one read before it is split into frames; reads of up to 16 MiB are legitimate
+    // (a resumed stream hands over what it held). Each frame within is still capped at MAX_FRAME_CIPHERTEXT.
+    maxBufferSize: 16 * 1024 * 1024 + MAX_FRAME_CIPHERTEXT,
   })
 
   constructor(
@@ -110,6 +114,7 @@ export class SecureMessageStream extends AbstractMessageStream {
     })
     inner.addEventListener('drain', () => this.safeDispatchEvent('drain'))
     inner.addEventListener('remoteCloseWrite', () => this.onRemoteCloseWrite())
+    this.addEventListener('close', () => this.counters.close?.())
   }
 
   sendData(data: Uint8ArrayList): SendResult {

@@ -8,6 +8,7 @@ import {
   type NodeStatus,
   type PeerInfo,
   type RpcEvent,
+  type TransportStats,
 } from '../../../shared/api'
 import { createApiClient } from '../../../shared/client'
 import { createApiDispatcher, type ApiDispatcher, type ApiHandlers, type DispatcherLog } from './dispatcher'
@@ -67,6 +68,16 @@ let calls: { method: string; params: unknown }[]
 let handlers: ApiHandlers
 let dispatcher: ApiDispatcher
 
+const TRANSPORT_STATS: TransportStats = {
+  handshakes: { succeeded: 1, failed: 0, failuresByReason: {} },
+  handshakeMs: { p50: 30, p99: 30 },
+  bytesSent: 10,
+  bytesReceived: 20,
+  sentBitsPerSecond: 0,
+  receivedBitsPerSecond: 0,
+  history: [],
+  connections: [],
+}
 const log: DispatcherLog = {
   warn: (obj, msg) => logged.push({ level: 'warn', obj, msg }),
   error: (obj, msg) => logged.push({ level: 'error', obj, msg }),
@@ -78,6 +89,7 @@ beforeEach(() => {
   handlers = {
     'node.status': async (params) => (calls.push({ method: 'node.status', params }), STATUS),
     'peers.list': async (params) => (calls.push({ method: 'peers.list', params }), [PEER_INFO]),
+    'transport.stats': async (params) => (calls.push({ method: 'transport.stats', params }), TRANSPORT_STATS),
     'hardware.snapshot': async (params) => (calls.push({ method: 'hardware.snapshot', params }), HARDWARE),
     'network.invite': async (params) => (
       calls.push({ method: 'network.invite', params }),

@@ -32,7 +32,9 @@ const u16 = (n: number): Uint8Array => Uint8Array.of(n >> 8, n & 0xff)
 export function encodePayload(p: HandshakePayload): Uint8Array {
   const parts: Uint8Array[] = [Uint8Array.of(PAYLOAD_VERSION)]
   for (const field of [p.identityKey, p.identitySig, p.falconPublicKey, p.falconSig]) {
-    if (field.length > 0xffff) throw new PayloadError('payload field too long')
+    // The same bounds decodePayload enforces: what we send, a peer must be able to read.
+    if (field.length === 0 || field.length > 0xffff)
+      throw new PayloadError('payload fields must be 1–65535 bytes')
     parts.push(u16(field.length), field)
   }
   if (p.streamMuxers.length > MAX_MUXERS) throw new PayloadError('too many stream muxers')

@@ -24,7 +24,7 @@ import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
 import { HASHLEN, SymmetricState, TAGLEN } from './symmetric-state'
-import { decodePayload, encodePayload, PayloadError, type HandshakePayload } from './payload'
+import { decodePayload, encodePayload, type HandshakePayload, type PayloadError } from './payload'
 
 export const STOQ_NOISE_PROTOCOL = 'Noise_XXhfs_25519+MLKEM1024_ChaChaPoly_SHA256'
 export const DH_LEN = 32
@@ -40,6 +40,14 @@ export class HandshakeError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'HandshakeError'
+  }
+}
+
+/** The peer proved an identity other than the one we dialed. */
+export class UnexpectedRemotePeerError extends HandshakeError {
+  constructor() {
+    super('the peer is not the one we dialed (its identity key differs)')
+    this.name = 'UnexpectedRemotePeerError'
   }
 }
 
@@ -152,27 +160,27 @@ async function verifyPayload(
     throw new HandshakeError('the peer sent an identity key that cannot be read')
   }
   if (expected != null && !expected.equals(identityKey)) {
-    throw new HandshakeError('the peer is not the one we dialed (its identity key differs)')
+    throw new UnexpectedRemotePeerError()
   }
   if (!(await identityKey.verify(Buffer.concat([STATIC_KEY_PREFIX, remoteStatic]), payload.identitySig))) {
     throw new HandshakeError('the identity signature over the static key is invalid')
   }
-  let falconOk = false
-  try {
-    falconOk = falcon1024.verify(
-      payload.falconSig,
-      Buffer.concat([FALCON_PREFIX, transcript, payload.identityKey]),
-      payload.falconPublicKey,
-    )
-  } catch {
-    falconOk = false
-  }
-  if (!falconOk)
+  if (!verifyFalcon(payload, transcript))
     throw new HandshakeError('the FALCON-1024 signature over the handshake transcript is invalid')
   return {
     identityKey,
     falconPublicKey: new Uint8Array(payload.falconPublicKey),
     streamMuxers: payload.streamMuxers,
+  }
+}
+
+/** FALCON-1024 over the transcript; a malformed signature counts as invalid, never as an exception. */
+function verifyFalcon(payload: HandshakePayload, transcript: Uint8Array): boolean {
+  try {
+    const message = Buffer.concat([FALCON_PREFIX, transcript, payload.identityKey])
+    return falcon1024.verify(payload.falconSig, message, payload.falconPublicKey)
+  } catch {
+    return false
   }
 }
 
@@ -222,7 +230,8 @@ export class InitiatorHandshake {
 
   /** -> s, se, payload */
   async writeMessage3(): Promise<Uint8Array> {
-    if (this.re == null) throw new HandshakeError('message 3 before message 2')
+    if (this.re == null || this.remote == null)
+      throw new HandshakeError('message 3 before message 2 was accepted')
     const s = this.ss.encryptAndHash(this.keys.staticKey.publicKey)
     this.ss.mixKey(dh(this.keys.staticKey, this.re))
     const payload = this.ss.encryptAndHash(await buildPayload(this.keys, this.ss.handshakeHash()))

@@ -6,6 +6,7 @@ import { InviteCard } from './InviteCard'
 import { JoinCard } from './JoinCard'
 import { NodeCard } from './NodeCard'
 import { PeersCard } from './PeersCard'
+import { TransportCard } from './TransportCard'
 
 export function Dashboard() {
   // While the link is down the figures are the last known ones: show them dimmed, not gone.
@@ -18,6 +19,7 @@ export function Dashboard() {
         <JoinCard />
         <PeersCard />
         <InviteCard />
+        <TransportCard />
         <HardwareCard />
       </main>
     </div>

@@ -48,6 +48,19 @@ export function formatDuration(ms: number): string {
 }
 
 /** Round-trip time: "12 ms", "0.4 ms", or "—" until a ping has completed. */
+/** Network rates in bits per second, as links are sold: "940 Mbit/s", "2.4 Gbit/s". */
+export function formatBitrate(bitsPerSecond: number): string {
+  if (!Number.isFinite(bitsPerSecond) || bitsPerSecond <= 0) return '0 bit/s'
+  const units = ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s', 'Tbit/s']
+  let value = bitsPerSecond
+  let unit = 0
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`
+}
+
 export function formatLatency(ms: number | null): string {
   if (ms == null || !Number.isFinite(ms)) return '—'
   return ms < 1 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`

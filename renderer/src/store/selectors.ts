@@ -18,6 +18,7 @@ export const selectPeersLoaded = (s: HyperMeshState) => s.peersLoaded
 export const selectPeerCount = (s: HyperMeshState) => s.peers.length
 
 export const selectHardware = (s: HyperMeshState) => s.hardware
+export const selectTransport = (s: HyperMeshState) => s.transport
 
 /** The network this node is on: the latest known from a join, an event or a status read. */
 export const selectCurrentNetwork = (s: HyperMeshState) => s.network.current ?? s.node?.network ?? null

@@ -26,6 +26,8 @@ export type * from './types'
 
 export const STATUS_POLL_MS = 2_000
 export const HARDWARE_POLL_MS = 3_000
+/** The node samples traffic once a second; the chart follows at the same pace. */
+export const TRANSPORT_POLL_MS = 1_000
 
 export function toUiError(err: unknown): UiError {
   if (err instanceof ApiError) return { code: err.code, message: err.message }
@@ -142,6 +144,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
               run: () => Promise.all([actions.refreshStatus(), actions.refreshPeers()]),
             },
             { everyMs: options.hardwareEveryMs ?? HARDWARE_POLL_MS, run: () => actions.refreshHardware() },
+            { everyMs: options.transportEveryMs ?? TRANSPORT_POLL_MS, run: () => actions.refreshTransport() },
           ],
           visibility,
         )
@@ -182,6 +185,13 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
           'hardware',
           () => api.call('hardware.snapshot', {}),
           (hardware) => set({ hardware }),
+        ),
+
+      refreshTransport: () =>
+        read(
+          'transport',
+          () => api.call('transport.stats', {}),
+          (transport) => set({ transport }),
         ),
 
       loadInvite: () =>
@@ -248,6 +258,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
       peers: [],
       peersLoaded: false,
       hardware: null,
+      transport: null,
       network: {
         current: null,
         invite: null,

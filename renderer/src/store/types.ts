@@ -7,6 +7,7 @@ import type {
   NetworkInfo,
   NodeStatus,
   PeerInfo,
+  TransportStats,
 } from '../../../shared/api'
 import type { VisibilitySource } from './polling'
 
@@ -34,7 +35,7 @@ export interface NetworkArea {
   joinSuccess: NetworkInfo | null
 }
 
-export type Area = 'node' | 'peers' | 'hardware' | 'invite' | 'lan'
+export type Area = 'node' | 'peers' | 'hardware' | 'invite' | 'lan' | 'transport'
 
 export interface HyperMeshActions {
   /** Subscribe to the node's events and poll while the page is visible. Returns the function that stops it. */
@@ -42,6 +43,7 @@ export interface HyperMeshActions {
   refreshStatus(): Promise<void>
   refreshPeers(): Promise<void>
   refreshHardware(): Promise<void>
+  refreshTransport(): Promise<void>
   loadInvite(): Promise<void>
   loadLanOffers(): Promise<void>
   /** Join the network an invite names. Resolves true on success. */
@@ -61,6 +63,8 @@ export interface HyperMeshState {
   peers: PeerInfo[]
   peersLoaded: boolean
   hardware: HardwareSnapshot | null
+  /** STOQ's handshake and traffic measurements, with a one-minute throughput history. */
+  transport: TransportStats | null
   network: NetworkArea
   /** The last failure of each read, cleared by its next success. */
   errors: Partial<Record<Area, string>>
@@ -74,4 +78,5 @@ export interface StoreOptions {
   now?: () => number
   statusEveryMs?: number
   hardwareEveryMs?: number
+  transportEveryMs?: number
 }

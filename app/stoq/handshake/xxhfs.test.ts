@@ -1,0 +1,352 @@
+import { describe, it, expect, beforeAll } from 'vitest'
+import { createPublicKey, diffieHellman } from 'node:crypto'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { falcon1024 } from '@noble/post-quantum/falcon.js'
+import type { Ed25519PrivateKey, PrivateKey } from '@libp2p/interface'
+import {
+  DH_LEN,
+  FALCON_PUBLIC_KEY_LEN,
+  generateX25519,
+  InitiatorHandshake,
+  KEM_CIPHERTEXT_LEN,
+  KEM_PUBLIC_KEY_LEN,
+  MESSAGE1_LEN,
+  ResponderHandshake,
+  STOQ_NOISE_PROTOCOL,
+  x25519FromSecret,
+  type LocalKeys,
+} from './xxhfs'
+import { TAGLEN } from './symmetric-state'
+
+type FalconKeyPair = { publicKey: Uint8Array; secretKey: Uint8Array }
+
+const PROLOGUE = new TextEncoder().encode(`/stoq/1.0.0 ${STOQ_NOISE_PROTOCOL}`)
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
+
+// Message 2 is e ‖ enc(KEM ciphertext) ‖ enc(s) ‖ enc(payload); message 3 is enc(s) ‖ enc(payload).
+const M2_KEM_AT = DH_LEN
+const M2_S_AT = M2_KEM_AT + KEM_CIPHERTEXT_LEN + TAGLEN
+const M2_PAYLOAD_AT = M2_S_AT + DH_LEN + TAGLEN
+const M2_MIN = M2_PAYLOAD_AT + TAGLEN
+const M3_PAYLOAD_AT = DH_LEN + TAGLEN
+
+let falconA: FalconKeyPair
+let falconB: FalconKeyPair
+let identityA: Ed25519PrivateKey
+let identityB: Ed25519PrivateKey
+let identityM: Ed25519PrivateKey
+let alice: LocalKeys
+let bob: LocalKeys
+
+// FALCON-1024 keygen costs about half a second: two key pairs for the whole file.
+beforeAll(async () => {
+  falconA = falcon1024.keygen()
+  falconB = falcon1024.keygen()
+  ;[identityA, identityB, identityM] = await Promise.all([
+    generateKeyPair('Ed25519'),
+    generateKeyPair('Ed25519'),
+    generateKeyPair('Ed25519'),
+  ])
+  alice = {
+    identity: identityA,
+    staticKey: generateX25519(),
+    falcon: falconA,
+    streamMuxers: ['/yamux/1.0.0'],
+  }
+  bob = { identity: identityB, staticKey: generateX25519(), falcon: falconB, streamMuxers: [] }
+})
+
+interface RunOptions {
+  initiator?: LocalKeys
+  responder?: LocalKeys
+  initiatorPrologue?: Uint8Array
+  /** Identities each side expects of the other (the peer id it dialed). */
+  expectResponder?: PrivateKey
+  expectInitiator?: PrivateKey
+}
+
+interface Run {
+  initiator: InitiatorHandshake
+  responder: ResponderHandshake
+  m1: Uint8Array
+  m2: Uint8Array
+}
+
+/** Messages 1 and 2 between an initiator and a responder; message 2 not yet read. */
+async function upToMessage2(options: RunOptions = {}): Promise<Run> {
+  const initiator = new InitiatorHandshake(
+    options.initiator ?? alice,
+    options.initiatorPrologue ?? PROLOGUE,
+    options.expectResponder?.publicKey,
+  )
+  const responder = new ResponderHandshake(
+    options.responder ?? bob,
+    PROLOGUE,
+    options.expectInitiator?.publicKey,
+  )
+  const m1 = initiator.writeMessage1()
+  responder.readMessage1(m1)
+  return { initiator, responder, m1, m2: await responder.writeMessage2() }
+}
+
+/** Messages 1 to 3; message 3 read by the responder only if `deliver`. */
+async function upToMessage3(
+  options: RunOptions & { deliver?: boolean } = {},
+): Promise<Run & { m3: Uint8Array }> {
+  const run = await upToMessage2(options)
+  await run.initiator.readMessage2(run.m2)
+  const m3 = await run.initiator.writeMessage3()
+  if (options.deliver === true) await run.responder.readMessage3(m3)
+  return { ...run, m3 }
+}
+
+const flipBit = (message: Uint8Array, index: number, bit = 0): Uint8Array => {
+  const copy = new Uint8Array(message)
+  copy[index] = (copy[index] as number) ^ (1 << bit)
+  return copy
+}
+
+describe('XXhfs handshake: a full run', () => {
+  it('gives both sides matching transport keys and the same handshake hash', async () => {
+    const { initiator, responder } = await upToMessage3({ deliver: true })
+    const i = initiator.result()
+    const r = responder.result()
+    expect(hex(i.sendKey)).toBe(hex(r.receiveKey))
+    expect(hex(i.receiveKey)).toBe(hex(r.sendKey))
+    expect(hex(i.handshakeHash)).toBe(hex(r.handshakeHash))
+    expect(i.sendKey).toHaveLength(32)
+    expect(hex(i.sendKey)).not.toBe(hex(i.receiveKey))
+  })
+
+  it("lets each side learn the other's identity key, FALCON key and stream muxers", async () => {
+    const { initiator, responder } = await upToMessage3({ deliver: true })
+    const atInitiator = initiator.result().remote
+    const atResponder = responder.result().remote
+    expect(atInitiator.identityKey.equals(identityB.publicKey)).toBe(true)
+    expect(atResponder.identityKey.equals(identityA.publicKey)).toBe(true)
+    expect(hex(atInitiator.falconPublicKey)).toBe(hex(falconB.publicKey))
+    expect(hex(atResponder.falconPublicKey)).toBe(hex(falconA.publicKey))
+    expect(atInitiator.falconPublicKey).toHaveLength(FALCON_PUBLIC_KEY_LEN)
+    expect(atInitiator.streamMuxers).toEqual([])
+    expect(atResponder.streamMuxers).toEqual(['/yamux/1.0.0'])
+  })
+
+  it('gives fresh keys to every session between the same two peers', async () => {
+    const first = await upToMessage3({ deliver: true })
+    const second = await upToMessage3({ deliver: true })
+    expect(hex(first.initiator.result().sendKey)).not.toBe(hex(second.initiator.result().sendKey))
+    expect(hex(first.initiator.result().handshakeHash)).not.toBe(hex(second.initiator.result().handshakeHash))
+  })
+
+  it('writes a message 1 of exactly e ‖ e1 (MESSAGE1_LEN bytes)', () => {
+    const m1 = new InitiatorHandshake(alice, PROLOGUE).writeMessage1()
+    expect(m1).toHaveLength(MESSAGE1_LEN)
+    expect(MESSAGE1_LEN).toBe(DH_LEN + KEM_PUBLIC_KEY_LEN)
+  })
+
+  it.each(['secp256k1', 'ECDSA', 'RSA'] as const)('completes with a %s libp2p identity', async (type) => {
+    const identity = await generateKeyPair(type)
+    const { responder } = await upToMessage3({ initiator: { ...alice, identity }, deliver: true })
+    expect(responder.result().remote.identityKey.equals(identity.publicKey)).toBe(true)
+  })
+})
+
+describe('XXhfs handshake: tampering, truncation and replay', () => {
+  it.each([
+    ['another protocol version', `/stoq/0.9.0 ${STOQ_NOISE_PROTOCOL}`],
+    ['classical Noise', '/noise Noise_XX_25519_ChaChaPoly_SHA256'],
+    ['an empty prologue', ''],
+  ])('an initiator whose prologue names %s refuses message 2 (downgrade)', async (_what, prologue) => {
+    const { initiator, m2 } = await upToMessage2({ initiatorPrologue: new TextEncoder().encode(prologue) })
+    await expect(initiator.readMessage2(m2)).rejects.toThrow(/decryption failed/)
+    expect(() => initiator.result()).toThrow(/not complete/)
+  })
+
+  it.each([
+    ['e', DH_LEN >> 1, 0],
+    ['e, in the bit X25519 ignores (still hashed into the transcript)', DH_LEN - 1, 7],
+    ['the encrypted KEM ciphertext', M2_KEM_AT + 700, 0],
+    ['the tag of the KEM ciphertext', M2_S_AT - 1, 0],
+    ['the encrypted static key', M2_S_AT + 10, 0],
+    ['the encrypted payload', M2_PAYLOAD_AT + 100, 0],
+    ['the tag of the payload', -1, 0],
+  ])('refuses message 2 with one bit flipped in %s, and derives no key', async (_region, at, bit) => {
+    const { initiator, m2 } = await upToMessage2()
+    const index = at < 0 ? m2.length + at : at
+    await expect(initiator.readMessage2(flipBit(m2, index, bit))).rejects.toThrow()
+    expect(() => initiator.result()).toThrow(/not complete/)
+  })
+
+  it('accepts the untampered message 2 (the control for the bit flips)', async () => {
+    const { initiator, m2 } = await upToMessage2()
+    await initiator.readMessage2(m2)
+    expect(initiator.result().remote.identityKey.equals(identityB.publicKey)).toBe(true)
+  })
+
+  it.each([0, 1, DH_LEN - 1, DH_LEN, M2_S_AT, M2_MIN - 1, M2_MIN, -1])(
+    'refuses message 2 truncated to %i bytes (negative: from the end)',
+    async (length) => {
+      const { initiator, m2 } = await upToMessage2()
+      const cut = m2.subarray(0, length < 0 ? m2.length + length : length)
+      await expect(initiator.readMessage2(cut)).rejects.toThrow(/truncated|decryption failed/)
+      expect(() => initiator.result()).toThrow(/not complete/)
+    },
+  )
+
+  it.each([
+    ['the encrypted static key', 5],
+    ['the tag of the static key', M3_PAYLOAD_AT - 1],
+    ['the encrypted payload', M3_PAYLOAD_AT + 200],
+    ['the tag of the payload', -1],
+  ])('the responder refuses message 3 with one bit flipped in %s', async (_region, at) => {
+    const { responder, m3 } = await upToMessage3()
+    await expect(responder.readMessage3(flipBit(m3, at < 0 ? m3.length + at : at))).rejects.toThrow()
+    expect(() => responder.result()).toThrow(/not complete/)
+  })
+
+  it.each([
+    0,
+    DH_LEN,
+    M3_PAYLOAD_AT - 1,
+    M3_PAYLOAD_AT,
+    M3_PAYLOAD_AT + TAGLEN - 1,
+    M3_PAYLOAD_AT + TAGLEN,
+    -1,
+  ])('the responder refuses message 3 truncated to %i bytes (negative: from the end)', async (length) => {
+    const { responder, m3 } = await upToMessage3()
+    const cut = m3.subarray(0, length < 0 ? m3.length + length : length)
+    await expect(responder.readMessage3(cut)).rejects.toThrow(/truncated|decryption failed/)
+    expect(() => responder.result()).toThrow(/not complete/)
+  })
+
+  it('refuses a message 1 of the wrong length', () => {
+    const m1 = new InitiatorHandshake(alice, PROLOGUE).writeMessage1()
+    expect(() => new ResponderHandshake(bob, PROLOGUE).readMessage1(m1.subarray(1))).toThrow(/truncated/)
+    const longer = Buffer.concat([m1, Uint8Array.of(0)])
+    expect(() => new ResponderHandshake(bob, PROLOGUE).readMessage1(longer)).toThrow(/too long/)
+  })
+
+  it("refuses session A's message 2 replayed to a new initiator", async () => {
+    const sessionA = await upToMessage2()
+    const initiatorB = new InitiatorHandshake(alice, PROLOGUE)
+    initiatorB.writeMessage1()
+    await expect(initiatorB.readMessage2(sessionA.m2)).rejects.toThrow(/decryption failed/)
+    expect(() => initiatorB.result()).toThrow(/not complete/)
+  })
+
+  it("refuses session A's messages 1 and 3 replayed to a new responder", async () => {
+    const sessionA = await upToMessage3({ deliver: true })
+    const responder = new ResponderHandshake(bob, PROLOGUE)
+    responder.readMessage1(sessionA.m1)
+    await responder.writeMessage2()
+    await expect(responder.readMessage3(sessionA.m3)).rejects.toThrow(/decryption failed/)
+    expect(() => responder.result()).toThrow(/not complete/)
+  })
+})
+
+describe('XXhfs handshake: message order', () => {
+  it('refuses to write message 3 when message 2 was refused', async () => {
+    const run = await upToMessage2()
+    await expect(run.initiator.readMessage2(flipBit(run.m2, M2_PAYLOAD_AT + 1))).rejects.toThrow()
+    await expect(run.initiator.writeMessage3()).rejects.toThrow(/message 2 was accepted/)
+  })
+})
+
+describe('XXhfs handshake: identities', () => {
+  it("refuses a responder whose FALCON public key is not the one that signed (X's key, Y's secret)", async () => {
+    const forged: LocalKeys = {
+      ...bob,
+      falcon: { publicKey: falconB.publicKey, secretKey: falconA.secretKey },
+    }
+    const { initiator, m2 } = await upToMessage2({ responder: forged })
+    await expect(initiator.readMessage2(m2)).rejects.toThrow(/FALCON/)
+  })
+
+  it("refuses an initiator whose FALCON public key is not the one that signed (X's key, Y's secret)", async () => {
+    const forged: LocalKeys = {
+      ...alice,
+      falcon: { publicKey: falconA.publicKey, secretKey: falconB.secretKey },
+    }
+    const { responder, m3 } = await upToMessage3({ initiator: forged })
+    await expect(responder.readMessage3(m3)).rejects.toThrow(/FALCON/)
+  })
+
+  it('the initiator refuses a responder that is not the peer it dialed', async () => {
+    const { initiator, m2 } = await upToMessage2({ expectResponder: identityM })
+    await expect(initiator.readMessage2(m2)).rejects.toThrow(/not the one we dialed/)
+  })
+
+  it('the responder refuses an initiator that is not the peer it expected', async () => {
+    const { responder, m3 } = await upToMessage3({ expectInitiator: identityM })
+    await expect(responder.readMessage3(m3)).rejects.toThrow(/not the one we dialed/)
+  })
+
+  it('accepts the expected peer on both sides (the control for the identity checks)', async () => {
+    const { initiator, responder } = await upToMessage3({
+      expectResponder: identityB,
+      expectInitiator: identityA,
+      deliver: true,
+    })
+    expect(initiator.result().remote.identityKey.equals(identityB.publicKey)).toBe(true)
+    expect(responder.result().remote.identityKey.equals(identityA.publicKey)).toBe(true)
+  })
+
+  it('refuses a payload whose identity signature covers a different static key (key substitution)', async () => {
+    // Mallory runs the handshake with her own static key but presents Bob's identity, whose signature
+    // was made over another static key (Bob's own): the identity really is Bob's, the binding is not.
+    const bobsStatic = generateX25519()
+    const substituted: Ed25519PrivateKey = {
+      type: identityB.type,
+      publicKey: identityB.publicKey,
+      raw: identityB.raw,
+      equals: (key?: unknown) => identityB.equals(key),
+      sign: (data) => {
+        const signed = data.subarray()
+        return identityB.sign(
+          Buffer.concat([signed.subarray(0, signed.length - DH_LEN), bobsStatic.publicKey]),
+        )
+      },
+    }
+    const mallory: LocalKeys = { ...bob, identity: substituted, staticKey: generateX25519() }
+    const { initiator, m2 } = await upToMessage2({ responder: mallory })
+    await expect(initiator.readMessage2(m2)).rejects.toThrow(/identity signature/)
+
+    // The control: the same wrapper signing the static key actually used is accepted.
+    const honest: LocalKeys = { ...mallory, staticKey: bobsStatic }
+    const control = await upToMessage2({ responder: honest })
+    await control.initiator.readMessage2(control.m2)
+    expect(control.initiator.result().remote.identityKey.equals(identityB.publicKey)).toBe(true)
+  })
+})
+
+describe('X25519 keys', () => {
+  // RFC 7748 §6.1 test vector.
+  const alicePrivate = '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'
+  const alicePublic = '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a'
+  const bobPrivate = '5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb'
+  const bobPublic = 'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f'
+  const shared = '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742'
+  const spki = (raw: Uint8Array) =>
+    createPublicKey({
+      key: Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), raw]),
+      format: 'der',
+      type: 'spki',
+    })
+
+  it('x25519FromSecret derives the RFC 7748 public keys and shared secret', () => {
+    const a = x25519FromSecret(Buffer.from(alicePrivate, 'hex'))
+    const b = x25519FromSecret(Buffer.from(bobPrivate, 'hex'))
+    expect(hex(a.publicKey)).toBe(alicePublic)
+    expect(hex(b.publicKey)).toBe(bobPublic)
+    expect(hex(diffieHellman({ privateKey: a.privateKey, publicKey: spki(b.publicKey) }))).toBe(shared)
+    expect(hex(diffieHellman({ privateKey: b.privateKey, publicKey: spki(a.publicKey) }))).toBe(shared)
+  })
+
+  it('x25519FromSecret round-trips a generated key pair through its secret', () => {
+    const generated = generateX25519()
+    const secret = Buffer.from(generated.privateKey.export({ format: 'jwk' }).d as string, 'base64url')
+    const restored = x25519FromSecret(secret)
+    expect(restored.publicKey).toHaveLength(DH_LEN)
+    expect(hex(restored.publicKey)).toBe(hex(generated.publicKey))
+  })
+})

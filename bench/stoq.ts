@@ -1,0 +1,162 @@
+/**
+ * npm run bench:stoq — STOQ against its baselines, measured in one run on loopback:
+ * 1. bulk throughput of one connection: raw TCP (node:net, no encryption), libp2p's default stack
+ *    (TCP + Noise + yamux), and STOQ (TCP + STOQ + yamux). The receiver runs in a child process, so sender
+ *    and receiver each have a core; each figure is the median of several runs.
+ * 2. handshakes per second and handshake latency, STOQ hybrid against classical Noise (both ends in one
+ *    thread over an in-memory pipe, so the figure is the CPU cost of one handshake, both sides together).
+ * Prints a table and writes bench/results/stoq.json.
+ */
+import { fork } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { noise } from '@chainsafe/libp2p-noise'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { defaultLogger } from '@libp2p/logger'
+import { multiaddrConnectionPair } from '@libp2p/utils'
+import type { ConnectionEncrypter, Upgrader } from '@libp2p/interface'
+import { falcon1024 } from '@noble/post-quantum/falcon.js'
+import { stoq } from '../app/stoq'
+import { runReceiver, sendFor, type Mode } from './stoq-peers'
+
+const here = fileURLToPath(import.meta.url)
+const MODES: Mode[] = ['raw-tcp', 'libp2p-default', 'stoq']
+const LABELS: Record<Mode, string> = {
+  'raw-tcp': 'raw TCP (node:net, no encryption)',
+  'libp2p-default': 'libp2p default (TCP + Noise + yamux)',
+  stoq: 'STOQ (TCP + STOQ hybrid PQ + yamux)',
+}
+
+interface ThroughputResult {
+  mode: Mode
+  runs: number[]
+  medianGbps: number
+}
+
+async function measureThroughput(mode: Mode, seconds: number, runs: number): Promise<ThroughputResult> {
+  const results: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const child = fork(here, ['--receive', mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const address = await new Promise<string>((resolve, reject) => {
+      child.once('message', (m) => resolve((m as { address: string }).address))
+      child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)))
+    })
+    const report = new Promise<{ bytes: number; ms: number }>((resolve) =>
+      child.once('message', (m) => resolve(m as never)),
+    )
+    await sendFor(mode, address, seconds * 1000)
+    const { bytes, ms } = await report
+    if (child.exitCode == null) await new Promise((resolve) => child.once('exit', resolve))
+    results.push((bytes * 8) / (ms / 1000) / 1e9)
+  }
+  const sorted = [...results].sort((a, b) => a - b)
+  return { mode, runs: results, medianGbps: sorted[Math.floor(sorted.length / 2)] as number }
+}
+
+async function measureHandshakes(kind: 'stoq' | 'noise', count: number) {
+  const upgrader = { getStreamMuxers: () => new Map() } as unknown as Upgrader
+  const make = async (): Promise<ConnectionEncrypter> => {
+    const privateKey = await generateKeyPair('Ed25519')
+    const components = { privateKey, logger: defaultLogger(), upgrader }
+    return kind === 'stoq'
+      ? stoq({ falcon: falcon1024.keygen() })(components)
+      : (noise()(components as never) as ConnectionEncrypter)
+  }
+  const [a, b] = [await make(), await make()]
+  const once = async (): Promise<number> => {
+    const [outbound, inbound] = multiaddrConnectionPair()
+    const start = performance.now()
+    await Promise.all([
+      a.secureOutbound(outbound, { skipStreamMuxerNegotiation: true }),
+      b.secureInbound(inbound, { skipStreamMuxerNegotiation: true }),
+    ])
+    return performance.now() - start
+  }
+  for (let i = 0; i < 3; i++) await once() // warm up the JIT
+  const latencies: number[] = []
+  const started = performance.now()
+  for (let i = 0; i < count; i++) latencies.push(await once())
+  const perSecond = count / ((performance.now() - started) / 1000)
+  latencies.sort((x, y) => x - y)
+  const q = (p: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] as number
+  return { kind, count, perSecond, p50Ms: q(0.5), p99Ms: q(0.99) }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      receive: { type: 'string' },
+      seconds: { type: 'string', default: '3' },
+      runs: { type: 'string', default: '3' },
+      handshakes: { type: 'string', default: '40' },
+      modes: { type: 'string', default: MODES.join(',') },
+    },
+  })
+  if (values.receive != null) return runReceiver(values.receive as Mode)
+
+  const seconds = Number(values.seconds)
+  const runs = Number(values.runs)
+  const throughput: ThroughputResult[] = []
+  const modes = values.modes.split(',').filter((m): m is Mode => (MODES as string[]).includes(m))
+  for (const mode of modes) {
+    process.stdout.write(`measuring ${LABELS[mode]}… `)
+    const result = await measureThroughput(mode, seconds, runs)
+    throughput.push(result)
+    console.log(`${result.medianGbps.toFixed(2)} Gbit/s`)
+  }
+  const byMode = Object.fromEntries(throughput.map((t) => [t.mode, t.medianGbps])) as Record<Mode, number>
+  const handshakes = [
+    await measureHandshakes('noise', Number(values.handshakes)),
+    await measureHandshakes('stoq', Number(values.handshakes)),
+  ]
+
+  console.log('\nBulk throughput, one connection on loopback (median of %d runs of %d s)', runs, seconds)
+  console.table(
+    throughput.map((t) => ({
+      transport: LABELS[t.mode],
+      'Gbit/s': t.medianGbps.toFixed(2),
+      runs: t.runs.map((r) => r.toFixed(2)).join(' '),
+    })),
+  )
+  const stoqVsRaw = byMode.stoq / byMode['raw-tcp']
+  const stoqVsDefault = byMode.stoq / byMode['libp2p-default']
+  console.log(
+    `STOQ / raw TCP: ${stoqVsRaw.toFixed(2)}x   STOQ / libp2p default: ${stoqVsDefault.toFixed(2)}x`,
+  )
+  console.log('\nHandshakes (both ends in one thread: CPU cost of a whole handshake)')
+  console.table(
+    handshakes.map((h) => ({
+      handshake: h.kind === 'stoq' ? 'STOQ (X25519 + ML-KEM-1024, FALCON-1024)' : 'Noise XX (X25519)',
+      'per second': h.perSecond.toFixed(1),
+      'p50 ms': h.p50Ms.toFixed(1),
+      'p99 ms': h.p99Ms.toFixed(1),
+    })),
+  )
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    command: `npm run bench:stoq -- --seconds ${seconds} --runs ${runs}`,
+    throughput,
+    ratios: { stoqVsRawTcp: stoqVsRaw, stoqVsLibp2pDefault: stoqVsDefault },
+    handshakes,
+  }
+  const dir = join(process.cwd(), 'bench', 'results')
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'stoq.json'), JSON.stringify(report, null, 2) + '\n')
+  console.log('\nwrote bench/results/stoq.json')
+}
+
+main().catch((err: Error) => {
+  console.error(err)
+  process.exit(1)
+})
