@@ -38,12 +38,33 @@ export const NodeConfig = z
       .default({ mdns: true }),
     connections: z
       .object({
+        /** Open connections in total. */
         maxConnections: z.number().int().min(1).max(100_000).default(300),
-        maxIncomingPendingConnections: z.number().int().min(1).max(10_000).default(64),
+        /** Inbound connections in the handshake at once, from all hosts together. */
+        maxIncomingPendingConnections: z.number().int().min(1).max(10_000).default(256),
+        /** …and from one host: a half-open flood from one host cannot take every slot. */
+        maxPendingPerHost: z.number().int().min(1).max(1_000).default(8),
+        /** New inbound connections one host may open per second. */
+        inboundConnectionsPerHostPerSecond: z.number().int().min(1).max(10_000).default(10),
+        /** Open connections one peer may have with us. */
+        maxConnectionsPerPeer: z.number().int().min(1).max(64).default(4),
+        /** An inbound connection must finish its handshake within this (ms). */
+        inboundUpgradeTimeoutMs: z.number().int().min(500).max(120_000).default(5_000),
+        /** Streams one connection may open to us at once. */
+        maxInboundStreamsPerConnection: z.number().int().min(8).max(10_000).default(256),
         maxPeerAddrsToDial: z.number().int().min(1).max(100).default(25),
       })
       .strict()
-      .default({ maxConnections: 300, maxIncomingPendingConnections: 64, maxPeerAddrsToDial: 25 }),
+      .default({
+        maxConnections: 300,
+        maxIncomingPendingConnections: 256,
+        maxPendingPerHost: 8,
+        inboundConnectionsPerHostPerSecond: 10,
+        maxConnectionsPerPeer: 4,
+        inboundUpgradeTimeoutMs: 5_000,
+        maxInboundStreamsPerConnection: 256,
+        maxPeerAddrsToDial: 25,
+      }),
     transport: z
       .object({
         /**

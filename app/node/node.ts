@@ -9,10 +9,16 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { mdns } from '@libp2p/mdns'
-import { FaultTolerance } from '@libp2p/interface'
+import { FaultTolerance, type PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { version } from '../../package.json'
-import { createStoqMetrics, stoqTransportProfile, type StoqMetrics, type TransportProfile } from '../stoq'
+import {
+  createConnectionLimiter,
+  createStoqMetrics,
+  stoqTransportProfile,
+  type StoqMetrics,
+  type TransportProfile,
+} from '../stoq'
 import { createHardwareAdapters } from '../assets'
 import type { HyperMeshNode, HyperMeshNodeInit } from './index'
 import { createApiDispatcher } from './api/dispatcher'
@@ -60,6 +66,7 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
       falcon: identity.falcon,
       metrics: stoqMetrics,
       offerClassicalNoise: config.transport.offerClassicalNoise,
+      maxInboundStreams: config.connections.maxInboundStreamsPerConnection,
     })
     return new Node({
       dataDir,
@@ -162,6 +169,15 @@ class Node implements HyperMeshNode {
     this.state = 'starting'
     const { config, log, store, identity, profile } = this.parts
     const listen = await this.listenOptions()
+    // The limiter counts a peer's connections through libp2p, which exists only once created below.
+    let countConnections = (_peer: PeerId): number => 0
+    const limiter = createConnectionLimiter(
+      {
+        maxPendingPerHost: config.connections.maxPendingPerHost,
+        maxConnectionsPerPeer: config.connections.maxConnectionsPerPeer,
+      },
+      (peer) => countConnections(peer),
+    )
     const libp2p: NodeLibp2p = await createLibp2p({
       privateKey: identity.privateKey,
       addresses: { listen: profile.listenAddresses(listen) },
@@ -171,11 +187,15 @@ class Node implements HyperMeshNode {
       connectionManager: {
         maxConnections: config.connections.maxConnections,
         maxIncomingPendingConnections: config.connections.maxIncomingPendingConnections,
+        inboundConnectionThreshold: config.connections.inboundConnectionsPerHostPerSecond,
+        inboundUpgradeTimeout: config.connections.inboundUpgradeTimeoutMs,
         maxPeerAddrsToDial: config.connections.maxPeerAddrsToDial,
       },
+      connectionGater: limiter,
       transportManager: { faultTolerance: FaultTolerance.NO_FATAL },
       start: false,
     })
+    countConnections = (peer) => libp2p.getConnections(peer).length
     try {
       await libp2p.start()
       const addresses = libp2p.getMultiaddrs()

@@ -19,3 +19,10 @@ export { stoq, STOQ_PROTOCOL, type StoqInit, type StoqExtensions } from './encry
 export { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
 export { createStoqMetrics, type StoqMetrics, type StoqMetricsSnapshot } from './metrics'
 export type { TransportProfile, ListenOptions, TransportComponents } from './profile'
+export { raceAddresses, orderForHappyEyeballs, CONNECTION_ATTEMPT_DELAY_MS } from './happy-eyeballs'
+export {
+  createConnectionLimiter,
+  DEFAULT_CONNECTION_LIMITS,
+  type ConnectionLimiter,
+  type ConnectionLimits,
+} from './limits'

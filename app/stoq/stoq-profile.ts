@@ -16,6 +16,8 @@ export interface StoqProfileInit {
    * classical connection may stay open is the network's rule (its genesis), enforced per connection.
    */
   offerClassicalNoise?: boolean
+  /** Streams one connection may open to us at once (yamux). */
+  maxInboundStreams?: number
 }
 
 /**
@@ -40,7 +42,7 @@ export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
         stoq({ falcon: init.falcon, metrics: init.metrics }),
         ...(init.offerClassicalNoise === true ? [noise()] : []),
       ],
-      streamMuxers: [yamux(STOQ_YAMUX_CONFIG)],
+      streamMuxers: [yamux({ ...STOQ_YAMUX_CONFIG, maxInboundStreams: init.maxInboundStreams ?? 256 })],
     }),
     listenAddresses: classic.listenAddresses,
   }

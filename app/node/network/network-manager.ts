@@ -24,6 +24,7 @@ import type { NetworkStore, StoredNetwork } from './network-store'
 import { allowsClassicalNoise } from './genesis'
 import { isStoqConnection } from '../../stoq'
 import { probeForNetwork } from './probe'
+import { dialBest } from './dial'
 
 export interface NetworkManagerComponents {
   libp2p: Libp2p<{ ping: Ping }>
@@ -241,18 +242,7 @@ export class NetworkManager {
     for (const hint of hints) {
       if (hint.peerId === self || this.members.has(hint.peerId) || this.probing.has(hint.peerId)) continue
       if (libp2p.getConnections().some((c) => c.remotePeer.toString() === hint.peerId)) continue
-      void (async () => {
-        for (const text of hint.addrs) {
-          try {
-            const address = multiaddr(text)
-            if (address.getComponents().at(-1)?.value !== hint.peerId) continue
-            await libp2p.dial(address, { signal: AbortSignal.timeout(5_000) })
-            return
-          } catch {
-            /* next address */
-          }
-        }
-      })()
+      void this.dialQuietly(hint.peerId, hint.addrs)
     }
   }
 
@@ -407,18 +397,27 @@ export class NetworkManager {
           libp2p.getConnections().every((c) => c.remotePeer.toString() !== p.peerId),
       )
       .slice(0, 16)
-    await Promise.all(
-      candidates.map(async (p) => {
-        for (const address of p.addrs) {
-          try {
-            await libp2p.dial(multiaddr(address), { signal: AbortSignal.timeout(5_000) })
-            return // verifyOutbound (connection:open) decides membership
-          } catch {
-            /* try the next address */
-          }
-        }
-      }),
-    )
+    // verifyOutbound (connection:open) decides membership of whatever connects.
+    await Promise.all(candidates.map((p) => this.dialQuietly(p.peerId, p.addrs)))
+  }
+
+  /** Dials a peer by its addresses (Happy Eyeballs); failure is normal here (peers go away) and only logged. */
+  private async dialQuietly(peerId: string, addrs: string[]): Promise<void> {
+    const addresses: Multiaddr[] = []
+    for (const text of addrs) {
+      try {
+        const address = multiaddr(text)
+        if (address.getComponents().at(-1)?.value === peerId) addresses.push(address)
+      } catch {
+        /* a stored or hinted address that does not parse is skipped */
+      }
+    }
+    if (addresses.length === 0) return
+    try {
+      await dialBest(this.components.libp2p, addresses, AbortSignal.timeout(5_000))
+    } catch (err) {
+      this.components.log.debug({ peer: peerId, err: (err as Error).message }, 'could not reach peer')
+    }
   }
 
   /** Coalesces bursts of changes (joins, pings) into one event per 200 ms. */

@@ -4,6 +4,7 @@
 import type { Connection, Libp2p } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { exchangeHello, type Welcome } from './membership-protocol'
+import { byPeer, dialBest } from './dial'
 
 export type ProbeResult =
   /** At least one peer is on the wanted network; its connections are open and returned. */
@@ -30,16 +31,18 @@ export async function probeForNetwork(
   const marked = peers.filter((p) => !probing.has(p))
   for (const peer of marked) probing.add(peer)
   try {
+    // One dial per peer (its addresses raced, IPv6 first); several peers at once.
+    const groups = [...byPeer(addresses).values()]
     const outcomes = await Promise.allSettled(
-      addresses.map(async (address) => {
+      groups.map(async (peerAddresses) => {
         const signal = AbortSignal.timeout(PROBE_TIMEOUT_MS)
-        const connection = await libp2p.dial(address, { signal })
+        const connection = await dialBest(libp2p, peerAddresses, signal)
         return { connection, welcome: await exchangeHello(connection, networkId, signal) }
       }),
     )
     const answered = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))
     const reasons = outcomes.flatMap((o, i) =>
-      o.status === 'rejected' ? [`${addresses[i]?.toString()}: ${(o.reason as Error).message}`] : [],
+      o.status === 'rejected' ? [`${groups[i]?.[0]?.toString()}: ${(o.reason as Error).message}`] : [],
     )
     const matching = answered.filter((a) => a.welcome.networkId === networkId)
     const first = matching[0] ?? answered[0]
