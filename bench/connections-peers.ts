@@ -1,0 +1,112 @@
+/**
+ * The two roles of bench/connections.ts: the node under test (one STOQ libp2p node with an echo protocol)
+ * and a client process (many minimal STOQ libp2p nodes, one connection each).
+ */
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Stream } from '@libp2p/interface'
+import { falcon1024 } from '@noble/post-quantum/falcon.js'
+import { createConnectionLimiter, stoq, stoqTransportProfile } from '../app/stoq'
+
+const ECHO = '/hypermesh/bench/echo/1.0.0'
+const DIAL_CONCURRENCY = 16
+
+export async function runServer(expected: number): Promise<void> {
+  // The node's own limits, raised only where one host (this machine) stands for thousands of peers.
+  const node = await createLibp2p({
+    ...stoqTransportProfile({ falcon: falcon1024.keygen() }).libp2pOptions(),
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    connectionManager: {
+      maxConnections: expected + 1_000,
+      maxIncomingPendingConnections: 512,
+      inboundConnectionThreshold: 1_000_000,
+      inboundUpgradeTimeout: 120_000,
+    },
+    connectionGater: createConnectionLimiter({ maxPendingPerHost: 512, maxConnectionsPerPeer: 4 }, () => 0),
+  })
+  await node.handle(
+    ECHO,
+    async (stream: Stream) => {
+      for await (const chunk of stream) stream.send(chunk)
+      await stream.close()
+    },
+    { maxInboundStreams: 4 },
+  )
+  process.send?.({ address: node.getMultiaddrs()[0]?.toString() })
+}
+
+async function roundTrip(node: Libp2p, address: string): Promise<void> {
+  const stream = await node.dialProtocol(multiaddr(address), ECHO, { signal: AbortSignal.timeout(120_000) })
+  const payload = crypto.getRandomValues(new Uint8Array(32))
+  stream.send(payload)
+  await stream.close()
+  const received: Uint8Array[] = []
+  for await (const chunk of stream) received.push(chunk.subarray())
+  const echoed = Buffer.concat(received)
+  if (!echoed.equals(Buffer.from(payload))) throw new Error(`echo mismatch (${echoed.length} bytes back)`)
+}
+
+export async function runClients(address: string, count: number, poolSize: number): Promise<void> {
+  const pool = Array.from({ length: Math.max(1, Math.min(poolSize, count)) }, () => falcon1024.keygen())
+  const nodes: Libp2p[] = []
+  const errors = new Set<string>()
+  let connected = 0
+  let failed = 0
+  const report = (type: 'progress' | 'done' | 'verified'): void => {
+    process.send?.({ type, connected, failed, errors: [...errors].slice(0, 5) })
+  }
+
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++
+      let node: Libp2p | undefined
+      try {
+        node = await createLibp2p({
+          transports: [tcp()],
+          connectionEncrypters: [stoq({ falcon: pool[i % pool.length] as { publicKey: Uint8Array; secretKey: Uint8Array } })],
+          streamMuxers: [yamux()],
+          // The node under test handshakes with thousands of peers on a shared CPU: measure, don't time out.
+          connectionManager: { dialTimeout: 300_000, addressDialTimeout: 300_000 },
+        })
+        await roundTrip(node, address)
+        nodes.push(node)
+        connected++
+      } catch (err) {
+        failed++
+        errors.add((err as Error).message)
+        await node?.stop().catch(() => {})
+      }
+      if ((connected + failed) % 100 === 0) report('progress')
+    }
+  }
+  await Promise.all(Array.from({ length: DIAL_CONCURRENCY }, worker))
+  report('done')
+
+  process.on('message', (message) => {
+    if ((message as { type?: string }).type !== 'verify') return
+    void (async () => {
+      // A second round trip on every connection, which must still be the same one (no redial).
+      const before = connected
+      const failedBefore = failed
+      connected = 0
+      const results = await Promise.allSettled(
+        nodes.map(async (node) => {
+          if (node.getConnections().length === 0) throw new Error('connection lost during the hold')
+          await roundTrip(node, address)
+        }),
+      )
+      for (const r of results) {
+        if (r.status === 'fulfilled') connected++
+        else {
+          failed++
+          errors.add((r.reason as Error).message)
+        }
+      }
+      if (connected + (failed - failedBefore) !== before) errors.add('bookkeeping mismatch in verify')
+      report('verified')
+    })()
+  })
+}

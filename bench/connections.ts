@@ -1,0 +1,132 @@
+/**
+ * npm run bench:connections — many concurrent STOQ connections to one node.
+ *
+ * The node under test runs alone in a child process (its memory is measured from /proc). Client processes
+ * each run many minimal libp2p nodes with distinct Ed25519 identities; each dials the node over STOQ, does a
+ * stream round trip, and keeps the connection. Once all are up they are held for --hold seconds, and then
+ * every connection does a second round trip to prove it is still alive. Reported: connections, failures,
+ * time to establish, the node's RSS before and at peak, and RSS per connection; JSON to
+ * bench/results/connections.json.
+ *
+ * FALCON-1024 key generation takes about half a second, so the clients' FALCON key pairs come from a pool
+ * (--falcon-pool); their libp2p identities are all distinct. The node signs and verifies every handshake.
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { runClients, runServer } from './connections-peers'
+
+const here = fileURLToPath(import.meta.url)
+
+interface ClientReport {
+  type: 'progress' | 'done' | 'verified'
+  connected: number
+  failed: number
+  errors: string[]
+}
+
+const rssOf = (pid: number): { rssMiB: number; peakMiB: number } => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const field = (name: string): number => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024
+  return { rssMiB: field('VmRSS'), peakMiB: field('VmHWM') }
+}
+
+function spawnRole(args: string[]): ChildProcess {
+  return fork(here, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=8192'] })
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      serve: { type: 'boolean' },
+      client: { type: 'string' },
+      connections: { type: 'string', default: '10000' },
+      processes: { type: 'string', default: '4' },
+      hold: { type: 'string', default: '60' },
+      'falcon-pool': { type: 'string', default: '32' },
+      address: { type: 'string' },
+      count: { type: 'string' },
+    },
+  })
+  if (values.serve === true) return runServer(Number(values.connections))
+  if (values.client != null) return runClients(values.address as string, Number(values.count), Number(values['falcon-pool']))
+
+  const total = Number(values.connections)
+  const processes = Number(values.processes)
+  const holdSeconds = Number(values.hold)
+  const server = spawnRole(['--serve', '--connections', String(total)])
+  const address = await new Promise<string>((resolve) => server.once('message', (m) => resolve((m as { address: string }).address)))
+  const serverPid = server.pid as number
+  await new Promise((r) => setTimeout(r, 500))
+  const baseline = rssOf(serverPid)
+  console.log(`node under test: pid ${serverPid}, ${address}, RSS ${baseline.rssMiB.toFixed(0)} MiB before any connection`)
+
+  const started = performance.now()
+  const reports = new Map<number, ClientReport>()
+  const clients = Array.from({ length: processes }, (_, i) => {
+    const count = Math.floor(total / processes) + (i < total % processes ? 1 : 0)
+    const child = spawnRole(['--client', String(i), '--address', address, '--count', String(count), '--falcon-pool', values['falcon-pool']])
+    child.on('message', (m) => reports.set(i, m as ClientReport))
+    return child
+  })
+  const sum = (key: 'connected' | 'failed'): number => [...reports.values()].reduce((n, r) => n + r[key], 0)
+  const allAre = (type: ClientReport['type']): boolean =>
+    reports.size === processes && [...reports.values()].every((r) => r.type === type)
+
+  let peak = baseline.peakMiB
+  const monitor = setInterval(() => {
+    const now = rssOf(serverPid)
+    peak = Math.max(peak, now.peakMiB)
+    process.stdout.write(`\r${sum('connected')} connected, ${sum('failed')} failed, node RSS ${now.rssMiB.toFixed(0)} MiB   `)
+  }, 1000)
+
+  while (!allAre('done')) await new Promise((r) => setTimeout(r, 250))
+  const establishSeconds = (performance.now() - started) / 1000
+  const connected = sum('connected')
+  const failedToConnect = sum('failed')
+  const atFull = rssOf(serverPid)
+  console.log(`\nall attempts finished in ${establishSeconds.toFixed(1)} s; holding ${connected} connections for ${holdSeconds} s`)
+  await new Promise((r) => setTimeout(r, holdSeconds * 1000))
+  for (const child of clients) child.send({ type: 'verify' })
+  while (!allAre('verified')) await new Promise((r) => setTimeout(r, 250))
+  clearInterval(monitor)
+  const alive = sum('connected')
+  const failedAfterHold = sum('failed') - failedToConnect
+  const end = rssOf(serverPid)
+  peak = Math.max(peak, end.peakMiB)
+  const errors = [...new Set([...reports.values()].flatMap((r) => r.errors))].slice(0, 5)
+  for (const child of [...clients, server]) child.kill()
+
+  const perConnectionKiB = ((atFull.rssMiB - baseline.rssMiB) * 1024) / Math.max(1, connected)
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    command: `npm run bench:connections -- --connections ${total} --processes ${processes} --hold ${holdSeconds}`,
+    attempted: total,
+    connected,
+    failedToConnect,
+    aliveAfterHold: alive,
+    failedDuringHold: failedAfterHold,
+    establishSeconds,
+    holdSeconds,
+    nodeRssMiB: { beforeConnections: baseline.rssMiB, withAllConnections: atFull.rssMiB, peak },
+    rssPerConnectionKiB: perConnectionKiB,
+    sampleErrors: errors,
+  }
+  console.log(`\n\n${connected}/${total} connected (${failedToConnect} failed), ${alive} alive after ${holdSeconds} s (${failedAfterHold} failed round trips)`)
+  console.log(`node RSS: ${baseline.rssMiB.toFixed(0)} MiB before, ${atFull.rssMiB.toFixed(0)} MiB with all connections, peak ${peak.toFixed(0)} MiB`)
+  console.log(`memory per connection: ${perConnectionKiB.toFixed(1)} KiB; establishing took ${establishSeconds.toFixed(1)} s`)
+  if (errors.length > 0) console.log('sample errors:', errors)
+  mkdirSync(join('bench', 'results'), { recursive: true })
+  writeFileSync(join('bench', 'results', 'connections.json'), JSON.stringify(report, null, 2) + '\n')
+  console.log('wrote bench/results/connections.json')
+  process.exit(failedToConnect + failedAfterHold === 0 ? 0 : 1)
+}
+
+main().catch((err: Error) => {
+  console.error(err)
+  process.exit(1)
+})
