@@ -77,7 +77,7 @@ export async function runClients(address: string, count: number, poolSize: numbe
       } catch (err) {
         failed++
         errors.add((err as Error).message)
-        await node?.stop().catch(() => {})
+        await Promise.resolve(node?.stop()).catch(() => {})
       }
       if ((connected + failed) % 100 === 0) report('progress')
     }
