@@ -66,7 +66,9 @@ export async function runClients(address: string, count: number, poolSize: numbe
       try {
         node = await createLibp2p({
           transports: [tcp()],
-          connectionEncrypters: [stoq({ falcon: pool[i % pool.length] as { publicKey: Uint8Array; secretKey: Uint8Array } })],
+          connectionEncrypters: [
+            stoq({ falcon: pool[i % pool.length] as { publicKey: Uint8Array; secretKey: Uint8Array } }),
+          ],
           streamMuxers: [yamux()],
           // The node under test handshakes with thousands of peers on a shared CPU: measure, don't time out.
           connectionManager: { dialTimeout: 300_000, addressDialTimeout: 300_000 },

@@ -30,12 +30,16 @@ interface ClientReport {
 
 const rssOf = (pid: number): { rssMiB: number; peakMiB: number } => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const field = (name: string): number => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024
+  const field = (name: string): number =>
+    Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024
   return { rssMiB: field('VmRSS'), peakMiB: field('VmHWM') }
 }
 
 function spawnRole(args: string[]): ChildProcess {
-  return fork(here, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=8192'] })
+  return fork(here, args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--max-old-space-size=8192'],
+  })
 }
 
 async function main(): Promise<void> {
@@ -52,23 +56,37 @@ async function main(): Promise<void> {
     },
   })
   if (values.serve === true) return runServer(Number(values.connections))
-  if (values.client != null) return runClients(values.address as string, Number(values.count), Number(values['falcon-pool']))
+  if (values.client != null)
+    return runClients(values.address as string, Number(values.count), Number(values['falcon-pool']))
 
   const total = Number(values.connections)
   const processes = Number(values.processes)
   const holdSeconds = Number(values.hold)
   const server = spawnRole(['--serve', '--connections', String(total)])
-  const address = await new Promise<string>((resolve) => server.once('message', (m) => resolve((m as { address: string }).address)))
+  const address = await new Promise<string>((resolve) =>
+    server.once('message', (m) => resolve((m as { address: string }).address)),
+  )
   const serverPid = server.pid as number
   await new Promise((r) => setTimeout(r, 500))
   const baseline = rssOf(serverPid)
-  console.log(`node under test: pid ${serverPid}, ${address}, RSS ${baseline.rssMiB.toFixed(0)} MiB before any connection`)
+  console.log(
+    `node under test: pid ${serverPid}, ${address}, RSS ${baseline.rssMiB.toFixed(0)} MiB before any connection`,
+  )
 
   const started = performance.now()
   const reports = new Map<number, ClientReport>()
   const clients = Array.from({ length: processes }, (_, i) => {
     const count = Math.floor(total / processes) + (i < total % processes ? 1 : 0)
-    const child = spawnRole(['--client', String(i), '--address', address, '--count', String(count), '--falcon-pool', values['falcon-pool']])
+    const child = spawnRole([
+      '--client',
+      String(i),
+      '--address',
+      address,
+      '--count',
+      String(count),
+      '--falcon-pool',
+      values['falcon-pool'],
+    ])
     child.on('message', (m) => reports.set(i, m as ClientReport))
     return child
   })
@@ -80,7 +98,9 @@ async function main(): Promise<void> {
   const monitor = setInterval(() => {
     const now = rssOf(serverPid)
     peak = Math.max(peak, now.peakMiB)
-    process.stdout.write(`\r${sum('connected')} connected, ${sum('failed')} failed, node RSS ${now.rssMiB.toFixed(0)} MiB   `)
+    process.stdout.write(
+      `\r${sum('connected')} connected, ${sum('failed')} failed, node RSS ${now.rssMiB.toFixed(0)} MiB   `,
+    )
   }, 1000)
 
   while (!allAre('done')) await new Promise((r) => setTimeout(r, 250))
@@ -88,7 +108,9 @@ async function main(): Promise<void> {
   const connected = sum('connected')
   const failedToConnect = sum('failed')
   const atFull = rssOf(serverPid)
-  console.log(`\nall attempts finished in ${establishSeconds.toFixed(1)} s; holding ${connected} connections for ${holdSeconds} s`)
+  console.log(
+    `\nall attempts finished in ${establishSeconds.toFixed(1)} s; holding ${connected} connections for ${holdSeconds} s`,
+  )
   await new Promise((r) => setTimeout(r, holdSeconds * 1000))
   for (const child of clients) child.send({ type: 'verify' })
   while (!allAre('verified')) await new Promise((r) => setTimeout(r, 250))
@@ -103,7 +125,12 @@ async function main(): Promise<void> {
   const perConnectionKiB = ((atFull.rssMiB - baseline.rssMiB) * 1024) / Math.max(1, connected)
   const report = {
     date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
     command: `npm run bench:connections -- --connections ${total} --processes ${processes} --hold ${holdSeconds}`,
     attempted: total,
     connected,
@@ -116,9 +143,15 @@ async function main(): Promise<void> {
     rssPerConnectionKiB: perConnectionKiB,
     sampleErrors: errors,
   }
-  console.log(`\n\n${connected}/${total} connected (${failedToConnect} failed), ${alive} alive after ${holdSeconds} s (${failedAfterHold} failed round trips)`)
-  console.log(`node RSS: ${baseline.rssMiB.toFixed(0)} MiB before, ${atFull.rssMiB.toFixed(0)} MiB with all connections, peak ${peak.toFixed(0)} MiB`)
-  console.log(`memory per connection: ${perConnectionKiB.toFixed(1)} KiB; establishing took ${establishSeconds.toFixed(1)} s`)
+  console.log(
+    `\n\n${connected}/${total} connected (${failedToConnect} failed), ${alive} alive after ${holdSeconds} s (${failedAfterHold} failed round trips)`,
+  )
+  console.log(
+    `node RSS: ${baseline.rssMiB.toFixed(0)} MiB before, ${atFull.rssMiB.toFixed(0)} MiB with all connections, peak ${peak.toFixed(0)} MiB`,
+  )
+  console.log(
+    `memory per connection: ${perConnectionKiB.toFixed(1)} KiB; establishing took ${establishSeconds.toFixed(1)} s`,
+  )
   if (errors.length > 0) console.log('sample errors:', errors)
   mkdirSync(join('bench', 'results'), { recursive: true })
   writeFileSync(join('bench', 'results', 'connections.json'), JSON.stringify(report, null, 2) + '\n')

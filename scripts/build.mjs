@@ -34,7 +34,13 @@ if (want('node')) {
 }
 if (only === 'bench') {
   // Benchmarks are built on demand (npm run bench:*), never as part of the app.
-  jobs.push(build({ ...esmNode, entryPoints: { stoq: 'bench/stoq.ts', connections: 'bench/connections.ts' }, outdir: 'dist/bench' }))
+  jobs.push(
+    build({
+      ...esmNode,
+      entryPoints: { stoq: 'bench/stoq.ts', connections: 'bench/connections.ts' },
+      outdir: 'dist/bench',
+    }),
+  )
 }
 if (want('electron')) {
   jobs.push(

@@ -48,7 +48,7 @@ async function withConfig(dir: string, connections: Record<string, number>): Pro
 
 const tcpPortOf = async (d: Daemon): Promise<number> => {
   const address = (await d.call('node.status', {})).listenAddresses.find(
-    (a) => a.startsWith('/ip4/') && !a.includes('/ws'),
+    (a) => a.startsWith('/ip4/') && !a.includes('/ws') && !a.includes('p2p-circuit'),
   )
   return Number(address?.split('/')[4])
 }

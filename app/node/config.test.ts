@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { NodeConfig } from './config'
+import { DEFAULT_RELAY_LIMITS } from '../stoq/nat'
 import { ConfigError, configPath, loadConfig, rememberListenPorts, saveConfig } from './config'
 
 const dirs: string[] = []
@@ -53,6 +54,14 @@ const DEFAULTS: NodeConfig = {
     inboundUpgradeTimeoutMs: 5_000,
     maxInboundStreamsPerConnection: 256,
     maxPeerAddrsToDial: 25,
+  },
+  nat: {
+    relayServer: false,
+    relayLimits: { ...DEFAULT_RELAY_LIMITS },
+    relayReservations: 1,
+    upnp: true,
+    autoNAT: true,
+    dcutr: true,
   },
   transport: { offerClassicalNoise: false },
   pingIntervalMs: 10_000,

@@ -5,8 +5,16 @@
 import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_RELAY_LIMITS, RELAY_LIMIT_BOUNDS } from '../stoq/nat'
 
 const Port = z.number().int().min(0).max(65535)
+const relayLimit = (key: keyof typeof RELAY_LIMIT_BOUNDS) =>
+  z
+    .number()
+    .int()
+    .min(RELAY_LIMIT_BOUNDS[key][0])
+    .max(RELAY_LIMIT_BOUNDS[key][1])
+    .default(DEFAULT_RELAY_LIMITS[key])
 
 export const NodeConfig = z
   .object({
@@ -65,6 +73,35 @@ export const NodeConfig = z
         maxInboundStreamsPerConnection: 256,
         maxPeerAddrsToDial: 25,
       }),
+    nat: z
+      .object({
+        /** Serve as a circuit relay v2 for peers behind NATs. Off: a relay spends its own bandwidth. */
+        relayServer: z.boolean().default(false),
+        relayLimits: z
+          .object({
+            maxReservations: relayLimit('maxReservations'),
+            dataLimitBytes: relayLimit('dataLimitBytes'),
+            durationLimitMs: relayLimit('durationLimitMs'),
+            reservationTtlMs: relayLimit('reservationTtlMs'),
+          })
+          .strict()
+          .default({ ...DEFAULT_RELAY_LIMITS }),
+        /** Hold a reservation on this many relays (0: none). */
+        relayReservations: z.number().int().min(0).max(16).default(1),
+        /** Ask the router to forward our port (UPnP). Always off with listen.loopbackOnly. */
+        upnp: z.boolean().default(true),
+        autoNAT: z.boolean().default(true),
+        dcutr: z.boolean().default(true),
+      })
+      .strict()
+      .default({
+        relayServer: false,
+        relayLimits: { ...DEFAULT_RELAY_LIMITS },
+        relayReservations: 1,
+        upnp: true,
+        autoNAT: true,
+        dcutr: true,
+      }),
     transport: z
       .object({
         /**
@@ -89,6 +126,7 @@ export interface NodeConfigOverrides {
   discovery?: Partial<NodeConfig['discovery']>
   connections?: Partial<NodeConfig['connections']>
   transport?: Partial<NodeConfig['transport']>
+  nat?: Partial<NodeConfig['nat']>
   pingIntervalMs?: number
   logLevel?: NodeConfig['logLevel']
 }

@@ -6,10 +6,9 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { hostname } from 'node:os'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { identify, type Identify } from '@libp2p/identify'
-import { ping, type Ping } from '@libp2p/ping'
-import { mdns } from '@libp2p/mdns'
-import { FaultTolerance, type PeerId } from '@libp2p/interface'
+import type { Identify } from '@libp2p/identify'
+import type { Ping } from '@libp2p/ping'
+import type { PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { version } from '../../package.json'
 import {
@@ -29,6 +28,7 @@ import { defaultKeyProtector } from './identity/protectors'
 import { createLogger, logFilePath, type Logger } from './logger'
 import { choosePort } from './ports'
 import { createApiHandlers } from './service'
+import { buildLibp2pOptions } from './libp2p-options'
 import { databasePath, openDatabase } from './storage/database'
 import { createDevnetGenesis } from './network/genesis'
 import { NetworkManager } from './network/network-manager'
@@ -178,23 +178,14 @@ class Node implements HyperMeshNode {
       },
       (peer) => countConnections(peer),
     )
-    const libp2p: NodeLibp2p = await createLibp2p({
+    const { options, nat } = buildLibp2pOptions({
       privateKey: identity.privateKey,
-      addresses: { listen: profile.listenAddresses(listen) },
-      ...profile.libp2pOptions(),
-      peerDiscovery: config.discovery.mdns ? [mdns({ serviceTag: 'hypermesh' })] : [],
-      services: { identify: identify(), ping: ping() },
-      connectionManager: {
-        maxConnections: config.connections.maxConnections,
-        maxIncomingPendingConnections: config.connections.maxIncomingPendingConnections,
-        inboundConnectionThreshold: config.connections.inboundConnectionsPerHostPerSecond,
-        inboundUpgradeTimeout: config.connections.inboundUpgradeTimeoutMs,
-        maxPeerAddrsToDial: config.connections.maxPeerAddrsToDial,
-      },
+      config,
+      profile,
+      listen,
       connectionGater: limiter,
-      transportManager: { faultTolerance: FaultTolerance.NO_FATAL },
-      start: false,
     })
+    const libp2p = (await createLibp2p(options)) as NodeLibp2p
     countConnections = (peer) => libp2p.getConnections(peer).length
     try {
       await libp2p.start()
@@ -215,7 +206,7 @@ class Node implements HyperMeshNode {
       this.running = { libp2p, network, startedAt: Date.now(), sampler }
       this.state = 'running'
       log.info(
-        { transport: profile.name, addresses: addresses.map(String), networkId: active.networkId },
+        { transport: profile.name, nat, addresses: addresses.map(String), networkId: active.networkId },
         'node started',
       )
     } catch (err) {
