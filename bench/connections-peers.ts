@@ -8,7 +8,13 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Stream } from '@libp2p/interface'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
-import { createConnectionLimiter, stoq, stoqTransportProfile } from '../app/stoq'
+import {
+  CONNECTION_MONITOR,
+  createConnectionLimiter,
+  fixQuadraticGetConnections,
+  stoq,
+  stoqTransportProfile,
+} from '../app/stoq'
 
 const ECHO = '/hypermesh/bench/echo/1.0.0'
 const DIAL_CONCURRENCY = 16
@@ -24,8 +30,10 @@ export async function runServer(expected: number): Promise<void> {
       inboundConnectionThreshold: 1_000_000,
       inboundUpgradeTimeout: 120_000,
     },
+    connectionMonitor: CONNECTION_MONITOR,
     connectionGater: createConnectionLimiter({ maxPendingPerHost: 512, maxConnectionsPerPeer: 4 }, () => 0),
   })
+  fixQuadraticGetConnections(node)
   await node.handle(
     ECHO,
     async (stream: Stream) => {
@@ -35,6 +43,20 @@ export async function runServer(expected: number): Promise<void> {
     { maxInboundStreams: 4 },
   )
   process.send?.({ address: node.getMultiaddrs()[0]?.toString() })
+  // Exit cleanly when told to stop, so --cpu-prof can write its profile.
+  process.on('SIGTERM', () => process.exit(0))
+  // The parent asks for the live heap after a full collection (needs --expose-gc).
+  process.on('message', (message) => {
+    if ((message as { type?: string }).type !== 'gc') return
+    const collect = (globalThis as { gc?: () => void }).gc
+    collect?.()
+    const usage = process.memoryUsage()
+    process.send?.({
+      heapUsedMiB: usage.heapUsed / 2 ** 20,
+      externalMiB: usage.external / 2 ** 20,
+      arrayBuffersMiB: usage.arrayBuffers / 2 ** 20,
+    })
+  })
 }
 
 async function roundTrip(node: Libp2p, address: string): Promise<void> {
@@ -72,6 +94,8 @@ export async function runClients(address: string, count: number, poolSize: numbe
           streamMuxers: [yamux()],
           // The node under test handshakes with thousands of peers on a shared CPU: measure, don't time out.
           connectionManager: { dialTimeout: 300_000, addressDialTimeout: 300_000 },
+          // Clients stand for HyperMesh nodes, which use the same monitor setting.
+          connectionMonitor: CONNECTION_MONITOR,
         })
         await roundTrip(node, address)
         nodes.push(node)
@@ -94,12 +118,19 @@ export async function runClients(address: string, count: number, poolSize: numbe
       const before = connected
       const failedBefore = failed
       connected = 0
-      const results = await Promise.allSettled(
-        nodes.map(async (node) => {
-          if (node.getConnections().length === 0) throw new Error('connection lost during the hold')
-          await roundTrip(node, address)
-        }),
-      )
+      // A few at a time: all at once would measure a burst of stream opens, not the held connections.
+      const results: Array<PromiseSettledResult<void>> = []
+      for (let i = 0; i < nodes.length; i += DIAL_CONCURRENCY) {
+        const batch = nodes.slice(i, i + DIAL_CONCURRENCY)
+        results.push(
+          ...(await Promise.allSettled(
+            batch.map(async (node) => {
+              if (node.getConnections().length === 0) throw new Error('connection lost during the hold')
+              await roundTrip(node, address)
+            }),
+          )),
+        )
+      }
       for (const r of results) {
         if (r.status === 'fulfilled') connected++
         else {

@@ -35,10 +35,27 @@ const rssOf = (pid: number): { rssMiB: number; peakMiB: number } => {
   return { rssMiB: field('VmRSS'), peakMiB: field('VmHWM') }
 }
 
-function spawnRole(args: string[]): ChildProcess {
-  return fork(here, args, {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: ['--max-old-space-size=8192'],
+/** The node under test runs with Node's default heap settings, as a real node would (plus --expose-gc). */
+function spawnRole(args: string[], execArgv: string[]): ChildProcess {
+  return fork(here, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
+}
+
+/** Asks the node under test to collect garbage and report its live heap. */
+interface HeapReport {
+  heapUsedMiB: number
+  externalMiB: number
+  arrayBuffersMiB: number
+}
+
+function liveHeapMiB(server: ChildProcess): Promise<HeapReport> {
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown): void => {
+      if ((m as Partial<HeapReport>).heapUsedMiB == null) return
+      server.off('message', onMessage)
+      resolve(m as HeapReport)
+    }
+    server.on('message', onMessage)
+    server.send({ type: 'gc' })
   })
 }
 
@@ -53,6 +70,8 @@ async function main(): Promise<void> {
       'falcon-pool': { type: 'string', default: '32' },
       address: { type: 'string' },
       count: { type: 'string' },
+      /** Write a CPU profile of the node under test to bench/results/profiles/. */
+      'profile-node': { type: 'boolean' },
     },
   })
   if (values.serve === true) return runServer(Number(values.connections))
@@ -62,13 +81,16 @@ async function main(): Promise<void> {
   const total = Number(values.connections)
   const processes = Number(values.processes)
   const holdSeconds = Number(values.hold)
-  const server = spawnRole(['--serve', '--connections', String(total)])
+  const profileFlags =
+    values['profile-node'] === true ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : []
+  const server = spawnRole(['--serve', '--connections', String(total)], ['--expose-gc', ...profileFlags])
   const address = await new Promise<string>((resolve) =>
     server.once('message', (m) => resolve((m as { address: string }).address)),
   )
   const serverPid = server.pid as number
   await new Promise((r) => setTimeout(r, 500))
   const baseline = rssOf(serverPid)
+  const heapBaseline = await liveHeapMiB(server)
   console.log(
     `node under test: pid ${serverPid}, ${address}, RSS ${baseline.rssMiB.toFixed(0)} MiB before any connection`,
   )
@@ -77,16 +99,19 @@ async function main(): Promise<void> {
   const reports = new Map<number, ClientReport>()
   const clients = Array.from({ length: processes }, (_, i) => {
     const count = Math.floor(total / processes) + (i < total % processes ? 1 : 0)
-    const child = spawnRole([
-      '--client',
-      String(i),
-      '--address',
-      address,
-      '--count',
-      String(count),
-      '--falcon-pool',
-      values['falcon-pool'],
-    ])
+    const child = spawnRole(
+      [
+        '--client',
+        String(i),
+        '--address',
+        address,
+        '--count',
+        String(count),
+        '--falcon-pool',
+        values['falcon-pool'],
+      ],
+      ['--max-old-space-size=8192'],
+    )
     child.on('message', (m) => reports.set(i, m as ClientReport))
     return child
   })
@@ -108,6 +133,8 @@ async function main(): Promise<void> {
   const connected = sum('connected')
   const failedToConnect = sum('failed')
   const atFull = rssOf(serverPid)
+  const heapAtFull = await liveHeapMiB(server)
+  const heapBefore = heapBaseline
   console.log(
     `\nall attempts finished in ${establishSeconds.toFixed(1)} s; holding ${connected} connections for ${holdSeconds} s`,
   )
@@ -131,7 +158,7 @@ async function main(): Promise<void> {
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       node: process.version,
     },
-    command: `npm run bench:connections -- --connections ${total} --processes ${processes} --hold ${holdSeconds}`,
+    command: `npm run bench:connections -- --connections ${total} --processes ${processes} --hold ${holdSeconds} --falcon-pool ${values['falcon-pool']}`,
     attempted: total,
     connected,
     failedToConnect,
@@ -141,6 +168,9 @@ async function main(): Promise<void> {
     holdSeconds,
     nodeRssMiB: { beforeConnections: baseline.rssMiB, withAllConnections: atFull.rssMiB, peak },
     rssPerConnectionKiB: perConnectionKiB,
+    nodeMemoryAfterGcMiB: { beforeConnections: heapBefore, withAllConnections: heapAtFull },
+    liveHeapPerConnectionKiB:
+      ((heapAtFull.heapUsedMiB - heapBefore.heapUsedMiB) * 1024) / Math.max(1, connected),
     sampleErrors: errors,
   }
   console.log(
@@ -151,6 +181,10 @@ async function main(): Promise<void> {
   )
   console.log(
     `memory per connection: ${perConnectionKiB.toFixed(1)} KiB; establishing took ${establishSeconds.toFixed(1)} s`,
+  )
+  console.log(
+    `after GC: JS heap ${heapBefore.heapUsedMiB.toFixed(0)} → ${heapAtFull.heapUsedMiB.toFixed(0)} MiB, buffers ${heapBefore.arrayBuffersMiB.toFixed(0)} → ${heapAtFull.arrayBuffersMiB.toFixed(0)} MiB ` +
+      `(${report.liveHeapPerConnectionKiB.toFixed(1)} KiB per connection)`,
   )
   if (errors.length > 0) console.log('sample errors:', errors)
   mkdirSync(join('bench', 'results'), { recursive: true })

@@ -109,10 +109,12 @@ async function main(): Promise<void> {
     console.log(`${result.medianGbps.toFixed(2)} Gbit/s`)
   }
   const byMode = Object.fromEntries(throughput.map((t) => [t.mode, t.medianGbps])) as Record<Mode, number>
-  const handshakes = [
-    await measureHandshakes('noise', Number(values.handshakes)),
-    await measureHandshakes('stoq', Number(values.handshakes)),
-  ]
+  // --handshakes 0 skips this part (e.g. to profile the transfer alone).
+  const handshakeCount = Number(values.handshakes)
+  const handshakes =
+    handshakeCount > 0
+      ? [await measureHandshakes('noise', handshakeCount), await measureHandshakes('stoq', handshakeCount)]
+      : []
 
   console.log('\nBulk throughput, one connection on loopback (median of %d runs of %d s)', runs, seconds)
   console.table(

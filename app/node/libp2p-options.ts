@@ -7,7 +7,7 @@ import { ping } from '@libp2p/ping'
 import { mdns } from '@libp2p/mdns'
 import { FaultTolerance, type ConnectionGater, type PrivateKey } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
-import type { ListenOptions, TransportProfile } from '../stoq'
+import { CONNECTION_MONITOR, type ListenOptions, type TransportProfile } from '../stoq'
 import { natTraversal, type NatTraversal } from '../stoq/nat'
 import type { NodeConfig } from './config'
 
@@ -51,6 +51,7 @@ export function buildLibp2pOptions(init: Libp2pOptionsInit): {
         maxPeerAddrsToDial: config.connections.maxPeerAddrsToDial,
       },
       connectionGater: init.connectionGater,
+      connectionMonitor: CONNECTION_MONITOR,
       // A machine without IPv6 (or with a port taken) still starts on what it can listen on.
       transportManager: { faultTolerance: FaultTolerance.NO_FATAL },
       start: false,

@@ -14,6 +14,7 @@ import { version } from '../../package.json'
 import {
   createConnectionLimiter,
   createStoqMetrics,
+  fixQuadraticGetConnections,
   stoqTransportProfile,
   type StoqMetrics,
   type TransportProfile,
@@ -186,6 +187,7 @@ class Node implements HyperMeshNode {
       connectionGater: limiter,
     })
     const libp2p = (await createLibp2p(options)) as NodeLibp2p
+    fixQuadraticGetConnections(libp2p)
     countConnections = (peer) => libp2p.getConnections(peer).length
     try {
       await libp2p.start()

@@ -14,11 +14,17 @@
  * ```
  */
 export { classicTransportProfile } from './classic'
-export { stoqTransportProfile, isStoqConnection, type StoqProfileInit } from './stoq-profile'
+export {
+  stoqTransportProfile,
+  isStoqConnection,
+  CONNECTION_MONITOR,
+  type StoqProfileInit,
+} from './stoq-profile'
 export { stoq, STOQ_PROTOCOL, type StoqInit, type StoqExtensions } from './encrypter'
 export { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
 export { createStoqMetrics, type StoqMetrics, type StoqMetricsSnapshot } from './metrics'
 export type { TransportProfile, ListenOptions, TransportComponents } from './profile'
+export { fixQuadraticGetConnections } from './libp2p-fixes'
 export { raceAddresses, orderForHappyEyeballs, CONNECTION_ATTEMPT_DELAY_MS } from './happy-eyeballs'
 export {
   createConnectionLimiter,

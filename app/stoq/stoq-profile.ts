@@ -30,6 +30,13 @@ export const STOQ_YAMUX_CONFIG = {
   streamOptions: { initialStreamWindowSize: 1024 * 1024, maxStreamWindowSize: 16 * 1024 * 1024 },
 }
 
+/**
+ * libp2p's connection monitor opens a ping stream on every connection every 10 s by default; a node
+ * holding thousands of connections spends a core on that alone (measured in bench/connections.ts).
+ * yamux's own keepalive already finds dead links, so the monitor runs once a minute.
+ */
+export const CONNECTION_MONITOR = { pingInterval: 60_000 }
+
 /** TCP and WebSockets secured by the STOQ hybrid post-quantum handshake, multiplexed by yamux. */
 export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
   const classic = classicTransportProfile()
