@@ -12,12 +12,11 @@
  * (--falcon-pool); their libp2p identities are all distinct. The node signs and verifies every handshake.
  */
 import { fork, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runClients, runServer } from './connections-peers'
+import { benchHeader, writeBenchResult } from './report'
 
 const here = fileURLToPath(import.meta.url)
 
@@ -151,14 +150,9 @@ async function main(): Promise<void> {
 
   const perConnectionKiB = ((atFull.rssMiB - baseline.rssMiB) * 1024) / Math.max(1, connected)
   const report = {
-    date: new Date().toISOString(),
-    machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-    },
-    command: `npm run bench:connections -- --connections ${total} --processes ${processes} --hold ${holdSeconds} --falcon-pool ${values['falcon-pool']}`,
+    ...benchHeader(
+      `npm run bench:connections -- --connections ${total} --processes ${processes} --hold ${holdSeconds} --falcon-pool ${values['falcon-pool']}`,
+    ),
     attempted: total,
     connected,
     failedToConnect,
@@ -187,9 +181,7 @@ async function main(): Promise<void> {
       `(${report.liveHeapPerConnectionKiB.toFixed(1)} KiB per connection)`,
   )
   if (errors.length > 0) console.log('sample errors:', errors)
-  mkdirSync(join('bench', 'results'), { recursive: true })
-  writeFileSync(join('bench', 'results', 'connections.json'), JSON.stringify(report, null, 2) + '\n')
-  console.log('wrote bench/results/connections.json')
+  writeBenchResult('connections', report)
   process.exit(failedToConnect + failedAfterHold === 0 ? 0 : 1)
 }
 

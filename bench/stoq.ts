@@ -8,9 +8,6 @@
  * Prints a table and writes bench/results/stoq.json.
  */
 import { fork } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -21,6 +18,7 @@ import type { ConnectionEncrypter, Upgrader } from '@libp2p/interface'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import { stoq } from '../app/stoq'
 import { runReceiver, sendFor, type Mode } from './stoq-peers'
+import { benchHeader, writeBenchResult } from './report'
 
 const here = fileURLToPath(import.meta.url)
 const MODES: Mode[] = ['raw-tcp', 'libp2p-default', 'stoq']
@@ -140,22 +138,12 @@ async function main(): Promise<void> {
   )
 
   const report = {
-    date: new Date().toISOString(),
-    machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-    },
-    command: `npm run bench:stoq -- --seconds ${seconds} --runs ${runs}`,
+    ...benchHeader(`npm run bench:stoq -- --seconds ${seconds} --runs ${runs}`),
     throughput,
     ratios: { stoqVsRawTcp: stoqVsRaw, stoqVsLibp2pDefault: stoqVsDefault },
     handshakes,
   }
-  const dir = join(process.cwd(), 'bench', 'results')
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'stoq.json'), JSON.stringify(report, null, 2) + '\n')
-  console.log('\nwrote bench/results/stoq.json')
+  writeBenchResult('stoq', report)
 }
 
 main().catch((err: Error) => {
