@@ -11,7 +11,6 @@ import { nonceBytes, TAGLEN } from './handshake/symmetric-state'
 
 export const MAX_FRAME_PLAINTEXT = 256 * 1024
 export const MAX_FRAME_CIPHERTEXT = MAX_FRAME_PLAINTEXT + TAGLEN
-const EMPTY = new Uint8Array(0)
 
 export class FrameError extends Error {
   constructor(message: string) {
@@ -49,21 +48,21 @@ export class FrameCipher {
     out.append(cipher.getAuthTag())
   }
 
-  open(frame: Uint8ArrayList): Uint8Array {
+  /** Decrypts one frame. The plaintext comes back in parts, as it was received, without being copied together. */
+  open(frame: Uint8ArrayList): Uint8ArrayList {
     if (frame.byteLength < TAGLEN) throw new FrameError('frame shorter than its authentication tag')
     const decipher = createDecipheriv('chacha20-poly1305', this.key, nonceBytes(this.n++), {
       authTagLength: TAGLEN,
     })
     decipher.setAuthTag(frame.subarray(frame.byteLength - TAGLEN))
-    const body = frame.sublist(0, frame.byteLength - TAGLEN)
-    const parts: Uint8Array[] = []
-    for (const part of body) parts.push(decipher.update(part))
+    const plaintext = new Uint8ArrayList()
+    for (const part of frame.sublist(0, frame.byteLength - TAGLEN)) plaintext.append(decipher.update(part))
     try {
       decipher.final()
     } catch {
       throw new FrameError('a frame failed authentication: the data was altered, replayed or reordered')
     }
-    return parts.length === 1 ? (parts[0] as Uint8Array) : parts.length === 0 ? EMPTY : Buffer.concat(parts)
+    return plaintext
   }
 }
 
