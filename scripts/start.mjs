@@ -27,7 +27,7 @@ if (desktop) {
 } else {
   if (!forceHeadless) {
     const why = electron.path == null ? electron.reason : 'no display ($DISPLAY is not set)'
-    console.log(`Starting headless: ${why}. The dashboard opens in your browser instead.\n`)
+    console.log(`Starting headless: ${why}. Open the dashboard in your browser instead, at the URL below.\n`)
   }
   const daemonArgs = args.filter((a) => a !== '--headless')
   child = spawn(
