@@ -21,16 +21,6 @@ export interface StoqProfileInit {
 }
 
 /**
- * yamux tuned for STOQ (measured in bench/stoq.ts): 256 KiB messages instead of 64 KiB, so one STOQ
- * frame carries one yamux message, and a 1 MiB initial window (libp2p's default is 256 KiB, which
- * stalls a sender after a quarter of a MiB per round trip).
- */
-export const STOQ_YAMUX_CONFIG = {
-  maxMessageSize: 256 * 1024,
-  streamOptions: { initialStreamWindowSize: 1024 * 1024, maxStreamWindowSize: 16 * 1024 * 1024 },
-}
-
-/**
  * libp2p's connection monitor opens a ping stream on every connection every 10 s by default; a node
  * holding thousands of connections spends a core on that alone (measured in bench/connections.ts).
  * yamux's own keepalive already finds dead links, so the monitor runs once a minute.
@@ -49,7 +39,10 @@ export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
         stoq({ falcon: init.falcon, metrics: init.metrics }),
         ...(init.offerClassicalNoise === true ? [noise()] : []),
       ],
-      streamMuxers: [yamux({ ...STOQ_YAMUX_CONFIG, maxInboundStreams: init.maxInboundStreams ?? 256 })],
+      streamMuxers: [
+        // yamux's own window and message sizes: larger ones measured no faster (docs/performance.md).
+        yamux({ maxInboundStreams: init.maxInboundStreams ?? 256 }),
+      ],
     }),
     listenAddresses: classic.listenAddresses,
   }

@@ -11,7 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { LOCAL_API, type RpcEvent } from '../../../shared/api'
 import type { ApiDispatcher } from './dispatcher'
 import { checkRequest, createAccessToken, originPolicy, type OriginPolicy } from './auth'
-import { isPortFree } from '../ports'
+import { choosePort } from '../ports'
 
 export interface LocalApiServerInit {
   dispatcher: ApiDispatcher
@@ -56,7 +56,7 @@ export async function startLocalApiServer(init: LocalApiServerInit): Promise<Loc
   const host = init.host ?? '127.0.0.1'
   const token = init.token ?? createAccessToken()
   const wantedPort = init.port ?? 0
-  const port = (await isPortFree(wantedPort, host)) ? wantedPort : 0
+  const port = await choosePort(wantedPort, [host])
   let policy: OriginPolicy = originPolicy(host, port)
 
   const wss = new WebSocketServer({
