@@ -37,7 +37,7 @@ if (only === 'bench') {
   jobs.push(
     build({
       ...esmNode,
-      entryPoints: { stoq: 'bench/stoq.ts', connections: 'bench/connections.ts' },
+      entryPoints: { stoq: 'bench/stoq.ts', connections: 'bench/connections.ts', tiers: 'bench/tiers.ts' },
       outdir: 'dist/bench',
     }),
   )

@@ -99,6 +99,10 @@ export type GpuReading = z.infer<typeof GpuReading>
 export type DiskReading = z.infer<typeof DiskReading>
 export type HardwareSnapshot = z.infer<typeof HardwareSnapshot>
 
+/** A link's class: the standard Ethernet rate its measured bandwidth fits under (app/stoq/link/tiers.ts). */
+export const LinkTier = z.enum(['100M', '1G', '2.5G', 'faster'])
+export type LinkTier = z.infer<typeof LinkTier>
+
 /** The transport's own measurements: handshakes, traffic, and a one-minute throughput history. */
 export const TransportStats = z.object({
   handshakes: z.object({
@@ -121,6 +125,16 @@ export const TransportStats = z.object({
       bytesReceived: z.number(),
       sentBitsPerSecond: z.number(),
       receivedBitsPerSecond: z.number(),
+      /** What the connection measured of its link; nulls until it has carried enough traffic. */
+      link: z.object({
+        sendBitsPerSecond: z.number().nullable(),
+        receiveBitsPerSecond: z.number().nullable(),
+        bitsPerSecond: z.number().nullable(),
+        minRttMs: z.number().nullable(),
+        rttMs: z.number().nullable(),
+        tier: LinkTier.nullable(),
+      }),
+      maxStreamWindowBytes: z.number().nullable(),
     }),
   ),
 })

@@ -9,26 +9,22 @@
  * `WAN_IS_PUBLIC_HOOKS` below, that the runner confirms at start). Nothing else of libp2p is changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
-import { build } from 'esbuild'
+import { execFileSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { STOQ_PROTOCOL } from '../app/stoq'
 import { waitFor } from './support/daemon'
+import { bundleRunner, startChild, type BundledRunner, type Child, type Event } from './support/child'
 import {
   createNatTopology,
   natTopologyUnavailableReason,
   type NatHost,
   type NatTopology,
 } from './support/nat-topology'
-import type { ConnectionInfo, IgdConfig, PeerConfig } from './support/nat-peer'
+import type { ConnectionInfo, PeerConfig } from './support/nat-peer'
 
 const unavailable = natTopologyUnavailableReason()
 if (unavailable != null) console.warn(`NAT traversal test NOT RUN: ${unavailable}`)
 
-const root = resolve(import.meta.dirname, '..')
 const KiB = 1024
 const RELAY_PORT = 4001
 
@@ -53,102 +49,15 @@ export async function load(url, context, nextLoad) {
   return { ...result, source: source.replace(HOOK, HOOK + " if (ipAddr.startsWith('10.231.100.')) return false;") }
 }`
 
-type Event = Record<string, unknown>
-
-/** A runner child process: JSON-line commands in, answers and events out. */
-interface Child {
-  readonly process: ChildProcess
-  readonly events: Event[]
-  /** Everything it wrote to stderr so far (DEBUG logs, crashes). */
-  stderr: string
-  call<T = unknown>(cmd: string, args?: Record<string, unknown>): Promise<T>
-  /** The first event, seen or to come, that matches; fails if the child exits first, or after `timeoutMs`. */
-  event(what: string, match: (e: Event) => boolean, timeoutMs?: number): Promise<Event>
-  stop(): Promise<void>
-}
-
 interface Peer extends Child {
   readonly peerId: string
   readonly addresses: string[]
 }
 
-function startChild(runner: string, host: NatHost, config: PeerConfig | IgdConfig, env = {}): Child {
-  const [command, ...prefix] = [...host.exec, process.execPath]
-  const register = join(runner, '..', 'register.mjs')
-  const child = spawn(command as string, [...prefix, '--import', register, runner, JSON.stringify(config)], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
-  const listeners = new Set<(e: Event) => void>()
-  let nextId = 0
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code, signal) =>
-      reject(new Error(`child exited (${code ?? signal}): ${self.stderr.slice(-2000)}`)),
-    ),
-  )
-  exited.catch(() => {})
-  const self: Child = {
-    process: child,
-    events: [],
-    stderr: '',
-    call: (cmd, args) => {
-      const id = nextId++
-      const answer = new Promise((resolveCall, reject) => pending.set(id, { resolve: resolveCall, reject }))
-      child.stdin?.write(JSON.stringify({ id, cmd, args }) + '\n')
-      return deadline(Promise.race([answer, exited]), 30_000, `${cmd} to be answered`) as never
-    },
-    event: (what, match, timeoutMs = 20_000) => {
-      const seen = self.events.find(match)
-      if (seen != null) return Promise.resolve(seen)
-      let listener: (e: Event) => void = () => {}
-      const next = new Promise<Event>((resolveEvent) => {
-        listener = (e) => void (match(e) && resolveEvent(e))
-        listeners.add(listener)
-      })
-      return deadline(Promise.race([next, exited]), timeoutMs, what).finally(() => listeners.delete(listener))
-    },
-    stop: async () => {
-      if (child.exitCode != null || child.signalCode != null) return
-      child.kill('SIGTERM')
-      await deadline(
-        exited.catch(() => {}),
-        5_000,
-        'a child to exit',
-      ).catch(() => child.kill('SIGKILL'))
-    },
-  }
-  child.stderr?.on('data', (d: Buffer) => (self.stderr += d.toString()))
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-    if (!line.startsWith('{')) return
-    const message = JSON.parse(line) as Event
-    const waiting = pending.get(message.id as number)
-    if (waiting != null) {
-      pending.delete(message.id as number)
-      if (message.ok === true) waiting.resolve(message.result)
-      else waiting.reject(new Error(String(message.error)))
-      return
-    }
-    self.events.push(message)
-    for (const listener of listeners) listener(message)
-  })
-  return self
-}
-
-/** `promise`, or a rejection naming `what` after `ms`. */
-function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
 const isReady = (e: Event): boolean => e.event === 'ready'
 
-async function startPeer(runner: string, host: NatHost, config: PeerConfig, env = {}): Promise<Peer> {
-  const child = startChild(runner, host, config, env)
+async function startPeer(runner: BundledRunner, host: NatHost, config: PeerConfig, env = {}): Promise<Peer> {
+  const child = startChild(runner, host.exec, config, env)
   // Generous: a FALCON-1024 key pair alone takes over a second of CPU, and a CI machine may have 2 cores.
   const ready = await child.event('a peer to start', isReady, 60_000)
   if (ready.wanIsPublic !== true) throw new Error('the runner does not treat the test WAN as public')
@@ -159,8 +68,7 @@ const tcpPort = (addresses: string[], ip: string): number =>
   Number(/\/tcp\/(\d+)/.exec(addresses.find((a) => a.startsWith(`/ip4/${ip}/tcp/`)) ?? '')?.[1])
 
 describe.skipIf(unavailable != null)('NAT traversal over STOQ (namespaces, MASQUERADE routers)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hm-nat-'))
-  const runner = join(dir, 'nat-peer.mjs')
+  let runner: BundledRunner
   let net: NatTopology
   let relay: Peer
   let a: Peer
@@ -171,25 +79,10 @@ describe.skipIf(unavailable != null)('NAT traversal over STOQ (namespaces, MASQU
   const children = (): Child[] => [relay, a, b, a2, igd].filter((c) => c != null)
 
   beforeAll(async () => {
-    await build({
-      entryPoints: [join(root, 'test/support/nat-peer.ts')],
-      outfile: runner,
-      bundle: true,
-      packages: 'external',
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      logLevel: 'warning',
-    })
     // The runner loads its packages from this checkout's node_modules, through the hooks above.
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'))
-    writeFileSync(join(dir, 'hooks.mjs'), WAN_IS_PUBLIC_HOOKS)
-    writeFileSync(
-      join(dir, 'register.mjs'),
-      "import { register } from 'node:module'; register('./hooks.mjs', import.meta.url)\n",
-    )
+    runner = await bundleRunner('test/support/nat-peer.ts', WAN_IS_PUBLIC_HOOKS)
     net = createNatTopology()
-    igd = startChild(runner, net.routerA, {
+    igd = startChild(runner, net.routerA.exec, {
       role: 'igd',
       lanAddress: net.routerA.lanAddress,
       wanAddress: net.routerA.wanAddress,
@@ -222,7 +115,7 @@ describe.skipIf(unavailable != null)('NAT traversal over STOQ (namespaces, MASQU
     if (process.env.HM_NAT_DEBUG != null) for (const c of children()) console.log(c.stderr)
     await Promise.all(children().map((c) => c.stop()))
     net?.remove()
-    rmSync(dir, { recursive: true, force: true })
+    if (runner != null) rmSync(runner.dir, { recursive: true, force: true })
   })
 
   it('hosts behind the NATs cannot be reached from the WAN, but reach it themselves', async () => {

@@ -7,7 +7,7 @@ import { ping } from '@libp2p/ping'
 import { mdns } from '@libp2p/mdns'
 import { FaultTolerance, type ConnectionGater, type PrivateKey } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
-import { CONNECTION_MONITOR, type ListenOptions, type TransportProfile } from '../stoq'
+import { CONNECTION_MONITOR, PING_STREAM_LIMITS, type ListenOptions, type TransportProfile } from '../stoq'
 import { natTraversal, type NatTraversal } from '../stoq/nat'
 import type { NodeConfig } from './config'
 
@@ -42,7 +42,7 @@ export function buildLibp2pOptions(init: Libp2pOptionsInit): {
       ...base,
       transports: [...(base.transports ?? []), ...nat.transports],
       peerDiscovery: config.discovery.mdns ? [mdns({ serviceTag: 'hypermesh' })] : [],
-      services: { identify: identify(), ping: ping(), ...nat.services },
+      services: { identify: identify(), ping: ping(PING_STREAM_LIMITS), ...nat.services },
       connectionManager: {
         maxConnections: config.connections.maxConnections,
         maxIncomingPendingConnections: config.connections.maxIncomingPendingConnections,

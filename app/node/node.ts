@@ -15,7 +15,9 @@ import {
   createConnectionLimiter,
   createStoqMetrics,
   fixQuadraticGetConnections,
+  startLinkTuner,
   stoqTransportProfile,
+  type LinkTuner,
   type StoqMetrics,
   type TransportProfile,
 } from '../stoq'
@@ -42,6 +44,7 @@ interface Running {
   network: NetworkManager
   startedAt: number
   sampler: NodeJS.Timeout
+  tuner: LinkTuner
 }
 
 export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<HyperMeshNode> {
@@ -205,7 +208,11 @@ class Node implements HyperMeshNode {
       // Traffic rates and the dashboard's chart come from one sample a second.
       const sampler = setInterval(() => this.parts.stoqMetrics.sample(), 1_000)
       sampler.unref()
-      this.running = { libp2p, network, startedAt: Date.now(), sampler }
+      // Each connection measures its link and is tuned to it (app/stoq/link).
+      const tuner = startLinkTuner(libp2p, (err) =>
+        log.error({ err }, 'link tuning stopped; connections keep yamux defaults'),
+      )
+      this.running = { libp2p, network, startedAt: Date.now(), sampler, tuner }
       this.state = 'running'
       log.info(
         { transport: profile.name, nat, addresses: addresses.map(String), networkId: active.networkId },
@@ -226,6 +233,7 @@ class Node implements HyperMeshNode {
     try {
       if (running != null) {
         clearInterval(running.sampler)
+        running.tuner.stop()
         await running.network.stop()
         await running.libp2p.stop()
       }

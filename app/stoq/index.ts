@@ -18,6 +18,7 @@ export {
   stoqTransportProfile,
   isStoqConnection,
   CONNECTION_MONITOR,
+  PING_STREAM_LIMITS,
   type StoqProfileInit,
 } from './stoq-profile'
 export { stoq, STOQ_PROTOCOL, type StoqInit, type StoqExtensions } from './encrypter'
@@ -25,6 +26,10 @@ export { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
 export { createStoqMetrics, type StoqMetrics, type StoqMetricsSnapshot } from './metrics'
 export type { TransportProfile, ListenOptions, TransportComponents } from './profile'
 export { fixQuadraticGetConnections } from './libp2p-fixes'
+export { drained, sendAll } from './backpressure'
+export { startLinkTuner, tuneConnection, type LinkTuner } from './link/tuner'
+export { classifyLinkTier, tuneForLink, LINK_TIERS, type LinkTier, type LinkTuning } from './link/tiers'
+export type { LinkEstimate } from './link/estimator'
 export { raceAddresses, orderForHappyEyeballs, CONNECTION_ATTEMPT_DELAY_MS } from './happy-eyeballs'
 export {
   createConnectionLimiter,

@@ -1,7 +1,10 @@
 /**
- * What STOQ measures: handshakes (counts, failures by reason, latency) and traffic (bytes per connection
- * and in total, sampled once a second into rates and a one-minute history for the dashboard's chart).
+ * What STOQ measures: handshakes (counts, failures by reason, latency), traffic (bytes per connection
+ * and in total, sampled once a second into rates and a one-minute history for the dashboard's chart), and
+ * each connection's link (bandwidth, round trip, tier: ./link/estimator.ts).
  */
+import { LinkEstimator, type LinkEstimate } from './link/estimator'
+import type { LinkTuning } from './link/tiers'
 
 export interface ConnectionTraffic {
   readonly id: number
@@ -12,6 +15,10 @@ export interface ConnectionTraffic {
   onFrameReceived(bytes: number): void
   /** Stops tracking; its bytes stay in the totals. */
   close(): void
+  /** What the connection's own traffic says about its link. */
+  readonly link: LinkEstimator
+  /** The tuning applied to the connection for its link (./link/tuner.ts), once measured. */
+  tuning: LinkTuning | null
 }
 
 export interface TrafficSample {
@@ -26,6 +33,9 @@ export interface ConnectionTrafficSnapshot {
   bytesReceived: number
   sentBitsPerSecond: number
   receivedBitsPerSecond: number
+  link: LinkEstimate
+  /** The receive window its streams are held to, from the link's tuning; null until tuned. */
+  maxStreamWindowBytes: number | null
 }
 
 export interface StoqMetricsSnapshot {
@@ -113,11 +123,15 @@ export function createStoqMetrics(): StoqMetrics {
         lastReceived: 0,
         sentRate: 0,
         receivedRate: 0,
+        link: new LinkEstimator(),
+        tuning: null as LinkTuning | null,
         onFrameSent(bytes: number) {
           traffic.bytesSent += bytes
+          traffic.link.onBytes('send', bytes, performance.now())
         },
         onFrameReceived(bytes: number) {
           traffic.bytesReceived += bytes
+          traffic.link.onBytes('receive', bytes, performance.now())
         },
         close() {
           if (!open.delete(id)) return
@@ -153,6 +167,7 @@ export function createStoqMetrics(): StoqMetrics {
       const sorted = [...recentHandshakes].sort((a, b) => a - b)
       const { sent, received } = totals()
       const latest = history.at(-1)
+      const now = performance.now()
       return {
         handshakes: { succeeded, failed, failuresByReason: { ...failuresByReason } },
         handshakeMs: { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) },
@@ -167,6 +182,8 @@ export function createStoqMetrics(): StoqMetrics {
           bytesReceived: c.bytesReceived,
           sentBitsPerSecond: c.sentRate,
           receivedBitsPerSecond: c.receivedRate,
+          link: c.link.estimate(now),
+          maxStreamWindowBytes: c.tuning?.maxStreamWindowBytes ?? null,
         })),
       }
     },

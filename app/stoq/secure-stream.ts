@@ -87,7 +87,8 @@ export class SecureMessageStream extends AbstractMessageStream {
     private readonly inner: MessageStream,
     private readonly sender: FrameCipher,
     private readonly receiver: FrameCipher,
-    private readonly counters: SecureStreamCounters = {},
+    /** The connection's traffic counters (read by ./link/tuner.ts through the muxer). */
+    readonly counters: SecureStreamCounters = {},
   ) {
     super({
       log: inner.log,

@@ -22,10 +22,20 @@ export interface StoqProfileInit {
 
 /**
  * libp2p's connection monitor opens a ping stream on every connection every 10 s by default; a node
- * holding thousands of connections spends a core on that alone (measured in bench/connections.ts).
- * yamux's own keepalive already finds dead links, so the monitor runs once a minute.
+ * holding thousands of connections spends a core on that alone (measured in bench/connections.ts), so it
+ * runs once a minute. It closes a connection on the first ping that fails or takes longer than its
+ * timeout (5 s at least by default): a busy node or a link full of bulk data then lost healthy
+ * connections, so a ping may take 30 s before the connection counts as dead.
  */
-export const CONNECTION_MONITOR = { pingInterval: 60_000 }
+export const CONNECTION_MONITOR = { pingInterval: 60_000, pingTimeout: { minTimeout: 30_000 } }
+
+/**
+ * Ping streams per connection. The connection monitor's pings count against the ping service's limits;
+ * at @libp2p/ping's default of one outbound stream, a monitor ping that met the node's own latency ping
+ * failed with "too many outbound protocol streams", and the monitor closed the connection for it. Inbound
+ * allows the peer's monitor and latency pings both, with room.
+ */
+export const PING_STREAM_LIMITS = { maxOutboundStreams: 2, maxInboundStreams: 4 }
 
 /** TCP and WebSockets secured by the STOQ hybrid post-quantum handshake, multiplexed by yamux. */
 export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {

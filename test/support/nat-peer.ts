@@ -12,7 +12,6 @@ import { createHash, randomBytes } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { createServer } from 'node:http'
 import { connect } from 'node:net'
-import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
@@ -20,8 +19,10 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { isPrivateIp } from '@libp2p/utils'
 import type { Connection, Stream } from '@libp2p/interface'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
-import { stoqTransportProfile } from '../../app/stoq'
+import { PING_STREAM_LIMITS, stoqTransportProfile } from '../../app/stoq'
 import { natTraversal, type RelayServerLimits } from '../../app/stoq/nat'
+import { sendAll } from '../../app/stoq/backpressure'
+import { emit, serveCommands } from './serve-commands'
 
 export interface PeerConfig {
   role: 'peer'
@@ -39,7 +40,6 @@ export interface IgdConfig {
 }
 
 export const SHA256_PROTOCOL = '/hm-test/sha256/1.0.0'
-const emit = (message: object): void => void process.stdout.write(JSON.stringify(message) + '\n')
 const config = JSON.parse(process.argv[2] ?? '{}') as PeerConfig | IgdConfig
 
 const describe = (c: Connection) => ({
@@ -72,7 +72,7 @@ async function runPeer(init: PeerConfig): Promise<void> {
     ...base,
     transports: [...(base.transports ?? []), ...nat.transports],
     addresses: { listen: [`/ip4/0.0.0.0/tcp/${init.tcpPort ?? 0}`, ...nat.listenAddresses] },
-    services: { identify: identify(), ping: ping(), ...nat.services },
+    services: { identify: identify(), ping: ping(PING_STREAM_LIMITS), ...nat.services },
   })
   // Replies with the SHA-256 of everything it received, so the sender knows every byte arrived intact.
   await node.handle(
@@ -102,9 +102,10 @@ async function runPeer(init: PeerConfig): Promise<void> {
         runOnLimitedConnection: true,
         signal: AbortSignal.timeout(15_000),
       })
-      for (let at = 0; at < data.length; at += 64 * 1024) {
-        if (!stream.send(data.subarray(at, at + 64 * 1024))) await stream.onDrain()
+      const chunks = function* () {
+        for (let at = 0; at < data.length; at += 64 * 1024) yield data.subarray(at, at + 64 * 1024)
       }
+      await sendAll(stream, chunks())
       await stream.close()
       const reply = (await readAll(stream)).toString()
       return {
@@ -128,19 +129,7 @@ async function runPeer(init: PeerConfig): Promise<void> {
       return 'stopped'
     },
   }
-  createInterface({ input: process.stdin }).on('line', (line) => {
-    const { id, cmd, args } = JSON.parse(line) as { id: number; cmd: string; args?: Record<string, unknown> }
-    Promise.resolve()
-      .then(() => {
-        const command = commands[cmd]
-        if (command == null) throw new Error(`unknown command ${cmd}`)
-        return command(args ?? {})
-      })
-      .then(
-        (result) => emit({ id, ok: true, result }),
-        (err: Error) => emit({ id, ok: false, error: `${err.name}: ${err.message}` }),
-      )
-  })
+  serveCommands(commands)
   emit({
     event: 'ready',
     peerId: node.peerId.toString(),

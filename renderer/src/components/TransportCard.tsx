@@ -2,11 +2,12 @@ import { useHyperMesh } from '../store/context'
 import { selectTransport } from '../store/selectors'
 import { formatBitrate, formatBytes } from '../lib/format'
 import { Card, EmptyState } from './Card'
+import { LinksTable } from './LinksTable'
 import { ThroughputChart } from './ThroughputChart'
 
 const ms = (value: number | null): string => (value == null ? '—' : `${Math.round(value)} ms`)
 
-/** STOQ's live measurements: throughput now and over a minute, totals, and handshake outcomes. */
+/** STOQ's live measurements: throughput now and over a minute, totals, handshake outcomes, and each link. */
 export function TransportCard() {
   const stats = useHyperMesh(selectTransport)
   if (stats == null) {
@@ -49,6 +50,8 @@ export function TransportCard() {
           p50 {ms(stats.handshakeMs.p50)} · p99 {ms(stats.handshakeMs.p99)}
         </dd>
       </dl>
+      <h3 className="subhead">Links</h3>
+      <LinksTable connections={stats.connections} />
     </Card>
   )
 }
