@@ -10,12 +10,14 @@ import type { Stream } from '@libp2p/interface'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import { classicTransportProfile, stoqTransportProfile, type TransportProfile } from '../app/stoq'
 
-export type Mode = 'raw-tcp' | 'libp2p-default' | 'stoq'
+export type Mode = 'raw-tcp' | 'libp2p-default' | 'stoq' | 'stoq-quic'
 const PROTOCOL = '/hypermesh/bench/1.0.0'
 const CHUNK = Buffer.alloc(256 * 1024, 0x5a)
 
 const profileFor = (mode: Mode): TransportProfile =>
-  mode === 'stoq' ? stoqTransportProfile({ falcon: falcon1024.keygen() }) : classicTransportProfile()
+  mode === 'stoq' || mode === 'stoq-quic'
+    ? stoqTransportProfile({ falcon: falcon1024.keygen() })
+    : classicTransportProfile()
 
 /** Tells the parent the result, then exits cleanly (so --cpu-prof can write its profile). */
 const report = (bytes: number, ms: number): void => {
@@ -41,7 +43,7 @@ export async function runReceiver(mode: Mode): Promise<void> {
   }
   const node = await createLibp2p({
     ...profileFor(mode).libp2pOptions(),
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    addresses: { listen: [mode === 'stoq-quic' ? '/ip4/127.0.0.1/udp/0/quic-v1' : '/ip4/127.0.0.1/tcp/0'] },
   })
   await node.handle(PROTOCOL, async (stream: Stream) => {
     let bytes = 0

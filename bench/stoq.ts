@@ -1,8 +1,9 @@
 /**
  * npm run bench:stoq — STOQ against its baselines, measured in one run on loopback:
  * 1. bulk throughput of one connection: raw TCP (node:net, no encryption), libp2p's default stack
- *    (TCP + Noise + yamux), and STOQ (TCP + STOQ + yamux). The receiver runs in a child process, so sender
- *    and receiver each have a core; each figure is the median of several runs.
+ *    (TCP + Noise + yamux), STOQ (TCP + STOQ + yamux) and STOQ over QUIC (QUIC + STOQ + yamux). The
+ *    receiver runs in a child process, so sender and receiver each have a core; each figure is the median
+ *    of several runs.
  * 2. handshakes per second and handshake latency, STOQ hybrid against classical Noise (both ends in one
  *    thread over an in-memory pipe, so the figure is the CPU cost of one handshake, both sides together).
  * Prints a table and writes bench/results/stoq.json.
@@ -21,11 +22,12 @@ import { runReceiver, sendFor, type Mode } from './stoq-peers'
 import { benchHeader, writeBenchResult } from './report'
 
 const here = fileURLToPath(import.meta.url)
-const MODES: Mode[] = ['raw-tcp', 'libp2p-default', 'stoq']
+const MODES: Mode[] = ['raw-tcp', 'libp2p-default', 'stoq', 'stoq-quic']
 const LABELS: Record<Mode, string> = {
   'raw-tcp': 'raw TCP (node:net, no encryption)',
   'libp2p-default': 'libp2p default (TCP + Noise + yamux)',
   stoq: 'STOQ (TCP + STOQ hybrid PQ + yamux)',
+  'stoq-quic': 'STOQ over QUIC (QUIC/TLS + STOQ hybrid PQ + yamux)',
 }
 
 interface ThroughputResult {

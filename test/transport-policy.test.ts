@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { multiaddr } from '@multiformats/multiaddr'
-import { classicTransportProfile, STOQ_PROTOCOL } from '../app/stoq'
+import { falcon1024 } from '@noble/post-quantum/falcon.js'
+import { classicTransportProfile, STOQ_PROTOCOL, stoqTransportProfile } from '../app/stoq'
 import { ensureBuilt, startDaemon, waitFor, type Daemon } from './support/daemon'
 
 describe('transport policy', () => {
@@ -53,9 +54,30 @@ describe('transport policy', () => {
     expect((await a.call('node.status', {})).transport.postQuantum).toBe(true)
   })
 
+  it('the node also listens on QUIC, and a connection over it is STOQ', async () => {
+    const address = (await a.call('node.status', {})).listenAddresses.find(
+      (x) => x.startsWith('/ip4/') && x.includes('/quic-v1'),
+    )
+    expect(address).toBeDefined()
+    const quicPeer = await createLibp2p({
+      ...stoqTransportProfile({ falcon: falcon1024.keygen() }).libp2pOptions(),
+    })
+    try {
+      const connection = await quicPeer.dial(multiaddr(address as string), {
+        signal: AbortSignal.timeout(10_000),
+      })
+      expect(connection.remoteAddr.toString()).toContain('/quic-v1/')
+      expect(connection.encryption).toBe(STOQ_PROTOCOL)
+      expect(connection.multiplexer).toBe('/yamux/1.0.0')
+    } finally {
+      await quicPeer.stop()
+    }
+  })
+
   it('a peer offering only classical Noise cannot connect to a STOQ-only node', async () => {
     const address = (await a.call('node.status', {})).listenAddresses.find(
-      (x) => x.startsWith('/ip4/') && !x.includes('/ws/') && !x.includes('p2p-circuit'),
+      (x) =>
+        x.startsWith('/ip4/') && x.includes('/tcp/') && !x.includes('/ws/') && !x.includes('p2p-circuit'),
     )
     await expect(
       classical.dial(multiaddr(address as string), { signal: AbortSignal.timeout(10_000) }),
@@ -64,7 +86,8 @@ describe('transport policy', () => {
 
   it('a classical connection to a node that speaks Noise is closed, because the network requires STOQ', async () => {
     const address = (await b.call('node.status', {})).listenAddresses.find(
-      (x) => x.startsWith('/ip4/') && !x.includes('/ws/') && !x.includes('p2p-circuit'),
+      (x) =>
+        x.startsWith('/ip4/') && x.includes('/tcp/') && !x.includes('/ws/') && !x.includes('p2p-circuit'),
     )
     const connection = await classical.dial(multiaddr(address as string), {
       signal: AbortSignal.timeout(10_000),

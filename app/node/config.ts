@@ -28,9 +28,11 @@ export const NodeConfig = z
         /** 0 = any free port; after the first start the chosen ports are remembered. */
         tcpPort: Port.default(0),
         wsPort: Port.default(0),
+        /** UDP, for STOQ over QUIC. */
+        quicPort: Port.default(0),
       })
       .strict()
-      .default({ loopbackOnly: false, ipv6: true, tcpPort: 0, wsPort: 0 }),
+      .default({ loopbackOnly: false, ipv6: true, tcpPort: 0, wsPort: 0, quicPort: 0 }),
     api: z
       .object({
         /** The local API binds to loopback unless you change this. */
@@ -109,9 +111,11 @@ export const NodeConfig = z
          * Off by default: every connection is STOQ (post-quantum) or none.
          */
         offerClassicalNoise: z.boolean().default(false),
+        /** Also listen and dial over QUIC (UDP), with STOQ on top (app/stoq/quic.ts). */
+        quic: z.boolean().default(true),
       })
       .strict()
-      .default({ offerClassicalNoise: false }),
+      .default({ offerClassicalNoise: false, quic: true }),
     /** How often to ping connected peers for the latency column (ms). */
     pingIntervalMs: z.number().int().min(1_000).max(600_000).default(10_000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
@@ -188,7 +192,10 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Remembers the ports this node listened on, so a restart uses the same ones (only these keys change). */
-export function rememberListenPorts(dataDir: string, ports: { tcpPort: number; wsPort: number }): void {
+export function rememberListenPorts(
+  dataDir: string,
+  ports: { tcpPort: number; wsPort: number; quicPort?: number },
+): void {
   const path = configPath(dataDir)
   const stored = readStoredConfig(path)
   const listen = isPlainObject(stored.listen) ? stored.listen : {}

@@ -70,6 +70,7 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
       falcon: identity.falcon,
       metrics: stoqMetrics,
       offerClassicalNoise: config.transport.offerClassicalNoise,
+      quic: config.transport.quic,
       maxInboundStreams: config.connections.maxInboundStreamsPerConnection,
     })
     return new Node({
@@ -251,30 +252,33 @@ class Node implements HyperMeshNode {
     const hosts = listen.loopbackOnly ? ['127.0.0.1'] : ['0.0.0.0']
     const tcpPort = await choosePort(listen.tcpPort, hosts)
     const wsPort = await choosePort(listen.wsPort, hosts)
-    if (tcpPort !== listen.tcpPort || wsPort !== listen.wsPort) {
+    const quicPort = await choosePort(listen.quicPort, hosts, 'udp')
+    if (tcpPort !== listen.tcpPort || wsPort !== listen.wsPort || quicPort !== listen.quicPort) {
       this.parts.log.warn(
-        { tcp: listen.tcpPort, ws: listen.wsPort },
+        { tcp: listen.tcpPort, ws: listen.wsPort, quic: listen.quicPort },
         'a configured listen port is in use; using a free one instead',
       )
     }
-    return { ...listen, tcpPort, wsPort }
+    return { ...listen, tcpPort, wsPort, quicPort }
   }
 
   private rememberPorts(addresses: string[]): void {
-    const port = (ws: boolean): number | undefined => {
+    const port = (kind: 'tcp' | 'ws' | 'quic'): number | undefined => {
       for (const text of addresses) {
         const parts = multiaddr(text).getComponents()
         const isWs = parts.some((p) => p.name === 'ws')
-        const tcp = parts.find((p) => p.name === 'tcp')
-        if (tcp?.value != null && isWs === ws && parts[0]?.name === 'ip4') return Number(tcp.value)
+        const isQuic = parts.some((p) => p.name === 'quic-v1')
+        const found = parts.find((p) => p.name === (kind === 'quic' ? 'udp' : 'tcp'))
+        const matches = kind === 'quic' ? isQuic : !isQuic && isWs === (kind === 'ws')
+        if (found?.value != null && matches && parts[0]?.name === 'ip4') return Number(found.value)
       }
       return undefined
     }
-    const tcpPort = port(false)
-    const wsPort = port(true)
+    const [tcpPort, wsPort, quicPort] = [port('tcp'), port('ws'), port('quic')]
     const { listen } = this.parts.config
-    if (tcpPort != null && wsPort != null && (tcpPort !== listen.tcpPort || wsPort !== listen.wsPort)) {
-      rememberListenPorts(this.dataDir, { tcpPort, wsPort })
+    const changed = tcpPort !== listen.tcpPort || wsPort !== listen.wsPort || quicPort !== listen.quicPort
+    if (tcpPort != null && wsPort != null && changed) {
+      rememberListenPorts(this.dataDir, { tcpPort, wsPort, ...(quicPort != null ? { quicPort } : {}) })
     }
   }
 }

@@ -7,6 +7,8 @@ export interface ListenOptions {
   ipv6: boolean
   tcpPort: number
   wsPort: number
+  /** UDP port for QUIC, where the profile has QUIC. */
+  quicPort?: number
 }
 
 export type TransportComponents = Pick<Libp2pOptions, 'transports' | 'connectionEncrypters' | 'streamMuxers'>

@@ -6,7 +6,8 @@ import { classicTransportProfile } from './classic'
 import { stoq, STOQ_PROTOCOL } from './encrypter'
 import { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
 import type { StoqMetrics } from './metrics'
-import type { TransportProfile } from './profile'
+import type { ListenOptions, TransportProfile } from './profile'
+import { stoqOverQuic } from './quic'
 
 export interface StoqProfileInit {
   falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
@@ -18,6 +19,8 @@ export interface StoqProfileInit {
   offerClassicalNoise?: boolean
   /** Streams one connection may open to us at once (yamux). */
   maxInboundStreams?: number
+  /** Also QUIC, with STOQ on top (./quic.ts). On by default. */
+  quic?: boolean
 }
 
 /**
@@ -37,14 +40,18 @@ export const CONNECTION_MONITOR = { pingInterval: 60_000, pingTimeout: { minTime
  */
 export const PING_STREAM_LIMITS = { maxOutboundStreams: 2, maxInboundStreams: 4 }
 
-/** TCP and WebSockets secured by the STOQ hybrid post-quantum handshake, multiplexed by yamux. */
+/**
+ * TCP, WebSockets and QUIC, every connection secured by the STOQ hybrid post-quantum handshake and
+ * multiplexed by yamux (over QUIC too: ./quic.ts).
+ */
 export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
   const classic = classicTransportProfile()
+  const withQuic = init.quic !== false
   return {
-    name: `STOQ (${STOQ_NOISE_PROTOCOL}) over TCP/WebSockets, yamux`,
+    name: `STOQ (${STOQ_NOISE_PROTOCOL}) over TCP/WebSockets${withQuic ? '/QUIC' : ''}, yamux`,
     postQuantum: true,
     libp2pOptions: () => ({
-      transports: [tcp(), webSockets()],
+      transports: [tcp(), webSockets(), ...(withQuic ? [stoqOverQuic()] : [])],
       connectionEncrypters: [
         stoq({ falcon: init.falcon, metrics: init.metrics }),
         ...(init.offerClassicalNoise === true ? [noise()] : []),
@@ -54,8 +61,19 @@ export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
         yamux({ maxInboundStreams: init.maxInboundStreams ?? 256 }),
       ],
     }),
-    listenAddresses: classic.listenAddresses,
+    listenAddresses: (o: ListenOptions) => [
+      ...classic.listenAddresses(o),
+      ...(withQuic && o.quicPort != null ? quicListenAddresses(o, o.quicPort) : []),
+    ],
   }
+}
+
+/** `/ip6/…/udp/PORT/quic-v1` first where IPv6 is on, then IPv4. */
+function quicListenAddresses(o: ListenOptions, port: number): string[] {
+  const hosts: Array<[string, string]> = []
+  if (o.ipv6) hosts.push(['ip6', o.loopbackOnly ? '::1' : '::'])
+  hosts.push(['ip4', o.loopbackOnly ? '127.0.0.1' : '0.0.0.0'])
+  return hosts.map(([family, host]) => `/${family}/${host}/udp/${port}/quic-v1`)
 }
 
 /** True if a connection was secured by STOQ (and so is post-quantum). */
