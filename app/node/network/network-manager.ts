@@ -8,6 +8,7 @@ import type { Ping } from '@libp2p/ping'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from 'pino'
 import { ApiError, type LanOffer, type NetworkInfo, type PeerInfo } from '../../../shared/api'
+import { LanOfferBook, OFFER_REFRESH_MS } from './lan-offers'
 import type { ApiDispatcher } from '../api/dispatcher'
 import {
   answerHello,
@@ -39,6 +40,8 @@ export interface NetworkManagerInit {
   redialIntervalMs?: number
   /** An mDNS offer is probed again only after this long. */
   offerRefreshMs?: number
+  /** An offer not seen again for this long is dropped. */
+  offerTtlMs?: number
 }
 
 interface Member {
@@ -52,7 +55,7 @@ const ADMISSION_GRACE_MS = MEMBERSHIP_TIMEOUT_MS + 5_000
 export class NetworkManager {
   private active: StoredNetwork
   private readonly members = new Map<string, Member>()
-  private readonly offers = new Map<string, LanOffer>()
+  private readonly offers: LanOfferBook
   /** Peers we are dialing to learn their network: their connections are judged by the probe, not here. */
   private readonly probing = new Set<string>()
   private readonly timers: NodeJS.Timeout[] = []
@@ -66,6 +69,7 @@ export class NetworkManager {
     active: StoredNetwork,
   ) {
     this.active = active
+    this.offers = new LanOfferBook(init.offerRefreshMs, init.offerTtlMs)
   }
 
   async start(): Promise<void> {
@@ -80,6 +84,7 @@ export class NetworkManager {
     libp2p.addEventListener('peer:identify', this.onIdentify)
     this.timers.push(setInterval(() => void this.pingMembers(), this.init.pingIntervalMs))
     this.timers.push(setInterval(() => void this.redialKnownPeers(), this.init.redialIntervalMs ?? 15_000))
+    this.timers.push(setInterval(() => this.expireOffers(), this.init.offerRefreshMs ?? OFFER_REFRESH_MS))
     void this.redialKnownPeers()
   }
 
@@ -126,7 +131,7 @@ export class NetworkManager {
   }
 
   lanOffers(): LanOffer[] {
-    return [...this.offers.values()].filter((o) => o.networkId !== this.active.networkId)
+    return this.offers.list(this.active.networkId)
   }
 
   invite(): string {
@@ -322,8 +327,7 @@ export class NetworkManager {
     const { id, multiaddrs } = event.detail
     const peer = id.toString()
     if (this.stopped || this.members.has(peer) || this.probing.has(peer)) return
-    const offer = this.offers.get(peer)
-    if (offer != null && Date.now() - offer.seenAt < (this.init.offerRefreshMs ?? 30_000)) return
+    if (!this.offers.needsProbe(peer)) return
     const addresses = multiaddrs.map((a) => withPeerId(a, peer))
     void probeForNetwork(this.components.libp2p, addresses, this.active.networkId, this.probing).then(
       async (result) => {
@@ -333,7 +337,7 @@ export class NetworkManager {
           this.connectToHints(result.welcome.members)
           return
         }
-        this.offers.set(peer, {
+        this.offers.set({
           peerId: peer,
           networkId: result.welcome.networkId,
           networkName: result.welcome.genesis.name,
@@ -349,6 +353,10 @@ export class NetworkManager {
   /** The active network's rule: STOQ only, unless its genesis allows classical Noise. */
   private transportAllowed(connection: Connection): boolean {
     return isStoqConnection(connection) || allowsClassicalNoise(this.active.genesis)
+  }
+
+  private expireOffers(): void {
+    if (this.offers.expire()) this.components.events.emit('lan.offers', this.lanOffers())
   }
 
   private admit(connection: Connection): void {
