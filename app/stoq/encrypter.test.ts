@@ -25,6 +25,8 @@ import { stoq, type StoqExtensions, type StoqInit } from './encrypter'
 import { generateX25519, KEM_CIPHERTEXT_LEN, MESSAGE1_LEN, STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
 import { TAGLEN } from './handshake/symmetric-state'
 import { FrameCipher, MAX_FRAME_CIPHERTEXT, SecureMessageStream } from './secure-stream'
+import { nobleCrypto } from './crypto/noble'
+import { nodeCrypto } from './crypto/node'
 import { createStoqMetrics } from './metrics'
 
 type FalconKeyPair = { publicKey: Uint8Array; secretKey: Uint8Array }
@@ -56,6 +58,24 @@ connectionEncrypterComplianceTests('stoq', async () => ({
     return { encrypter, peerId }
   },
 }))
+
+// The browser's primitives, and a browser (@noble) talking to a node (node:crypto) in both roles.
+connectionEncrypterComplianceTests('stoq (@noble crypto)', async () => ({
+  async create() {
+    const { encrypter, peerId } = await stoqPeer({ crypto: nobleCrypto })
+    return { encrypter, peerId }
+  },
+}))
+
+connectionEncrypterComplianceTests('stoq (@noble and node:crypto peers)', async () => {
+  let made = 0
+  return {
+    async create() {
+      const { encrypter, peerId } = await stoqPeer({ crypto: made++ % 2 === 0 ? nobleCrypto : nodeCrypto })
+      return { encrypter, peerId }
+    },
+  }
+})
 
 interface StoqPeer {
   encrypter: ConnectionEncrypter<StoqExtensions>

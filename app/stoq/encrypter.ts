@@ -26,6 +26,8 @@ import {
   type LocalKeys,
 } from './handshake/xxhfs'
 import { FrameCipher, SecureMessageStream } from './secure-stream'
+import { defaultCrypto } from './crypto/default'
+import type { StoqCrypto, X25519KeyPair } from './crypto/types'
 import { HandshakeCryptoError } from './handshake/symmetric-state'
 import { createStoqMetrics, type StoqMetrics } from './metrics'
 
@@ -41,6 +43,8 @@ export interface StoqInit {
   handshakeTimeoutMs?: number
   /** Where handshake and traffic counts go (the node's metrics). */
   metrics?: StoqMetrics
+  /** The primitives: node:crypto by default; `nobleCrypto` where there is no node:crypto (browsers). */
+  crypto?: StoqCrypto
 }
 
 export interface StoqComponents {
@@ -69,7 +73,8 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
   readonly protocol = STOQ_PROTOCOL
   readonly [Symbol.toStringTag] = 'hypermesh/stoq'
   readonly [serviceCapabilities] = ['@libp2p/connection-encryption', 'hypermesh/stoq']
-  private readonly staticKey = generateX25519()
+  private readonly crypto: StoqCrypto
+  private readonly staticKey: X25519KeyPair
   private readonly prologue = new TextEncoder().encode(`${STOQ_PROTOCOL} ${STOQ_NOISE_PROTOCOL}`)
   readonly metrics: StoqMetrics
 
@@ -78,6 +83,8 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
     private readonly init: StoqInit,
   ) {
     this.metrics = init.metrics ?? createStoqMetrics()
+    this.crypto = init.crypto ?? defaultCrypto
+    this.staticKey = generateX25519(this.crypto)
   }
 
   secureOutbound(
@@ -110,6 +117,7 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
     const keys: LocalKeys = {
       identity: this.components.privateKey,
       staticKey: this.staticKey,
+      crypto: this.crypto,
       falcon: this.init.falcon,
       streamMuxers:
         options?.skipStreamMuxerNegotiation === true
@@ -146,8 +154,8 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
     const remotePeer = peerIdFromPublicKey(result.remote.identityKey)
     const secured = new SecureMessageStream(
       lp.unwrap(),
-      new FrameCipher(result.sendKey),
-      new FrameCipher(result.receiveKey),
+      new FrameCipher(result.sendKey, this.crypto),
+      new FrameCipher(result.receiveKey, this.crypto),
       this.metrics.trackConnection(remotePeer.toString()),
     )
     return {

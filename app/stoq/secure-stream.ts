@@ -3,11 +3,12 @@
  * one key and nonce counter per direction. Frames are larger than Noise's 64 KiB (up to
  * {@link MAX_FRAME_PLAINTEXT}) so bulk data costs fewer cipher calls and writes.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto'
 import { AbstractMessageStream, LengthPrefixedDecoder, type SendResult } from '@libp2p/utils'
 import type { AbortOptions, MessageStream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { nonceBytes, TAGLEN } from './handshake/symmetric-state'
+import { defaultCrypto } from './crypto/default'
+import { StoqCryptoError, type FrameSealer, type StoqCrypto } from './crypto/types'
 
 export const MAX_FRAME_PLAINTEXT = 256 * 1024
 export const MAX_FRAME_CIPHERTEXT = MAX_FRAME_PLAINTEXT + TAGLEN
@@ -35,34 +36,28 @@ function readU32(data: Uint8ArrayList | Uint8Array): number {
 /** One direction of the transport: a key and a nonce counter that only moves forward. */
 export class FrameCipher {
   private n = 0n
-  constructor(private readonly key: Uint8Array) {}
+  private readonly sealer: FrameSealer
+  constructor(key: Uint8Array, crypto: StoqCrypto = defaultCrypto) {
+    this.sealer = crypto.frameSealer(key)
+  }
 
   seal(plaintext: Uint8Array | Uint8ArrayList, out: Uint8ArrayList): void {
-    const cipher = createCipheriv('chacha20-poly1305', this.key, nonceBytes(this.n++), {
-      authTagLength: TAGLEN,
-    })
     out.append(u32(plaintext.byteLength + TAGLEN))
-    if (plaintext instanceof Uint8Array) out.append(cipher.update(plaintext))
-    else for (const part of plaintext) out.append(cipher.update(part))
-    cipher.final()
-    out.append(cipher.getAuthTag())
+    const parts = plaintext instanceof Uint8Array ? [plaintext] : plaintext
+    for (const part of this.sealer.seal(parts, nonceBytes(this.n++))) out.append(part)
   }
 
   /** Decrypts one frame. The plaintext comes back in parts, as it was received, without being copied together. */
   open(frame: Uint8ArrayList): Uint8ArrayList {
     if (frame.byteLength < TAGLEN) throw new FrameError('frame shorter than its authentication tag')
-    const decipher = createDecipheriv('chacha20-poly1305', this.key, nonceBytes(this.n++), {
-      authTagLength: TAGLEN,
-    })
-    decipher.setAuthTag(frame.subarray(frame.byteLength - TAGLEN))
-    const plaintext = new Uint8ArrayList()
-    for (const part of frame.sublist(0, frame.byteLength - TAGLEN)) plaintext.append(decipher.update(part))
+    const tag = frame.subarray(frame.byteLength - TAGLEN)
     try {
-      decipher.final()
-    } catch {
-      throw new FrameError('a frame failed authentication: the data was altered, replayed or reordered')
+      const parts = this.sealer.open(frame.sublist(0, frame.byteLength - TAGLEN), tag, nonceBytes(this.n++))
+      return new Uint8ArrayList(...parts)
+    } catch (err) {
+      if (err instanceof StoqCryptoError) throw new FrameError(err.message)
+      throw err
     }
-    return plaintext
   }
 }
 

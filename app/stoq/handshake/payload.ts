@@ -6,6 +6,8 @@
  *   version u8 (=1) | identityKey u16+bytes | identitySig u16+bytes | falconPublicKey u16+bytes |
  *   falconSig u16+bytes | muxer count u8 | (u8 length + UTF-8)*
  */
+import { concatBytes } from '@noble/hashes/utils.js'
+
 export const PAYLOAD_VERSION = 1
 const MAX_IDENTITY_KEY = 1024
 const MAX_SIGNATURE = 4096
@@ -44,7 +46,7 @@ export function encodePayload(p: HandshakePayload): Uint8Array {
     if (bytes.length === 0 || bytes.length > MAX_MUXER_NAME) throw new PayloadError('bad stream muxer name')
     parts.push(Uint8Array.of(bytes.length), bytes)
   }
-  return Buffer.concat(parts)
+  return concatBytes(...parts)
 }
 
 export function decodePayload(

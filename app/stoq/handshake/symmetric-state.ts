@@ -1,8 +1,10 @@
 /**
  * Noise symmetric state (Noise Protocol Framework rev. 34, §5.1–5.2) with SHA-256 and ChaCha20-Poly1305,
- * both from node:crypto. Names follow the spec: mixHash, mixKey, encryptAndHash, decryptAndHash, split.
+ * from a StoqCrypto (node:crypto in nodes, @noble in browsers). Names follow the spec: mixHash, mixKey,
+ * encryptAndHash, decryptAndHash, split.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto'
+import { defaultCrypto } from '../crypto/default'
+import { StoqCryptoError, type StoqCrypto } from '../crypto/types'
 
 export const HASHLEN = 32
 export const TAGLEN = 16
@@ -15,19 +17,14 @@ export class HandshakeCryptoError extends Error {
   }
 }
 
-const sha256 = (...parts: Uint8Array[]): Uint8Array => {
-  const h = createHash('sha256')
-  for (const p of parts) h.update(p)
-  return h.digest()
-}
-const hmac = (key: Uint8Array, ...parts: Uint8Array[]): Uint8Array => {
-  const h = createHmac('sha256', key)
-  for (const p of parts) h.update(p)
-  return h.digest()
-}
-
 /** Noise HKDF (§4.3): two or three 32-byte outputs from the chaining key and input key material. */
-export function hkdf(chainingKey: Uint8Array, ikm: Uint8Array, outputs: 2 | 3): Uint8Array[] {
+export function hkdf(
+  chainingKey: Uint8Array,
+  ikm: Uint8Array,
+  outputs: 2 | 3,
+  crypto: StoqCrypto = defaultCrypto,
+): Uint8Array[] {
+  const hmac = (key: Uint8Array, ...parts: Uint8Array[]) => crypto.hmacSha256(key, ...parts)
   const tempKey = hmac(chainingKey, ikm)
   const out1 = hmac(tempKey, Uint8Array.of(1))
   const out2 = hmac(tempKey, out1, Uint8Array.of(2))
@@ -36,16 +33,19 @@ export function hkdf(chainingKey: Uint8Array, ikm: Uint8Array, outputs: 2 | 3): 
 }
 
 /** ChaChaPoly nonce (§12.3): 32 bits of zeros, then the 64-bit counter little-endian. */
-export function nonceBytes(n: bigint): Buffer {
-  const nonce = Buffer.alloc(12)
-  nonce.writeBigUInt64LE(n, 4)
+export function nonceBytes(n: bigint): Uint8Array {
+  const nonce = new Uint8Array(12)
+  new DataView(nonce.buffer).setBigUint64(4, n, true)
   return nonce
 }
 
 /** Noise CipherState (§5.1). */
 export class CipherState {
   private n = 0n
-  constructor(private readonly k: Uint8Array | null = null) {}
+  constructor(
+    private readonly k: Uint8Array | null = null,
+    private readonly crypto: StoqCrypto = defaultCrypto,
+  ) {}
 
   hasKey(): boolean {
     return this.k != null
@@ -53,26 +53,19 @@ export class CipherState {
 
   encryptWithAd(ad: Uint8Array, plaintext: Uint8Array): Uint8Array {
     if (this.k == null) return plaintext
-    const cipher = createCipheriv('chacha20-poly1305', this.k, this.nextNonce(), { authTagLength: TAGLEN })
-    cipher.setAAD(ad, { plaintextLength: plaintext.length })
-    return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()])
+    return this.crypto.seal(this.k, this.nextNonce(), ad, plaintext)
   }
 
   decryptWithAd(ad: Uint8Array, ciphertext: Uint8Array): Uint8Array {
     if (this.k == null) return ciphertext
     if (ciphertext.length < TAGLEN) throw new HandshakeCryptoError('ciphertext shorter than its tag')
-    const decipher = createDecipheriv('chacha20-poly1305', this.k, this.nextNonce(), {
-      authTagLength: TAGLEN,
-    })
-    decipher.setAAD(ad, { plaintextLength: ciphertext.length - TAGLEN })
-    decipher.setAuthTag(ciphertext.subarray(ciphertext.length - TAGLEN))
     try {
-      return Buffer.concat([
-        decipher.update(ciphertext.subarray(0, ciphertext.length - TAGLEN)),
-        decipher.final(),
-      ])
-    } catch {
-      throw new HandshakeCryptoError('decryption failed: the message was altered or keys differ')
+      return this.crypto.open(this.k, this.nextNonce(), ad, ciphertext)
+    } catch (err) {
+      if (err instanceof StoqCryptoError) {
+        throw new HandshakeCryptoError('decryption failed: the message was altered or keys differ')
+      }
+      throw err
     }
   }
 
@@ -82,7 +75,7 @@ export class CipherState {
     return this.k
   }
 
-  private nextNonce(): Buffer {
+  private nextNonce(): Uint8Array {
     if (this.n >= MAX_NONCE) throw new HandshakeCryptoError('nonce space exhausted')
     return nonceBytes(this.n++)
   }
@@ -92,13 +85,19 @@ export class CipherState {
 export class SymmetricState {
   private ck: Uint8Array
   private h: Uint8Array
-  private cipher = new CipherState()
+  private cipher: CipherState
 
-  constructor(protocolName: string) {
+  constructor(
+    protocolName: string,
+    private readonly crypto: StoqCrypto = defaultCrypto,
+  ) {
     const name = new TextEncoder().encode(protocolName)
-    this.h =
-      name.length <= HASHLEN ? Buffer.concat([name, Buffer.alloc(HASHLEN - name.length)]) : sha256(name)
+    if (name.length <= HASHLEN) {
+      this.h = new Uint8Array(HASHLEN)
+      this.h.set(name)
+    } else this.h = crypto.sha256(name)
     this.ck = this.h
+    this.cipher = new CipherState(null, crypto)
   }
 
   handshakeHash(): Uint8Array {
@@ -106,13 +105,13 @@ export class SymmetricState {
   }
 
   mixHash(data: Uint8Array): void {
-    this.h = sha256(this.h, data)
+    this.h = this.crypto.sha256(this.h, data)
   }
 
   mixKey(ikm: Uint8Array): void {
-    const [ck, tempK] = hkdf(this.ck, ikm, 2) as [Uint8Array, Uint8Array]
+    const [ck, tempK] = hkdf(this.ck, ikm, 2, this.crypto) as [Uint8Array, Uint8Array]
     this.ck = ck
-    this.cipher = new CipherState(tempK)
+    this.cipher = new CipherState(tempK, this.crypto)
   }
 
   encryptAndHash(plaintext: Uint8Array): Uint8Array {
@@ -134,7 +133,7 @@ export class SymmetricState {
 
   /** The two transport keys: initiator→responder, responder→initiator. */
   split(): [Uint8Array, Uint8Array] {
-    const [k1, k2] = hkdf(this.ck, new Uint8Array(0), 2) as [Uint8Array, Uint8Array]
+    const [k1, k2] = hkdf(this.ck, new Uint8Array(0), 2, this.crypto) as [Uint8Array, Uint8Array]
     return [k1, k2]
   }
 }

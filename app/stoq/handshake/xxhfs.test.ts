@@ -1,5 +1,4 @@
 import { describe, it, expect, beforeAll } from 'vitest'
-import { createPublicKey, diffieHellman } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import type { Ed25519PrivateKey, PrivateKey } from '@libp2p/interface'
@@ -17,6 +16,8 @@ import {
   type LocalKeys,
 } from './xxhfs'
 import { TAGLEN } from './symmetric-state'
+import { nobleCrypto } from '../crypto/noble'
+import { nodeCrypto } from '../crypto/node'
 
 type FalconKeyPair = { publicKey: Uint8Array; secretKey: Uint8Array }
 
@@ -323,30 +324,38 @@ describe('X25519 keys', () => {
   // RFC 7748 §6.1 test vector.
   const alicePrivate = '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'
   const alicePublic = '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a'
-  const bobPrivate = '5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb'
-  const bobPublic = 'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f'
-  const shared = '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742'
-  const spki = (raw: Uint8Array) =>
-    createPublicKey({
-      key: Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), raw]),
-      format: 'der',
-      type: 'spki',
-    })
 
-  it('x25519FromSecret derives the RFC 7748 public keys and shared secret', () => {
-    const a = x25519FromSecret(Buffer.from(alicePrivate, 'hex'))
-    const b = x25519FromSecret(Buffer.from(bobPrivate, 'hex'))
-    expect(hex(a.publicKey)).toBe(alicePublic)
-    expect(hex(b.publicKey)).toBe(bobPublic)
-    expect(hex(diffieHellman({ privateKey: a.privateKey, publicKey: spki(b.publicKey) }))).toBe(shared)
-    expect(hex(diffieHellman({ privateKey: b.privateKey, publicKey: spki(a.publicKey) }))).toBe(shared)
+  it.each([nodeCrypto, nobleCrypto])('x25519FromSecret derives the RFC 7748 public key ($name)', (crypto) => {
+    expect(hex(x25519FromSecret(Buffer.from(alicePrivate, 'hex'), crypto).publicKey)).toBe(alicePublic)
   })
 
   it('x25519FromSecret round-trips a generated key pair through its secret', () => {
     const generated = generateX25519()
-    const secret = Buffer.from(generated.privateKey.export({ format: 'jwk' }).d as string, 'base64url')
-    const restored = x25519FromSecret(secret)
+    const restored = x25519FromSecret(generated.secretKey)
     expect(restored.publicKey).toHaveLength(DH_LEN)
     expect(hex(restored.publicKey)).toBe(hex(generated.publicKey))
+  })
+})
+
+describe('XXhfs handshake between implementations (a node and a browser)', () => {
+  it.each([
+    ['@noble initiator, node:crypto responder', nobleCrypto, nodeCrypto],
+    ['node:crypto initiator, @noble responder', nodeCrypto, nobleCrypto],
+  ])('%s: both sides get the same keys', async (_what, initiatorCrypto, responderCrypto) => {
+    const { initiator, responder } = await upToMessage3({
+      initiator: { ...alice, crypto: initiatorCrypto, staticKey: generateX25519(initiatorCrypto) },
+      responder: { ...bob, crypto: responderCrypto, staticKey: generateX25519(responderCrypto) },
+      deliver: true,
+    })
+    const i = initiator.result()
+    const r = responder.result()
+    expect(hex(i.sendKey)).toBe(hex(r.receiveKey))
+    expect(hex(i.receiveKey)).toBe(hex(r.sendKey))
+    expect(r.remote.identityKey.equals(identityA.publicKey)).toBe(true)
+  })
+
+  it('a tampered message fails the same way with @noble', async () => {
+    const run = await upToMessage2({ initiator: { ...alice, crypto: nobleCrypto } })
+    await expect(run.initiator.readMessage2(flipBit(run.m2, M2_S_AT + 3))).rejects.toThrow(/altered/)
   })
 })

@@ -12,13 +12,9 @@
  * key substitution, replay into another session and downgrade (the prologue names the protocol) fail.
  * docs/stoq.md walks through it message by message.
  */
-import {
-  createPrivateKey,
-  createPublicKey,
-  diffieHellman,
-  generateKeyPairSync,
-  type KeyObject,
-} from 'node:crypto'
+import { concatBytes } from '@noble/hashes/utils.js'
+import { defaultCrypto } from '../crypto/default'
+import { StoqCryptoError, type StoqCrypto, type X25519KeyPair } from '../crypto/types'
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
@@ -58,6 +54,8 @@ export interface LocalKeys {
   staticKey: X25519KeyPair
   falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
   streamMuxers: string[]
+  /** The primitives to use: node:crypto by default, @noble where there is no node:crypto (browsers). */
+  crypto?: StoqCrypto
 }
 
 export interface RemoteIdentity {
@@ -75,46 +73,26 @@ export interface HandshakeResult {
 }
 
 // ---- X25519 with node:crypto (raw 32-byte public keys on the wire) ----
-export interface X25519KeyPair {
-  publicKey: Uint8Array
-  privateKey: KeyObject
-}
-const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex')
+export type { X25519KeyPair }
 
-export function generateX25519(): X25519KeyPair {
-  const { publicKey, privateKey } = generateKeyPairSync('x25519')
-  return {
-    publicKey: publicKey.export({ format: 'der', type: 'spki' }).subarray(SPKI_X25519.length),
-    privateKey,
-  }
+export function generateX25519(crypto: StoqCrypto = defaultCrypto): X25519KeyPair {
+  return crypto.x25519Keygen()
 }
 
-export function x25519FromSecret(secret: Uint8Array): X25519KeyPair {
-  const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), secret])
-  const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })
-  return {
-    publicKey: createPublicKey(privateKey)
-      .export({ format: 'der', type: 'spki' })
-      .subarray(SPKI_X25519.length),
-    privateKey,
-  }
+export function x25519FromSecret(secret: Uint8Array, crypto: StoqCrypto = defaultCrypto): X25519KeyPair {
+  return { secretKey: secret, publicKey: crypto.x25519PublicKey(secret) }
 }
 
-function dh(local: X25519KeyPair, remotePublic: Uint8Array): Uint8Array {
-  let shared: Buffer
+function dh(crypto: StoqCrypto, local: X25519KeyPair, remotePublic: Uint8Array): Uint8Array {
   try {
-    const publicKey = createPublicKey({
-      key: Buffer.concat([SPKI_X25519, remotePublic]),
-      format: 'der',
-      type: 'spki',
-    })
-    shared = diffieHellman({ privateKey: local.privateKey, publicKey })
-  } catch {
-    throw new HandshakeError('the peer sent an invalid X25519 key')
+    return crypto.x25519(local.secretKey, remotePublic)
+  } catch (err) {
+    if (!(err instanceof StoqCryptoError)) throw err
+    // A low-order point gives an all-zero secret: refused rather than deriving keys from nothing.
+    throw new HandshakeError(
+      `the peer sent ${/low-order/.test(err.message) ? 'a low-order' : 'an invalid'} X25519 key`,
+    )
   }
-  // A low-order point gives an all-zero secret: refuse it rather than derive keys from nothing.
-  if (shared.every((b) => b === 0)) throw new HandshakeError('the peer sent a low-order X25519 key')
-  return shared
 }
 
 function expectLength(message: Uint8Array, expected: number, which: string): void {
@@ -126,9 +104,9 @@ function expectLength(message: Uint8Array, expected: number, which: string): voi
 
 async function buildPayload(keys: LocalKeys, transcript: Uint8Array): Promise<Uint8Array> {
   const identityKey = publicKeyToProtobuf(keys.identity.publicKey)
-  const identitySig = await keys.identity.sign(Buffer.concat([STATIC_KEY_PREFIX, keys.staticKey.publicKey]))
+  const identitySig = await keys.identity.sign(concatBytes(STATIC_KEY_PREFIX, keys.staticKey.publicKey))
   const falconSig = falcon1024.sign(
-    Buffer.concat([FALCON_PREFIX, transcript, identityKey]),
+    concatBytes(FALCON_PREFIX, transcript, identityKey),
     keys.falcon.secretKey,
   )
   return encodePayload({
@@ -162,7 +140,7 @@ async function verifyPayload(
   if (expected != null && !expected.equals(identityKey)) {
     throw new UnexpectedRemotePeerError()
   }
-  if (!(await identityKey.verify(Buffer.concat([STATIC_KEY_PREFIX, remoteStatic]), payload.identitySig))) {
+  if (!(await identityKey.verify(concatBytes(STATIC_KEY_PREFIX, remoteStatic), payload.identitySig))) {
     throw new HandshakeError('the identity signature over the static key is invalid')
   }
   if (!verifyFalcon(payload, transcript))
@@ -177,7 +155,7 @@ async function verifyPayload(
 /** FALCON-1024 over the transcript; a malformed signature counts as invalid, never as an exception. */
 function verifyFalcon(payload: HandshakePayload, transcript: Uint8Array): boolean {
   try {
-    const message = Buffer.concat([FALCON_PREFIX, transcript, payload.identityKey])
+    const message = concatBytes(FALCON_PREFIX, transcript, payload.identityKey)
     return falcon1024.verify(payload.falconSig, message, payload.falconPublicKey)
   } catch {
     return false
@@ -188,8 +166,9 @@ const payloadOverhead = TAGLEN
 
 /** The initiator's side, one method per handshake message. */
 export class InitiatorHandshake {
-  private readonly ss = new SymmetricState(STOQ_NOISE_PROTOCOL)
-  private readonly e = generateX25519()
+  private readonly crypto: StoqCrypto
+  private readonly ss: SymmetricState
+  private readonly e: X25519KeyPair
   private readonly e1 = ml_kem1024.keygen()
   private re: Uint8Array | null = null
   private remote: RemoteIdentity | null = null
@@ -199,6 +178,9 @@ export class InitiatorHandshake {
     prologue: Uint8Array,
     private readonly expectedRemote?: PublicKey,
   ) {
+    this.crypto = keys.crypto ?? defaultCrypto
+    this.ss = new SymmetricState(STOQ_NOISE_PROTOCOL, this.crypto)
+    this.e = generateX25519(this.crypto)
     this.ss.mixHash(prologue)
   }
 
@@ -207,7 +189,7 @@ export class InitiatorHandshake {
     this.ss.mixHash(this.e.publicKey)
     const e1 = this.ss.encryptAndHash(this.e1.publicKey)
     const payload = this.ss.encryptAndHash(new Uint8Array(0))
-    return Buffer.concat([this.e.publicKey, e1, payload])
+    return concatBytes(this.e.publicKey, e1, payload)
   }
 
   /** <- e, ee, ekem1, s, es, payload */
@@ -218,11 +200,11 @@ export class InitiatorHandshake {
     const next = (n: number): Uint8Array => message.subarray(offset, (offset += n))
     this.re = next(DH_LEN)
     this.ss.mixHash(this.re)
-    this.ss.mixKey(dh(this.e, this.re))
+    this.ss.mixKey(dh(this.crypto, this.e, this.re))
     const ct = this.ss.decryptAndHash(next(KEM_CIPHERTEXT_LEN + TAGLEN))
     this.ss.mixKey(ml_kem1024.decapsulate(ct, this.e1.secretKey))
     const rs = this.ss.decryptAndHash(next(DH_LEN + TAGLEN))
-    this.ss.mixKey(dh(this.e, rs))
+    this.ss.mixKey(dh(this.crypto, this.e, rs))
     const transcript = this.ss.handshakeHash()
     const payload = this.ss.decryptAndHash(message.subarray(offset))
     this.remote = await verifyPayload(payload, rs, transcript, this.expectedRemote)
@@ -233,9 +215,9 @@ export class InitiatorHandshake {
     if (this.re == null || this.remote == null)
       throw new HandshakeError('message 3 before message 2 was accepted')
     const s = this.ss.encryptAndHash(this.keys.staticKey.publicKey)
-    this.ss.mixKey(dh(this.keys.staticKey, this.re))
+    this.ss.mixKey(dh(this.crypto, this.keys.staticKey, this.re))
     const payload = this.ss.encryptAndHash(await buildPayload(this.keys, this.ss.handshakeHash()))
-    return Buffer.concat([s, payload])
+    return concatBytes(s, payload)
   }
 
   result(): HandshakeResult {
@@ -247,8 +229,9 @@ export class InitiatorHandshake {
 
 /** The responder's side. */
 export class ResponderHandshake {
-  private readonly ss = new SymmetricState(STOQ_NOISE_PROTOCOL)
-  private readonly e = generateX25519()
+  private readonly crypto: StoqCrypto
+  private readonly ss: SymmetricState
+  private readonly e: X25519KeyPair
   private re: Uint8Array | null = null
   private re1: Uint8Array | null = null
   private remote: RemoteIdentity | null = null
@@ -258,6 +241,9 @@ export class ResponderHandshake {
     prologue: Uint8Array,
     private readonly expectedRemote?: PublicKey,
   ) {
+    this.crypto = keys.crypto ?? defaultCrypto
+    this.ss = new SymmetricState(STOQ_NOISE_PROTOCOL, this.crypto)
+    this.e = generateX25519(this.crypto)
     this.ss.mixHash(prologue)
   }
 
@@ -274,7 +260,7 @@ export class ResponderHandshake {
   async writeMessage2(): Promise<Uint8Array> {
     if (this.re == null || this.re1 == null) throw new HandshakeError('message 2 before message 1')
     this.ss.mixHash(this.e.publicKey)
-    this.ss.mixKey(dh(this.e, this.re))
+    this.ss.mixKey(dh(this.crypto, this.e, this.re))
     let encapsulated: { cipherText: Uint8Array; sharedSecret: Uint8Array }
     try {
       encapsulated = ml_kem1024.encapsulate(this.re1)
@@ -284,9 +270,9 @@ export class ResponderHandshake {
     const ct = this.ss.encryptAndHash(encapsulated.cipherText)
     this.ss.mixKey(encapsulated.sharedSecret)
     const s = this.ss.encryptAndHash(this.keys.staticKey.publicKey)
-    this.ss.mixKey(dh(this.keys.staticKey, this.re))
+    this.ss.mixKey(dh(this.crypto, this.keys.staticKey, this.re))
     const payload = this.ss.encryptAndHash(await buildPayload(this.keys, this.ss.handshakeHash()))
-    return Buffer.concat([this.e.publicKey, ct, s, payload])
+    return concatBytes(this.e.publicKey, ct, s, payload)
   }
 
   /** -> s, se, payload (read) */
@@ -294,7 +280,7 @@ export class ResponderHandshake {
     if (message.length < DH_LEN + TAGLEN + payloadOverhead)
       throw new HandshakeError(`message 3 is truncated (${message.length} bytes)`)
     const rs = this.ss.decryptAndHash(message.subarray(0, DH_LEN + TAGLEN))
-    this.ss.mixKey(dh(this.e, rs))
+    this.ss.mixKey(dh(this.crypto, this.e, rs))
     const transcript = this.ss.handshakeHash()
     const payload = this.ss.decryptAndHash(message.subarray(DH_LEN + TAGLEN))
     this.remote = await verifyPayload(payload, rs, transcript, this.expectedRemote)

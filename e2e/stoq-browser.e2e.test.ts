@@ -1,0 +1,66 @@
+/**
+ * STOQ in a browser: the handshake and framing bundled for the browser (so with @noble primitives, and no
+ * node:crypto) run in Debian's Chromium: keys agree, frames arrive intact, a tampered frame and an impostor
+ * are refused. This is what a browser peer needs before it can dial a node (docs/stoq.md).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { build } from 'esbuild'
+import { chromium, type Browser } from 'playwright-core'
+
+const CHROMIUM = process.env.HYPERMESH_CHROMIUM ?? '/usr/bin/chromium'
+
+describe('STOQ in Chromium', () => {
+  let browser: Browser
+  let bundle: string
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set HYPERMESH_CHROMIUM`,
+      )
+    }
+    const result = await build({
+      entryPoints: [join(import.meta.dirname, 'support', 'stoq-in-browser.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      write: false,
+      logLevel: 'warning',
+    })
+    bundle = result.outputFiles[0]?.text ?? ''
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    })
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('the browser build has no node:crypto in it', () => {
+    expect(bundle.length).toBeGreaterThan(0)
+    expect(bundle).not.toContain('node:crypto')
+  })
+
+  it('completes a handshake, carries frames, and refuses tampering and impostors', async () => {
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (err) => errors.push(err.message))
+    await page.addScriptTag({ content: bundle })
+    const result = await page.evaluate(() =>
+      (globalThis as unknown as { stoqSelfTest: () => Promise<Record<string, unknown>> }).stoqSelfTest(),
+    )
+    expect(errors).toEqual([])
+    expect(result).toEqual({
+      crypto: '@noble',
+      keysMatch: true,
+      identityLearned: true,
+      framesIntact: true,
+      tamperRefused: true,
+      impostorRefused: true,
+    })
+  }, 60_000)
+})
