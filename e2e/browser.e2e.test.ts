@@ -3,13 +3,13 @@
  * dashboards. Node B's invite is read from B's UI and pasted into A's Join; B must appear in A's peers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from './support/chromium'
 import { ensureBuilt, startDaemon, type Daemon } from '../test/support/daemon'
 
-const CHROMIUM = process.env.HYPERMESH_CHROMIUM ?? '/usr/bin/chromium'
 const SHOTS = join(import.meta.dirname, '..', 'test-results')
 
 describe('dashboard in Chromium (browser mode)', () => {
@@ -19,24 +19,9 @@ describe('dashboard in Chromium (browser mode)', () => {
   let browser: Browser
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set HYPERMESH_CHROMIUM`,
-      )
-    }
     ensureBuilt({ ui: true })
     ;[a, b] = await Promise.all([startDaemon(join(base, 'a')), startDaemon(join(base, 'b'))])
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    })
+    browser = await launchChromium()
     mkdirSync(SHOTS, { recursive: true })
   })
 

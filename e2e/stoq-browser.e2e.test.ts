@@ -4,23 +4,16 @@
  * are refused. This is what a browser peer needs before it can dial a node (docs/stoq.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
-import { chromium, type Browser } from 'playwright-core'
-
-const CHROMIUM = process.env.HYPERMESH_CHROMIUM ?? '/usr/bin/chromium'
+import type { Browser } from 'playwright-core'
+import { launchChromium } from './support/chromium'
 
 describe('STOQ in Chromium', () => {
   let browser: Browser
   let bundle: string
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set HYPERMESH_CHROMIUM`,
-      )
-    }
     const result = await build({
       entryPoints: [join(import.meta.dirname, 'support', 'stoq-in-browser.ts')],
       bundle: true,
@@ -30,10 +23,7 @@ describe('STOQ in Chromium', () => {
       logLevel: 'warning',
     })
     bundle = result.outputFiles[0]?.text ?? ''
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
+    browser = await launchChromium()
   }, 60_000)
 
   afterAll(async () => {
