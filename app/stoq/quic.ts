@@ -121,7 +121,10 @@ async function pipeOf(
 
 /** The upgrader libp2p-quic is given: it upgrades the pipe, with encryption and a muxer, instead. */
 function pipeUpgrader(upgrader: Upgrader): Upgrader {
-  return Object.assign(Object.create(upgrader) as Upgrader, {
+  return {
+    createInboundAbortSignal: (signal) => upgrader.createInboundAbortSignal(signal),
+    getStreamMuxers: () => upgrader.getStreamMuxers(),
+    getConnectionEncrypters: () => upgrader.getConnectionEncrypters(),
     async upgradeOutbound(maConn: MultiaddrConnection, options: QuicUpgradeOptions): Promise<Connection> {
       const signal = options.signal ?? AbortSignal.timeout(PIPE_TIMEOUT_MS)
       const pipe = await pipeOf(maConn, options, signal)
@@ -135,7 +138,7 @@ function pipeUpgrader(upgrader: Upgrader): Upgrader {
       const pipe = await pipeOf(maConn, options, signal)
       await upgrader.upgradeInbound(pipe, { signal })
     },
-  })
+  }
 }
 
 /**

@@ -70,14 +70,20 @@ export function applyStreamWindow(yamux: YamuxInternals, window: number): void {
   }
 }
 
+const lastRtt = new WeakMap<ConnectionTraffic, number>()
+
 /** Measures and tunes one connection; returns the tuning now in force, or null if it has none yet. */
 export function tuneConnection(connection: Connection, now = performance.now()): LinkTuning | null {
   const yamux = yamuxOf(connection)
   if (yamux == null) return null
   const traffic = trafficOf(yamux)
   if (traffic == null) return null
+  // yamux pings every 30 s and keeps the last result: take each new one once.
   const rtt = yamux.rtt >= 0 ? yamux.rtt : connection.rtt
-  if (rtt != null && rtt >= 0) traffic.link.onRtt(rtt)
+  if (rtt != null && rtt >= 0 && rtt !== lastRtt.get(traffic)) {
+    lastRtt.set(traffic, rtt)
+    traffic.link.onRtt(rtt)
+  }
   const estimate = traffic.link.estimate(now)
   if (estimate.bitsPerSecond == null || estimate.bitsPerSecond <= 0) return traffic.tuning
   const tuning = tuneForLink(estimate.bitsPerSecond, estimate.minRttMs ?? 0)
