@@ -58,6 +58,8 @@ describe.skipIf(unavailable != null)('IPv6 first with IPv4 fallback (in a networ
       x.startsWith('/ip6/'),
     )) {
       const port = address.split('/')[4] as string
+      // TCP and QUIC (UDP) listeners alike: IPv6 must be dead for every transport.
+      const protocol = address.split('/')[3] === 'udp' ? 'udp' : 'tcp'
       execFileSync('ip', [
         'netns',
         'exec',
@@ -66,7 +68,7 @@ describe.skipIf(unavailable != null)('IPv6 first with IPv4 fallback (in a networ
         '-A',
         'INPUT',
         '-p',
-        'tcp',
+        protocol,
         '--dport',
         port,
         '-j',
