@@ -165,24 +165,28 @@ function verifyFalcon(payload: HandshakePayload, transcript: Uint8Array): boolea
 const payloadOverhead = TAGLEN
 
 /** The initiator's side, one method per handshake message. */
-export class InitiatorHandshake {
-  private readonly crypto: StoqCrypto
-  private readonly ss: SymmetricState
-  private readonly e: X25519KeyPair
-  private readonly e1 = ml_kem1024.keygen()
-  private re: Uint8Array | null = null
-  private remote: RemoteIdentity | null = null
+/** What both sides start from: the primitives, the symmetric state with the prologue, an ephemeral key. */
+abstract class HandshakeSide {
+  protected readonly crypto: StoqCrypto
+  protected readonly ss: SymmetricState
+  protected readonly e: X25519KeyPair
+  protected remote: RemoteIdentity | null = null
 
   constructor(
-    private readonly keys: LocalKeys,
+    protected readonly keys: LocalKeys,
     prologue: Uint8Array,
-    private readonly expectedRemote?: PublicKey,
+    protected readonly expectedRemote?: PublicKey,
   ) {
     this.crypto = keys.crypto ?? defaultCrypto
     this.ss = new SymmetricState(STOQ_NOISE_PROTOCOL, this.crypto)
     this.e = generateX25519(this.crypto)
     this.ss.mixHash(prologue)
   }
+}
+
+export class InitiatorHandshake extends HandshakeSide {
+  private readonly e1 = ml_kem1024.keygen()
+  private re: Uint8Array | null = null
 
   /** -> e, e1 */
   writeMessage1(): Uint8Array {
@@ -228,24 +232,9 @@ export class InitiatorHandshake {
 }
 
 /** The responder's side. */
-export class ResponderHandshake {
-  private readonly crypto: StoqCrypto
-  private readonly ss: SymmetricState
-  private readonly e: X25519KeyPair
+export class ResponderHandshake extends HandshakeSide {
   private re: Uint8Array | null = null
   private re1: Uint8Array | null = null
-  private remote: RemoteIdentity | null = null
-
-  constructor(
-    private readonly keys: LocalKeys,
-    prologue: Uint8Array,
-    private readonly expectedRemote?: PublicKey,
-  ) {
-    this.crypto = keys.crypto ?? defaultCrypto
-    this.ss = new SymmetricState(STOQ_NOISE_PROTOCOL, this.crypto)
-    this.e = generateX25519(this.crypto)
-    this.ss.mixHash(prologue)
-  }
 
   /** -> e, e1 (read) */
   readMessage1(message: Uint8Array): void {
