@@ -71,6 +71,8 @@ async function main(): Promise<void> {
       count: { type: 'string' },
       /** Write a CPU profile of the node under test to bench/results/profiles/. */
       'profile-node': { type: 'boolean' },
+      /** V8 flags for the node under test, space-separated, e.g. "--max-old-space-size=768". */
+      'node-v8-flags': { type: 'string', default: '' },
     },
   })
   if (values.serve === true) return runServer(Number(values.connections))
@@ -82,7 +84,11 @@ async function main(): Promise<void> {
   const holdSeconds = Number(values.hold)
   const profileFlags =
     values['profile-node'] === true ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : []
-  const server = spawnRole(['--serve', '--connections', String(total)], ['--expose-gc', ...profileFlags])
+  const v8Flags = (values['node-v8-flags'] ?? '').split(' ').filter((f) => f.length > 0)
+  const server = spawnRole(
+    ['--serve', '--connections', String(total)],
+    ['--expose-gc', ...v8Flags, ...profileFlags],
+  )
   const address = await new Promise<string>((resolve) =>
     server.once('message', (m) => resolve((m as { address: string }).address)),
   )
@@ -151,7 +157,8 @@ async function main(): Promise<void> {
   const perConnectionKiB = ((atFull.rssMiB - baseline.rssMiB) * 1024) / Math.max(1, connected)
   const report = {
     ...benchHeader(
-      `npm run bench:connections -- --connections ${total} --processes ${processes} --hold ${holdSeconds} --falcon-pool ${values['falcon-pool']}`,
+      `npm run bench:connections -- --connections ${total} --processes ${processes} --hold ${holdSeconds} --falcon-pool ${values['falcon-pool']}` +
+        (v8Flags.length > 0 ? ` --node-v8-flags "${v8Flags.join(' ')}"` : ''),
     ),
     attempted: total,
     connected,

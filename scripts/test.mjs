@@ -3,10 +3,14 @@
 // non-zero if anything failed.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { delimiter, dirname } from 'node:path'
 import { requireNode22 } from './node-version.mjs'
 
 requireNode22()
 const bin = (name) => `node_modules/.bin/${name}`
+// The tools' `#!/usr/bin/env node` must find this Node (22), also when this script is run directly
+// rather than through npm, which would put node_modules/.bin on PATH.
+const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` }
 const checks = [
   ['build', [process.execPath, 'scripts/build.mjs']],
   ['typecheck (node)', [bin('tsc'), '-p', 'tsconfig.node.json']],
@@ -19,7 +23,7 @@ let failed = 0
 let skipped = 0
 for (const [name, [cmd, ...args]] of checks) {
   console.log(`\n▶ ${name}`)
-  const run = spawnSync(cmd, args, { stdio: 'inherit' })
+  const run = spawnSync(cmd, args, { stdio: 'inherit', env })
   if (run.status === 0) passed++
   else {
     failed++
@@ -37,7 +41,7 @@ const vitest = spawnSync(
   {
     stdio: 'inherit',
     env: {
-      ...process.env,
+      ...env,
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --disable-warning=ExperimentalWarning`.trim(),
     },
   },

@@ -94,7 +94,8 @@ describe('a flood of half-open handshakes', () => {
   })
 
   it('control: without the per-host pending limit the same flood locks honest peers out', async () => {
-    // TCP only: with QUIC on, the honest peer could get in over UDP, which the TCP flood does not touch.
+    // TCP only: with QUIC or WebRTC Direct on, the honest peer could get in over UDP, which the TCP flood
+    // does not touch.
     const target = await withConfig(
       join(base, 'unprotected'),
       {
@@ -103,7 +104,7 @@ describe('a flood of half-open handshakes', () => {
         inboundConnectionsPerHostPerSecond: 1000,
         inboundUpgradeTimeoutMs: 30_000,
       },
-      { transport: { quic: false } },
+      { transport: { quic: false, webrtcDirect: false } },
     )
     const honest = await startDaemon(join(base, 'honest-2'))
     daemons.push(target, honest)

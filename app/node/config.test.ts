@@ -42,7 +42,7 @@ function expectRefused(dir: string, ...fragments: string[]): ConfigError {
 
 // devnetName has no fixed default: the node derives one from the host and its peer id.
 const DEFAULTS: NodeConfig = {
-  listen: { loopbackOnly: false, ipv6: true, tcpPort: 0, wsPort: 0, quicPort: 0 },
+  listen: { loopbackOnly: false, ipv6: true, tcpPort: 0, wsPort: 0, quicPort: 0, webrtcPort: 0 },
   api: { host: '127.0.0.1', port: 4747 },
   discovery: { mdns: true },
   connections: {
@@ -63,7 +63,7 @@ const DEFAULTS: NodeConfig = {
     autoNAT: true,
     dcutr: true,
   },
-  transport: { offerClassicalNoise: false, quic: true },
+  transport: { offerClassicalNoise: false, quic: true, webrtcDirect: true },
   pingIntervalMs: 10_000,
   logLevel: 'info',
 }
@@ -160,9 +160,9 @@ describe('saving config', () => {
       logLevel: 'trace',
     }
     const dir = withConfig(stored)
-    rememberListenPorts(dir, { tcpPort: 40001, wsPort: 40002, quicPort: 40003 })
+    const ports = { tcpPort: 40001, wsPort: 40002, quicPort: 40003, webrtcPort: 40004 }
+    rememberListenPorts(dir, ports)
     const after = JSON.parse(readFileSync(configPath(dir), 'utf8')) as unknown
-    const ports = { tcpPort: 40001, wsPort: 40002, quicPort: 40003 }
     expect(after).toEqual({ ...stored, listen: { ...stored.listen, ...ports } })
     expect(loadConfig(dir).listen).toEqual({ loopbackOnly: true, ipv6: false, ...ports })
     expect(existsSync(`${configPath(dir)}.tmp`)).toBe(false)

@@ -30,9 +30,11 @@ export const NodeConfig = z
         wsPort: Port.default(0),
         /** UDP, for STOQ over QUIC. */
         quicPort: Port.default(0),
+        /** UDP, for STOQ over WebRTC Direct: how browsers reach this node. */
+        webrtcPort: Port.default(0),
       })
       .strict()
-      .default({ loopbackOnly: false, ipv6: true, tcpPort: 0, wsPort: 0, quicPort: 0 }),
+      .default({ loopbackOnly: false, ipv6: true, tcpPort: 0, wsPort: 0, quicPort: 0, webrtcPort: 0 }),
     api: z
       .object({
         /** The local API binds to loopback unless you change this. */
@@ -113,9 +115,11 @@ export const NodeConfig = z
         offerClassicalNoise: z.boolean().default(false),
         /** Also listen and dial over QUIC (UDP), with STOQ on top (app/stoq/quic.ts). */
         quic: z.boolean().default(true),
+        /** Also listen for browser peers over WebRTC Direct, with STOQ on top (app/stoq/webrtc-direct.ts). */
+        webrtcDirect: z.boolean().default(true),
       })
       .strict()
-      .default({ offerClassicalNoise: false, quic: true }),
+      .default({ offerClassicalNoise: false, quic: true, webrtcDirect: true }),
     /** How often to ping connected peers for the latency column (ms). */
     pingIntervalMs: z.number().int().min(1_000).max(600_000).default(10_000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
@@ -194,7 +198,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 /** Remembers the ports this node listened on, so a restart uses the same ones (only these keys change). */
 export function rememberListenPorts(
   dataDir: string,
-  ports: { tcpPort: number; wsPort: number; quicPort?: number },
+  ports: { tcpPort: number; wsPort: number; quicPort?: number; webrtcPort?: number },
 ): void {
   const path = configPath(dataDir)
   const stored = readStoredConfig(path)

@@ -28,8 +28,9 @@ import { loadConfig, rememberListenPorts, type NodeConfig } from './config'
 import { acquireDataDirLock, prepareDataDir, type DataDirLock } from './data-dir'
 import { loadOrCreateIdentity, type NodeIdentity } from './identity/identity'
 import { defaultKeyProtector } from './identity/protectors'
+import { loadOrCreateWebRTCCertificate, type WebRTCCertificate } from './identity/webrtc-certificate'
 import { createLogger, logFilePath, type Logger } from './logger'
-import { choosePort } from './ports'
+import { choosePort, listenerKindOf, type ListenerKind } from './ports'
 import { createApiHandlers } from './service'
 import { buildLibp2pOptions } from './libp2p-options'
 import { databasePath, openDatabase } from './storage/database'
@@ -71,6 +72,8 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
       metrics: stoqMetrics,
       offerClassicalNoise: config.transport.offerClassicalNoise,
       quic: config.transport.quic,
+      webrtcDirect: config.transport.webrtcDirect,
+      webrtcCertificate: config.transport.webrtcDirect ? await webrtcCertificate(dataDir, log) : undefined,
       maxInboundStreams: config.connections.maxInboundStreamsPerConnection,
     })
     return new Node({
@@ -109,6 +112,14 @@ function ensureOwnDevnet(store: NetworkStore, identity: NodeIdentity, config: No
 }
 
 /** Distinct per node, so two devnets never look alike in a list: "laptop devnet 7fMrfY". */
+/** The WebRTC Direct certificate, the same across restarts so that addresses given to browsers keep working. */
+async function webrtcCertificate(dataDir: string, log: Logger): Promise<WebRTCCertificate> {
+  const { certificate, created, replaced } = await loadOrCreateWebRTCCertificate(dataDir)
+  if (replaced != null) log.warn({ reason: replaced }, 'replaced the WebRTC Direct certificate')
+  else if (created) log.info({ certhash: certificate.certhash }, 'created the WebRTC Direct certificate')
+  return certificate
+}
+
 function defaultDevnetName(peerId: string): string {
   const host =
     hostname()
@@ -253,32 +264,38 @@ class Node implements HyperMeshNode {
     const tcpPort = await choosePort(listen.tcpPort, hosts)
     const wsPort = await choosePort(listen.wsPort, hosts)
     const quicPort = await choosePort(listen.quicPort, hosts, 'udp')
-    if (tcpPort !== listen.tcpPort || wsPort !== listen.wsPort || quicPort !== listen.quicPort) {
+    const webrtcPort = await choosePort(listen.webrtcPort, hosts, 'udp')
+    const chosen = { tcpPort, wsPort, quicPort, webrtcPort }
+    if (Object.entries(chosen).some(([key, port]) => listen[key as keyof typeof chosen] !== port)) {
       this.parts.log.warn(
-        { tcp: listen.tcpPort, ws: listen.wsPort, quic: listen.quicPort },
+        { tcp: listen.tcpPort, ws: listen.wsPort, quic: listen.quicPort, webrtc: listen.webrtcPort },
         'a configured listen port is in use; using a free one instead',
       )
     }
-    return { ...listen, tcpPort, wsPort, quicPort }
+    return { ...listen, ...chosen }
   }
 
   private rememberPorts(addresses: string[]): void {
-    const port = (kind: 'tcp' | 'ws' | 'quic'): number | undefined => {
+    const port = (kind: ListenerKind): number | undefined => {
       for (const text of addresses) {
         const parts = multiaddr(text).getComponents()
-        const isWs = parts.some((p) => p.name === 'ws')
-        const isQuic = parts.some((p) => p.name === 'quic-v1')
-        const found = parts.find((p) => p.name === (kind === 'quic' ? 'udp' : 'tcp'))
-        const matches = kind === 'quic' ? isQuic : !isQuic && isWs === (kind === 'ws')
-        if (found?.value != null && matches && parts[0]?.name === 'ip4') return Number(found.value)
+        const found = parts.find((p) => p.name === 'tcp' || p.name === 'udp')
+        if (found?.value != null && parts[0]?.name === 'ip4' && listenerKindOf(parts) === kind)
+          return Number(found.value)
       }
       return undefined
     }
-    const [tcpPort, wsPort, quicPort] = [port('tcp'), port('ws'), port('quic')]
+    const [tcpPort, wsPort] = [port('tcp'), port('ws')]
+    const udp = { quicPort: port('quic'), webrtcPort: port('webrtc') }
     const { listen } = this.parts.config
-    const changed = tcpPort !== listen.tcpPort || wsPort !== listen.wsPort || quicPort !== listen.quicPort
+    const changed =
+      tcpPort !== listen.tcpPort ||
+      wsPort !== listen.wsPort ||
+      udp.quicPort !== listen.quicPort ||
+      udp.webrtcPort !== listen.webrtcPort
     if (tcpPort != null && wsPort != null && changed) {
-      rememberListenPorts(this.dataDir, { tcpPort, wsPort, ...(quicPort != null ? { quicPort } : {}) })
+      const known = Object.fromEntries(Object.entries(udp).filter(([, p]) => p != null))
+      rememberListenPorts(this.dataDir, { tcpPort, wsPort, ...known })
     }
   }
 }

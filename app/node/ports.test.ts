@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSocket, type Socket } from 'node:dgram'
 import { createServer, type Server } from 'node:net'
-import { choosePort, isPortFree } from './ports'
+import { multiaddr } from '@multiformats/multiaddr'
+import { choosePort, isPortFree, listenerKindOf } from './ports'
 
 let held: Array<Server | Socket> = []
 afterEach(() => {
@@ -23,6 +24,17 @@ const holdUdp = (): Promise<number> =>
     socket.bind(0, '127.0.0.1', () => resolve(socket.address().port))
     held.push(socket)
   })
+
+describe('listenerKindOf', () => {
+  const kind = (text: string) => listenerKindOf(multiaddr(text).getComponents())
+  it('tells each listener by its address', () => {
+    expect(kind('/ip4/0.0.0.0/tcp/4001')).toBe('tcp')
+    expect(kind('/ip4/0.0.0.0/tcp/4002/ws')).toBe('ws')
+    expect(kind('/ip4/0.0.0.0/udp/4003/quic-v1')).toBe('quic')
+    expect(kind('/ip4/0.0.0.0/udp/4004/webrtc-direct/certhash/uEiAbc')).toBe('webrtc')
+    expect(kind('/ip4/0.0.0.0/udp/4005')).toBeUndefined()
+  })
+})
 
 describe('ports', () => {
   it('sees a TCP port another program holds, and moves to any free port', async () => {

@@ -33,3 +33,14 @@ export async function choosePort(
   for (const host of hosts) if (!(await isPortFree(port, host, protocol))) return 0
   return port
 }
+
+/** Which of the node's listeners a listen address belongs to. */
+export type ListenerKind = 'tcp' | 'ws' | 'quic' | 'webrtc'
+
+export function listenerKindOf(parts: Array<{ name: string }>): ListenerKind | undefined {
+  const has = (name: string): boolean => parts.some((p) => p.name === name)
+  if (has('quic-v1')) return 'quic'
+  if (has('webrtc-direct')) return 'webrtc'
+  if (!has('tcp')) return undefined
+  return has('ws') ? 'ws' : 'tcp'
+}

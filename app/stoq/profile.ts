@@ -9,6 +9,8 @@ export interface ListenOptions {
   wsPort: number
   /** UDP port for QUIC, where the profile has QUIC. */
   quicPort?: number
+  /** UDP port for WebRTC Direct (browser peers), where the profile has it. */
+  webrtcPort?: number
 }
 
 export type TransportComponents = Pick<Libp2pOptions, 'transports' | 'connectionEncrypters' | 'streamMuxers'>

@@ -1,5 +1,6 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import type { TransportCertificate } from '@libp2p/webrtc'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { classicTransportProfile } from './classic'
@@ -8,6 +9,7 @@ import { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
 import type { StoqMetrics } from './metrics'
 import type { ListenOptions, TransportProfile } from './profile'
 import { stoqOverQuic } from './quic'
+import { stoqOverWebRTCDirect, webRTCDirectListenAddress } from './webrtc-direct'
 
 export interface StoqProfileInit {
   falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
@@ -21,6 +23,10 @@ export interface StoqProfileInit {
   maxInboundStreams?: number
   /** Also QUIC, with STOQ on top (./quic.ts). On by default. */
   quic?: boolean
+  /** Also WebRTC Direct, for browser peers, with STOQ on top (./webrtc-direct.ts). On by default. */
+  webrtcDirect?: boolean
+  /** The DTLS certificate WebRTC Direct serves, kept across restarts; a fresh one per start if not given. */
+  webrtcCertificate?: TransportCertificate
 }
 
 /**
@@ -41,17 +47,29 @@ export const CONNECTION_MONITOR = { pingInterval: 60_000, pingTimeout: { minTime
 export const PING_STREAM_LIMITS = { maxOutboundStreams: 2, maxInboundStreams: 4 }
 
 /**
- * TCP, WebSockets and QUIC, every connection secured by the STOQ hybrid post-quantum handshake and
- * multiplexed by yamux (over QUIC too: ./quic.ts).
+ * TCP, WebSockets, QUIC and WebRTC Direct, every connection secured by the STOQ hybrid post-quantum
+ * handshake and multiplexed by yamux (over QUIC and WebRTC too: ./pipe.ts).
  */
 export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
   const classic = classicTransportProfile()
   const withQuic = init.quic !== false
+  const withWebRTC = init.webrtcDirect !== false
+  const carriers = [
+    'TCP',
+    'WebSockets',
+    ...(withQuic ? ['QUIC'] : []),
+    ...(withWebRTC ? ['WebRTC Direct'] : []),
+  ]
   return {
-    name: `STOQ (${STOQ_NOISE_PROTOCOL}) over TCP/WebSockets${withQuic ? '/QUIC' : ''}, yamux`,
+    name: `STOQ (${STOQ_NOISE_PROTOCOL}) over ${carriers.join('/')}, yamux`,
     postQuantum: true,
     libp2pOptions: () => ({
-      transports: [tcp(), webSockets(), ...(withQuic ? [stoqOverQuic()] : [])],
+      transports: [
+        tcp(),
+        webSockets(),
+        ...(withQuic ? [stoqOverQuic()] : []),
+        ...(withWebRTC ? [stoqOverWebRTCDirect({ certificate: init.webrtcCertificate })] : []),
+      ],
       connectionEncrypters: [
         stoq({ falcon: init.falcon, metrics: init.metrics }),
         ...(init.offerClassicalNoise === true ? [noise()] : []),
@@ -64,6 +82,7 @@ export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
     listenAddresses: (o: ListenOptions) => [
       ...classic.listenAddresses(o),
       ...(withQuic && o.quicPort != null ? quicListenAddresses(o, o.quicPort) : []),
+      ...(withWebRTC && o.webrtcPort != null ? [webRTCDirectListenAddress(o, o.webrtcPort)] : []),
     ],
   }
 }
