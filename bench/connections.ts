@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       count: { type: 'string' },
       /** Write a CPU profile of the node under test to bench/results/profiles/. */
       'profile-node': { type: 'boolean' },
-      /** V8 flags for the node under test, space-separated, e.g. "--max-old-space-size=768". */
+      /** V8 flags for the node under test, space-separated, as in --node-v8-flags=--max-old-space-size=512. */
       'node-v8-flags': { type: 'string', default: '' },
     },
   })
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   const report = {
     ...benchHeader(
       `npm run bench:connections -- --connections ${total} --processes ${processes} --hold ${holdSeconds} --falcon-pool ${values['falcon-pool']}` +
-        (v8Flags.length > 0 ? ` --node-v8-flags "${v8Flags.join(' ')}"` : ''),
+        (v8Flags.length > 0 ? ` --node-v8-flags="${v8Flags.join(' ')}"` : ''),
     ),
     attempted: total,
     connected,

@@ -6,6 +6,7 @@
  *    of several runs.
  * 2. handshakes per second and handshake latency, STOQ hybrid against classical Noise (both ends in one
  *    thread over an in-memory pipe, so the figure is the CPU cost of one handshake, both sides together).
+ * 3. the frame cipher alone on one core (./cipher-speed.ts), the bound under all of the above.
  * Prints a table and writes bench/results/stoq.json.
  */
 import { fork } from 'node:child_process'
@@ -20,6 +21,7 @@ import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import { stoq } from '../app/stoq'
 import { runReceiver, sendFor, type Mode } from './stoq-peers'
 import { benchHeader, writeBenchResult } from './report'
+import { measureCipherSpeed } from './cipher-speed'
 
 const here = fileURLToPath(import.meta.url)
 const MODES: Mode[] = ['raw-tcp', 'libp2p-default', 'stoq', 'stoq-quic']
@@ -129,6 +131,10 @@ async function main(): Promise<void> {
   console.log(
     `STOQ / raw TCP: ${stoqVsRaw.toFixed(2)}x   STOQ / libp2p default: ${stoqVsDefault.toFixed(2)}x`,
   )
+  // The bound on any one connection here: what the frame cipher alone does on one core.
+  const ciphers = measureCipherSpeed(2)
+  console.log('\nThe cipher alone, one core, 1 MiB buffers (node:crypto)')
+  console.table(ciphers.map((c) => ({ cipher: c.cipher, 'Gbit/s': c.gbitPerSecond.toFixed(2) })))
   console.log('\nHandshakes (both ends in one thread: CPU cost of a whole handshake)')
   console.table(
     handshakes.map((h) => ({
@@ -143,6 +149,7 @@ async function main(): Promise<void> {
     ...benchHeader(`npm run bench:stoq -- --seconds ${seconds} --runs ${runs}`),
     throughput,
     ratios: { stoqVsRawTcp: stoqVsRaw, stoqVsLibp2pDefault: stoqVsDefault },
+    cipherAloneOneCore: ciphers,
     handshakes,
   }
   writeBenchResult('stoq', report)

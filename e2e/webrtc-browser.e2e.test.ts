@@ -1,8 +1,8 @@
 /**
  * A browser peer reaches a node: Debian's Chromium runs the browser peer (app/stoq/browser-peer.ts,
  * bundled for the browser) and dials a real headless daemon's WebRTC Direct address. The connection must
- * be STOQ over WebRTC, pings must cross it, and the node must count the STOQ handshake and hold the connection. A
- * plain libp2p browser peer (WebRTC Direct with Noise only) gets nothing from the same node.
+ * be STOQ over WebRTC, pings must cross it, and the node must count the STOQ handshake and hold the
+ * connection. A plain libp2p browser peer (WebRTC Direct with Noise only) gets nothing from the node.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:http'

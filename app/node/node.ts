@@ -111,7 +111,6 @@ function ensureOwnDevnet(store: NetworkStore, identity: NodeIdentity, config: No
   if (active == null || store.getNetwork(active) == null) store.setActiveNetwork(own.networkId)
 }
 
-/** Distinct per node, so two devnets never look alike in a list: "laptop devnet 7fMrfY". */
 /** The WebRTC Direct certificate, the same across restarts so that addresses given to browsers keep working. */
 async function webrtcCertificate(dataDir: string, log: Logger): Promise<WebRTCCertificate> {
   const { certificate, created, replaced } = await loadOrCreateWebRTCCertificate(dataDir)
@@ -120,6 +119,7 @@ async function webrtcCertificate(dataDir: string, log: Logger): Promise<WebRTCCe
   return certificate
 }
 
+/** Distinct per node, so two devnets never look alike in a list: "laptop devnet 7fMrfY". */
 function defaultDevnetName(peerId: string): string {
   const host =
     hostname()

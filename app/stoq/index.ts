@@ -2,10 +2,12 @@
  * STOQ: the transport under every HyperMesh connection.
  *
  * A {@link TransportProfile} says which libp2p transports, connection encrypters and stream muxers a node
- * uses, and where it listens. Nodes use {@link stoqTransportProfile}: TCP and WebSockets secured by the
- * STOQ handshake (`/stoq/1.0.0`: Noise XXhfs with X25519 + ML-KEM-1024, both peers' FALCON-1024 keys bound
- * to the transcript; see docs/stoq.md), multiplexed by yamux. {@link classicTransportProfile} (Noise,
- * X25519 only) exists for benchmarks and for networks whose genesis allows classical peers.
+ * uses, and where it listens. Nodes use {@link stoqTransportProfile}: TCP, WebSockets, QUIC and WebRTC
+ * Direct (the last two with STOQ on one pipe stream, ./pipe.ts), all secured by the STOQ handshake
+ * (`/stoq/1.0.0`: Noise XXhfs with X25519 + ML-KEM-1024, both peers' FALCON-1024 keys bound to the
+ * transcript; see docs/stoq.md) and multiplexed by yamux. Browsers use {@link createBrowserPeer}.
+ * {@link classicTransportProfile} (Noise, X25519 only) exists for benchmarks and for networks whose
+ * genesis allows classical peers.
  *
  * @example
  * ```ts
@@ -14,6 +16,10 @@
  * ```
  */
 export { classicTransportProfile } from './classic'
+export { stoqOverCarrier } from './pipe'
+export { stoqOverQuic } from './quic'
+export { stoqOverWebRTCDirect } from './webrtc-direct'
+export { createBrowserPeer, type BrowserPeer, type BrowserPeerInit } from './browser-peer'
 export {
   stoqTransportProfile,
   isStoqConnection,
