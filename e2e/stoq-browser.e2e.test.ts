@@ -4,25 +4,15 @@
  * are refused. This is what a browser peer needs before it can dial a node (docs/stoq.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import { build } from 'esbuild'
 import type { Browser } from 'playwright-core'
-import { launchChromium } from './support/chromium'
+import { bundleForBrowser, launchChromium } from './support/chromium'
 
 describe('STOQ in Chromium', () => {
   let browser: Browser
   let bundle: string
 
   beforeAll(async () => {
-    const result = await build({
-      entryPoints: [join(import.meta.dirname, 'support', 'stoq-in-browser.ts')],
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      write: false,
-      logLevel: 'warning',
-    })
-    bundle = result.outputFiles[0]?.text ?? ''
+    bundle = await bundleForBrowser('stoq-in-browser')
     browser = await launchChromium()
   }, 60_000)
 

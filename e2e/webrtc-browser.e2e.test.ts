@@ -10,29 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { build } from 'esbuild'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from './support/chromium'
+import { bundleForBrowser, launchChromium } from './support/chromium'
 import { ensureBuilt, startDaemon, type Daemon } from '../test/support/daemon'
 
-interface PingResult {
-  peerId: string
-  remotePeer: string
-  remoteAddr: string
-  encryption: string
-  multiplexer: string
-  rtts: number[]
-}
-interface ClassicResult {
-  peerId: string
-  pinged: boolean
-  error: string | null
-}
-interface BrowserPeerApi {
-  dialAndPing(address: string): Promise<PingResult>
-  stop(): Promise<void>
-  dialClassic(address: string): Promise<ClassicResult>
-}
+import type { BrowserPeerApi } from './support/webrtc-browser-peer'
 
 /** A page on http://127.0.0.1 (a secure context, as WebRTC's certificate hashing needs) with the bundle. */
 function servePage(bundle: string): Promise<Server> {
@@ -60,15 +42,7 @@ describe('a browser peer dials a node over WebRTC Direct (Chromium)', () => {
 
   beforeAll(async () => {
     ensureBuilt()
-    const result = await build({
-      entryPoints: [join(import.meta.dirname, 'support', 'webrtc-browser-peer.ts')],
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      write: false,
-      logLevel: 'warning',
-    })
-    bundle = result.outputFiles[0]?.text ?? ''
+    bundle = await bundleForBrowser('webrtc-browser-peer')
     ;[daemon, server, browser] = await Promise.all([
       startDaemon(join(base, 'node')),
       servePage(bundle),

@@ -27,15 +27,12 @@ import type {
   Transport,
   Upgrader,
 } from '@libp2p/interface'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { CODE_P2P, type Multiaddr } from '@multiformats/multiaddr'
 import { AbstractMultiaddrConnection, type SendResult } from '@libp2p/utils'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** How long a dial may take to open its pipe when the dialer gave no deadline of its own. */
 export const PIPE_TIMEOUT_MS = 10_000
-
-/** The libp2p multiaddr code of `/p2p/<peer id>`. */
-const P2P_CODE = 421
 
 /** One stream of the underlying connection, presented as a connection for the upgrader to secure. */
 export class StoqPipe extends AbstractMultiaddrConnection {
@@ -111,9 +108,12 @@ interface CarrierUpgradeOptions {
  * The pipe's address: the carrier's, ending in the peer id that the carrier's handshake authenticated, so
  * that the upgrader hands STOQ that identity to hold the peer to (STOQ refuses any other, both ways).
  */
-function pipeAddress(carrier: MultiaddrConnection, remotePeer: PeerId | undefined): Multiaddr {
+export function pipeAddress(
+  carrier: Pick<MultiaddrConnection, 'remoteAddr'>,
+  remotePeer: PeerId | undefined,
+): Multiaddr {
   const address = carrier.remoteAddr
-  const named = address.getComponents().findLast((c) => c.code === P2P_CODE)?.value
+  const named = address.getComponents().findLast((c) => c.code === CODE_P2P)?.value
   if (remotePeer == null || named === remotePeer.toString()) return address
   if (named != null) throw new Error(`the carrier authenticated ${remotePeer.toString()}, not ${named}`)
   return address.encapsulate(`/p2p/${remotePeer.toString()}`)

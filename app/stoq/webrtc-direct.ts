@@ -39,11 +39,15 @@ export function webRTCDirectListenAddress(o: { ipv6: boolean; loopbackOnly: bool
 
 /** The IPv4 twins of a dual-stack (`/ip6/::`) listener's addresses: the same port and certhash. */
 export function ipv4TwinsOf(listening: Multiaddr, addrs: Multiaddr[]): Multiaddr[] {
-  const parts = listening.toString().match(/^\/ip6\/::\/udp\/(\d+)\//)
-  const certified = addrs.find((a) => a.toString().includes('/webrtc-direct/certhash/'))
-  if (parts == null || certified == null) return []
-  const port = Number(certified.toString().match(/\/udp\/(\d+)\//)?.[1] ?? parts[1])
-  const suffix = certified.toString().slice(certified.toString().indexOf('/webrtc-direct/'))
+  const [host] = listening.getComponents()
+  if (host?.name !== 'ip6' || host.value !== '::') return []
+  const certified = addrs.find((a) => a.getComponents().some((c) => c.name === 'certhash'))
+  const parts = certified?.getComponents() ?? []
+  const port = Number(parts.find((c) => c.name === 'udp')?.value)
+  const carrier = parts.findIndex((c) => c.name === 'webrtc-direct')
+  if (!Number.isInteger(port) || carrier < 0) return []
+  // `/webrtc-direct/certhash/…` and anything after it, on each IPv4 address of the host.
+  const suffix = multiaddr(parts.slice(carrier))
   return getThinWaistAddresses(multiaddr(`/ip4/0.0.0.0/udp/${port}`), port).map((a) => a.encapsulate(suffix))
 }
 

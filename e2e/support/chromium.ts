@@ -1,5 +1,7 @@
 /** Debian's Chromium, headless, for the browser e2e tests (HYPERMESH_CHROMIUM points elsewhere). */
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { build } from 'esbuild'
 import { chromium, type Browser } from 'playwright-core'
 
 export const CHROMIUM = process.env.HYPERMESH_CHROMIUM ?? '/usr/bin/chromium'
@@ -21,4 +23,19 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   })
+}
+
+/** Bundles a support entry (e2e/support/NAME.ts) for the browser, as one script; the `browser` field applies. */
+export async function bundleForBrowser(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [join(import.meta.dirname, `${entry}.ts`)],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    write: false,
+    logLevel: 'warning',
+  })
+  const text = result.outputFiles[0]?.text ?? ''
+  if (text.length === 0) throw new Error(`esbuild produced no bundle for ${entry}`)
+  return text
 }

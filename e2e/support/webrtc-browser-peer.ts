@@ -51,4 +51,7 @@ async function dialClassic(address: string) {
   }
 }
 
-Object.assign(globalThis, { browserPeer: { dialAndPing, stop, dialClassic } })
+const browserPeer = { dialAndPing, stop, dialClassic }
+/** What the page offers the test (e2e/webrtc-browser.e2e.test.ts) as `globalThis.browserPeer`. */
+export type BrowserPeerApi = typeof browserPeer
+Object.assign(globalThis, { browserPeer })
