@@ -1,0 +1,247 @@
+/**
+ * The committed chain of one node: the state after the last committed block, the recent validator sets and
+ * block hashes, block building for proposers and the full block check (the paper's valid(v)).
+ */
+import {
+  blockHash,
+  commitHash,
+  evidenceRootOf,
+  headerSubject,
+  txRootOf,
+  verifyCommit,
+  type Block,
+  type Commit,
+  type Evidence,
+  type HeaderFields,
+} from './block'
+import type { Hash } from './codec'
+import { LedgerRejection, reject } from './errors'
+import {
+  applyEvidence,
+  applyTx,
+  beginBlock,
+  executeBlockBody,
+  genesisState,
+  type ExecutionContext,
+} from './execute'
+import type { GenesisConsensus } from './params'
+import {
+  proveConsensus,
+  verifyConsensusProof,
+  type NetworkLocation,
+  type ProofSigner,
+} from './proofs/consensus-proof'
+import type { Plot } from './proofs/space'
+import type { SignatureScheme } from './signature-scheme'
+import { fromBase64 } from './codec'
+import type { LedgerState, ValidatorSet } from './state'
+import { txSize, type SignedTx } from './tx'
+
+/** Where committed blocks live: SQLite in the node, memory in the simulator. */
+export interface BlockStore {
+  append(entry: CommittedBlock): void
+  /** Every committed block from height 1, in order. */
+  all(): Iterable<CommittedBlock>
+  get(height: number): CommittedBlock | undefined
+}
+
+export interface CommittedBlock {
+  readonly block: Block
+  readonly commit: Commit
+  readonly hash: Hash
+}
+
+/** Runs a ledger step; returns the refusal, or null when it applied. */
+function refusal(step: () => void): LedgerRejection | null {
+  try {
+    step()
+    return null
+  } catch (err) {
+    if (err instanceof LedgerRejection) return err
+    throw err
+  }
+}
+
+/** How many past heights keep their validator set and hash (commit checks, asset proof anchors). */
+const HISTORY = 256
+
+export class Chain {
+  state: LedgerState
+  lastHash: Hash
+  lastTimeMs: number
+  private readonly setsByHeight = new Map<number, ValidatorSet>()
+  private readonly recentHashes = new Map<Hash, number>()
+  private readonly checked = new Map<Hash, LedgerState>()
+  readonly ctx: ExecutionContext
+
+  constructor(
+    readonly chainId: Hash,
+    genesis: GenesisConsensus,
+    readonly scheme: SignatureScheme,
+    readonly store: BlockStore,
+    genesisTimeMs = 0,
+  ) {
+    this.state = genesisState(genesis, scheme)
+    this.lastHash = chainId
+    this.lastTimeMs = genesisTimeMs
+    this.ctx = {
+      chainId,
+      params: genesis.params,
+      scheme,
+      isRecentAnchor: (hash) => this.recentHashes.has(hash) || hash === chainId,
+    }
+    this.setsByHeight.set(1, this.state.validatorSet())
+  }
+
+  get height(): number {
+    return this.state.height
+  }
+
+  get params(): GenesisConsensus['params'] {
+    return this.ctx.params
+  }
+
+  /** Re-executes every stored block from genesis, checking each against its commit (start-up, rebuild). */
+  replay(): void {
+    for (const entry of this.store.all()) this.apply(entry, false)
+  }
+
+  /** The validator set that votes at `height`: the state after height − 1 decides it. */
+  validatorsAt(height: number): ValidatorSet {
+    const set = this.setsByHeight.get(height)
+    if (set == null)
+      throw new Error(`no validator set known for height ${height} (chain is at ${this.height})`)
+    return set
+  }
+
+  /** Builds and proves a block on top of the chain. Transactions that fail are left out. */
+  buildBlock(init: {
+    signer: ProofSigner
+    plot: Plot
+    location: NetworkLocation
+    txs: readonly SignedTx[]
+    evidence: readonly Evidence[]
+    lastCommit: Commit | null
+    timeMs: number
+  }): Block {
+    const height = this.height + 1
+    // Each item is checked against the state so far; applyTx and applyEvidence change nothing when they refuse.
+    const working = beginBlock(this.state, height)
+    const evidence = init.evidence.filter((e) => refusal(() => applyEvidence(working, e, this.ctx)) == null)
+    const txs: SignedTx[] = []
+    for (const tx of init.txs) {
+      if (txs.length >= this.params.maxBlockTxs) break
+      if (refusal(() => applyTx(working, tx, this.ctx, init.signer.address)) == null) txs.push(tx)
+    }
+    const next = working
+    const fields: HeaderFields = {
+      chainId: this.chainId,
+      height,
+      timeMs: Math.max(init.timeMs, this.lastTimeMs + 1),
+      previousHash: this.lastHash,
+      proposer: init.signer.address,
+      txRoot: txRootOf(txs),
+      evidenceRoot: evidenceRootOf(evidence),
+      stateRoot: next.root(),
+      lastCommitHash: commitHash(init.lastCommit),
+    }
+    const proof = proveConsensus({
+      anchor: this.lastHash,
+      subject: headerSubject(fields),
+      plot: init.plot,
+      signer: init.signer,
+      location: init.location,
+      params: this.params.proofs,
+    })
+    return { header: { ...fields, proof }, txs, evidence, lastCommit: init.lastCommit }
+  }
+
+  /**
+   * valid(v): everything about a proposed next block, including all four proofs and the re-executed state
+   * root. Throws LedgerRejection with the reason. `nowMs` bounds the timestamp unless `forCommit`.
+   */
+  validateBlock(block: Block, opts: { nowMs: number; forCommit: boolean }): LedgerState {
+    const h = block.header
+    const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
+    // The clock bound is checked before the cache: it depends on when the question is asked.
+    if (!opts.forCommit && h.timeMs > opts.nowMs + this.params.maxClockDriftMs)
+      bad(`timestamp is ${h.timeMs - opts.nowMs} ms ahead of this validator's clock`)
+    const hash = blockHash(block.header)
+    const cached = this.checked.get(hash)
+    if (cached != null) return cached
+    if (h.chainId !== this.chainId) bad('for another chain')
+    if (h.height !== this.height + 1) bad(`expected height ${this.height + 1}`)
+    if (h.previousHash !== this.lastHash) bad('does not extend this chain')
+    if (h.timeMs <= this.lastTimeMs) bad('timestamp is not after the previous block')
+    if (block.txs.length > this.params.maxBlockTxs)
+      bad(`${block.txs.length} transactions; the limit is ${this.params.maxBlockTxs}`)
+    for (const tx of block.txs) if (txSize(tx) > this.params.maxTxBytes) bad('holds an oversized transaction')
+    if (h.txRoot !== txRootOf(block.txs)) bad('transaction root does not match its transactions')
+    if (h.evidenceRoot !== evidenceRootOf(block.evidence)) bad('evidence root does not match its evidence')
+    if (h.lastCommitHash !== commitHash(block.lastCommit)) bad('last-commit hash does not match')
+    if (h.height === 1 && block.lastCommit != null) bad('the first block has no previous commit')
+    if (h.height > 1) {
+      if (block.lastCommit == null) return bad('missing the commit of the previous block')
+      verifyCommit(
+        block.lastCommit,
+        { height: h.height - 1, blockHash: this.lastHash },
+        this.validatorsAt(h.height - 1),
+        this.scheme,
+        this.chainId,
+      )
+    }
+    const proposer = this.validatorsAt(h.height).get(h.proposer)
+    if (proposer == null) return bad(`proposer ${h.proposer} is not a validator`)
+    verifyConsensusProof(h.proof, {
+      anchor: h.previousHash,
+      subject: headerSubject(h),
+      params: this.params.proofs,
+      scheme: this.scheme,
+      signerAddress: h.proposer,
+      signerPublicKey: fromBase64(proposer.record.publicKey),
+      space: proposer.record.space,
+      peerId: proposer.record.peerId,
+      stakeRefusal: () => {
+        const bonded = this.state.account(h.proposer)?.bonded ?? 0n
+        return bonded >= BigInt(this.params.minValidatorStake)
+          ? null
+          : `proposer has ${bonded} bonded, below the minimum`
+      },
+    })
+    const next = executeBlockBody(
+      this.state,
+      { height: h.height, proposer: h.proposer, txs: block.txs, evidence: block.evidence },
+      this.ctx,
+    )
+    if (next.root() !== h.stateRoot) bad('state root does not match the executed transactions')
+    this.checked.set(hash, next)
+    return next
+  }
+
+  /** Commits a decided block (its commit already checked by consensus or by sync). */
+  commit(block: Block, commit: Commit): void {
+    this.apply({ block, commit, hash: blockHash(block.header) }, true)
+  }
+
+  private apply(entry: CommittedBlock, persist: boolean): void {
+    const { block, commit, hash } = entry
+    verifyCommit(
+      commit,
+      { height: block.header.height, blockHash: hash },
+      this.validatorsAt(block.header.height),
+      this.scheme,
+      this.chainId,
+    )
+    const next = this.validateBlock(block, { nowMs: Number.MAX_SAFE_INTEGER, forCommit: true })
+    if (persist) this.store.append(entry)
+    this.state = next
+    this.lastHash = hash
+    this.lastTimeMs = block.header.timeMs
+    this.checked.clear()
+    this.setsByHeight.set(next.height + 1, next.validatorSet())
+    this.setsByHeight.delete(next.height + 1 - HISTORY)
+    this.recentHashes.set(hash, next.height)
+    for (const [h, height] of this.recentHashes)
+      if (height <= next.height - HISTORY) this.recentHashes.delete(h)
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Canonical bytes for everything the ledger hashes or signs. Objects are written as RFC 8785 canonical
+ * JSON, so two nodes that hold the same value always hash the same bytes; bigints travel as decimal strings
+ * and byte strings as base64, both checked on the way back in.
+ */
+import { createHash } from 'node:crypto'
+import canonicalize from 'canonicalize'
+
+export type Hash = string // 64 lowercase hex characters (SHA-256)
+
+export const HASH_HEX = /^[0-9a-f]{64}$/
+
+/** Canonical JSON bytes of a JSON value (no bigints, no undefined, no typed arrays). */
+export function canonicalBytes(value: unknown): Uint8Array {
+  const text = canonicalize(value)
+  if (text == null) throw new Error('value cannot be canonicalized')
+  return new TextEncoder().encode(text)
+}
+
+/** SHA-256 of a domain tag and canonical JSON: the tag keeps a vote's bytes from ever passing as a tx's. */
+export function hashOf(domain: string, value: unknown): Hash {
+  return createHash('sha256').update(domain).update('\0').update(canonicalBytes(value)).digest('hex')
+}
+
+export function sha256Hex(...parts: (Uint8Array | string)[]): Hash {
+  const h = createHash('sha256')
+  for (const part of parts) h.update(part)
+  return h.digest('hex')
+}
+
+export function sha256(...parts: (Uint8Array | string)[]): Uint8Array {
+  const h = createHash('sha256')
+  for (const part of parts) h.update(part)
+  return new Uint8Array(h.digest())
+}
+
+/** The bytes a signature covers: a domain tag, then the canonical JSON of the signed fields. */
+export function signingBytes(domain: string, value: unknown): Uint8Array {
+  const tag = new TextEncoder().encode(`${domain}\0`)
+  const body = canonicalBytes(value)
+  const out = new Uint8Array(tag.length + body.length)
+  out.set(tag)
+  out.set(body, tag.length)
+  return out
+}
+
+export const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
+
+export function fromBase64(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw new Error('not base64')
+  return new Uint8Array(Buffer.from(text, 'base64'))
+}
+
+export const hexToBytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, 'hex'))
+export const bytesToHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')

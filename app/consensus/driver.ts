@@ -1,0 +1,340 @@
+/**
+ * One node's consensus participation: it hosts the Tendermint machine over a Chain, a Mempool and a
+ * transport, gossips, detects equivocation, and syncs blocks it missed. Time and transport are injected, so
+ * the simulator runs this exact code in virtual time and the node runs it over libp2p.
+ */
+import { blockHash, type Block, type Commit, type Evidence } from './block'
+import type { Chain } from './chain'
+import type { Hash } from './codec'
+import { LedgerRejection } from './errors'
+import { applyEvidence } from './execute'
+import { Mempool } from './mempool'
+import { SYNC_BATCH, type CommittedEntry, type ConsensusMessage } from './messages'
+import type { NetworkLocation, ProofSigner } from './proofs/consensus-proof'
+import type { Plot } from './proofs/space'
+import { Tendermint, type ConsensusHost, type TimeoutKind } from './tendermint'
+import type { ValidatorSet } from './state'
+import {
+  evidenceId,
+  signProposal,
+  signVote,
+  verifyProposal,
+  verifyVote,
+  type Proposal,
+  type Unsigned,
+  type Vote,
+} from './votes'
+
+export interface Clock {
+  now(): number
+  /** Runs fn after ms; returns a cancel function. */
+  setTimer(ms: number, fn: () => void): () => void
+}
+
+export interface ConsensusTransport {
+  broadcast(message: ConsensusMessage): void
+  send(peer: string, message: ConsensusMessage): void
+}
+
+export interface ValidatorIdentity {
+  readonly signer: ProofSigner
+  readonly plot: Plot
+  readonly location: NetworkLocation
+}
+
+export interface DriverEvents {
+  committed?(entry: CommittedEntry): void
+  refused?(what: string, reason: string): void
+}
+
+export class ConsensusDriver implements ConsensusHost {
+  readonly machine: Tendermint
+  readonly mempool: Mempool
+  readonly evidencePool = new Map<Hash, Evidence>()
+  lastCommit: Commit | null = null
+  private readonly validity = new Map<string, boolean>()
+  private readonly relayed = new Set<string>()
+  private stopTimers: (() => void)[] = []
+  private syncRequestedAt = -Infinity
+  private running = false
+
+  constructor(
+    readonly chain: Chain,
+    readonly identity: ValidatorIdentity | null,
+    readonly clock: Clock,
+    readonly transport: ConsensusTransport,
+    readonly events: DriverEvents = {},
+    readonly gossipIntervalMs = 200,
+  ) {
+    const p = chain.params
+    this.machine = new Tendermint(this, chain.chainId, {
+      proposeMs: p.timeoutProposeMs,
+      prevoteMs: p.timeoutPrevoteMs,
+      precommitMs: p.timeoutPrecommitMs,
+      deltaMs: p.timeoutDeltaMs,
+    })
+    this.mempool = new Mempool(chain.scheme, chain.chainId)
+    this.lastCommit = chain.store.get(chain.height)?.commit ?? null
+  }
+
+  get self(): string | null {
+    return this.identity?.signer.address ?? null
+  }
+
+  start(): void {
+    this.running = true
+    this.machine.startHeight(this.chain.height + 1)
+    this.scheduleGossip()
+  }
+
+  stop(): void {
+    this.running = false
+    for (const cancel of this.stopTimers) cancel()
+    this.stopTimers = []
+  }
+
+  // ---- ConsensusHost -------------------------------------------------------------------------------
+
+  validators(height: number): ValidatorSet {
+    return this.chain.validatorsAt(height)
+  }
+
+  proposer(height: number, round: number): string {
+    return this.validators(height).proposer(height, round, heightSeed(this.chain.lastHash)).address
+  }
+
+  isValid(block: Block, forCommit: boolean): boolean {
+    const key = `${blockHash(block.header)}/${forCommit}`
+    const known = this.validity.get(key)
+    if (known != null) return known
+    let ok = true
+    try {
+      this.chain.validateBlock(block, { nowMs: this.clock.now(), forCommit })
+    } catch (err) {
+      if (!(err instanceof LedgerRejection)) throw err
+      ok = false
+      this.events.refused?.(`block ${block.header.height}`, err.message)
+    }
+    this.validity.set(key, ok)
+    return ok
+  }
+
+  requestBlock(height: number, round: number): void {
+    this.timer(0, () => {
+      if (!this.running || this.identity == null || this.machine.height !== height) return
+      let block: Block
+      try {
+        block = this.buildBlock()
+      } catch (err) {
+        // Without a block this round times out and the next proposer takes over.
+        this.events.refused?.(`own proposal for height ${height}`, (err as Error).message)
+        return
+      }
+      this.machine.proposeBlock(height, round, block)
+    })
+  }
+
+  /** Builds this validator's block for the next height (a Byzantine test double overrides it). */
+  buildBlock(): Block {
+    const id = this.identity as ValidatorIdentity
+    return this.chain.buildBlock({
+      signer: id.signer,
+      plot: id.plot,
+      location: id.location,
+      txs: this.mempool.pending(this.chain.params.maxBlockTxs),
+      evidence: [...this.evidencePool.values()],
+      lastCommit: this.lastCommit,
+      timeMs: this.blockTimeMs(),
+    })
+  }
+
+  /** The timestamp this validator puts in its blocks: its clock. */
+  blockTimeMs(): number {
+    return this.clock.now()
+  }
+
+  signVote(vote: Unsigned<Vote>): Vote {
+    return signVote(vote, this.validatorKey())
+  }
+
+  signProposal(proposal: Unsigned<Proposal>): Proposal {
+    return signProposal(proposal, this.validatorKey())
+  }
+
+  broadcastProposal(proposal: Proposal, block: Block): void {
+    this.relayed.add(`p/${proposal.height}/${proposal.round}/${proposal.blockHash}`)
+    this.transport.broadcast({ type: 'proposal', proposal, block })
+  }
+
+  broadcastVote(vote: Vote): void {
+    this.relayed.add(`v/${vote.signature}`)
+    this.transport.broadcast({ type: 'vote', vote })
+  }
+
+  scheduleTimeout(kind: TimeoutKind, height: number, round: number, afterMs: number): void {
+    this.timer(afterMs, () => this.running && this.machine.timeout(kind, height, round))
+  }
+
+  decide(block: Block, commit: Commit): void {
+    this.chain.commit(block, commit)
+    this.afterCommit({ block, commit })
+    const next = this.chain.height + 1
+    this.timer(this.chain.params.blockIntervalMs, () => {
+      if (this.running && this.machine.height < next) this.machine.startHeight(next)
+    })
+  }
+
+  equivocation(first: Vote, second: Vote): void {
+    const evidence: Evidence = { kind: 'duplicate-vote', a: first, b: second }
+    const id = evidenceId(first, second)
+    if (this.evidencePool.has(id)) return
+    this.evidencePool.set(id, evidence)
+    this.transport.broadcast({ type: 'evidence', evidence })
+  }
+
+  // ---- network -------------------------------------------------------------------------------------
+
+  /** A message from a peer, already parsed against ConsensusMessage. */
+  receive(from: string, message: ConsensusMessage): void {
+    if (!this.running) return
+    try {
+      this.dispatch(from, message)
+    } catch (err) {
+      if (!(err instanceof LedgerRejection)) throw err
+      this.events.refused?.(`${message.type} from ${from}`, err.message)
+    }
+  }
+
+  private dispatch(from: string, message: ConsensusMessage): void {
+    switch (message.type) {
+      case 'proposal':
+        return this.onProposal(message.proposal, message.block)
+      case 'vote':
+        return this.onVote(message.vote)
+      case 'status':
+        if (message.height > this.chain.height) this.requestSync(from)
+        return
+      case 'sync-request':
+        return this.serveSync(from, message.fromHeight)
+      case 'sync-response':
+        return this.applySync(message.entries)
+      case 'tx':
+        if (this.mempool.add(message.tx, this.chain.state)) this.transport.broadcast(message)
+        return
+      case 'evidence':
+        return this.onEvidence(message.evidence)
+    }
+  }
+
+  private onProposal(proposal: Proposal, block: Block): void {
+    const key = `p/${proposal.height}/${proposal.round}/${proposal.blockHash}`
+    if (this.relayed.has(key) || !this.knowsHeight(proposal.height)) return
+    verifyProposal(
+      proposal,
+      this.proposer(proposal.height, proposal.round),
+      this.validators(proposal.height),
+      this.chain.scheme,
+      this.chain.chainId,
+    )
+    this.relayed.add(key)
+    this.transport.broadcast({ type: 'proposal', proposal, block })
+    this.machine.receiveProposal(proposal, block)
+  }
+
+  private onVote(vote: Vote): void {
+    const key = `v/${vote.signature}`
+    if (this.relayed.has(key) || !this.knowsHeight(vote.height)) return
+    verifyVote(vote, this.validators(vote.height), this.chain.scheme, this.chain.chainId)
+    this.relayed.add(key)
+    this.transport.broadcast({ type: 'vote', vote })
+    this.machine.receiveVote(vote)
+  }
+
+  private onEvidence(evidence: Evidence): void {
+    const id = evidenceId(evidence.a, evidence.b)
+    if (this.evidencePool.has(id) || this.chain.state.punished.has(id)) return
+    // Kept only if it would be accepted now; applying it to a scratch state checks every signature.
+    const scratch = this.chain.state.copy()
+    applyEvidence(scratch, evidence, this.chain.ctx)
+    this.evidencePool.set(id, evidence)
+    this.transport.broadcast({ type: 'evidence', evidence })
+  }
+
+  /** Only the next height's validator set is known (a decision commits at once, so that is also the
+   * height after a decided one); messages for later heights come back through gossip or sync. */
+  private knowsHeight(height: number): boolean {
+    return height === this.chain.height + 1
+  }
+
+  private requestSync(peer: string): void {
+    const now = this.clock.now()
+    if (now - this.syncRequestedAt < this.gossipIntervalMs * 2) return
+    this.syncRequestedAt = now
+    this.transport.send(peer, { type: 'sync-request', fromHeight: this.chain.height + 1 })
+  }
+
+  private serveSync(peer: string, fromHeight: number): void {
+    const entries: CommittedEntry[] = []
+    for (let h = fromHeight; h <= this.chain.height && entries.length < SYNC_BATCH; h++) {
+      const stored = this.chain.store.get(h)
+      if (stored != null) entries.push({ block: stored.block, commit: stored.commit })
+    }
+    if (entries.length > 0) this.transport.send(peer, { type: 'sync-response', entries })
+  }
+
+  /** Blocks from a peer: each is checked against its commit certificate and fully validated, in order. */
+  private applySync(entries: readonly CommittedEntry[]): void {
+    let applied = false
+    for (const entry of entries) {
+      if (entry.block.header.height !== this.chain.height + 1) continue
+      this.chain.commit(entry.block, entry.commit)
+      this.afterCommit(entry)
+      applied = true
+    }
+    if (!applied) return
+    this.syncRequestedAt = -Infinity
+    this.machine.startHeight(this.chain.height + 1)
+  }
+
+  private afterCommit(entry: CommittedEntry): void {
+    this.lastCommit = entry.commit
+    this.mempool.prune(this.chain.state)
+    for (const [id] of this.evidencePool) if (this.chain.state.punished.has(id)) this.evidencePool.delete(id)
+    this.validity.clear()
+    this.relayed.clear()
+    this.events.committed?.(entry)
+  }
+
+  private scheduleGossip(): void {
+    this.timer(this.gossipIntervalMs, () => {
+      if (!this.running) return
+      this.transport.broadcast({ type: 'status', height: this.chain.height })
+      for (const [proposal, block] of this.machine.sent.proposals)
+        this.transport.broadcast({ type: 'proposal', proposal, block })
+      for (const vote of this.machine.sent.votes) this.transport.broadcast({ type: 'vote', vote })
+      this.scheduleGossip()
+    })
+  }
+
+  private timer(ms: number, fn: () => void): void {
+    const cancel = this.clock.setTimer(ms, () => {
+      this.stopTimers = this.stopTimers.filter((c) => c !== cancel)
+      fn()
+    })
+    this.stopTimers.push(cancel)
+  }
+
+  private validatorKey(): { scheme: ProofSigner['scheme']; address: string; secretKey: Uint8Array } {
+    if (this.identity == null) throw new Error('this node is not a validator')
+    return {
+      scheme: this.identity.signer.scheme,
+      address: this.identity.signer.address,
+      secretKey: this.identity.signer.secretKey,
+    }
+  }
+}
+
+/** Proposer choice seeds from the previous block hash, so nobody can steer who proposes far ahead. */
+function heightSeed(previousHash: Hash): (height: number) => bigint {
+  return (height) => BigInt(`0x${previousHash.slice(0, 16)}`) + BigInt(height)
+}

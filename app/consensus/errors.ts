@@ -1,0 +1,32 @@
+/** Why the ledger refused something: a code a program can branch on, and a message a person can act on. */
+export type RejectionCode =
+  | 'malformed'
+  | 'oversized'
+  | 'wrong-chain'
+  | 'wrong-key'
+  | 'bad-signature'
+  | 'wrong-nonce'
+  | 'unknown-account'
+  | 'insufficient-balance'
+  | 'insufficient-stake'
+  | 'fee-too-low'
+  | 'not-a-validator'
+  | 'already-a-validator'
+  | 'duplicate'
+  | 'invalid-proof'
+  | 'invalid-block'
+  | 'invalid-evidence'
+
+export class LedgerRejection extends Error {
+  constructor(
+    readonly code: RejectionCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'LedgerRejection'
+  }
+}
+
+export const reject = (code: RejectionCode, message: string): never => {
+  throw new LedgerRejection(code, message)
+}

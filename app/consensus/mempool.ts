@@ -1,0 +1,58 @@
+/**
+ * Transactions waiting for a block: checked on entry (size, shape, chain, key, signature, nonce not already
+ * used), bounded in count, de-duplicated by id, and dropped once committed or outdated.
+ */
+import type { Hash } from './codec'
+import { reject } from './errors'
+import type { LedgerState } from './state'
+import { txId, verifyTxSignature, type SignedTx } from './tx'
+import type { SignatureScheme } from './signature-scheme'
+
+export class Mempool {
+  private readonly byId = new Map<Hash, SignedTx>()
+
+  constructor(
+    private readonly scheme: SignatureScheme,
+    private readonly chainId: string,
+    private readonly capacity = 20_000,
+  ) {}
+
+  get size(): number {
+    return this.byId.size
+  }
+
+  /** Admits a transaction or throws LedgerRejection; returns false when it was already waiting. */
+  add(tx: SignedTx, state: LedgerState): boolean {
+    const id = txId(tx)
+    if (this.byId.has(id)) return false
+    if (this.byId.size >= this.capacity)
+      reject('oversized', 'the transaction pool is full; try again in a few blocks')
+    verifyTxSignature(tx, this.scheme, this.chainId)
+    const account = state.account(tx.body.from)
+    if (account == null) reject('unknown-account', `account ${tx.body.from} has never received funds`)
+    if (tx.body.nonce < account!.nonce)
+      reject(
+        'wrong-nonce',
+        `nonce ${tx.body.nonce} was already used; account ${tx.body.from} is at ${account!.nonce}`,
+      )
+    this.byId.set(id, tx)
+    return true
+  }
+
+  /** Waiting transactions in nonce order per sender, oldest arrival first across senders. */
+  pending(limit: number): SignedTx[] {
+    const all = [...this.byId.values()]
+    const firstSeen = new Map<string, number>()
+    all.forEach((tx, i) => firstSeen.has(tx.body.from) || firstSeen.set(tx.body.from, i))
+    const order = (tx: SignedTx): number => firstSeen.get(tx.body.from) as number
+    return all.sort((a, b) => order(a) - order(b) || a.body.nonce - b.body.nonce).slice(0, limit)
+  }
+
+  /** Drops what a committed state has made stale (used nonces). */
+  prune(state: LedgerState): void {
+    for (const [id, tx] of this.byId) {
+      const account = state.account(tx.body.from)
+      if (account == null || tx.body.nonce < account.nonce) this.byId.delete(id)
+    }
+  }
+}

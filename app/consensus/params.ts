@@ -1,0 +1,104 @@
+/**
+ * The ledger's rules, fixed by the genesis document: signature scheme, timeouts, limits, fees, staking and
+ * the security parameters of the four proofs. Every validator runs with the same values, because they are
+ * part of the network id.
+ */
+import { z } from 'zod'
+import { PeerIdText } from '../../shared/schemas'
+import { HASH_HEX } from './codec'
+
+/** Amounts are whole base units (1 CAESAR = 10^6 units), written as decimal strings to stay exact. */
+export const AmountText = z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'an amount is a whole number of units')
+export const UNITS_PER_CAESAR = 1_000_000n
+
+/** An account address: the first 20 bytes of SHA-256 over the scheme name and public key, as hex. */
+export const AddressText = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
+export const HashText = z.string().regex(HASH_HEX, 'a hash is 64 hex characters')
+export const Base64Text = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
+
+export const ProofParams = z
+  .object({
+    /** PoWork: leading zero bits the block's work hash must have. */
+    workDifficultyBits: z.number().int().min(0).max(40),
+    /** PoTime: sequential squarings in the VDF over the previous block hash. */
+    vdfSquarings: z.number().int().min(1).max(50_000_000),
+    /** PoSpace: plot size as a power of two, labels' hash iterations, and challenges per block. */
+    spaceLeavesLog2: z.number().int().min(4).max(30),
+    spaceLabelIterations: z.number().int().min(1).max(100_000),
+    spaceChallenges: z.number().int().min(1).max(64),
+  })
+  .strict()
+export type ProofParams = z.infer<typeof ProofParams>
+
+export const ChainParams = z
+  .object({
+    scheme: z.enum(['falcon-1024', 'ml-dsa-87']),
+    /** Tendermint timeouts: base values and the increase per round (timeout(r) = base + r·delta). */
+    timeoutProposeMs: z.number().int().min(10).max(600_000),
+    timeoutPrevoteMs: z.number().int().min(10).max(600_000),
+    timeoutPrecommitMs: z.number().int().min(10).max(600_000),
+    timeoutDeltaMs: z.number().int().min(0).max(600_000),
+    /** Pause after a commit before the next height starts, so that blocks are not empty back to back. */
+    blockIntervalMs: z.number().int().min(0).max(600_000),
+    maxTxBytes: z.number().int().min(256).max(1_048_576),
+    maxBlockTxs: z.number().int().min(1).max(100_000),
+    minFee: AmountText,
+    bondingPeriodBlocks: z.number().int().min(0).max(10_000_000),
+    minValidatorStake: AmountText,
+    /** Share of a validator's bond that equivocation burns, in parts per million. */
+    slashPpm: z.number().int().min(0).max(1_000_000),
+    /** How far a block's timestamp may run ahead of a validator's own clock. */
+    maxClockDriftMs: z.number().int().min(0).max(3_600_000),
+    proofs: ProofParams,
+  })
+  .strict()
+export type ChainParams = z.infer<typeof ChainParams>
+
+export const SpaceCommitment = z
+  .object({ root: HashText, leavesLog2: z.number().int().min(4).max(30) })
+  .strict()
+export type SpaceCommitment = z.infer<typeof SpaceCommitment>
+
+export const GenesisValidator = z
+  .object({
+    peerId: PeerIdText,
+    publicKey: Base64Text.max(8192),
+    stake: AmountText,
+    space: SpaceCommitment,
+  })
+  .strict()
+export type GenesisValidator = z.infer<typeof GenesisValidator>
+
+/** The consensus section of a genesis document. */
+export const GenesisConsensus = z
+  .object({
+    params: ChainParams,
+    validators: z.array(GenesisValidator).min(1).max(1_000),
+    balances: z.array(z.object({ address: AddressText, amount: AmountText }).strict()).max(100_000),
+  })
+  .strict()
+export type GenesisConsensus = z.infer<typeof GenesisConsensus>
+
+/** Defaults for a new network: about one block a second on a desktop, FALCON-1024 keys. */
+export const DEFAULT_PARAMS: ChainParams = {
+  scheme: 'falcon-1024',
+  timeoutProposeMs: 3_000,
+  timeoutPrevoteMs: 1_000,
+  timeoutPrecommitMs: 1_000,
+  timeoutDeltaMs: 500,
+  blockIntervalMs: 1_000,
+  maxTxBytes: 16_384,
+  maxBlockTxs: 5_000,
+  minFee: '10',
+  bondingPeriodBlocks: 100,
+  minValidatorStake: '1000000000',
+  slashPpm: 50_000,
+  maxClockDriftMs: 10_000,
+  proofs: {
+    workDifficultyBits: 12,
+    vdfSquarings: 20_000,
+    spaceLeavesLog2: 16,
+    spaceLabelIterations: 32,
+    spaceChallenges: 8,
+  },
+}

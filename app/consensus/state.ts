@@ -1,0 +1,159 @@
+/**
+ * The ledger state: accounts, validators, registered assets and the evidence already punished. Records are
+ * immutable values in maps, so a copy for speculative execution (a proposal being checked) costs one map copy
+ * per table and no deep cloning. The state root is the RFC 6962 Merkle root over every record in key order.
+ */
+import { canonicalBytes, bytesToHex, type Hash } from './codec'
+import { merkleRoot } from './merkle'
+import type { SpaceCommitment } from './params'
+import type { TxBody } from './tx'
+
+export interface Account {
+  readonly balance: bigint
+  readonly nonce: number
+  readonly bonded: bigint
+  readonly unbonding: readonly { readonly amount: bigint; readonly releaseHeight: number }[]
+}
+
+export interface ValidatorRecord {
+  readonly address: string
+  readonly peerId: string
+  readonly publicKey: string
+  readonly space: SpaceCommitment
+  /** In the set: joined and neither left nor jailed. Records stay after leaving so evidence can be checked. */
+  readonly active: boolean
+  readonly jailed: boolean
+}
+
+export interface AssetRecord {
+  readonly assetId: string
+  readonly owner: string
+  readonly resource: Extract<TxBody, { kind: 'asset-register' }>['resource']
+  readonly capacity: bigint
+  readonly privacy: Extract<TxBody, { kind: 'asset-register' }>['privacy']
+  readonly registeredAt: number
+}
+
+export const EMPTY_ACCOUNT: Account = { balance: 0n, nonce: 0, bonded: 0n, unbonding: [] }
+
+export class LedgerState {
+  constructor(
+    /** Height of the last block executed into this state; 0 is genesis. */
+    public height = 0,
+    readonly accounts = new Map<string, Account>(),
+    readonly validators = new Map<string, ValidatorRecord>(),
+    readonly assets = new Map<string, AssetRecord>(),
+    /** Hashes of equivocation evidence already slashed, so one offence is punished once. */
+    readonly punished = new Set<string>(),
+  ) {}
+
+  copy(): LedgerState {
+    return new LedgerState(
+      this.height,
+      new Map(this.accounts),
+      new Map(this.validators),
+      new Map(this.assets),
+      new Set(this.punished),
+    )
+  }
+
+  account(address: string): Account | undefined {
+    return this.accounts.get(address)
+  }
+
+  /** Voting power: bonded stake of every active validator. */
+  validatorSet(): ValidatorSet {
+    const members: { record: ValidatorRecord; power: bigint }[] = []
+    for (const record of this.validators.values()) {
+      if (!record.active) continue
+      const power = this.accounts.get(record.address)?.bonded ?? 0n
+      if (power > 0n) members.push({ record, power })
+    }
+    members.sort((a, b) => (a.record.address < b.record.address ? -1 : 1))
+    return new ValidatorSet(members)
+  }
+
+  root(): Hash {
+    const leaves: Uint8Array[] = []
+    const add = (key: string, value: unknown): void => {
+      const keyBytes = new TextEncoder().encode(`${key}\0`)
+      const valueBytes = canonicalBytes(value)
+      const leaf = new Uint8Array(keyBytes.length + valueBytes.length)
+      leaf.set(keyBytes)
+      leaf.set(valueBytes, keyBytes.length)
+      leaves.push(leaf)
+    }
+    add('meta/height', this.height)
+    for (const key of [...this.accounts.keys()].sort())
+      add(`account/${key}`, accountJson(this.accounts.get(key)!))
+    for (const key of [...this.validators.keys()].sort()) add(`validator/${key}`, this.validators.get(key))
+    for (const key of [...this.assets.keys()].sort()) {
+      const asset = this.assets.get(key)!
+      add(`asset/${key}`, { ...asset, capacity: asset.capacity.toString() })
+    }
+    for (const key of [...this.punished].sort()) add(`punished/${key}`, true)
+    return bytesToHex(merkleRoot(leaves))
+  }
+}
+
+export const accountJson = (a: Account): Record<string, unknown> => ({
+  balance: a.balance.toString(),
+  nonce: a.nonce,
+  bonded: a.bonded.toString(),
+  unbonding: a.unbonding.map((u) => ({ amount: u.amount.toString(), releaseHeight: u.releaseHeight })),
+})
+
+/** The validators for one height, ordered by address, with stake-weighted quorum arithmetic. */
+export class ValidatorSet {
+  readonly total: bigint
+  private readonly byAddress: Map<string, { record: ValidatorRecord; power: bigint }>
+
+  constructor(readonly members: readonly { record: ValidatorRecord; power: bigint }[]) {
+    this.total = members.reduce((sum, m) => sum + m.power, 0n)
+    this.byAddress = new Map(members.map((m) => [m.record.address, m]))
+  }
+
+  get size(): number {
+    return this.members.length
+  }
+
+  get(address: string): { record: ValidatorRecord; power: bigint } | undefined {
+    return this.byAddress.get(address)
+  }
+
+  powerOf(address: string): bigint {
+    return this.byAddress.get(address)?.power ?? 0n
+  }
+
+  /** More than two thirds of all voting power (the paper's 2f+1). */
+  isQuorum(power: bigint): boolean {
+    return power * 3n > this.total * 2n
+  }
+
+  /** More than one third (the paper's f+1): at least one honest validator is among them. */
+  isOneThird(power: bigint): boolean {
+    return power * 3n > this.total
+  }
+
+  /**
+   * The proposer for a height and round. Round 0 is stake-weighted: a hash of the height picks a point on the
+   * line of cumulative power, so a validator proposes in proportion to its stake. Later rounds step through
+   * the set one validator at a time, so a silent or faulty proposer costs at most one round before every
+   * other validator has had its turn (the liveness argument of the paper needs each round's proposer to
+   * change).
+   */
+  proposer(height: number, round: number, heightSeed: (height: number) => bigint): ValidatorRecord {
+    if (this.members.length === 0) throw new Error('the validator set is empty')
+    let point = heightSeed(height) % this.total
+    let first = this.members.length - 1
+    for (let i = 0; i < this.members.length; i++) {
+      const power = this.members[i]!.power
+      if (point < power) {
+        first = i
+        break
+      }
+      point -= power
+    }
+    return this.members[(first + round) % this.members.length]!.record
+  }
+}

@@ -1,0 +1,321 @@
+/**
+ * The Tendermint consensus algorithm for one validator, as Algorithm 1 of "The latest gossip on BFT
+ * consensus" (Buchman, Kwon, Milosevic, 2018) gives it. Comments name the paper's line numbers. The machine
+ * is synchronous and owns no I/O: messages, timeouts and built proposals come in as calls; broadcasts,
+ * timeout requests, proposal requests, decisions and evidence go out through the host. That is what lets the
+ * same code run under the deterministic simulator (virtual time) and in the node (libp2p, real clocks).
+ *
+ * 2f+1 in the paper is "more than two thirds of the voting power" here, f+1 "more than one third".
+ */
+import type { Block, Commit } from './block'
+import { blockHash } from './block'
+import type { Hash } from './codec'
+import type { ValidatorSet } from './state'
+import { RoundTally } from './tally'
+import type { Proposal, Unsigned, Vote, VoteType } from './votes'
+
+export type Step = 'propose' | 'prevote' | 'precommit'
+export type TimeoutKind = 'propose' | 'prevote' | 'precommit'
+
+export interface ConsensusHost {
+  /** This validator's address, or null when it only follows the chain. */
+  readonly self: string | null
+  validators(height: number): ValidatorSet
+  proposer(height: number, round: number): string
+  /** The paper's valid(v): the full block check, cached by the host. `forCommit` skips the clock bound. */
+  isValid(block: Block, forCommit: boolean): boolean
+  /** getValue(): the host builds a block (asynchronously) and hands it to proposeBlock(). */
+  requestBlock(height: number, round: number): void
+  signVote(vote: Unsigned<Vote>): Vote
+  signProposal(proposal: Unsigned<Proposal>): Proposal
+  broadcastProposal(proposal: Proposal, block: Block): void
+  broadcastVote(vote: Vote): void
+  scheduleTimeout(kind: TimeoutKind, height: number, round: number, afterMs: number): void
+  /** decision_p[h_p] = v, with the precommits that prove it. */
+  decide(block: Block, commit: Commit): void
+  equivocation(first: Vote, second: Vote): void
+}
+
+export interface Timeouts {
+  proposeMs: number
+  prevoteMs: number
+  precommitMs: number
+  deltaMs: number
+}
+
+interface ProposalEntry {
+  readonly proposal: Proposal
+  readonly block: Block
+  readonly hash: Hash
+}
+
+export class Tendermint {
+  height = 0
+  round = 0
+  step: Step = 'propose'
+  decided = false
+  private lockedValue: ProposalEntry | null = null
+  private lockedRound = -1
+  private validValue: ProposalEntry | null = null
+  private validRound = -1
+  private validators!: ValidatorSet
+  private rounds = new Map<number, RoundTally>()
+  private proposals = new Map<number, ProposalEntry>()
+  private once = new Set<string>()
+  /** Messages that arrived for the next height while this one was still running. */
+  private early: { proposals: [Proposal, Block][]; votes: Vote[] } = { proposals: [], votes: [] }
+  /** What this validator sent at this height, for the host to gossip again until the height ends. */
+  readonly sent: { proposals: [Proposal, Block][]; votes: Vote[] } = { proposals: [], votes: [] }
+
+  constructor(
+    private readonly host: ConsensusHost,
+    private readonly chainId: string,
+    private readonly timeouts: Timeouts,
+  ) {}
+
+  /** Starts a height at round 0 (lines 1–10 and 54: a fresh height resets the locks). */
+  startHeight(height: number): void {
+    this.height = height
+    this.decided = false
+    this.validators = this.host.validators(height)
+    this.lockedValue = null
+    this.lockedRound = -1
+    this.validValue = null
+    this.validRound = -1
+    this.rounds = new Map()
+    this.proposals = new Map()
+    this.once = new Set()
+    this.sent.proposals = []
+    this.sent.votes = []
+    const early = this.early
+    this.early = { proposals: [], votes: [] }
+    this.startRound(0)
+    for (const [p, b] of early.proposals) this.receiveProposal(p, b)
+    for (const v of early.votes) this.receiveVote(v)
+  }
+
+  /** StartRound (lines 11–21). */
+  private startRound(round: number): void {
+    this.round = round
+    this.step = 'propose'
+    if (this.host.proposer(this.height, round) === this.host.self) {
+      if (this.validValue != null) this.propose(this.validValue.block, this.validRound)
+      else this.host.requestBlock(this.height, round)
+    } else {
+      this.host.scheduleTimeout('propose', this.height, round, this.timeoutFor('propose', round))
+    }
+    this.evaluate()
+  }
+
+  /** The host's answer to requestBlock: broadcast it if this round still wants it (line 19). */
+  proposeBlock(height: number, round: number, block: Block): void {
+    if (height !== this.height || round !== this.round || this.step !== 'propose' || this.decided) return
+    if (this.proposals.has(round)) return
+    this.propose(block, -1)
+  }
+
+  private propose(block: Block, validRound: number): void {
+    const hash = blockHash(block.header)
+    const proposal = this.host.signProposal({
+      chainId: this.chainId,
+      height: this.height,
+      round: this.round,
+      validRound,
+      blockHash: hash,
+      proposer: this.host.self as string,
+    })
+    this.sent.proposals.push([proposal, block])
+    this.host.broadcastProposal(proposal, block)
+    this.receiveProposal(proposal, block)
+  }
+
+  /** A proposal whose signature the host has checked. Only the round's proposer is heard. */
+  receiveProposal(proposal: Proposal, block: Block): void {
+    if (proposal.height === this.height + 1) {
+      if (this.early.proposals.length < 64) this.early.proposals.push([proposal, block])
+      return
+    }
+    if (proposal.height !== this.height || this.decided) return
+    if (proposal.proposer !== this.host.proposer(proposal.height, proposal.round)) return
+    const hash = blockHash(block.header)
+    if (hash !== proposal.blockHash || this.proposals.has(proposal.round)) return
+    this.proposals.set(proposal.round, { proposal, block, hash })
+    this.tally(proposal.round).senders.add(proposal.proposer)
+    this.evaluate()
+  }
+
+  /** A vote whose signature the host has checked against this height's validator set. */
+  receiveVote(vote: Vote): void {
+    if (vote.height === this.height + 1) {
+      if (this.early.votes.length < 4 * 1024) this.early.votes.push(vote)
+      return
+    }
+    if (vote.height !== this.height || this.decided) return
+    if (this.validators.powerOf(vote.validator) === 0n) return
+    const tally = this.tally(vote.round)
+    const earlier = tally.step(vote.type).add(vote, this.validators)
+    if (earlier != null) {
+      this.host.equivocation(earlier, vote)
+      return
+    }
+    tally.senders.add(vote.validator)
+    this.evaluate()
+  }
+
+  /** OnTimeoutPropose, OnTimeoutPrevote, OnTimeoutPrecommit (lines 57–67). */
+  timeout(kind: TimeoutKind, height: number, round: number): void {
+    if (height !== this.height || round !== this.round || this.decided) return
+    if (kind === 'propose' && this.step === 'propose') this.castVote('prevote', null, 'prevote')
+    else if (kind === 'prevote' && this.step === 'prevote') this.castVote('precommit', null, 'precommit')
+    else if (kind === 'precommit') this.startRound(this.round + 1)
+    this.evaluate()
+  }
+
+  private castVote(type: VoteType, hash: Hash | null, nextStep: Step): void {
+    this.step = nextStep
+    if (this.host.self == null || this.validators.powerOf(this.host.self) === 0n) return
+    const vote = this.host.signVote({
+      type,
+      chainId: this.chainId,
+      height: this.height,
+      round: this.round,
+      blockHash: hash,
+      validator: this.host.self,
+    })
+    this.sent.votes.push(vote)
+    this.host.broadcastVote(vote)
+    this.receiveVote(vote)
+  }
+
+  /** Applies every rule whose condition holds, until none does. */
+  private evaluate(): void {
+    for (let progressed = true; progressed && !this.decided;) {
+      progressed = this.ruleDecide() || this.ruleSkipRound() || this.rulesForCurrentRound()
+    }
+  }
+
+  private rulesForCurrentRound(): boolean {
+    const r = this.round
+    const tally = this.tally(r)
+    const entry = this.proposals.get(r)
+    const quorum = (power: bigint): boolean => this.validators.isQuorum(power)
+    if (this.step === 'propose' && entry != null) {
+      const vr = entry.proposal.validRound
+      if (vr === -1) {
+        // line 22
+        const ok =
+          this.host.isValid(entry.block, false) &&
+          (this.lockedRound === -1 || this.lockedValue?.hash === entry.hash)
+        this.castVote('prevote', ok ? entry.hash : null, 'prevote')
+        return true
+      }
+      if (vr < r && quorum(this.tally(vr).prevotes.powerFor(entry.hash))) {
+        // line 28
+        const ok =
+          this.host.isValid(entry.block, false) &&
+          (this.lockedRound <= vr || this.lockedValue?.hash === entry.hash)
+        this.castVote('prevote', ok ? entry.hash : null, 'prevote')
+        return true
+      }
+    }
+    if (this.step === 'prevote' && quorum(tally.prevotes.totalPower) && this.first(`34/${r}`)) {
+      // line 34
+      this.host.scheduleTimeout('prevote', this.height, r, this.timeoutFor('prevote', r))
+    }
+    if (
+      entry != null &&
+      this.step !== 'propose' &&
+      quorum(tally.prevotes.powerFor(entry.hash)) &&
+      this.host.isValid(entry.block, false) &&
+      this.first(`36/${r}`)
+    ) {
+      // line 36 (validValue is set first, so that a decision reached inside castVote cannot be followed by it)
+      this.validValue = entry
+      this.validRound = r
+      if (this.step === 'prevote') {
+        this.lockedValue = entry
+        this.lockedRound = r
+        this.castVote('precommit', entry.hash, 'precommit')
+      }
+      return true
+    }
+    if (this.step === 'prevote' && quorum(tally.prevotes.powerFor(null))) {
+      // line 44
+      this.castVote('precommit', null, 'precommit')
+      return true
+    }
+    if (quorum(tally.precommits.totalPower) && this.first(`47/${r}`)) {
+      // line 47
+      this.host.scheduleTimeout('precommit', this.height, r, this.timeoutFor('precommit', r))
+    }
+    return false
+  }
+
+  /** Line 49: a proposal with precommits of more than two thirds in any round decides the height. */
+  private ruleDecide(): boolean {
+    for (const [round, entry] of this.proposals) {
+      const precommits = this.tally(round).precommits
+      if (!this.validators.isQuorum(precommits.powerFor(entry.hash))) continue
+      if (!this.host.isValid(entry.block, true)) continue
+      this.decided = true
+      this.host.decide(entry.block, {
+        height: this.height,
+        round,
+        blockHash: entry.hash,
+        votes: precommits.votesFor(entry.hash),
+      })
+      return true
+    }
+    return false
+  }
+
+  /** Line 55: more than a third of the power is already in a later round, so follow them there. */
+  private ruleSkipRound(): boolean {
+    let target = -1
+    for (const [round, tally] of this.rounds) {
+      if (round <= this.round || round <= target) continue
+      let power = 0n
+      for (const sender of tally.senders) power += this.validators.powerOf(sender)
+      if (this.validators.isOneThird(power)) target = round
+    }
+    if (target < 0) return false
+    this.startRound(target)
+    return true
+  }
+
+  private tally(round: number): RoundTally {
+    let t = this.rounds.get(round)
+    if (t == null) {
+      t = new RoundTally()
+      this.rounds.set(round, t)
+    }
+    return t
+  }
+
+  private first(key: string): boolean {
+    if (this.once.has(key)) return false
+    this.once.add(key)
+    return true
+  }
+
+  private timeoutFor(kind: TimeoutKind, round: number): number {
+    const base =
+      kind === 'propose'
+        ? this.timeouts.proposeMs
+        : kind === 'prevote'
+          ? this.timeouts.prevoteMs
+          : this.timeouts.precommitMs
+    return base + round * this.timeouts.deltaMs
+  }
+
+  /** For status and sync: the round being run and the locks. */
+  snapshot(): { height: number; round: number; step: Step; lockedRound: number; validRound: number } {
+    return {
+      height: this.height,
+      round: this.round,
+      step: this.step,
+      lockedRound: this.lockedRound,
+      validRound: this.validRound,
+    }
+  }
+}

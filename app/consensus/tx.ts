@@ -1,0 +1,124 @@
+/**
+ * Ledger transactions: what each kind carries, how it is signed, and how bytes from the network become a
+ * transaction or a clear refusal. Execution (balances, nonces, stake) is in execute.ts.
+ */
+import { z } from 'zod'
+import { PeerIdText } from '../../shared/schemas'
+import { canonicalBytes, fromBase64, hashOf, sha256Hex, signingBytes, toBase64, type Hash } from './codec'
+import { LedgerRejection, reject } from './errors'
+import { AddressText, AmountText, Base64Text, HashText, SpaceCommitment, type ChainParams } from './params'
+import { ConsensusProof } from './proofs/consensus-proof'
+import type { SignatureScheme } from './signature-scheme'
+
+export const PRIVACY_LEVELS = ['Private', 'PrivateNetwork', 'P2P', 'PublicNetwork', 'FullPublic'] as const
+export const RESOURCE_KINDS = ['cpu', 'gpu', 'memory', 'storage'] as const
+
+const Envelope = {
+  chainId: HashText,
+  from: AddressText,
+  publicKey: Base64Text.max(8192),
+  nonce: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  fee: AmountText,
+}
+
+export const TxBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('transfer'), ...Envelope, to: AddressText, amount: AmountText }).strict(),
+  z.object({ kind: z.literal('stake'), ...Envelope, amount: AmountText }).strict(),
+  z.object({ kind: z.literal('unstake'), ...Envelope, amount: AmountText }).strict(),
+  z
+    .object({ kind: z.literal('validator-join'), ...Envelope, peerId: PeerIdText, space: SpaceCommitment })
+    .strict(),
+  z.object({ kind: z.literal('validator-leave'), ...Envelope }).strict(),
+  z
+    .object({
+      kind: z.literal('asset-register'),
+      ...Envelope,
+      assetId: z.string().regex(/^[0-9a-f]{64}$/),
+      resource: z.enum(RESOURCE_KINDS),
+      capacity: AmountText,
+      privacy: z.enum(PRIVACY_LEVELS),
+      /** The owner's plot, the recent block the proof is anchored to, and the asset's ConsensusProof. */
+      space: SpaceCommitment,
+      anchor: HashText,
+      proof: ConsensusProof,
+    })
+    .strict(),
+])
+export type TxBody = z.infer<typeof TxBody>
+export type TxKind = TxBody['kind']
+
+export const SignedTx = z.object({ body: TxBody, signature: Base64Text.max(8192) }).strict()
+export type SignedTx = z.infer<typeof SignedTx>
+
+const TX_DOMAIN = 'hypermesh/tx/v1'
+
+/** The account address of a public key under a scheme. */
+export const addressOf = (scheme: SignatureScheme, publicKey: Uint8Array): string =>
+  sha256Hex('hypermesh/address/v1\0', scheme.name, '\0', publicKey).slice(0, 40)
+
+/** A transaction's id: the hash of what its signature covers, so re-encoding the signature cannot change it. */
+export const txId = (tx: SignedTx): Hash => hashOf(TX_DOMAIN, tx.body)
+
+export function signTx(body: TxBody, scheme: SignatureScheme, secretKey: Uint8Array): SignedTx {
+  const parsed = TxBody.parse(body)
+  return { body: parsed, signature: toBase64(scheme.sign(signingBytes(TX_DOMAIN, parsed), secretKey)) }
+}
+
+/** Encoded size on the wire, the figure limits are checked against. */
+export const txSize = (tx: SignedTx): number => canonicalBytes(tx).length
+
+/**
+ * Bytes from the network to a transaction: refuses oversized input before parsing it, then anything that
+ * is not a well-formed transaction of a known kind.
+ */
+export function decodeTx(bytes: Uint8Array, params: Pick<ChainParams, 'maxTxBytes'>): SignedTx {
+  if (bytes.length > params.maxTxBytes)
+    reject('oversized', `transaction is ${bytes.length} bytes; the limit is ${params.maxTxBytes}`)
+  let json: unknown
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+  } catch {
+    return reject('malformed', 'transaction is not UTF-8 JSON')
+  }
+  return parseTx(json, params)
+}
+
+export function parseTx(json: unknown, params: Pick<ChainParams, 'maxTxBytes'>): SignedTx {
+  const result = SignedTx.safeParse(json)
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    return reject('malformed', `transaction ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`)
+  }
+  const size = txSize(result.data)
+  if (size > params.maxTxBytes)
+    reject('oversized', `transaction is ${size} bytes; the limit is ${params.maxTxBytes}`)
+  return result.data
+}
+
+/**
+ * Checks what a transaction says about itself: the chain, that its key is the sender's, and its signature.
+ * State checks (nonce, balance) come at execution.
+ */
+export function verifyTxSignature(tx: SignedTx, scheme: SignatureScheme, chainId: string): void {
+  if (tx.body.chainId !== chainId)
+    reject('wrong-chain', `transaction is for chain ${tx.body.chainId.slice(0, 12)}…`)
+  let publicKey: Uint8Array
+  let signature: Uint8Array
+  try {
+    publicKey = fromBase64(tx.body.publicKey)
+    signature = fromBase64(tx.signature)
+  } catch {
+    return reject('malformed', 'transaction key or signature is not base64')
+  }
+  if (publicKey.length !== scheme.publicKeyBytes)
+    reject(
+      'wrong-key',
+      `a ${scheme.name} public key is ${scheme.publicKeyBytes} bytes, not ${publicKey.length}`,
+    )
+  if (addressOf(scheme, publicKey) !== tx.body.from)
+    reject('wrong-key', `the public key is not the key of account ${tx.body.from}`)
+  if (!scheme.verify(signature, signingBytes(TX_DOMAIN, tx.body), publicKey))
+    reject('bad-signature', `signature does not verify for account ${tx.body.from}`)
+}
+
+export const isRejection = (err: unknown): err is LedgerRejection => err instanceof LedgerRejection
