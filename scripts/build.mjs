@@ -37,7 +37,13 @@ if (only === 'bench') {
   jobs.push(
     build({
       ...esmNode,
-      entryPoints: { stoq: 'bench/stoq.ts', connections: 'bench/connections.ts', tiers: 'bench/tiers.ts' },
+      entryPoints: {
+        stoq: 'bench/stoq.ts',
+        connections: 'bench/connections.ts',
+        tiers: 'bench/tiers.ts',
+        // The consensus simulator's command line (npm run sim)
+        sim: 'test/sim/cli.ts',
+      },
       outdir: 'dist/bench',
     }),
   )

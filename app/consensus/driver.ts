@@ -40,6 +40,22 @@ export interface ValidatorIdentity {
   readonly signer: ProofSigner
   readonly plot: Plot
   readonly location: NetworkLocation
+  /** Where the last signed (height, round, step) is kept across restarts; step 0 proposal, 1 prevote, 2 precommit. */
+  readonly guard?: SigningGuard
+}
+
+export interface SignedPosition {
+  readonly height: number
+  readonly round: number
+  readonly step: number
+  /** The vote signed at this position, sent again unchanged if the machine asks for this step again. */
+  readonly vote?: Vote
+}
+
+export interface SigningGuard {
+  load(): SignedPosition | null
+  /** Must be durable before the signature leaves the node. */
+  save(position: SignedPosition): void
 }
 
 export interface DriverEvents {
@@ -153,12 +169,37 @@ export class ConsensusDriver implements ConsensusHost {
     return this.clock.now()
   }
 
-  signVote(vote: Unsigned<Vote>): Vote {
-    return signVote(vote, this.validatorKey())
+  signVote(vote: Unsigned<Vote>): Vote | null {
+    const order = this.guardOrder(vote.height, vote.round, vote.type === 'prevote' ? 1 : 2)
+    // Asked again for a step already signed (after a restart): send what was signed then, never a new vote.
+    if (order === 0) return this.identity?.guard?.load()?.vote ?? null
+    if (order < 0) return null
+    const signed = signVote(vote, this.validatorKey())
+    this.identity?.guard?.save({
+      height: vote.height,
+      round: vote.round,
+      step: vote.type === 'prevote' ? 1 : 2,
+      vote: signed,
+    })
+    return signed
   }
 
-  signProposal(proposal: Unsigned<Proposal>): Proposal {
+  signProposal(proposal: Unsigned<Proposal>): Proposal | null {
+    if (this.guardOrder(proposal.height, proposal.round, 0) <= 0) return null
+    this.identity?.guard?.save({ height: proposal.height, round: proposal.round, step: 0 })
     return signProposal(proposal, this.validatorKey())
+  }
+
+  /**
+   * Double-signing protection that survives restarts: a validator signs only strictly after the last
+   * (height, round, step) it signed. One that crashed mid-round cannot then sign a second, different vote
+   * for a round it already voted in, which honest peers would rightly report as equivocation.
+   * Returns the order of the asked position against the last signed one (positive: later).
+   */
+  private guardOrder(height: number, round: number, step: number): number {
+    const last = this.identity?.guard?.load()
+    if (last == null) return 1
+    return height - last.height || round - last.round || step - last.step
   }
 
   broadcastProposal(proposal: Proposal, block: Block): void {
@@ -309,9 +350,10 @@ export class ConsensusDriver implements ConsensusHost {
     this.timer(this.gossipIntervalMs, () => {
       if (!this.running) return
       this.transport.broadcast({ type: 'status', height: this.chain.height })
-      for (const [proposal, block] of this.machine.sent.proposals)
+      const known = this.machine.knownMessages()
+      for (const [proposal, block] of known.proposals)
         this.transport.broadcast({ type: 'proposal', proposal, block })
-      for (const vote of this.machine.sent.votes) this.transport.broadcast({ type: 'vote', vote })
+      for (const vote of known.votes) this.transport.broadcast({ type: 'vote', vote })
       this.scheduleGossip()
     })
   }
@@ -324,7 +366,7 @@ export class ConsensusDriver implements ConsensusHost {
     this.stopTimers.push(cancel)
   }
 
-  private validatorKey(): { scheme: ProofSigner['scheme']; address: string; secretKey: Uint8Array } {
+  validatorKey(): { scheme: ProofSigner['scheme']; address: string; secretKey: Uint8Array } {
     if (this.identity == null) throw new Error('this node is not a validator')
     return {
       scheme: this.identity.signer.scheme,

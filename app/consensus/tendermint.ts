@@ -26,8 +26,9 @@ export interface ConsensusHost {
   isValid(block: Block, forCommit: boolean): boolean
   /** getValue(): the host builds a block (asynchronously) and hands it to proposeBlock(). */
   requestBlock(height: number, round: number): void
-  signVote(vote: Unsigned<Vote>): Vote
-  signProposal(proposal: Unsigned<Proposal>): Proposal
+  /** Null when the signing guard refuses: this validator already signed something else at or after it. */
+  signVote(vote: Unsigned<Vote>): Vote | null
+  signProposal(proposal: Unsigned<Proposal>): Proposal | null
   broadcastProposal(proposal: Proposal, block: Block): void
   broadcastVote(vote: Vote): void
   scheduleTimeout(kind: TimeoutKind, height: number, round: number, afterMs: number): void
@@ -101,9 +102,10 @@ export class Tendermint {
     if (this.host.proposer(this.height, round) === this.host.self) {
       if (this.validValue != null) this.propose(this.validValue.block, this.validRound)
       else this.host.requestBlock(this.height, round)
-    } else {
-      this.host.scheduleTimeout('propose', this.height, round, this.timeoutFor('propose', round))
     }
+    // The paper schedules this only for non-proposers; a proposer that cannot propose (its signing guard
+    // refuses after a restart, or building fails) must still move on, so everyone schedules it.
+    this.host.scheduleTimeout('propose', this.height, round, this.timeoutFor('propose', round))
     this.evaluate()
   }
 
@@ -124,6 +126,7 @@ export class Tendermint {
       blockHash: hash,
       proposer: this.host.self as string,
     })
+    if (proposal == null) return
     this.sent.proposals.push([proposal, block])
     this.host.broadcastProposal(proposal, block)
     this.receiveProposal(proposal, block)
@@ -154,10 +157,7 @@ export class Tendermint {
     if (this.validators.powerOf(vote.validator) === 0n) return
     const tally = this.tally(vote.round)
     const earlier = tally.step(vote.type).add(vote, this.validators)
-    if (earlier != null) {
-      this.host.equivocation(earlier, vote)
-      return
-    }
+    if (earlier != null) this.host.equivocation(earlier, vote)
     tally.senders.add(vote.validator)
     this.evaluate()
   }
@@ -182,6 +182,7 @@ export class Tendermint {
       blockHash: hash,
       validator: this.host.self,
     })
+    if (vote == null) return
     this.sent.votes.push(vote)
     this.host.broadcastVote(vote)
     this.receiveVote(vote)
@@ -306,6 +307,19 @@ export class Tendermint {
           ? this.timeouts.prevoteMs
           : this.timeouts.precommitMs
     return base + round * this.timeouts.deltaMs
+  }
+
+  /**
+   * Everything known at this height: the proposals and every vote received, not only this validator's own.
+   * Re-gossiping all of it is what the paper's gossip assumption asks for: a validator that restarted, or
+   * missed messages, must still be able to see the prevotes behind another validator's lock (line 28).
+   */
+  knownMessages(): { proposals: [Proposal, Block][]; votes: Vote[] } {
+    const proposals: [Proposal, Block][] = [...this.proposals.values()].map((e) => [e.proposal, e.block])
+    const votes: Vote[] = []
+    for (const tally of this.rounds.values())
+      votes.push(...tally.prevotes.allVotes(), ...tally.precommits.allVotes())
+    return { proposals, votes }
   }
 
   /** For status and sync: the round being run and the locks. */

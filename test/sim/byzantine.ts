@@ -5,7 +5,7 @@
 import { ConsensusDriver } from '../../app/consensus/driver'
 import { headerSubject, type Block } from '../../app/consensus/block'
 import { signStakeProof } from '../../app/consensus/proofs/consensus-proof'
-import type { Vote } from '../../app/consensus/votes'
+import { signVote, type Vote } from '../../app/consensus/votes'
 import type { Random } from './random'
 
 export const BYZANTINE_KINDS = ['equivocate', 'withhold', 'invalid-proof', 'lying-time'] as const
@@ -20,10 +20,12 @@ export interface ByzantineContext {
 export class EquivocatingDriver extends ConsensusDriver {
   byzantine!: ByzantineContext
   override broadcastVote(vote: Vote): void {
-    const other = this.signVote({
+    // Signed directly: an equivocator ignores its own signing guard.
+    const conflicting = {
       ...stripSignature(vote),
       blockHash: vote.blockHash == null ? fakeHash(this.byzantine.rng) : null,
-    })
+    }
+    const other = signVote(conflicting, this.validatorKey())
     const peers = this.byzantine.peers()
     peers.forEach((peer, i) => this.transport.send(peer, { type: 'vote', vote: i % 2 === 0 ? vote : other }))
   }

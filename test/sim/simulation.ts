@@ -8,7 +8,12 @@
  */
 import { blockHash, type Block } from '../../app/consensus/block'
 import { Chain } from '../../app/consensus/chain'
-import { ConsensusDriver, type Clock, type ConsensusTransport } from '../../app/consensus/driver'
+import {
+  ConsensusDriver,
+  type Clock,
+  type ConsensusTransport,
+  type SignedPosition,
+} from '../../app/consensus/driver'
 import { MemoryBlockStore } from '../../app/consensus/memory-store'
 import type { ConsensusMessage } from '../../app/consensus/messages'
 import type { ChainParams, GenesisConsensus } from '../../app/consensus/params'
@@ -83,6 +88,8 @@ interface Task {
 class SimNode {
   driver: ConsensusDriver | null = null
   readonly store = new MemoryBlockStore()
+  /** The signing guard's record: like the block store, it survives a crash. */
+  lastSigned: SignedPosition | null = null
   constructor(
     readonly id: string,
     readonly keys: { publicKey: Uint8Array; secretKey: Uint8Array },
@@ -186,6 +193,12 @@ export class Simulation {
       },
       plot: node.plot,
       location: { peerId: node.peerId, addrs: [`/sim/${node.id}`] },
+      guard: {
+        load: () => node.lastSigned,
+        save: (position: SignedPosition) => {
+          node.lastSigned = position
+        },
+      },
     }
     const Driver =
       node.byzantine === 'equivocate'

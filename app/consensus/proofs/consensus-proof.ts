@@ -81,10 +81,20 @@ export function proveConsensus(init: {
   )
   if (found == null)
     throw new Error('the plot has too few qualifying labels for this challenge; try the next block')
-  const space = { ...found, location: init.location }
+  return finishProof({ time, space: { ...found, location: init.location } }, init)
+}
+
+/** PoWork over the subject and the first two proofs, then PoStake over all of it. */
+export function finishProof(
+  proofs: Pick<ConsensusProof, 'time' | 'space'>,
+  init: { anchor: Hash; subject: Hash; signer: ProofSigner; params: Pick<ProofParams, 'workDifficultyBits'> },
+): ConsensusProof {
   const difficultyBits = init.params.workDifficultyBits
-  const work = { difficultyBits, nonce: solveWork(workInput(init.subject, time, space), difficultyBits) }
-  return signStakeProof({ time, space, work }, init)
+  const work = {
+    difficultyBits,
+    nonce: solveWork(workInput(init.subject, proofs.time, proofs.space), difficultyBits),
+  }
+  return signStakeProof({ ...proofs, work }, init)
 }
 
 /** PoStake: the staking key signs the other three proofs together with the subject and anchor. */
