@@ -37,7 +37,7 @@ import { fromBase64 } from './codec'
 import type { LedgerState, ValidatorSet } from './state'
 import { txSize, type SignedTx } from './tx'
 
-/** Where committed blocks live: SQLite in the node, memory in the simulator. */
+/** Where committed blocks live. MemoryBlockStore serves the simulator; the node's SQLite store is not built yet. */
 export interface BlockStore {
   append(entry: CommittedBlock): void
   /** Every committed block from height 1, in order. */
@@ -71,7 +71,8 @@ export class Chain {
   lastTimeMs: number
   private readonly setsByHeight = new Map<number, ValidatorSet>()
   private readonly recentHashes = new Map<Hash, number>()
-  private readonly checked = new Map<Hash, LedgerState>()
+  /** Outcome of validating each header (whose body matched it) on top of the current tip. */
+  private readonly checked = new Map<Hash, LedgerState | LedgerRejection>()
   readonly ctx: ExecutionContext
 
   constructor(
@@ -166,19 +167,36 @@ export class Chain {
     // The clock bound is checked before the cache: it depends on when the question is asked.
     if (!opts.forCommit && h.timeMs > opts.nowMs + this.params.maxClockDriftMs)
       bad(`timestamp is ${h.timeMs - opts.nowMs} ms ahead of this validator's clock`)
-    const hash = blockHash(block.header)
-    const cached = this.checked.get(hash)
-    if (cached != null) return cached
-    if (h.chainId !== this.chainId) bad('for another chain')
-    if (h.height !== this.height + 1) bad(`expected height ${this.height + 1}`)
-    if (h.previousHash !== this.lastHash) bad('does not extend this chain')
-    if (h.timeMs <= this.lastTimeMs) bad('timestamp is not after the previous block')
+    // The body is checked against the header's roots before the cache too: the cache is keyed by the header
+    // hash, and one header must never vouch for a different body.
     if (block.txs.length > this.params.maxBlockTxs)
       bad(`${block.txs.length} transactions; the limit is ${this.params.maxBlockTxs}`)
     for (const tx of block.txs) if (txSize(tx) > this.params.maxTxBytes) bad('holds an oversized transaction')
     if (h.txRoot !== txRootOf(block.txs)) bad('transaction root does not match its transactions')
     if (h.evidenceRoot !== evidenceRootOf(block.evidence)) bad('evidence root does not match its evidence')
     if (h.lastCommitHash !== commitHash(block.lastCommit)) bad('last-commit hash does not match')
+    const hash = blockHash(block.header)
+    const cached = this.checked.get(hash)
+    if (cached instanceof LedgerRejection) throw cached
+    if (cached != null) return cached
+    try {
+      const next = this.validateHeaderAndExecute(block)
+      this.checked.set(hash, next)
+      return next
+    } catch (err) {
+      if (err instanceof LedgerRejection) this.checked.set(hash, err)
+      throw err
+    }
+  }
+
+  /** The checks that the header hash settles once the body matches it: chain position, commit, proofs, state. */
+  private validateHeaderAndExecute(block: Block): LedgerState {
+    const h = block.header
+    const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
+    if (h.chainId !== this.chainId) bad('for another chain')
+    if (h.height !== this.height + 1) bad(`expected height ${this.height + 1}`)
+    if (h.previousHash !== this.lastHash) bad('does not extend this chain')
+    if (h.timeMs <= this.lastTimeMs) bad('timestamp is not after the previous block')
     if (h.height === 1 && block.lastCommit != null) bad('the first block has no previous commit')
     if (h.height > 1) {
       if (block.lastCommit == null) return bad('missing the commit of the previous block')
@@ -214,7 +232,6 @@ export class Chain {
       this.ctx,
     )
     if (next.root() !== h.stateRoot) bad('state root does not match the executed transactions')
-    this.checked.set(hash, next)
     return next
   }
 

@@ -28,12 +28,6 @@ export function sha256Hex(...parts: (Uint8Array | string)[]): Hash {
   return h.digest('hex')
 }
 
-export function sha256(...parts: (Uint8Array | string)[]): Uint8Array {
-  const h = createHash('sha256')
-  for (const part of parts) h.update(part)
-  return new Uint8Array(h.digest())
-}
-
 /** The bytes a signature covers: a domain tag, then the canonical JSON of the signed fields. */
 export function signingBytes(domain: string, value: unknown): Uint8Array {
   const tag = new TextEncoder().encode(`${domain}\0`)

@@ -1,7 +1,8 @@
 /**
  * One node's consensus participation: it hosts the Tendermint machine over a Chain, a Mempool and a
  * transport, gossips, detects equivocation, and syncs blocks it missed. Time and transport are injected, so
- * the simulator runs this exact code in virtual time and the node runs it over libp2p.
+ * the simulator runs this exact code in virtual time. The node does not host it yet: the libp2p transport
+ * and a SQLite block store are the next step of issue 4 (docs/consensus.md).
  */
 import { blockHash, type Block, type Commit, type Evidence } from './block'
 import type { Chain } from './chain'
@@ -48,8 +49,12 @@ export interface SignedPosition {
   readonly height: number
   readonly round: number
   readonly step: number
-  /** The vote signed at this position, sent again unchanged if the machine asks for this step again. */
-  readonly vote?: Vote
+  /**
+   * Every vote this validator signed at `height`: after a restart they are counted and gossiped again, and
+   * asked for a step it already signed, the validator sends the vote it signed then. Without them a
+   * validator that crashed mid-height withholds votes its peers may need for a quorum (simulator seed 692).
+   */
+  readonly votes: readonly Vote[]
 }
 
 export interface SigningGuard {
@@ -68,7 +73,7 @@ export class ConsensusDriver implements ConsensusHost {
   readonly mempool: Mempool
   readonly evidencePool = new Map<Hash, Evidence>()
   lastCommit: Commit | null = null
-  private readonly validity = new Map<string, boolean>()
+  private readonly reportedInvalid = new Set<string>()
   private readonly relayed = new Set<string>()
   private stopTimers: (() => void)[] = []
   private syncRequestedAt = -Infinity
@@ -99,7 +104,11 @@ export class ConsensusDriver implements ConsensusHost {
 
   start(): void {
     this.running = true
-    this.machine.startHeight(this.chain.height + 1)
+    const height = this.chain.height + 1
+    this.machine.startHeight(height)
+    // Votes signed at this height before a restart count again, and gossip carries them to the peers.
+    for (const vote of this.identity?.guard?.load()?.votes ?? [])
+      if (vote.height === height) this.machine.receiveVote(vote)
     this.scheduleGossip()
   }
 
@@ -120,19 +129,19 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   isValid(block: Block, forCommit: boolean): boolean {
-    const key = `${blockHash(block.header)}/${forCommit}`
-    const known = this.validity.get(key)
-    if (known != null) return known
-    let ok = true
     try {
       this.chain.validateBlock(block, { nowMs: this.clock.now(), forCommit })
+      return true
     } catch (err) {
       if (!(err instanceof LedgerRejection)) throw err
-      ok = false
-      this.events.refused?.(`block ${block.header.height}`, err.message)
+      // The machine asks again on every step; say why once per block.
+      const key = `${blockHash(block.header)}/${err.message}`
+      if (!this.reportedInvalid.has(key)) {
+        this.reportedInvalid.add(key)
+        this.events.refused?.(`block ${block.header.height}`, err.message)
+      }
+      return false
     }
-    this.validity.set(key, ok)
-    return ok
   }
 
   requestBlock(height: number, round: number): void {
@@ -170,23 +179,26 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   signVote(vote: Unsigned<Vote>): Vote | null {
-    const order = this.guardOrder(vote.height, vote.round, vote.type === 'prevote' ? 1 : 2)
-    // Asked again for a step already signed (after a restart): send what was signed then, never a new vote.
-    if (order === 0) return this.identity?.guard?.load()?.vote ?? null
-    if (order < 0) return null
+    const step = vote.type === 'prevote' ? 1 : 2
+    const last = this.identity?.guard?.load() ?? null
+    if (this.guardOrder(last, vote.height, vote.round, step) <= 0) {
+      // Already past this step: send what was signed for it then, never a new vote.
+      return (
+        last?.votes.find((v) => v.height === vote.height && v.round === vote.round && v.type === vote.type) ??
+        null
+      )
+    }
     const signed = signVote(vote, this.validatorKey())
-    this.identity?.guard?.save({
-      height: vote.height,
-      round: vote.round,
-      step: vote.type === 'prevote' ? 1 : 2,
-      vote: signed,
-    })
+    const votes = last?.height === vote.height ? [...last.votes, signed] : [signed]
+    this.identity?.guard?.save({ height: vote.height, round: vote.round, step, votes })
     return signed
   }
 
   signProposal(proposal: Unsigned<Proposal>): Proposal | null {
-    if (this.guardOrder(proposal.height, proposal.round, 0) <= 0) return null
-    this.identity?.guard?.save({ height: proposal.height, round: proposal.round, step: 0 })
+    const last = this.identity?.guard?.load() ?? null
+    if (this.guardOrder(last, proposal.height, proposal.round, 0) <= 0) return null
+    const votes = last?.height === proposal.height ? last.votes : []
+    this.identity?.guard?.save({ height: proposal.height, round: proposal.round, step: 0, votes })
     return signProposal(proposal, this.validatorKey())
   }
 
@@ -196,8 +208,7 @@ export class ConsensusDriver implements ConsensusHost {
    * for a round it already voted in, which honest peers would rightly report as equivocation.
    * Returns the order of the asked position against the last signed one (positive: later).
    */
-  private guardOrder(height: number, round: number, step: number): number {
-    const last = this.identity?.guard?.load()
+  private guardOrder(last: SignedPosition | null, height: number, round: number, step: number): number {
     if (last == null) return 1
     return height - last.height || round - last.round || step - last.step
   }
@@ -341,7 +352,7 @@ export class ConsensusDriver implements ConsensusHost {
     this.lastCommit = entry.commit
     this.mempool.prune(this.chain.state)
     for (const [id] of this.evidencePool) if (this.chain.state.punished.has(id)) this.evidencePool.delete(id)
-    this.validity.clear()
+    this.reportedInvalid.clear()
     this.relayed.clear()
     this.events.committed?.(entry)
   }

@@ -19,8 +19,6 @@ export interface ExecutionContext {
   readonly scheme: SignatureScheme
   /** Hashes of recent blocks an asset proof may be anchored to. */
   readonly isRecentAnchor: (hash: Hash) => boolean
-  /** Ids of transactions whose signatures were already verified (in parallel, before execution). */
-  readonly verifiedSignatures?: ReadonlySet<Hash>
 }
 
 export function genesisState(genesis: GenesisConsensus, scheme: SignatureScheme): LedgerState {
@@ -50,7 +48,7 @@ export function genesisState(genesis: GenesisConsensus, scheme: SignatureScheme)
 /** Checks and applies one transaction to `state` (a copy the caller owns). Throws LedgerRejection. */
 export function applyTx(state: LedgerState, tx: SignedTx, ctx: ExecutionContext, proposer: string): void {
   const body = tx.body
-  if (ctx.verifiedSignatures?.has(txId(tx)) !== true) verifyTxSignature(tx, ctx.scheme, ctx.chainId)
+  verifyTxSignature(tx, ctx.scheme, ctx.chainId)
   const sender = state.account(body.from)
   if (sender == null) return reject('unknown-account', `account ${body.from} has never received funds`)
   if (body.nonce !== sender.nonce)

@@ -38,12 +38,6 @@ export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
   return rootOfLeafHashes(leaves.map(leafHash), 0, leaves.length)
 }
 
-/** The root over leaves that are already leaf hashes (for trees kept as hashes, such as a plot). */
-export function merkleRootOfLeafHashes(hashes: readonly Uint8Array[]): Uint8Array {
-  if (hashes.length === 0) return EMPTY_ROOT
-  return rootOfLeafHashes(hashes, 0, hashes.length)
-}
-
 /** The audit path for leaf `index` (RFC 6962 §2.1.1 PATH), bottom-up. */
 export function inclusionProof(leafHashes: readonly Uint8Array[], index: number): Uint8Array[] {
   if (!Number.isInteger(index) || index < 0 || index >= leafHashes.length)

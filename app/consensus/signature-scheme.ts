@@ -19,50 +19,52 @@ export interface SignatureScheme {
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
 }
 
-function guardedVerify(
-  verify: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean,
-  publicKeyBytes: number,
-  maxSignatureBytes: number,
-): SignatureScheme['verify'] {
-  return (signature, message, publicKey) => {
-    if (publicKey.length !== publicKeyBytes) return false
-    if (signature.length === 0 || signature.length > maxSignatureBytes) return false
-    try {
-      return verify(signature, message, publicKey)
-    } catch {
-      // noble throws on undecodable input; to a verifier that is simply a bad signature
-      return false
-    }
+/** The shape both @noble/post-quantum signers share. */
+interface NobleSigner {
+  keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array }
+  sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
+}
+
+/**
+ * A SignatureScheme over a noble signer. Verification refuses wrong-sized keys and signatures before the
+ * math, and turns noble's exceptions on undecodable input into a plain "no".
+ */
+function nobleScheme(
+  name: string,
+  signer: NobleSigner,
+  sizes: { publicKeyBytes: number; seedBytes: number; maxSignatureBytes: number },
+): SignatureScheme {
+  return {
+    name,
+    ...sizes,
+    keygen: (seed) => signer.keygen(seed),
+    sign: (message, secretKey) => signer.sign(message, secretKey),
+    verify: (signature, message, publicKey) => {
+      if (publicKey.length !== sizes.publicKeyBytes) return false
+      if (signature.length === 0 || signature.length > sizes.maxSignatureBytes) return false
+      try {
+        return signer.verify(signature, message, publicKey)
+      } catch {
+        return false
+      }
+    },
   }
 }
 
-export const falcon1024Scheme: SignatureScheme = {
-  name: 'falcon-1024',
+export const falcon1024Scheme = nobleScheme('falcon-1024', falcon1024, {
   publicKeyBytes: falcon1024.lengths.publicKey ?? 1793,
   seedBytes: falcon1024.lengths.seed ?? 48,
-  maxSignatureBytes: falcon1024.lengths.signature ?? 1462,
-  keygen: (seed) => falcon1024.keygen(seed),
-  sign: (message, secretKey) => falcon1024.sign(message, secretKey),
-  verify: guardedVerify(
-    (s, m, k) => falcon1024.verify(s, m, k),
-    falcon1024.lengths.publicKey ?? 1793,
-    falcon1024.lengths.signature ?? 1462,
-  ),
-}
+  // Falcon signatures vary in length; 1462 bytes bounds the compressed FALCON-1024 format.
+  maxSignatureBytes: 1462,
+})
 
-export const mlDsa87Scheme: SignatureScheme = {
-  name: 'ml-dsa-87',
+export const mlDsa87Scheme = nobleScheme('ml-dsa-87', ml_dsa87, {
   publicKeyBytes: ml_dsa87.lengths.publicKey ?? 2592,
   seedBytes: ml_dsa87.lengths.seed ?? 32,
   maxSignatureBytes: ml_dsa87.lengths.signature ?? 4627,
-  keygen: (seed) => ml_dsa87.keygen(seed),
-  sign: (message, secretKey) => ml_dsa87.sign(message, secretKey),
-  verify: guardedVerify(
-    (s, m, k) => ml_dsa87.verify(s, m, k),
-    ml_dsa87.lengths.publicKey ?? 2592,
-    ml_dsa87.lengths.signature ?? 4627,
-  ),
-}
+})
 
+/** The schemes a genesis document may name (ChainParams.scheme). */
 export const LEDGER_SCHEMES = { 'falcon-1024': falcon1024Scheme, 'ml-dsa-87': mlDsa87Scheme } as const
 export type LedgerSchemeName = keyof typeof LEDGER_SCHEMES

@@ -3,7 +3,8 @@
  * consensus" (Buchman, Kwon, Milosevic, 2018) gives it. Comments name the paper's line numbers. The machine
  * is synchronous and owns no I/O: messages, timeouts and built proposals come in as calls; broadcasts,
  * timeout requests, proposal requests, decisions and evidence go out through the host. That is what lets the
- * same code run under the deterministic simulator (virtual time) and in the node (libp2p, real clocks).
+ * deterministic simulator run it in virtual time; hosting it in the node over libp2p is not built yet
+ * (docs/consensus.md).
  *
  * 2f+1 in the paper is "more than two thirds of the voting power" here, f+1 "more than one third".
  */
@@ -65,8 +66,6 @@ export class Tendermint {
   private once = new Set<string>()
   /** Messages that arrived for the next height while this one was still running. */
   private early: { proposals: [Proposal, Block][]; votes: Vote[] } = { proposals: [], votes: [] }
-  /** What this validator sent at this height, for the host to gossip again until the height ends. */
-  readonly sent: { proposals: [Proposal, Block][]; votes: Vote[] } = { proposals: [], votes: [] }
 
   constructor(
     private readonly host: ConsensusHost,
@@ -86,8 +85,6 @@ export class Tendermint {
     this.rounds = new Map()
     this.proposals = new Map()
     this.once = new Set()
-    this.sent.proposals = []
-    this.sent.votes = []
     const early = this.early
     this.early = { proposals: [], votes: [] }
     this.startRound(0)
@@ -127,7 +124,6 @@ export class Tendermint {
       proposer: this.host.self as string,
     })
     if (proposal == null) return
-    this.sent.proposals.push([proposal, block])
     this.host.broadcastProposal(proposal, block)
     this.receiveProposal(proposal, block)
   }
@@ -183,7 +179,6 @@ export class Tendermint {
       validator: this.host.self,
     })
     if (vote == null) return
-    this.sent.votes.push(vote)
     this.host.broadcastVote(vote)
     this.receiveVote(vote)
   }
@@ -320,16 +315,5 @@ export class Tendermint {
     for (const tally of this.rounds.values())
       votes.push(...tally.prevotes.allVotes(), ...tally.precommits.allVotes())
     return { proposals, votes }
-  }
-
-  /** For status and sync: the round being run and the locks. */
-  snapshot(): { height: number; round: number; step: Step; lockedRound: number; validRound: number } {
-    return {
-      height: this.height,
-      round: this.round,
-      step: this.step,
-      lockedRound: this.lockedRound,
-      validRound: this.validRound,
-    }
   }
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { PeerIdText } from '../../shared/schemas'
 import { canonicalBytes, fromBase64, hashOf, sha256Hex, signingBytes, toBase64, type Hash } from './codec'
-import { LedgerRejection, reject } from './errors'
+import { reject } from './errors'
 import { AddressText, AmountText, Base64Text, HashText, SpaceCommitment, type ChainParams } from './params'
 import { ConsensusProof } from './proofs/consensus-proof'
 import type { SignatureScheme } from './signature-scheme'
@@ -120,5 +120,3 @@ export function verifyTxSignature(tx: SignedTx, scheme: SignatureScheme, chainId
   if (!scheme.verify(signature, signingBytes(TX_DOMAIN, tx.body), publicKey))
     reject('bad-signature', `signature does not verify for account ${tx.body.from}`)
 }
-
-export const isRejection = (err: unknown): err is LedgerRejection => err instanceof LedgerRejection

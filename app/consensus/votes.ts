@@ -144,9 +144,6 @@ export function verifyProposal(
     reject('bad-signature', `proposal signature does not verify for ${proposal.proposer}`)
 }
 
-export const voteKey = (v: Pick<Vote, 'type' | 'height' | 'round' | 'validator'>): string =>
-  `${v.type}/${v.height}/${v.round}/${v.validator}`
-
 export const evidenceId = (a: Vote, b: Vote): Hash => {
   const [first, second] = [a, b].sort((x, y) => ((x.blockHash ?? '') < (y.blockHash ?? '') ? -1 : 1))
   return hashOf('hypermesh/evidence/v1', { a: first, b: second })

@@ -58,7 +58,7 @@ const workInput = (subject: Hash, time: ConsensusProof['time'], space: Consensus
   hashOf('hypermesh/work-input/v1', { subject, time, space })
 const STAKE_DOMAIN = 'hypermesh/proof-stake/v1'
 
-/** The VDF part alone: it depends only on the anchor, so a prover can start it as soon as a block commits. */
+/** The VDF part alone: it depends only on the anchor (the previous block), not on the block being built. */
 export function provePoTime(anchor: Hash, params: Pick<ProofParams, 'vdfSquarings'>): ConsensusProof['time'] {
   const { y, pi } = evaluateVdf(vdfSeed(anchor), params.vdfSquarings)
   return { squarings: params.vdfSquarings, y, pi }
@@ -71,10 +71,8 @@ export function proveConsensus(init: {
   signer: ProofSigner
   location: NetworkLocation
   params: ProofParams
-  /** A PoTime computed ahead for this anchor. */
-  time?: ConsensusProof['time']
 }): ConsensusProof {
-  const time = init.time ?? provePoTime(init.anchor, init.params)
+  const time = provePoTime(init.anchor, init.params)
   const found = init.plot.prove(
     spaceChallenge(init.anchor, time.y, init.signer.address),
     init.params.spaceChallenges,

@@ -24,7 +24,7 @@ export const SpaceAnswer = z
   .strict()
 export type SpaceAnswer = z.infer<typeof SpaceAnswer>
 
-/** How many labels in a thousand should qualify, relative to the m answers needed (4m expected). */
+/** Labels expected to qualify per answer needed: 4m of the plot's labels meet the target on average. */
 const EXPECTED_FACTOR = 4n
 
 export function computeLabel(ownerKeyHash: Uint8Array, index: number, iterations: number): Uint8Array {
@@ -68,11 +68,6 @@ export class Plot {
 
   get commitment(): SpaceCommitment {
     return { root: bytesToHex(this.levels[this.levels.length - 1]![0]!), leavesLog2: this.leavesLog2 }
-  }
-
-  /** The labels, for writing the plot to disk. */
-  get allLabels(): readonly Uint8Array[] {
-    return this.labels
   }
 
   answer(index: number): SpaceAnswer {
@@ -123,8 +118,6 @@ function qualifies(challenge: string, label: Uint8Array, target: bigint): boolea
   return BigInt(`0x${h}`) < target
 }
 
-export type SpaceRefusal = string
-
 /**
  * Checks m answers against a commitment: distinct indices in range, each label recomputed from the owner's
  * key, each meeting the challenge's target, each path leading to the committed root. Returns null when valid,
@@ -137,7 +130,7 @@ export function verifySpaceAnswers(
   commitment: SpaceCommitment,
   owner: Uint8Array,
   params: Pick<ProofParams, 'spaceLeavesLog2' | 'spaceLabelIterations' | 'spaceChallenges'>,
-): SpaceRefusal | null {
+): string | null {
   if (commitment.leavesLog2 !== params.spaceLeavesLog2)
     return `plot has 2^${commitment.leavesLog2} labels; this network requires 2^${params.spaceLeavesLog2}`
   if (answers.length !== params.spaceChallenges)
