@@ -38,6 +38,12 @@ const handlers: ApiHandlers = {
   'network.joinLan': unused,
   'network.leave': async () => NETWORK,
   'network.lanOffers': async () => [],
+  'chain.status': async () => ({ available: false, reason: 'no chain in this test' }),
+  'chain.blocks': unused,
+  'chain.validators': unused,
+  'chain.account': unused,
+  'chain.transfer': unused,
+  'chain.verifyBlock': unused,
 }
 
 const silentLog = { warn: () => {}, error: () => {} }

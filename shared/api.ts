@@ -26,7 +26,21 @@ import {
   TransportStats,
 } from './schemas'
 
+import {
+  AccountQuery,
+  AccountSummary,
+  BlockCheck,
+  BlockCheckRequest,
+  BlocksQuery,
+  BlockSummary,
+  ChainStatus,
+  TransferReceipt,
+  TransferRequest,
+  ValidatorSummary,
+} from './chain-schemas'
+
 export * from './schemas'
+export * from './chain-schemas'
 
 /** Every call: its params schema and its result schema. */
 export const apiMethods = {
@@ -48,6 +62,18 @@ export const apiMethods = {
   'network.leave': { params: Empty, result: NetworkInfo },
   /** Nodes of other networks found on the LAN by mDNS, offered for joining. */
   'network.lanOffers': { params: Empty, result: z.array(LanOffer) },
+  /** The ledger of the current network: height, this node's role, balance and stake. */
+  'chain.status': { params: Empty, result: ChainStatus },
+  /** Committed blocks, newest first, with their four proofs. */
+  'chain.blocks': { params: BlocksQuery, result: z.array(BlockSummary) },
+  /** The validators of the next block, by stake. */
+  'chain.validators': { params: Empty, result: z.array(ValidatorSummary) },
+  /** One account's balance, stake and nonce (zeros for an address never used). */
+  'chain.account': { params: AccountQuery, result: AccountSummary },
+  /** Sign a transfer with this node's FALCON-1024 key and submit it; refusals say why. */
+  'chain.transfer': { params: TransferRequest, result: TransferReceipt },
+  /** Verify one stored block's commit and four proofs again, now. */
+  'chain.verifyBlock': { params: BlockCheckRequest, result: BlockCheck },
 } as const
 
 /** Events the node pushes to the UI. */
@@ -55,6 +81,8 @@ export const apiEvents = {
   'peers.changed': z.array(PeerInfo),
   'network.changed': NetworkInfo,
   'lan.offers': z.array(LanOffer),
+  /** A block this node committed (by consensus or by sync). */
+  'chain.block': BlockSummary,
 } as const
 
 export type ApiMethod = keyof typeof apiMethods

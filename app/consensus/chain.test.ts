@@ -7,36 +7,15 @@ import { toBase64 } from './codec'
 import { LedgerRejection, type RejectionCode } from './errors'
 import { MemoryBlockStore } from './memory-store'
 import { Mempool } from './mempool'
-import type { GenesisConsensus } from './params'
 import { proveConsensus } from './proofs/consensus-proof'
-import { Plot, plotOwner } from './proofs/space'
 import { addressOf, signTx, type TxBody } from './tx'
 import { signProposal, signVote, verifyProposal } from './votes'
+import { commitFor, TEST_CHAIN, testGenesis, testValidators } from '../../test/support/ledger-fixture'
 
-const CHAIN = 'a'.repeat(64)
-const peerId = (i: number): string => `12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXT${'NMPQ'[i]}`
-
-const validators = Array.from({ length: 4 }, (_, i) => {
-  const keys = ed25519Scheme.keygen(new Uint8Array(32).fill(i + 1))
-  const address = addressOf(ed25519Scheme, keys.publicKey)
-  const plot = Plot.generate(
-    plotOwner(keys.publicKey),
-    SIM_PARAMS.proofs.spaceLeavesLog2,
-    SIM_PARAMS.proofs.spaceLabelIterations,
-  )
-  return { ...keys, address, plot, peerId: peerId(i), signer: { scheme: ed25519Scheme, address, ...keys } }
-})
+const CHAIN = TEST_CHAIN
+const validators = testValidators
+const genesis = testGenesis
 const outsider = ed25519Scheme.keygen(new Uint8Array(32).fill(99))
-const genesis: GenesisConsensus = {
-  params: SIM_PARAMS,
-  validators: validators.map((v) => ({
-    peerId: v.peerId,
-    publicKey: toBase64(v.publicKey),
-    stake: '1000',
-    space: v.plot.commitment,
-  })),
-  balances: [{ address: validators[0]!.address, amount: '5000' }],
-}
 
 function code(fn: () => unknown): RejectionCode | null {
   try {
@@ -46,24 +25,6 @@ function code(fn: () => unknown): RejectionCode | null {
     if (err instanceof LedgerRejection) return err.code
     throw err
   }
-}
-
-function commitFor(block: Block, signers: readonly number[], round = 0): Commit {
-  const hash = blockHash(block.header)
-  const votes = signers.map((i) =>
-    signVote(
-      {
-        type: 'precommit',
-        chainId: CHAIN,
-        height: block.header.height,
-        round,
-        blockHash: hash,
-        validator: validators[i]!.address,
-      },
-      { scheme: ed25519Scheme, address: validators[i]!.address, secretKey: validators[i]!.secretKey },
-    ),
-  )
-  return { height: block.header.height, round, blockHash: hash, votes }
 }
 
 describe('blocks and commits', () => {

@@ -34,10 +34,10 @@ import {
 import type { Plot } from './proofs/space'
 import type { SignatureScheme } from './signature-scheme'
 import { fromBase64 } from './codec'
-import type { LedgerState, ValidatorSet } from './state'
+import type { LedgerState, ValidatorRecord, ValidatorSet } from './state'
 import { txSize, type SignedTx } from './tx'
 
-/** Where committed blocks live. MemoryBlockStore serves the simulator; the node's SQLite store is not built yet. */
+/** Where committed blocks live: MemoryBlockStore in the simulator, the node's SQLite store (app/node/ledger). */
 export interface BlockStore {
   append(entry: CommittedBlock): void
   /** Every committed block from height 1, in order. */
@@ -102,9 +102,24 @@ export class Chain {
     return this.ctx.params
   }
 
-  /** Re-executes every stored block from genesis, checking each against its commit (start-up, rebuild). */
-  replay(): void {
-    for (const entry of this.store.all()) this.apply(entry, false)
+  /**
+   * Re-executes every stored block from genesis (start-up, rebuild). Each block's body, position, hash chain,
+   * transactions and state root are always checked. `verifyProofs: false` skips the commit signatures and
+   * the four proofs of blocks this node's own store holds, which it checked before storing them: a VDF per
+   * block would make a day-old chain take minutes to open. A full check is `replay()`.
+   */
+  replay(options: { verifyProofs?: boolean } = {}): void {
+    const verifyProofs = options.verifyProofs ?? true
+    for (const entry of this.store.all()) {
+      const hash = blockHash(entry.block.header)
+      if (hash !== entry.hash)
+        reject('invalid-block', `stored block ${entry.block.header.height} does not hash to its record`)
+      if (verifyProofs) this.apply(entry, false)
+      else {
+        this.checkBody(entry.block)
+        this.advance(entry, this.validateHeaderAndExecute(entry.block, false))
+      }
+    }
   }
 
   /** The validator set that votes at `height`: the state after height − 1 decides it. */
@@ -163,24 +178,21 @@ export class Chain {
    */
   validateBlock(block: Block, opts: { nowMs: number; forCommit: boolean }): LedgerState {
     const h = block.header
-    const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
     // The clock bound is checked before the cache: it depends on when the question is asked.
     if (!opts.forCommit && h.timeMs > opts.nowMs + this.params.maxClockDriftMs)
-      bad(`timestamp is ${h.timeMs - opts.nowMs} ms ahead of this validator's clock`)
+      reject(
+        'invalid-block',
+        `block ${h.height}: timestamp is ${h.timeMs - opts.nowMs} ms ahead of this validator's clock`,
+      )
     // The body is checked against the header's roots before the cache too: the cache is keyed by the header
     // hash, and one header must never vouch for a different body.
-    if (block.txs.length > this.params.maxBlockTxs)
-      bad(`${block.txs.length} transactions; the limit is ${this.params.maxBlockTxs}`)
-    for (const tx of block.txs) if (txSize(tx) > this.params.maxTxBytes) bad('holds an oversized transaction')
-    if (h.txRoot !== txRootOf(block.txs)) bad('transaction root does not match its transactions')
-    if (h.evidenceRoot !== evidenceRootOf(block.evidence)) bad('evidence root does not match its evidence')
-    if (h.lastCommitHash !== commitHash(block.lastCommit)) bad('last-commit hash does not match')
+    this.checkBody(block)
     const hash = blockHash(block.header)
     const cached = this.checked.get(hash)
     if (cached instanceof LedgerRejection) throw cached
     if (cached != null) return cached
     try {
-      const next = this.validateHeaderAndExecute(block)
+      const next = this.validateHeaderAndExecute(block, true)
       this.checked.set(hash, next)
       return next
     } catch (err) {
@@ -189,8 +201,20 @@ export class Chain {
     }
   }
 
+  /** The body against the header's roots and the size limits. */
+  private checkBody(block: Block): void {
+    const h = block.header
+    const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
+    if (block.txs.length > this.params.maxBlockTxs)
+      bad(`${block.txs.length} transactions; the limit is ${this.params.maxBlockTxs}`)
+    for (const tx of block.txs) if (txSize(tx) > this.params.maxTxBytes) bad('holds an oversized transaction')
+    if (h.txRoot !== txRootOf(block.txs)) bad('transaction root does not match its transactions')
+    if (h.evidenceRoot !== evidenceRootOf(block.evidence)) bad('evidence root does not match its evidence')
+    if (h.lastCommitHash !== commitHash(block.lastCommit)) bad('last-commit hash does not match')
+  }
+
   /** The checks that the header hash settles once the body matches it: chain position, commit, proofs, state. */
-  private validateHeaderAndExecute(block: Block): LedgerState {
+  private validateHeaderAndExecute(block: Block, verifyProofs: boolean): LedgerState {
     const h = block.header
     const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
     if (h.chainId !== this.chainId) bad('for another chain')
@@ -200,32 +224,24 @@ export class Chain {
     if (h.height === 1 && block.lastCommit != null) bad('the first block has no previous commit')
     if (h.height > 1) {
       if (block.lastCommit == null) return bad('missing the commit of the previous block')
-      verifyCommit(
-        block.lastCommit,
-        { height: h.height - 1, blockHash: this.lastHash },
-        this.validatorsAt(h.height - 1),
-        this.scheme,
-        this.chainId,
-      )
+      if (verifyProofs)
+        verifyCommit(
+          block.lastCommit,
+          { height: h.height - 1, blockHash: this.lastHash },
+          this.validatorsAt(h.height - 1),
+          this.scheme,
+          this.chainId,
+        )
     }
     const proposer = this.validatorsAt(h.height).get(h.proposer)
     if (proposer == null) return bad(`proposer ${h.proposer} is not a validator`)
-    verifyConsensusProof(h.proof, {
-      anchor: h.previousHash,
-      subject: headerSubject(h),
-      params: this.params.proofs,
-      scheme: this.scheme,
-      signerAddress: h.proposer,
-      signerPublicKey: fromBase64(proposer.record.publicKey),
-      space: proposer.record.space,
-      peerId: proposer.record.peerId,
-      stakeRefusal: () => {
+    if (verifyProofs)
+      this.verifyProposerProof(h, proposer.record, () => {
         const bonded = this.state.account(h.proposer)?.bonded ?? 0n
         return bonded >= BigInt(this.params.minValidatorStake)
           ? null
           : `proposer has ${bonded} bonded, below the minimum`
-      },
-    })
+      })
     const next = executeBlockBody(
       this.state,
       { height: h.height, proposer: h.proposer, txs: block.txs, evidence: block.evidence },
@@ -233,6 +249,43 @@ export class Chain {
     )
     if (next.root() !== h.stateRoot) bad('state root does not match the executed transactions')
     return next
+  }
+
+  private verifyProposerProof(
+    h: Block['header'],
+    proposer: ValidatorRecord,
+    stakeRefusal: () => string | null,
+  ): void {
+    verifyConsensusProof(h.proof, {
+      anchor: h.previousHash,
+      subject: headerSubject(h),
+      params: this.params.proofs,
+      scheme: this.scheme,
+      signerAddress: h.proposer,
+      signerPublicKey: fromBase64(proposer.publicKey),
+      space: proposer.space,
+      peerId: proposer.peerId,
+      stakeRefusal,
+    })
+  }
+
+  /**
+   * Checks a stored block's commit and four proofs again, against the validator set it was decided by.
+   * Only the last HISTORY heights keep their set; older blocks are checked by a full replay.
+   */
+  verifyStored(entry: CommittedBlock): void {
+    const h = entry.block.header
+    if (blockHash(h) !== entry.hash) reject('invalid-block', `block ${h.height} does not hash to its record`)
+    const set = this.setsByHeight.get(h.height)
+    if (set == null)
+      reject('invalid-block', `block ${h.height} is older than the last ${HISTORY}; a full replay checks it`)
+    verifyCommit(entry.commit, { height: h.height, blockHash: entry.hash }, set!, this.scheme, this.chainId)
+    const proposer = set!.get(h.proposer)
+    if (proposer == null) return reject('invalid-block', `proposer ${h.proposer} was not a validator`)
+    const minimum = BigInt(this.params.minValidatorStake)
+    this.verifyProposerProof(h, proposer.record, () =>
+      proposer.power >= minimum ? null : `proposer had ${proposer.power} bonded, below the minimum`,
+    )
   }
 
   /** Commits a decided block (its commit already checked by consensus or by sync). */
@@ -251,6 +304,11 @@ export class Chain {
     )
     const next = this.validateBlock(block, { nowMs: Number.MAX_SAFE_INTEGER, forCommit: true })
     if (persist) this.store.append(entry)
+    this.advance(entry, next)
+  }
+
+  private advance(entry: CommittedBlock, next: LedgerState): void {
+    const { block, hash } = entry
     this.state = next
     this.lastHash = hash
     this.lastTimeMs = block.header.timeMs

@@ -1,8 +1,7 @@
 /**
  * One node's consensus participation: it hosts the Tendermint machine over a Chain, a Mempool and a
  * transport, gossips, detects equivocation, and syncs blocks it missed. Time and transport are injected, so
- * the simulator runs this exact code in virtual time. The node does not host it yet: the libp2p transport
- * and a SQLite block store are the next step of issue 4 (docs/consensus.md).
+ * the simulator runs this exact code in virtual time, and the node (app/node/ledger) runs it over libp2p.
  */
 import { blockHash, type Block, type Commit, type Evidence } from './block'
 import type { Chain } from './chain'
@@ -11,6 +10,7 @@ import { LedgerRejection } from './errors'
 import { applyEvidence } from './execute'
 import { Mempool } from './mempool'
 import { SYNC_BATCH, type CommittedEntry, type ConsensusMessage } from './messages'
+import type { SignedTx } from './tx'
 import type { NetworkLocation, ProofSigner } from './proofs/consensus-proof'
 import type { Plot } from './proofs/space'
 import { Tendermint, type ConsensusHost, type TimeoutKind } from './tendermint'
@@ -231,9 +231,33 @@ export class ConsensusDriver implements ConsensusHost {
     this.chain.commit(block, commit)
     this.afterCommit({ block, commit })
     const next = this.chain.height + 1
-    this.timer(this.chain.params.blockIntervalMs, () => {
-      if (this.running && this.machine.height < next) this.machine.startHeight(next)
-    })
+    this.timer(this.chain.params.blockIntervalMs, () => this.startWhenWanted(next))
+  }
+
+  /**
+   * Starts the next height now, or (with emptyBlocksEveryMs) once there is something to commit or the
+   * empty-block interval has passed. A proposal or vote from a peer that started it starts it too.
+   */
+  private startWhenWanted(next: number): void {
+    if (!this.running || this.machine.height >= next) return
+    const every = this.chain.params.emptyBlocksEveryMs
+    const wanted =
+      every == null ||
+      this.evidencePool.size > 0 ||
+      this.mempool.hasReady(this.chain.state) ||
+      this.clock.now() - this.chain.lastTimeMs >= every
+    if (wanted) this.machine.startHeight(next)
+    else this.timer(IDLE_POLL_MS, () => this.startWhenWanted(next))
+  }
+
+  /** A peer is already at `height`: join it rather than wait for work of our own. */
+  private followPeerInto(height: number): void {
+    if (this.machine.height < height && this.machine.decided) this.machine.startHeight(height)
+  }
+
+  /** A transaction from this node's user: admitted to the pool (or refused with the reason) and gossiped. */
+  submit(tx: SignedTx): void {
+    if (this.mempool.add(tx, this.chain.state)) this.transport.broadcast({ type: 'tx', tx })
   }
 
   equivocation(first: Vote, second: Vote): void {
@@ -290,6 +314,7 @@ export class ConsensusDriver implements ConsensusHost {
     )
     this.relayed.add(key)
     this.transport.broadcast({ type: 'proposal', proposal, block })
+    this.followPeerInto(proposal.height)
     this.machine.receiveProposal(proposal, block)
   }
 
@@ -299,6 +324,7 @@ export class ConsensusDriver implements ConsensusHost {
     verifyVote(vote, this.validators(vote.height), this.chain.scheme, this.chain.chainId)
     this.relayed.add(key)
     this.transport.broadcast({ type: 'vote', vote })
+    this.followPeerInto(vote.height)
     this.machine.receiveVote(vote)
   }
 
@@ -386,6 +412,9 @@ export class ConsensusDriver implements ConsensusHost {
     }
   }
 }
+
+/** How often an idle validator (emptyBlocksEveryMs) looks for work before starting the next height. */
+const IDLE_POLL_MS = 100
 
 /** Proposer choice seeds from the previous block hash, so nobody can steer who proposes far ahead. */
 function heightSeed(previousHash: Hash): (height: number) => bigint {

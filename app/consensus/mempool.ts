@@ -48,6 +48,19 @@ export class Mempool {
     return all.sort((a, b) => order(a) - order(b) || a.body.nonce - b.body.nonce).slice(0, limit)
   }
 
+  /** The nonce `address`'s next transaction should carry: after its committed and its waiting ones. */
+  nextNonce(address: string, state: LedgerState): number {
+    let next = state.account(address)?.nonce ?? 0
+    for (const tx of this.byId.values()) if (tx.body.from === address) next = Math.max(next, tx.body.nonce + 1)
+    return next
+  }
+
+  /** Whether some waiting transaction could go into the next block (its nonce is the account's next). */
+  hasReady(state: LedgerState): boolean {
+    for (const tx of this.byId.values()) if (state.account(tx.body.from)?.nonce === tx.body.nonce) return true
+    return false
+  }
+
   /** Drops what a committed state has made stale (used nonces). */
   prune(state: LedgerState): void {
     for (const [id, tx] of this.byId) {

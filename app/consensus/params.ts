@@ -39,6 +39,11 @@ export const ChainParams = z
     timeoutDeltaMs: z.number().int().min(0).max(600_000),
     /** Pause after a commit before the next height starts, so that blocks are not empty back to back. */
     blockIntervalMs: z.number().int().min(0).max(600_000),
+    /**
+     * When set, a height starts only once there is something to commit (a transaction or evidence), a peer
+     * has started it, or this long has passed since the last block; absent, blocks follow each other.
+     */
+    emptyBlocksEveryMs: z.number().int().min(0).max(86_400_000).optional(),
     maxTxBytes: z.number().int().min(256).max(1_048_576),
     maxBlockTxs: z.number().int().min(1).max(100_000),
     minFee: AmountText,

@@ -9,6 +9,8 @@ export interface DaemonOptions {
   uiDir: string | undefined
   /** Print one JSON line when ready (for scripts and tests). */
   readyJson: boolean
+  /** A genesis document (JSON file) whose network this node joins at start. */
+  genesisFile: string | undefined
   help: boolean
 }
 
@@ -23,6 +25,7 @@ export const USAGE = `Usage: hypermesh [options]
   --no-ipv6             do not listen on IPv6
   --no-mdns             do not look for peers on the LAN
   --devnet-name <name>  name of the devnet created at first start
+  --genesis <file>      join the network this genesis document describes (from npm run testnet)
   --log-level <level>   fatal, error, warn, info, debug or trace
   --ready-json          print one JSON line with the UI URL and token when ready
   --headless            accepted for symmetry with npm start; the daemon is always headless
@@ -54,6 +57,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       ipv6: { type: 'boolean' },
       mdns: { type: 'boolean' },
       'devnet-name': { type: 'string' },
+      genesis: { type: 'string' },
       'log-level': { type: 'string' },
       'ui-dir': { type: 'string' },
       'ready-json': { type: 'boolean' },
@@ -70,6 +74,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     dataDir: values['data-dir'] ?? defaultDataDir(),
     uiDir: values['ui-dir'],
     readyJson: values['ready-json'] === true,
+    genesisFile: values.genesis,
     help: values.help === true,
     config: {
       devnetName: values['devnet-name'],

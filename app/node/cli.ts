@@ -4,11 +4,25 @@
  */
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createHyperMeshNode, startLocalApiServer, type HyperMeshNode, type LocalApiServer } from './index'
 import { parseDaemonArgs, USAGE } from './cli-args'
+import { GenesisDocument } from './network/genesis'
 
 const here = dirname(fileURLToPath(import.meta.url))
+
+function readGenesisFile(path: string): GenesisDocument {
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new Error(`cannot read the genesis file ${path}: ${(err as Error).message}`)
+  }
+  const parsed = GenesisDocument.safeParse(json)
+  if (!parsed.success)
+    throw new Error(`${path} is not a genesis document: ${parsed.error.issues[0]?.message ?? 'malformed'}`)
+  return parsed.data
+}
 
 async function main(): Promise<void> {
   let options
@@ -25,7 +39,12 @@ async function main(): Promise<void> {
 
   let node: HyperMeshNode
   try {
-    node = await createHyperMeshNode({ dataDir: options.dataDir, mode: 'headless', config: options.config })
+    node = await createHyperMeshNode({
+      dataDir: options.dataDir,
+      mode: 'headless',
+      config: options.config,
+      genesis: options.genesisFile == null ? undefined : readGenesisFile(options.genesisFile),
+    })
     await node.start()
   } catch (err) {
     console.error(`hypermesh: could not start the node: ${(err as Error).message}`)

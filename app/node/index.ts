@@ -13,6 +13,7 @@
 import type { ApiDispatcher } from './api/dispatcher'
 import type { KeyProtector } from './identity/key-protector'
 import type { NodeConfig, NodeConfigOverrides } from './config'
+import type { GenesisDocument, ValidatorCandidate } from './network/genesis'
 
 export type { ApiDispatcher } from './api/dispatcher'
 export type { KeyProtector } from './identity/key-protector'
@@ -21,6 +22,7 @@ export { createHyperMeshNode } from './node'
 export { startLocalApiServer, type LocalApiServer, type LocalApiServerInit } from './api/local-server'
 export { createPassphraseProtector, createMachineKeyProtector } from './identity/protectors'
 export { logFilePath } from './logger'
+export { createNetworkGenesis, GenesisDocument, type ValidatorCandidate } from './network/genesis'
 
 export interface HyperMeshNodeInit {
   /** Where this node keeps everything: config, keys, database, logs. Created if missing. */
@@ -32,6 +34,8 @@ export interface HyperMeshNodeInit {
   config?: NodeConfigOverrides
   /** Also log to stdout (pretty for a terminal); the log file in the data dir is always written. */
   logToConsole?: boolean
+  /** Join the network this genesis describes and make it active (testnets made of several validators). */
+  genesis?: GenesisDocument
 }
 
 export interface HyperMeshNode {
@@ -44,6 +48,8 @@ export interface HyperMeshNode {
   readonly config: NodeConfig
   /** The log file, for error messages that point people at it. */
   readonly logFile: string
+  /** What a genesis needs to make this node a validator: its peer id, FALCON key and plot commitment. */
+  readonly validatorCandidate: ValidatorCandidate
   start(): Promise<void>
   stop(): Promise<void>
 }

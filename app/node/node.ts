@@ -34,7 +34,9 @@ import { choosePort, listenerKindOf, type ListenerKind } from './ports'
 import { createApiHandlers } from './service'
 import { buildLibp2pOptions } from './libp2p-options'
 import { databasePath, openDatabase } from './storage/database'
-import { createDevnetGenesis } from './network/genesis'
+import { createDevnetGenesis, DEVNET_PARAMS, type ValidatorCandidate } from './network/genesis'
+import { loadOrCreatePlot } from './ledger/plot-file'
+import { LedgerHost } from './ledger/ledger-host'
 import { NetworkManager } from './network/network-manager'
 import { NetworkStore, type StoredNetwork } from './network/network-store'
 
@@ -46,6 +48,7 @@ interface Running {
   startedAt: number
   sampler: NodeJS.Timeout
   tuner: LinkTuner
+  ledger: LedgerHost
 }
 
 export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<HyperMeshNode> {
@@ -65,7 +68,12 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
     )
     db = openDatabase(databasePath(dataDir))
     const store = new NetworkStore(db)
-    ensureOwnDevnet(store, identity, config)
+    const validatorCandidate = ownValidatorCandidate(dataDir, identity, log)
+    ensureOwnDevnet(store, validatorCandidate, config)
+    if (init.genesis != null) {
+      const joined = store.joinNetwork(init.genesis)
+      log.info({ networkId: joined.networkId, name: joined.name }, 'joined the network of the given genesis')
+    }
     const stoqMetrics = createStoqMetrics()
     const profile = stoqTransportProfile({
       falcon: identity.falcon,
@@ -87,6 +95,7 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
       mode: init.mode,
       profile,
       stoqMetrics,
+      validatorCandidate,
     })
   } catch (err) {
     db?.close()
@@ -95,16 +104,30 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
   }
 }
 
-/** First start: a one-node devnet of our own, made active. Later starts: keep what is on record. */
-function ensureOwnDevnet(store: NetworkStore, identity: NodeIdentity, config: NodeConfig): void {
+/**
+ * This node as a validator: its keys and the commitment of its PoSpace plot, generated on first start
+ * (2^16 labels, a few seconds) and kept in the data dir.
+ */
+function ownValidatorCandidate(dataDir: string, identity: NodeIdentity, log: Logger): ValidatorCandidate {
+  const started = Date.now()
+  const { plot, created, replaced } = loadOrCreatePlot(dataDir, identity.falcon.publicKey, {
+    leavesLog2: DEVNET_PARAMS.proofs.spaceLeavesLog2,
+    iterations: DEVNET_PARAMS.proofs.spaceLabelIterations,
+  })
+  if (created) log.info({ ms: Date.now() - started, replaced }, 'generated the PoSpace plot')
+  return {
+    peerId: identity.peerId.toString(),
+    falconPublicKey: identity.falcon.publicKey,
+    space: plot.commitment,
+  }
+}
+
+/** First start: a one-validator devnet of our own, made active. Later starts: keep what is on record. */
+function ensureOwnDevnet(store: NetworkStore, candidate: ValidatorCandidate, config: NodeConfig): void {
   const own =
     store.ownDevnet() ??
     store.saveNetwork(
-      createDevnetGenesis({
-        name: config.devnetName ?? defaultDevnetName(identity.peerId.toString()),
-        peerId: identity.peerId.toString(),
-        falconPublicKey: identity.falcon.publicKey,
-      }),
+      createDevnetGenesis({ name: config.devnetName ?? defaultDevnetName(candidate.peerId), ...candidate }),
       true,
     )
   const active = store.activeNetworkId()
@@ -139,6 +162,7 @@ interface NodeParts {
   mode: 'desktop' | 'headless'
   profile: TransportProfile
   stoqMetrics: StoqMetrics
+  validatorCandidate: ValidatorCandidate
 }
 
 class Node implements HyperMeshNode {
@@ -147,6 +171,7 @@ class Node implements HyperMeshNode {
   readonly peerId: string
   readonly config: NodeConfig
   readonly logFile: string
+  readonly validatorCandidate: ValidatorCandidate
   private running: Running | null = null
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created'
 
@@ -155,6 +180,7 @@ class Node implements HyperMeshNode {
     this.peerId = parts.identity.peerId.toString()
     this.config = parts.config
     this.logFile = logFilePath(parts.dataDir)
+    this.validatorCandidate = parts.validatorCandidate
     const hardware = createHardwareAdapters()
     this.api = createApiDispatcher(
       createApiHandlers({
@@ -166,6 +192,7 @@ class Node implements HyperMeshNode {
                 network: this.running.network,
                 startedAt: this.running.startedAt,
                 listenAddresses: () => this.running?.libp2p.getMultiaddrs().map((a) => a.toString()) ?? [],
+                ledger: this.running.ledger,
               },
         transportStats: () => parts.stoqMetrics.snapshot(),
         status: () => ({
@@ -211,12 +238,33 @@ class Node implements HyperMeshNode {
         throw new Error('could not listen on any address; check the listen settings and free ports')
       this.rememberPorts(addresses.map((a) => a.toString()))
       const active = store.getNetwork(store.activeNetworkId() ?? '') as StoredNetwork
-      const network = new NetworkManager(
-        { libp2p, store, log, events: this.api },
+      // The ledger follows the active network: a join or leave closes one chain and opens the other.
+      let ledger: LedgerHost | null = null
+      const events = {
+        emit: ((event, payload) => {
+          this.api.emit(event, payload)
+          if (event === 'network.changed') void ledger?.switchTo(network.activeNetwork())
+        }) as typeof this.api.emit,
+      }
+      const network: NetworkManager = new NetworkManager(
+        { libp2p, store, log, events },
         { pingIntervalMs: config.pingIntervalMs },
         active,
       )
       await network.start()
+      ledger = new LedgerHost({
+        db: this.parts.db,
+        dataDir: this.dataDir,
+        falcon: identity.falcon,
+        peerId: this.peerId,
+        log,
+        libp2p,
+        members: () => network.memberIds(),
+        isMember: (peer) => network.isMember(peer),
+        listenAddresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
+        onBlock: (block) => this.api.emit('chain.block', block),
+      })
+      await ledger.switchTo(active)
       // Traffic rates and the dashboard's chart come from one sample a second.
       const sampler = setInterval(() => this.parts.stoqMetrics.sample(), 1_000)
       sampler.unref()
@@ -224,7 +272,7 @@ class Node implements HyperMeshNode {
       const tuner = startLinkTuner(libp2p, (err) =>
         log.error({ err }, 'link tuning stopped; connections keep yamux defaults'),
       )
-      this.running = { libp2p, network, startedAt: Date.now(), sampler, tuner }
+      this.running = { libp2p, network, startedAt: Date.now(), sampler, tuner, ledger }
       this.state = 'running'
       log.info(
         { transport: profile.name, nat, addresses: addresses.map(String), networkId: active.networkId },
@@ -246,6 +294,7 @@ class Node implements HyperMeshNode {
       if (running != null) {
         clearInterval(running.sampler)
         running.tuner.stop()
+        await running.ledger.stop()
         await running.network.stop()
         await running.libp2p.stop()
       }

@@ -5,10 +5,16 @@ import { ApiError, type NodeStatus, type TransportStats } from '../../shared/api
 import { readHardware, type HardwareAdapters } from '../assets'
 import type { ApiHandlers } from './api/dispatcher'
 import type { NetworkManager } from './network/network-manager'
+import type { LedgerHost } from './ledger/ledger-host'
 
 export interface ServiceParts {
   /** The parts that exist only while the node runs; null before start and after stop. */
-  running(): { network: NetworkManager; listenAddresses: () => string[]; startedAt: number } | null
+  running(): {
+    network: NetworkManager
+    listenAddresses: () => string[]
+    startedAt: number
+    ledger: LedgerHost
+  } | null
   status(): Omit<NodeStatus, 'network' | 'listenAddresses' | 'startedAt' | 'uptimeMs'>
   hardware: HardwareAdapters
   transportStats(): TransportStats
@@ -50,5 +56,11 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'network.joinLan': async ({ peerId }) => need().network.joinLan(peerId),
     'network.leave': async () => need().network.leave(),
     'network.lanOffers': async () => need().network.lanOffers(),
+    'chain.status': async () => need().ledger.status(),
+    'chain.blocks': async ({ limit, beforeHeight }) => need().ledger.need().blocks(limit, beforeHeight),
+    'chain.validators': async () => need().ledger.need().validators(),
+    'chain.account': async ({ address }) => need().ledger.need().account(address),
+    'chain.transfer': async (request) => need().ledger.need().transfer(request),
+    'chain.verifyBlock': async ({ height }) => need().ledger.need().verifyBlock(height),
   }
 }

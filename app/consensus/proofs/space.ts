@@ -70,6 +70,13 @@ export class Plot {
     return { root: bytesToHex(this.levels[this.levels.length - 1]![0]!), leavesLog2: this.leavesLog2 }
   }
 
+  /** The label at `index` (for storing the plot). */
+  label(index: number): Uint8Array {
+    const label = this.labels[index]
+    if (label == null) throw new RangeError(`no label ${index} in a plot of 2^${this.leavesLog2}`)
+    return label
+  }
+
   answer(index: number): SpaceAnswer {
     const path: string[] = []
     let i = index

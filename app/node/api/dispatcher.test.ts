@@ -99,6 +99,12 @@ beforeEach(() => {
     'network.joinLan': async (params) => (calls.push({ method: 'network.joinLan', params }), JOINED),
     'network.leave': async (params) => (calls.push({ method: 'network.leave', params }), NETWORK),
     'network.lanOffers': async (params) => (calls.push({ method: 'network.lanOffers', params }), []),
+    'chain.status': async () => ({ available: false, reason: 'no chain in this test' }),
+    'chain.blocks': async () => [],
+    'chain.validators': async () => [],
+    'chain.account': async ({ address }) => ({ address, balance: '0', bonded: '0', nonce: 0 }),
+    'chain.transfer': async () => ({ txId: 'ab'.repeat(32), nonce: 0 }),
+    'chain.verifyBlock': async ({ height }) => ({ height, ok: true, failure: null, ms: 1 }),
   }
   dispatcher = createApiDispatcher(handlers, log)
 })

@@ -1,8 +1,13 @@
 import { describe, it, expect } from 'vitest'
-import { createDevnetGenesis, GenesisDocument, networkIdOf } from './genesis'
+import { createDevnetGenesis, createNetworkGenesis, GenesisDocument, networkIdOf } from './genesis'
 
 const PEER = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
 const OTHER_PEER = '12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK'
+const CANDIDATE = {
+  peerId: PEER,
+  falconPublicKey: Uint8Array.of(1, 2, 3),
+  space: { root: 'ab'.repeat(32), leavesLog2: 16 },
+}
 
 const genesis = (): GenesisDocument => ({
   version: 1,
@@ -57,14 +62,45 @@ describe('networkIdOf', () => {
 describe('GenesisDocument', () => {
   it('accepts a well-formed document and what createDevnetGenesis makes', () => {
     expect(GenesisDocument.parse(genesis())).toEqual(genesis())
-    const made = createDevnetGenesis({ name: 'Mine', peerId: PEER, falconPublicKey: Uint8Array.of(1, 2, 3) })
+    const made = createDevnetGenesis({ name: 'Mine', ...CANDIDATE })
     expect(GenesisDocument.safeParse(made).success).toBe(true)
     expect(made.creator.falconPublicKey).toBe('AQID')
     expect(made.salt).toMatch(/^[0-9a-f]{32}$/)
   })
 
+  it('makes a devnet whose creator is its one validator, funded, idle between blocks', () => {
+    const made = createDevnetGenesis({ name: 'Mine', ...CANDIDATE })
+    const consensus = made.consensus!
+    expect(consensus.validators).toEqual([
+      { peerId: PEER, publicKey: 'AQID', stake: consensus.params.minValidatorStake, space: CANDIDATE.space },
+    ])
+    expect(consensus.balances).toHaveLength(1)
+    expect(BigInt(consensus.balances[0]!.amount)).toBeGreaterThan(0n)
+    expect(consensus.params.emptyBlocksEveryMs).toBe(30_000)
+    expect(consensus.params.scheme).toBe('falcon-1024')
+  })
+
+  it('makes a network of several validators, each bonded and funded', () => {
+    const other = { ...CANDIDATE, peerId: OTHER_PEER, falconPublicKey: Uint8Array.of(4, 5, 6) }
+    const made = createNetworkGenesis({ name: 'Four', validators: [CANDIDATE, other], stake: '5000000000' })
+    expect(made.creator.peerId).toBe(PEER)
+    expect(made.consensus!.validators.map((v) => [v.peerId, v.stake])).toEqual([
+      [PEER, '5000000000'],
+      [OTHER_PEER, '5000000000'],
+    ])
+    expect(new Set(made.consensus!.balances.map((b) => b.address)).size).toBe(2)
+    expect(() => createNetworkGenesis({ name: 'None', validators: [] })).toThrow(/at least one validator/)
+  })
+
+  it('refuses a consensus section that breaks its schema', () => {
+    const made = createDevnetGenesis({ name: 'Mine', ...CANDIDATE })
+    const params = { ...made.consensus!.params, timeoutProposeMs: -1 }
+    expect(refusal({ ...made, consensus: { ...made.consensus, params } })).toContain('timeoutProposeMs')
+    expect(refusal({ ...made, consensus: { ...made.consensus, validators: [] } })).toContain('validators')
+  })
+
   it('gives two devnets made by one node at once different ids (salt)', () => {
-    const init = { name: 'Mine', peerId: PEER, falconPublicKey: Uint8Array.of(1, 2, 3) }
+    const init = { name: 'Mine', ...CANDIDATE }
     const a = createDevnetGenesis(init)
     const b = { ...createDevnetGenesis(init), createdAt: a.createdAt }
     expect(networkIdOf(a)).not.toBe(networkIdOf(b))

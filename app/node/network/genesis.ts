@@ -6,6 +6,14 @@ import { createHash, randomBytes } from 'node:crypto'
 import canonicalize from 'canonicalize'
 import { z } from 'zod'
 import { PeerIdText } from '../../../shared/schemas'
+import { addressOf } from '../../consensus/tx'
+import { falcon1024Scheme } from '../../consensus/signature-scheme'
+import {
+  DEFAULT_PARAMS,
+  GenesisConsensus,
+  type ChainParams,
+  type SpaceCommitment,
+} from '../../consensus/params'
 
 export const GenesisDocument = z
   .object({
@@ -25,6 +33,11 @@ export const GenesisDocument = z
     salt: z.string().regex(/^[0-9a-f]{32}$/),
     /** Transport rules every member enforces. Absent: STOQ (post-quantum) connections only. */
     transport: z.object({ allowClassicalNoise: z.boolean() }).strict().optional(),
+    /**
+     * The ledger: parameters, validators and initial balances. Absent on networks made before the ledger
+     * existed; those keep working for everything else, and the node says that they have no chain.
+     */
+    consensus: GenesisConsensus.optional(),
   })
   .strict()
 export type GenesisDocument = z.infer<typeof GenesisDocument>
@@ -39,16 +52,62 @@ export function networkIdOf(genesis: GenesisDocument): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex')
 }
 
-export function createDevnetGenesis(init: {
-  name: string
+/** 1 CAESAR in base units. */
+const CAESAR = 1_000_000n
+/** What a new devnet's creator starts with: enough to try transfers and staking. */
+export const DEVNET_CREATOR_BALANCE = (1_000_000n * CAESAR).toString()
+
+export interface ValidatorCandidate {
   peerId: string
   falconPublicKey: Uint8Array
+  space: SpaceCommitment
+}
+
+/**
+ * A network whose validators are the given nodes, each bonded with `stake` and funded with
+ * DEVNET_CREATOR_BALANCE; the first is the creator. `npm run testnet` and the multi-validator tests use it.
+ */
+export function createNetworkGenesis(init: {
+  name: string
+  validators: readonly ValidatorCandidate[]
+  params?: Partial<ChainParams>
+  stake?: string
 }): GenesisDocument {
+  const first = init.validators[0]
+  if (first == null) throw new Error('a network needs at least one validator')
+  const params = { ...DEVNET_PARAMS, ...init.params }
+  const b64 = (key: Uint8Array): string => Buffer.from(key).toString('base64')
   return GenesisDocument.parse({
     version: 1,
     name: init.name,
     createdAt: new Date().toISOString(),
-    creator: { peerId: init.peerId, falconPublicKey: Buffer.from(init.falconPublicKey).toString('base64') },
+    creator: { peerId: first.peerId, falconPublicKey: b64(first.falconPublicKey) },
     salt: randomBytes(16).toString('hex'),
+    consensus: {
+      params,
+      validators: init.validators.map((v) => ({
+        peerId: v.peerId,
+        publicKey: b64(v.falconPublicKey),
+        stake: init.stake ?? params.minValidatorStake,
+        space: v.space,
+      })),
+      balances: init.validators.map((v) => ({
+        address: addressOf(falcon1024Scheme, v.falconPublicKey),
+        amount: DEVNET_CREATOR_BALANCE,
+      })),
+    },
   })
 }
+
+/**
+ * A devnet whose only validator is its creator, with its own plot, so that it produces blocks on its own.
+ * Empty blocks are made at most every 30 s: an idle desktop node should not spend a core on VDFs.
+ */
+export function createDevnetGenesis(init: { name: string } & ValidatorCandidate): GenesisDocument {
+  return createNetworkGenesis({ name: init.name, validators: [init] })
+}
+
+export const DEVNET_PARAMS = { ...DEFAULT_PARAMS, emptyBlocksEveryMs: 30_000 }
+
+/** The time a network's chain starts at: its genesis creation time. */
+export const genesisTimeMs = (genesis: GenesisDocument): number => Date.parse(genesis.createdAt)

@@ -12,7 +12,10 @@ import { NetworkIdText, PeerIdText } from '../../../shared/schemas'
 import { GenesisDocument, networkIdOf } from './genesis'
 
 export const MEMBERSHIP_PROTOCOL = '/hypermesh/network/1.0.0'
-export const MAX_MESSAGE_BYTES = 16 * 1024
+/** A welcome carries the genesis, validators' FALCON keys included (about 2.5 KiB each, at most 1,000). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+/** A hello is one network id. */
+const MAX_HELLO_BYTES = 1024
 export const MEMBERSHIP_TIMEOUT_MS = 10_000
 
 export const Hello = z.object({ type: z.literal('hello'), networkId: NetworkIdText }).strict()
@@ -84,7 +87,7 @@ export async function exchangeHello(
 export async function answerHello(stream: Stream, welcome: Welcome, signal?: AbortSignal): Promise<Hello> {
   const abort = signal ?? AbortSignal.timeout(MEMBERSHIP_TIMEOUT_MS)
   try {
-    const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
+    const lp = lpStream(stream, { maxDataLength: MAX_HELLO_BYTES })
     const hello = decode(Hello, (await lp.read({ signal: abort })).subarray(), 'hello')
     await lp.write(encode(welcome), { signal: abort })
     await stream.close({ signal: abort })

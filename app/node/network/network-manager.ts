@@ -109,6 +109,20 @@ export class NetworkManager {
     }
   }
 
+  /** Peer ids of the members connected now (the consensus transport's recipients). */
+  memberIds(): string[] {
+    return [...this.members.keys()]
+  }
+
+  isMember(peer: string): boolean {
+    return this.members.has(peer)
+  }
+
+  /** The network this node is on now. */
+  activeNetwork(): StoredNetwork {
+    return this.active
+  }
+
   peers(): PeerInfo[] {
     const out: PeerInfo[] = []
     for (const member of this.members.values()) {

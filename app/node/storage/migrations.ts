@@ -32,4 +32,23 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'ledger blocks and the validator signing guard',
+    sql: `
+      CREATE TABLE blocks (
+        network_id  TEXT NOT NULL REFERENCES networks(network_id) ON DELETE CASCADE,
+        height      INTEGER NOT NULL CHECK (height >= 1),
+        hash        TEXT NOT NULL,
+        block       TEXT NOT NULL,
+        commit_json TEXT NOT NULL,
+        time_ms     INTEGER NOT NULL,
+        PRIMARY KEY (network_id, height)
+      );
+      CREATE TABLE signing_guard (
+        network_id  TEXT PRIMARY KEY REFERENCES networks(network_id) ON DELETE CASCADE,
+        position    TEXT NOT NULL
+      );
+    `,
+  },
 ]

@@ -1,0 +1,271 @@
+/**
+ * The node's ledger: one network's chain, opened from its genesis, replayed from SQLite, run by the
+ * consensus driver over libp2p, and described to the API. A node is a validator when the ledger lists its
+ * FALCON key; otherwise it follows the chain as an observer, verifying every block it receives.
+ */
+import type { DatabaseSync } from 'node:sqlite'
+import type { Libp2p } from '@libp2p/interface'
+import type { Logger } from 'pino'
+import {
+  ApiError,
+  type AccountSummary,
+  type BlockCheck,
+  type BlockSummary,
+  type ChainStatus,
+  type TransferRequest,
+  type ValidatorSummary,
+} from '../../../shared/api'
+import { Chain, type CommittedBlock } from '../../consensus/chain'
+import { ConsensusDriver, type Clock, type ValidatorIdentity } from '../../consensus/driver'
+import { LedgerRejection } from '../../consensus/errors'
+import { falcon1024Scheme, LEDGER_SCHEMES } from '../../consensus/signature-scheme'
+import { addressOf, signTx, txId } from '../../consensus/tx'
+import { toBase64 } from '../../consensus/codec'
+import type { GenesisDocument } from '../network/genesis'
+import { genesisTimeMs } from '../network/genesis'
+import { SqliteBlockStore, SqliteSigningGuard } from './block-store'
+import { Libp2pConsensusTransport } from './consensus-transport'
+import { loadOrCreatePlot } from './plot-file'
+
+export interface LedgerParts {
+  db: DatabaseSync
+  dataDir: string
+  falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
+  peerId: string
+  log: Logger
+  libp2p: Libp2p
+  members(): string[]
+  isMember(peer: string): boolean
+  listenAddresses(): string[]
+  onBlock(block: BlockSummary): void
+}
+
+/** The system clock; a timer callback that throws is logged, never allowed to take the node down. */
+function systemClock(log: Logger): Clock {
+  return {
+    now: () => Date.now(),
+    setTimer(ms, fn) {
+      const timer = setTimeout(() => {
+        try {
+          fn()
+        } catch (err) {
+          log.error({ err }, 'consensus step failed')
+        }
+      }, ms)
+      return () => clearTimeout(timer)
+    },
+  }
+}
+
+export class LedgerService {
+  private constructor(
+    readonly chain: Chain,
+    readonly driver: ConsensusDriver,
+    private readonly store: SqliteBlockStore,
+    private readonly transport: Libp2pConsensusTransport,
+    private readonly address: string,
+    private readonly parts: LedgerParts,
+  ) {}
+
+  /**
+   * Opens the chain of `genesis` (which must have a consensus section) and starts taking part.
+   * Throws LedgerRejection or LedgerStoreError, with the height, when the stored chain does not replay.
+   */
+  static async start(
+    networkId: string,
+    genesis: GenesisDocument,
+    parts: LedgerParts,
+  ): Promise<LedgerService> {
+    const consensus = genesis.consensus
+    if (consensus == null) throw new Error('this network has no ledger')
+    const scheme = LEDGER_SCHEMES[consensus.params.scheme]
+    if (scheme !== falcon1024Scheme)
+      throw new Error(`this node signs with FALCON-1024; the network uses ${consensus.params.scheme}`)
+    const store = new SqliteBlockStore(parts.db, networkId)
+    const chain = new Chain(networkId, consensus, scheme, store, genesisTimeMs(genesis))
+    const started = Date.now()
+    chain.replay({ verifyProofs: false })
+    parts.log.info({ height: chain.height, ms: Date.now() - started }, 'ledger replayed from the block store')
+    const address = addressOf(scheme, parts.falcon.publicKey)
+    const identity = chain.state.validators.has(address)
+      ? validatorIdentity(networkId, address, parts, consensus.params)
+      : null
+    const transport = new Libp2pConsensusTransport({
+      libp2p: parts.libp2p,
+      log: parts.log,
+      members: parts.members,
+      isMember: parts.isMember,
+    })
+    const clock = systemClock(parts.log)
+    let service: LedgerService | null = null
+    const driver = new ConsensusDriver(chain, identity, clock, transport, {
+      committed: (entry) => service?.announce(entry),
+      refused: (what, reason) => parts.log.warn({ what, reason }, 'consensus refused a message'),
+    })
+    service = new LedgerService(chain, driver, store, transport, address, parts)
+    await transport.start((from, message) => {
+      try {
+        driver.receive(from, message)
+      } catch (err) {
+        parts.log.error({ err, from, type: message.type }, 'consensus message handling failed')
+      }
+    })
+    driver.start()
+    parts.log.info(
+      { role: identity == null ? 'observer' : 'validator', address, height: chain.height },
+      'ledger started',
+    )
+    return service
+  }
+
+  async stop(): Promise<void> {
+    this.driver.stop()
+    await this.transport.stop()
+  }
+
+  status(): ChainStatus {
+    const { chain } = this
+    const validators = chain.validatorsAt(chain.height + 1)
+    return {
+      available: true,
+      chainId: chain.chainId,
+      height: chain.height,
+      lastBlockHash: chain.lastHash,
+      lastBlockTimeMs: chain.lastTimeMs,
+      role: validators.powerOf(this.address) > 0n ? 'validator' : 'observer',
+      self: this.account(this.address),
+      validators: validators.size,
+      scheme: chain.params.scheme,
+      minFee: chain.params.minFee,
+      blockIntervalMs: chain.params.blockIntervalMs,
+      pendingTxs: this.driver.mempool.size,
+    }
+  }
+
+  blocks(limit: number, beforeHeight?: number): BlockSummary[] {
+    const top = Math.min(this.chain.height, (beforeHeight ?? Infinity) - 1)
+    return this.store.recent(top, limit).map(summarize)
+  }
+
+  validators(): ValidatorSummary[] {
+    const set = this.chain.validatorsAt(this.chain.height + 1)
+    return [...set.members]
+      .sort((a, b) => (b.power > a.power ? 1 : b.power < a.power ? -1 : 0))
+      .map(({ record, power }) => ({
+        address: record.address,
+        peerId: record.peerId,
+        stake: power.toString(),
+        share: set.total === 0n ? 0 : Number((power * 1_000_000n) / set.total) / 1_000_000,
+        jailed: record.jailed,
+        isSelf: record.address === this.address,
+      }))
+  }
+
+  account(address: string): AccountSummary {
+    const account = this.chain.state.account(address)
+    return {
+      address,
+      balance: (account?.balance ?? 0n).toString(),
+      bonded: (account?.bonded ?? 0n).toString(),
+      nonce: account?.nonce ?? 0,
+    }
+  }
+
+  /** Signs a transfer from this node's account and submits it; a refusal says what to change. */
+  transfer(request: TransferRequest): { txId: string; nonce: number } {
+    const { chain, driver } = this
+    if (request.to === this.address) throw new ApiError('BAD_REQUEST', 'that is this node’s own address')
+    const fee = request.fee ?? chain.params.minFee
+    if (BigInt(fee) < BigInt(chain.params.minFee))
+      throw new ApiError('BAD_REQUEST', `the fee must be at least ${chain.params.minFee} units`)
+    const available = BigInt(this.account(this.address).balance)
+    if (BigInt(request.amount) + BigInt(fee) > available)
+      throw new ApiError(
+        'BAD_REQUEST',
+        `the balance is ${available} units; the amount plus the fee is ${BigInt(request.amount) + BigInt(fee)}`,
+      )
+    const nonce = driver.mempool.nextNonce(this.address, chain.state)
+    const tx = signTx(
+      {
+        kind: 'transfer',
+        chainId: chain.chainId,
+        from: this.address,
+        publicKey: toBase64(this.parts.falcon.publicKey),
+        nonce,
+        fee,
+        to: request.to,
+        amount: request.amount,
+      },
+      falcon1024Scheme,
+      this.parts.falcon.secretKey,
+    )
+    try {
+      driver.submit(tx)
+    } catch (err) {
+      if (err instanceof LedgerRejection) throw new ApiError('BAD_REQUEST', err.message)
+      throw err
+    }
+    return { txId: txId(tx), nonce }
+  }
+
+  verifyBlock(height: number): BlockCheck {
+    const entry = this.store.get(height)
+    if (entry == null)
+      throw new ApiError('NOT_FOUND', `no block ${height}; the chain is at ${this.chain.height}`)
+    const started = performance.now()
+    let failure: string | null = null
+    try {
+      this.chain.verifyStored(entry)
+    } catch (err) {
+      if (!(err instanceof LedgerRejection)) throw err
+      failure = err.message
+    }
+    return { height, ok: failure == null, failure, ms: performance.now() - started }
+  }
+
+  private announce(entry: { block: CommittedBlock['block']; commit: CommittedBlock['commit'] }): void {
+    const stored = this.store.get(entry.block.header.height)
+    if (stored != null) this.parts.onBlock(summarize(stored))
+  }
+}
+
+function validatorIdentity(
+  networkId: string,
+  address: string,
+  parts: LedgerParts,
+  params: { proofs: { spaceLeavesLog2: number; spaceLabelIterations: number } },
+): ValidatorIdentity {
+  const { plot, created, replaced } = loadOrCreatePlot(parts.dataDir, parts.falcon.publicKey, {
+    leavesLog2: params.proofs.spaceLeavesLog2,
+    iterations: params.proofs.spaceLabelIterations,
+  })
+  if (created) parts.log.info({ replaced, leaves: 2 ** plot.leavesLog2 }, 'generated the PoSpace plot')
+  return {
+    signer: { scheme: falcon1024Scheme, address, ...parts.falcon },
+    plot,
+    get location() {
+      const addrs = parts.listenAddresses().filter((a) => a.length <= 256)
+      return { peerId: parts.peerId, addrs: addrs.slice(0, 16) }
+    },
+    guard: new SqliteSigningGuard(parts.db, networkId),
+  }
+}
+
+function summarize(entry: CommittedBlock): BlockSummary {
+  const { header } = entry.block
+  return {
+    height: header.height,
+    hash: entry.hash,
+    timeMs: header.timeMs,
+    proposer: header.proposer,
+    txCount: entry.block.txs.length,
+    evidenceCount: entry.block.evidence.length,
+    commitVotes: entry.commit.votes.length,
+    proofs: {
+      time: { squarings: header.proof.time.squarings },
+      space: { challenges: header.proof.space.answers.length, peerId: header.proof.space.location.peerId },
+      work: { difficultyBits: header.proof.work.difficultyBits },
+      stake: { address: header.proof.stake.address },
+    },
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The chain view's part of the API contract: the ledger as the dashboard shows it. Amounts are whole base
+ * units as decimal strings (1 CAESAR = 1,000,000 units), so that no value is ever rounded on the way.
+ */
+import { z } from 'zod'
+import { PeerIdText } from './schemas'
+
+export const UNITS_PER_CAESAR = 1_000_000n
+
+const Amount = z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'an amount is a whole number of units')
+const Address = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
+const Hash = z.string().regex(/^[0-9a-f]{64}$/)
+
+export const ProofName = z.enum(['PoTime', 'PoSpace', 'PoWork', 'PoStake'])
+export type ProofName = z.infer<typeof ProofName>
+
+/** One block as the chain view lists it, with what each of its four proofs claims. */
+export const BlockSummary = z.object({
+  height: z.number().int().min(1),
+  hash: Hash,
+  timeMs: z.number(),
+  proposer: Address,
+  txCount: z.number().int().min(0),
+  evidenceCount: z.number().int().min(0),
+  /** Votes in the commit that finalised it. */
+  commitVotes: z.number().int().min(0),
+  proofs: z.object({
+    time: z.object({ squarings: z.number().int() }),
+    space: z.object({ challenges: z.number().int(), peerId: PeerIdText }),
+    work: z.object({ difficultyBits: z.number().int() }),
+    stake: z.object({ address: Address }),
+  }),
+})
+export type BlockSummary = z.infer<typeof BlockSummary>
+
+export const ValidatorSummary = z.object({
+  address: Address,
+  peerId: PeerIdText,
+  stake: Amount,
+  /** Share of all voting power, 0–1. */
+  share: z.number(),
+  jailed: z.boolean(),
+  isSelf: z.boolean(),
+})
+export type ValidatorSummary = z.infer<typeof ValidatorSummary>
+
+export const AccountSummary = z.object({
+  address: Address,
+  balance: Amount,
+  bonded: Amount,
+  nonce: z.number().int().min(0),
+})
+export type AccountSummary = z.infer<typeof AccountSummary>
+
+export const ChainStatus = z.discriminatedUnion('available', [
+  z.object({
+    available: z.literal(false),
+    /** Why this network has no chain, in words for the user. */
+    reason: z.string(),
+  }),
+  z.object({
+    available: z.literal(true),
+    chainId: Hash,
+    height: z.number().int().min(0),
+    lastBlockHash: Hash,
+    lastBlockTimeMs: z.number(),
+    role: z.enum(['validator', 'observer']),
+    self: AccountSummary,
+    validators: z.number().int().min(1),
+    scheme: z.string(),
+    minFee: Amount,
+    blockIntervalMs: z.number().int(),
+    pendingTxs: z.number().int().min(0),
+  }),
+])
+export type ChainStatus = z.infer<typeof ChainStatus>
+
+export const BlocksQuery = z
+  .object({
+    limit: z.number().int().min(1).max(100).default(20),
+    /** Newest first, starting below this height; absent: from the tip. */
+    beforeHeight: z.number().int().min(1).optional(),
+  })
+  .strict()
+
+export const AccountQuery = z.object({ address: Address }).strict()
+
+export const TransferRequest = z
+  .object({
+    to: Address,
+    amount: Amount.refine((a) => a !== '0', 'send more than 0'),
+    /** Absent: the network's minimum fee. */
+    fee: Amount.optional(),
+  })
+  .strict()
+export type TransferRequest = z.infer<typeof TransferRequest>
+
+export const TransferReceipt = z.object({ txId: Hash, nonce: z.number().int().min(0) })
+
+export const BlockCheckRequest = z.object({ height: z.number().int().min(1) }).strict()
+
+/** Re-verification of one stored block's commit and four proofs, on request. */
+export const BlockCheck = z.object({
+  height: z.number().int().min(1),
+  ok: z.boolean(),
+  /** Null when every check passed; else the first failure, naming the proof. */
+  failure: z.string().nullable(),
+  ms: z.number(),
+})
+export type BlockCheck = z.infer<typeof BlockCheck>
+
+/** Units as CAESAR with up to six decimals, no rounding: "1234.5". */
+export function formatCaesar(units: string): string {
+  const value = BigInt(units)
+  const whole = value / UNITS_PER_CAESAR
+  const fraction = (value % UNITS_PER_CAESAR).toString().padStart(6, '0').replace(/0+$/, '')
+  return fraction === '' ? whole.toString() : `${whole}.${fraction}`
+}
+
+/** "12.5" CAESAR as units; null when it is not a plain non-negative number with at most six decimals. */
+export function parseCaesar(text: string): string | null {
+  const match = /^\s*([0-9]{1,24})(?:\.([0-9]{1,6}))?\s*$/.exec(text)
+  if (match == null) return null
+  const units = BigInt(match[1]!) * UNITS_PER_CAESAR + BigInt((match[2] ?? '').padEnd(6, '0'))
+  return units.toString()
+}
