@@ -11,6 +11,8 @@ export interface DaemonOptions {
   readyJson: boolean
   /** A genesis document (JSON file) whose network this node joins at start. */
   genesisFile: string | undefined
+  /** Print what a genesis needs to make this node a validator, then exit. */
+  validatorCandidate: boolean
   help: boolean
 }
 
@@ -26,6 +28,8 @@ export const USAGE = `Usage: hypermesh [options]
   --no-mdns             do not look for peers on the LAN
   --devnet-name <name>  name of the devnet created at first start
   --genesis <file>      join the network this genesis document describes (from npm run testnet)
+  --validator-candidate print this node's peer id, FALCON key and plot commitment as JSON (what a
+                        network's founder puts in its genesis to make this node a validator), then exit
   --log-level <level>   fatal, error, warn, info, debug or trace
   --ready-json          print one JSON line with the UI URL and token when ready
   --headless            accepted for symmetry with npm start; the daemon is always headless
@@ -58,6 +62,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       mdns: { type: 'boolean' },
       'devnet-name': { type: 'string' },
       genesis: { type: 'string' },
+      'validator-candidate': { type: 'boolean' },
       'log-level': { type: 'string' },
       'ui-dir': { type: 'string' },
       'ready-json': { type: 'boolean' },
@@ -75,6 +80,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     uiDir: values['ui-dir'],
     readyJson: values['ready-json'] === true,
     genesisFile: values.genesis,
+    validatorCandidate: values['validator-candidate'] === true,
     help: values.help === true,
     config: {
       devnetName: values['devnet-name'],

@@ -16,7 +16,7 @@ function readGenesisFile(path: string): GenesisDocument {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'))
   } catch (err) {
-    throw new Error(`cannot read the genesis file ${path}: ${(err as Error).message}`)
+    throw new Error(`cannot read the genesis file ${path}: ${(err as Error).message}`, { cause: err })
   }
   const parsed = GenesisDocument.safeParse(json)
   if (!parsed.success)
@@ -45,6 +45,12 @@ async function main(): Promise<void> {
       config: options.config,
       genesis: options.genesisFile == null ? undefined : readGenesisFile(options.genesisFile),
     })
+    if (options.validatorCandidate) {
+      const { peerId, falconPublicKey, space } = node.validatorCandidate
+      console.log(JSON.stringify({ peerId, falconPublicKey: Buffer.from(falconPublicKey).toString('base64'), space }))
+      await node.stop()
+      return
+    }
     await node.start()
   } catch (err) {
     console.error(`hypermesh: could not start the node: ${(err as Error).message}`)

@@ -75,7 +75,8 @@ export function createNetworkGenesis(init: {
 }): GenesisDocument {
   const first = init.validators[0]
   if (first == null) throw new Error('a network needs at least one validator')
-  const params = { ...DEVNET_PARAMS, ...init.params }
+  // Keys set to undefined are dropped: a genesis must read the same after a JSON round trip (its id).
+  const params = JSON.parse(JSON.stringify({ ...DEVNET_PARAMS, ...init.params })) as ChainParams
   const b64 = (key: Uint8Array): string => Buffer.from(key).toString('base64')
   return GenesisDocument.parse({
     version: 1,

@@ -1,0 +1,124 @@
+/**
+ * The ledger in real daemons: a new node's devnet is a one-validator chain that makes blocks on its own,
+ * takes transfers signed with the node's FALCON-1024 key, refuses bad ones with a reason, replays to the
+ * same chain after a restart, and is synced and verified by a node that joins it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ChainStatus } from '../shared/api'
+import { ensureBuilt, startDaemon, waitFor, type Daemon } from './support/daemon'
+
+type Available = Extract<ChainStatus, { available: true }>
+
+async function chainOf(d: Daemon): Promise<Available> {
+  const status = await d.call('chain.status', {})
+  if (!status.available) throw new Error(`no chain: ${status.reason}`)
+  return status
+}
+
+const RECIPIENT = '11'.repeat(20)
+
+describe('the devnet ledger', () => {
+  const base = mkdtempSync(join(tmpdir(), 'hm-ledger-'))
+  const daemons: Daemon[] = []
+  let a: Daemon
+  beforeAll(async () => {
+    ensureBuilt()
+    a = await startDaemon(join(base, 'a'))
+    daemons.push(a)
+  })
+  afterAll(async () => {
+    await Promise.all(daemons.map((d) => d.stop()))
+    rmSync(base, { recursive: true, force: true })
+  })
+
+  it('is a one-validator chain that commits its first block on its own', async () => {
+    await waitFor('block 1', async () => (await chainOf(a)).height >= 1)
+    const status = await chainOf(a)
+    expect(status.role).toBe('validator')
+    expect(status.validators).toBe(1)
+    expect(status.scheme).toBe('falcon-1024')
+    expect(BigInt(status.self.balance)).toBeGreaterThan(0n)
+    expect(BigInt(status.self.bonded)).toBeGreaterThan(0n)
+    const [validator] = await a.call('chain.validators', {})
+    expect(validator).toMatchObject({ address: status.self.address, isSelf: true, share: 1, jailed: false })
+    const [block] = await a.call('chain.blocks', { limit: 5 })
+    expect(block).toMatchObject({ height: status.height, proposer: status.self.address })
+    expect(block!.proofs.time.squarings).toBeGreaterThan(0)
+    expect(block!.proofs.space.challenges).toBeGreaterThan(0)
+    const check = await a.call('chain.verifyBlock', { height: 1 })
+    expect(check).toMatchObject({ height: 1, ok: true, failure: null })
+  })
+
+  it('commits a transfer within seconds, although idle blocks are 30 s apart', async () => {
+    const before = await chainOf(a)
+    const started = Date.now()
+    const receipt = await a.call('chain.transfer', { to: RECIPIENT, amount: '2500000' })
+    expect(receipt.nonce).toBe(before.self.nonce)
+    await waitFor('the recipient to be paid', async () => {
+      return (await a.call('chain.account', { address: RECIPIENT })).balance === '2500000'
+    })
+    expect(Date.now() - started).toBeLessThan(15_000)
+    const after = await chainOf(a)
+    // The fee goes to the block's proposer, which on a one-validator devnet is the sender itself.
+    expect(BigInt(after.self.balance)).toBe(BigInt(before.self.balance) - 2_500_000n)
+    expect(after.self.nonce).toBe(before.self.nonce + 1)
+    const blocks = await a.call('chain.blocks', { limit: 10 })
+    expect(blocks.some((b) => b.txCount === 1)).toBe(true)
+  })
+
+  it('refuses bad transfers with a reason and changes nothing', async () => {
+    const before = await chainOf(a)
+    const refusals = [
+      [{ to: RECIPIENT, amount: '1' + '0'.repeat(25) }, /balance is/],
+      [{ to: RECIPIENT, amount: '5', fee: '1' }, /fee must be at least/],
+      [{ to: before.self.address, amount: '5' }, /own address/],
+      [{ to: 'not-an-address', amount: '5' }, /40 hex/],
+      [{ to: RECIPIENT, amount: '0' }, /more than 0/],
+      [{ to: RECIPIENT, amount: '-5' }, /whole number/],
+    ] as const
+    for (const [params, reason] of refusals) {
+      const response = await a.callRaw('chain.transfer', params)
+      expect(response.ok).toBe(false)
+      if (!response.ok) expect(response.error.message).toMatch(reason)
+    }
+    const after = await chainOf(a)
+    expect(after.self.balance).toBe(before.self.balance)
+    expect(after.pendingTxs).toBe(0)
+  })
+
+  it('a node that joins the devnet syncs its blocks, verifying each, and sees the same chain', async () => {
+    const b = await startDaemon(join(base, 'b'))
+    daemons.push(b)
+    const { invite } = await a.call('network.invite', {})
+    await b.call('network.join', { invite })
+    const tip = await chainOf(a)
+    await waitFor('B to reach A’s height', async () => (await chainOf(b)).height >= tip.height)
+    const statusB = await chainOf(b)
+    expect(statusB.role).toBe('observer')
+    expect(statusB.chainId).toBe(tip.chainId)
+    const [atA] = await a.call('chain.blocks', { limit: 1, beforeHeight: tip.height + 1 })
+    const [atB] = await b.call('chain.blocks', { limit: 1, beforeHeight: tip.height + 1 })
+    expect(atB).toEqual(atA)
+    expect((await b.call('chain.account', { address: RECIPIENT })).balance).toBe('2500000')
+  })
+
+  it('after a restart replays its stored chain to the same tip and goes on', async () => {
+    const before = await chainOf(a)
+    await a.stop()
+    daemons.splice(daemons.indexOf(a), 1)
+    a = await startDaemon(join(base, 'a'))
+    daemons.push(a)
+    const after = await chainOf(a)
+    expect(after.height).toBeGreaterThanOrEqual(before.height)
+    const [same] = await a.call('chain.blocks', { limit: 1, beforeHeight: before.height + 1 })
+    expect(same!.hash).toBe(before.lastBlockHash)
+    expect((await a.call('chain.account', { address: RECIPIENT })).balance).toBe('2500000')
+    await a.call('chain.transfer', { to: RECIPIENT, amount: '1' })
+    await waitFor('the second transfer', async () => {
+      return (await a.call('chain.account', { address: RECIPIENT })).balance === '2500001'
+    })
+  })
+})
