@@ -7,6 +7,8 @@ import { JoinCard } from './JoinCard'
 import { NodeCard } from './NodeCard'
 import { PeersCard } from './PeersCard'
 import { TransportCard } from './TransportCard'
+import { ChainCard } from './ChainCard'
+import { WalletCard } from './WalletCard'
 
 export function Dashboard() {
   // While the link is down the figures are the last known ones: show them dimmed, not gone.
@@ -21,6 +23,8 @@ export function Dashboard() {
         <InviteCard />
         <TransportCard />
         <HardwareCard />
+        <ChainCard />
+        <WalletCard />
       </main>
     </div>
   )

@@ -33,3 +33,11 @@ export const selectJoinError = (s: HyperMeshState) => s.network.joinError
 export const selectJoinSuccess = (s: HyperMeshState) => s.network.joinSuccess
 
 export const selectAreaError = (area: keyof HyperMeshState['errors']) => (s: HyperMeshState) => s.errors[area]
+
+export const selectChainStatus = (s: HyperMeshState) => s.chain.status
+export const selectBlocks = (s: HyperMeshState) => s.chain.blocks
+export const selectValidators = (s: HyperMeshState) => s.chain.validators
+export const selectBlockChecks = (s: HyperMeshState) => s.chain.checks
+export const selectTransferring = (s: HyperMeshState) => s.chain.transferring
+export const selectTransferError = (s: HyperMeshState) => s.chain.transferError
+export const selectLastTransfer = (s: HyperMeshState) => s.chain.lastTransfer

@@ -12,6 +12,7 @@
 import { createStore } from 'zustand/vanilla'
 import { ApiError, MAX_INVITE_LENGTH, type HyperMeshApi, type NetworkInfo } from '../../../shared/api'
 import { documentVisibility, startPolling } from './polling'
+import { CHAIN_POLL_MS, createChainActions, emptyChainArea } from './chain-slice'
 import type {
   Area,
   HyperMeshActions,
@@ -91,6 +92,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
         actions.refreshStatus(),
         actions.refreshPeers(),
         actions.loadLanOffers(),
+        actions.refreshChain(),
       ])
     }
     const applyNetwork = (info: NetworkInfo): void => {
@@ -123,6 +125,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
     }
 
     const actions: HyperMeshActions = {
+      ...createChainActions({ api, get, set, read, failed }),
       start() {
         stopRunning?.()
         if (authRequired()) return () => {}
@@ -136,6 +139,10 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
             applyNetwork(info)
           }),
           api.on('lan.offers', (lanOffers) => setNetwork({ lanOffers })),
+          api.on('chain.block', (block) => {
+            actions.addBlock(block)
+            void actions.refreshChain()
+          }),
         ]
         const stopPolling = startPolling(
           [
@@ -145,6 +152,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
             },
             { everyMs: options.hardwareEveryMs ?? HARDWARE_POLL_MS, run: () => actions.refreshHardware() },
             { everyMs: options.transportEveryMs ?? TRANSPORT_POLL_MS, run: () => actions.refreshTransport() },
+            { everyMs: options.chainEveryMs ?? CHAIN_POLL_MS, run: () => actions.refreshChain() },
           ],
           visibility,
         )
@@ -269,6 +277,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
         joinError: null,
         joinSuccess: null,
       },
+      chain: emptyChainArea(),
       errors: {},
       actions,
     }

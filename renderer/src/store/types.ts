@@ -2,6 +2,10 @@
 import type { StoreApi } from 'zustand/vanilla'
 import type {
   ApiErrorCode,
+  BlockCheck,
+  BlockSummary,
+  ChainStatus,
+  ValidatorSummary,
   HardwareSnapshot,
   LanOffer,
   NetworkInfo,
@@ -35,9 +39,29 @@ export interface NetworkArea {
   joinSuccess: NetworkInfo | null
 }
 
-export type Area = 'node' | 'peers' | 'hardware' | 'invite' | 'lan' | 'transport'
+export type Area = 'node' | 'peers' | 'hardware' | 'invite' | 'lan' | 'transport' | 'chain'
 
-export interface HyperMeshActions {
+export interface ChainArea {
+  status: ChainStatus | null
+  /** The latest blocks, newest first. */
+  blocks: BlockSummary[]
+  validators: ValidatorSummary[]
+  transferring: boolean
+  transferError: UiError | null
+  lastTransfer: { txId: string; nonce: number } | null
+  /** Re-verification of blocks the user asked for, by height. */
+  checks: Record<number, BlockCheck | 'checking'>
+}
+
+export interface ChainActions {
+  refreshChain(): Promise<void>
+  addBlock(block: BlockSummary): void
+  /** Amounts as the user typed them, in CAESAR; resolves true when the node accepted the transfer. */
+  transfer(to: string, amount: string, fee: string): Promise<boolean>
+  verifyBlock(height: number): Promise<void>
+}
+
+export interface HyperMeshActions extends ChainActions {
   /** Subscribe to the node's events and poll while the page is visible. Returns the function that stops it. */
   start(): () => void
   refreshStatus(): Promise<void>
@@ -66,6 +90,7 @@ export interface HyperMeshState {
   /** STOQ's handshake and traffic measurements, with a one-minute throughput history. */
   transport: TransportStats | null
   network: NetworkArea
+  chain: ChainArea
   /** The last failure of each read, cleared by its next success. */
   errors: Partial<Record<Area, string>>
   actions: HyperMeshActions
@@ -79,4 +104,5 @@ export interface StoreOptions {
   statusEveryMs?: number
   hardwareEveryMs?: number
   transportEveryMs?: number
+  chainEveryMs?: number
 }
