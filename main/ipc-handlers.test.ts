@@ -43,6 +43,7 @@ const handlers: ApiHandlers = {
   'chain.validators': unused,
   'chain.account': unused,
   'chain.transfer': unused,
+  'chain.submitTx': unused,
   'chain.verifyBlock': unused,
 }
 

@@ -27,7 +27,11 @@ if (want('node')) {
   jobs.push(
     build({
       ...esmNode,
-      entryPoints: { cli: 'app/node/cli.ts', testnet: 'app/node/testnet.ts' },
+      entryPoints: {
+        cli: 'app/node/cli.ts',
+        testnet: 'app/node/testnet.ts',
+        'vdf-worker': 'app/node/ledger/vdf-worker.ts',
+      },
       outdir: 'dist/daemon',
     }),
   )
@@ -41,6 +45,7 @@ if (only === 'bench') {
         stoq: 'bench/stoq.ts',
         connections: 'bench/connections.ts',
         tiers: 'bench/tiers.ts',
+        consensus: 'bench/consensus.ts',
         // The consensus simulator's command line (npm run sim)
         sim: 'test/sim/cli.ts',
       },
@@ -52,7 +57,7 @@ if (want('electron')) {
   jobs.push(
     build({
       ...esmNode,
-      entryPoints: { index: 'main/index.ts' },
+      entryPoints: { index: 'main/index.ts', 'vdf-worker': 'app/node/ledger/vdf-worker.ts' },
       outdir: 'dist/main',
       external: ['electron'],
     }),

@@ -34,6 +34,7 @@ import {
   BlocksQuery,
   BlockSummary,
   ChainStatus,
+  SubmitTxRequest,
   TransferReceipt,
   TransferRequest,
   ValidatorSummary,
@@ -72,6 +73,8 @@ export const apiMethods = {
   'chain.account': { params: AccountQuery, result: AccountSummary },
   /** Sign a transfer with this node's FALCON-1024 key and submit it; refusals say why. */
   'chain.transfer': { params: TransferRequest, result: TransferReceipt },
+  /** Submit a transaction signed elsewhere; refusals say why. */
+  'chain.submitTx': { params: SubmitTxRequest, result: TransferReceipt },
   /** Verify one stored block's commit and four proofs again, now. */
   'chain.verifyBlock': { params: BlockCheckRequest, result: BlockCheck },
 } as const

@@ -95,6 +95,9 @@ export const TransferRequest = z
   .strict()
 export type TransferRequest = z.infer<typeof TransferRequest>
 
+/** A transaction signed elsewhere (a wallet, a script); the ledger checks it like one from a peer. */
+export const SubmitTxRequest = z.object({ tx: z.unknown() }).strict()
+
 export const TransferReceipt = z.object({ txId: Hash, nonce: z.number().int().min(0) })
 
 export const BlockCheckRequest = z.object({ height: z.number().int().min(1) }).strict()

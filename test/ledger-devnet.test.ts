@@ -3,11 +3,12 @@
  * takes transfers signed with the node's FALCON-1024 key, refuses bad ones with a reason, replays to the
  * same chain after a restart, and is synced and verified by a node that joins it.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChainStatus } from '../shared/api'
+import { logFilePath } from '../app/node/logger'
 import { ensureBuilt, startDaemon, waitFor, type Daemon } from './support/daemon'
 
 type Available = Extract<ChainStatus, { available: true }>
@@ -50,6 +51,9 @@ describe('the devnet ledger', () => {
     expect(block!.proofs.space.challenges).toBeGreaterThan(0)
     const check = await a.call('chain.verifyBlock', { height: 1 })
     expect(check).toMatchObject({ height: 1, ok: true, failure: null })
+    // PoTime is proven ahead on the worker thread, not inline on the node's event loop.
+    const log = readFileSync(logFilePath(a.dataDir), 'utf8')
+    expect(log).not.toMatch(/proving inline|blocks prove PoTime inline/)
   })
 
   it('commits a transfer within seconds, although idle blocks are 30 s apart', async () => {

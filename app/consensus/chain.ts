@@ -28,6 +28,7 @@ import type { GenesisConsensus } from './params'
 import {
   proveConsensus,
   verifyConsensusProof,
+  type ConsensusProof,
   type NetworkLocation,
   type ProofSigner,
 } from './proofs/consensus-proof'
@@ -139,6 +140,8 @@ export class Chain {
     evidence: readonly Evidence[]
     lastCommit: Commit | null
     timeMs: number
+    /** PoTime for the current tip, computed ahead of time (see TimeProofSource). */
+    time?: ConsensusProof['time']
   }): Block {
     const height = this.height + 1
     // Each item is checked against the state so far; applyTx and applyEvidence change nothing when they refuse.
@@ -168,6 +171,7 @@ export class Chain {
       signer: init.signer,
       location: init.location,
       params: this.params.proofs,
+      time: init.time,
     })
     return { header: { ...fields, proof }, txs, evidence, lastCommit: init.lastCommit }
   }

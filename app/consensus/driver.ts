@@ -11,7 +11,7 @@ import { applyEvidence } from './execute'
 import { Mempool } from './mempool'
 import { SYNC_BATCH, type CommittedEntry, type ConsensusMessage } from './messages'
 import type { SignedTx } from './tx'
-import type { NetworkLocation, ProofSigner } from './proofs/consensus-proof'
+import type { ConsensusProof, NetworkLocation, ProofSigner } from './proofs/consensus-proof'
 import type { Plot } from './proofs/space'
 import { Tendermint, type ConsensusHost, type TimeoutKind } from './tendermint'
 import type { ValidatorSet } from './state'
@@ -43,6 +43,20 @@ export interface ValidatorIdentity {
   readonly location: NetworkLocation
   /** Where the last signed (height, round, step) is kept across restarts; step 0 proposal, 1 prevote, 2 precommit. */
   readonly guard?: SigningGuard
+  /** Computes PoTime for the next block ahead, off the consensus thread; absent: proven when proposing. */
+  readonly timeProofs?: TimeProofSource
+}
+
+/**
+ * PoTime depends only on the previous block hash, so it can be proven as soon as a block is committed,
+ * before this validator knows it will propose. The node proves it in a worker thread: the VDF (a third of
+ * a second at the default parameters) then neither delays the proposal nor blocks the event loop.
+ */
+export interface TimeProofSource {
+  /** Start proving for this anchor (a no-op if it already is). */
+  prepare(anchor: Hash, squarings: number): void
+  /** The proof when ready; 'pending' while it is being computed; null when it was never asked or failed. */
+  take(anchor: Hash, squarings: number): ConsensusProof['time'] | 'pending' | null
 }
 
 export interface SignedPosition {
@@ -104,6 +118,7 @@ export class ConsensusDriver implements ConsensusHost {
 
   start(): void {
     this.running = true
+    this.prepareTimeProof()
     const height = this.chain.height + 1
     this.machine.startHeight(height)
     // Votes signed at this height before a restart count again, and gossip carries them to the peers.
@@ -147,6 +162,12 @@ export class ConsensusDriver implements ConsensusHost {
   requestBlock(height: number, round: number): void {
     this.timer(0, () => {
       if (!this.running || this.identity == null || this.machine.height !== height) return
+      const time = this.identity.timeProofs?.take(this.chain.lastHash, this.chain.params.proofs.vdfSquarings)
+      if (time === 'pending' && this.machine.round === round) {
+        // Ready within a fraction of a second; the propose timeout still bounds the wait.
+        this.timer(TIME_PROOF_POLL_MS, () => this.requestBlock(height, round))
+        return
+      }
       let block: Block
       try {
         block = this.buildBlock()
@@ -162,7 +183,9 @@ export class ConsensusDriver implements ConsensusHost {
   /** Builds this validator's block for the next height (a Byzantine test double overrides it). */
   buildBlock(): Block {
     const id = this.identity as ValidatorIdentity
+    const time = id.timeProofs?.take(this.chain.lastHash, this.chain.params.proofs.vdfSquarings)
     return this.chain.buildBlock({
+      time: time === 'pending' || time == null ? undefined : time,
       signer: id.signer,
       plot: id.plot,
       location: id.location,
@@ -374,8 +397,13 @@ export class ConsensusDriver implements ConsensusHost {
     this.machine.startHeight(this.chain.height + 1)
   }
 
+  private prepareTimeProof(): void {
+    this.identity?.timeProofs?.prepare(this.chain.lastHash, this.chain.params.proofs.vdfSquarings)
+  }
+
   private afterCommit(entry: CommittedEntry): void {
     this.lastCommit = entry.commit
+    this.prepareTimeProof()
     this.mempool.prune(this.chain.state)
     for (const [id] of this.evidencePool) if (this.chain.state.punished.has(id)) this.evidencePool.delete(id)
     this.reportedInvalid.clear()
@@ -383,15 +411,21 @@ export class ConsensusDriver implements ConsensusHost {
     this.events.committed?.(entry)
   }
 
-  private scheduleGossip(): void {
+  /**
+   * Every tick: status and the votes of this height. Proposals carry whole blocks (megabytes when full),
+   * so they are repeated only every PROPOSAL_GOSSIP_TICKS ticks: resending a full block to every peer
+   * five times a second made seven validators spend all their CPU parsing blocks they already had.
+   */
+  private scheduleGossip(tick = 0): void {
     this.timer(this.gossipIntervalMs, () => {
       if (!this.running) return
       this.transport.broadcast({ type: 'status', height: this.chain.height })
       const known = this.machine.knownMessages()
-      for (const [proposal, block] of known.proposals)
-        this.transport.broadcast({ type: 'proposal', proposal, block })
+      if (tick % PROPOSAL_GOSSIP_TICKS === PROPOSAL_GOSSIP_TICKS - 1)
+        for (const [proposal, block] of known.proposals)
+          this.transport.broadcast({ type: 'proposal', proposal, block })
       for (const vote of known.votes) this.transport.broadcast({ type: 'vote', vote })
-      this.scheduleGossip()
+      this.scheduleGossip(tick + 1)
     })
   }
 
@@ -412,6 +446,12 @@ export class ConsensusDriver implements ConsensusHost {
     }
   }
 }
+
+/** How often a proposer waiting for its precomputed PoTime looks again. */
+const TIME_PROOF_POLL_MS = 10
+
+/** Proposals are gossiped again every this many gossip ticks (2 s at the default 200 ms). */
+const PROPOSAL_GOSSIP_TICKS = 10
 
 /** How often an idle validator (emptyBlocksEveryMs) looks for work before starting the next height. */
 const IDLE_POLL_MS = 100

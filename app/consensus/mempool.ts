@@ -51,7 +51,8 @@ export class Mempool {
   /** The nonce `address`'s next transaction should carry: after its committed and its waiting ones. */
   nextNonce(address: string, state: LedgerState): number {
     let next = state.account(address)?.nonce ?? 0
-    for (const tx of this.byId.values()) if (tx.body.from === address) next = Math.max(next, tx.body.nonce + 1)
+    for (const tx of this.byId.values())
+      if (tx.body.from === address) next = Math.max(next, tx.body.nonce + 1)
     return next
   }
 

@@ -100,8 +100,22 @@ export function parseTx(json: unknown, params: Pick<ChainParams, 'maxTxBytes'>):
  * State checks (nonce, balance) come at execution.
  */
 export function verifyTxSignature(tx: SignedTx, scheme: SignatureScheme, chainId: string): void {
+  // A transaction is checked when it enters the pool, when a block is built and when a block is validated;
+  // its FALCON signature (about 1 ms) only once. The id hashes the whole body (key and chain included).
   if (tx.body.chainId !== chainId)
     reject('wrong-chain', `transaction is for chain ${tx.body.chainId.slice(0, 12)}…`)
+  const cacheKey = `${scheme.name}|${txId(tx)}|${tx.signature}`
+  if (verifiedTxs.has(cacheKey)) return
+  checkTxSignature(tx, scheme)
+  if (verifiedTxs.size >= VERIFIED_TX_CAPACITY) verifiedTxs.clear()
+  verifiedTxs.add(cacheKey)
+}
+
+/** Transactions whose signature verified (only successes are remembered). */
+const verifiedTxs = new Set<string>()
+const VERIFIED_TX_CAPACITY = 100_000
+
+function checkTxSignature(tx: SignedTx, scheme: SignatureScheme): void {
   let publicKey: Uint8Array
   let signature: Uint8Array
   try {

@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     })
     if (options.validatorCandidate) {
       const { peerId, falconPublicKey, space } = node.validatorCandidate
-      console.log(JSON.stringify({ peerId, falconPublicKey: Buffer.from(falconPublicKey).toString('base64'), space }))
+      console.log(
+        JSON.stringify({ peerId, falconPublicKey: Buffer.from(falconPublicKey).toString('base64'), space }),
+      )
       await node.stop()
       return
     }

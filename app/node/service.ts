@@ -61,6 +61,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'chain.validators': async () => need().ledger.need().validators(),
     'chain.account': async ({ address }) => need().ledger.need().account(address),
     'chain.transfer': async (request) => need().ledger.need().transfer(request),
+    'chain.submitTx': async ({ tx }) => need().ledger.need().submit(tx),
     'chain.verifyBlock': async ({ height }) => need().ledger.need().verifyBlock(height),
   }
 }

@@ -4,11 +4,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import type { ApiMethod, ApiParams, ApiResult, RpcResponse } from '../../shared/api'
 
-const root = resolve(import.meta.dirname, '..', '..')
+/** The repository root: the nearest folder up with a package.json (this file also runs bundled in dist/bench). */
+function repositoryRoot(from: string): string {
+  let dir = from
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
+  return dir
+}
+export const root = repositoryRoot(import.meta.dirname)
 const cli = join(root, 'dist', 'daemon', 'cli.js')
 
 /** Builds the daemon (and the UI, if asked) once per test run when dist/ is missing. */

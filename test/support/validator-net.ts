@@ -6,14 +6,14 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { ChainStatus } from '../../shared/api'
 import { createNetworkGenesis, type GenesisDocument } from '../../app/node/network/genesis'
 import type { ChainParams } from '../../app/consensus/params'
-import { startDaemon, waitFor, type Daemon } from './daemon'
+import { root, startDaemon, waitFor, type Daemon } from './daemon'
 
-const cli = resolve(import.meta.dirname, '..', '..', 'dist', 'daemon', 'cli.js')
+const cli = join(root, 'dist', 'daemon', 'cli.js')
 
 /** Fast enough for tests on two cores, with every proof still checked. */
 export const TEST_NET_PARAMS: Partial<ChainParams> = {
@@ -67,7 +67,11 @@ export interface ValidatorNet {
 export async function startValidatorNet(
   base: string,
   count: number,
-  options: { wrongPlot?: number[] } = {},
+  options: {
+    wrongPlot?: number[]
+    balances?: { address: string; amount: string }[]
+    params?: Partial<ChainParams>
+  } = {},
 ): Promise<ValidatorNet> {
   const dataDirs = Array.from({ length: count }, (_, i) => join(base, `v${i + 1}`))
   const candidates = []
@@ -82,7 +86,8 @@ export async function startValidatorNet(
   const genesis = createNetworkGenesis({
     name: `${count} validators`,
     validators: candidates,
-    params: TEST_NET_PARAMS,
+    params: { ...TEST_NET_PARAMS, ...options.params },
+    balances: options.balances,
   })
   const genesisFile = join(base, 'genesis.json')
   writeFileSync(genesisFile, JSON.stringify(genesis))

@@ -71,8 +71,13 @@ export function proveConsensus(init: {
   signer: ProofSigner
   location: NetworkLocation
   params: ProofParams
+  /** The PoTime proof for this anchor when it was computed ahead (it depends on the anchor only). */
+  time?: ConsensusProof['time']
 }): ConsensusProof {
-  const time = provePoTime(init.anchor, init.params)
+  const time =
+    init.time != null && init.time.squarings === init.params.vdfSquarings
+      ? init.time
+      : provePoTime(init.anchor, init.params)
   const found = init.plot.prove(
     spaceChallenge(init.anchor, time.y, init.signer.address),
     init.params.spaceChallenges,

@@ -104,6 +104,7 @@ beforeEach(() => {
     'chain.validators': async () => [],
     'chain.account': async ({ address }) => ({ address, balance: '0', bonded: '0', nonce: 0 }),
     'chain.transfer': async () => ({ txId: 'ab'.repeat(32), nonce: 0 }),
+    'chain.submitTx': async () => ({ txId: 'ab'.repeat(32), nonce: 0 }),
     'chain.verifyBlock': async ({ height }) => ({ height, ok: true, failure: null, ms: 1 }),
   }
   dispatcher = createApiDispatcher(handlers, log)

@@ -19,13 +19,14 @@ import { Chain, type CommittedBlock } from '../../consensus/chain'
 import { ConsensusDriver, type Clock, type ValidatorIdentity } from '../../consensus/driver'
 import { LedgerRejection } from '../../consensus/errors'
 import { falcon1024Scheme, LEDGER_SCHEMES } from '../../consensus/signature-scheme'
-import { addressOf, signTx, txId } from '../../consensus/tx'
+import { addressOf, parseTx, signTx, txId } from '../../consensus/tx'
 import { toBase64 } from '../../consensus/codec'
 import type { GenesisDocument } from '../network/genesis'
 import { genesisTimeMs } from '../network/genesis'
 import { SqliteBlockStore, SqliteSigningGuard } from './block-store'
 import { Libp2pConsensusTransport } from './consensus-transport'
 import { loadOrCreatePlot } from './plot-file'
+import { WorkerTimeProofs } from './time-proof-worker'
 
 export interface LedgerParts {
   db: DatabaseSync
@@ -65,6 +66,7 @@ export class LedgerService {
     private readonly transport: Libp2pConsensusTransport,
     private readonly address: string,
     private readonly parts: LedgerParts,
+    private readonly timeProofs: WorkerTimeProofs | null,
   ) {}
 
   /**
@@ -87,8 +89,9 @@ export class LedgerService {
     chain.replay({ verifyProofs: false })
     parts.log.info({ height: chain.height, ms: Date.now() - started }, 'ledger replayed from the block store')
     const address = addressOf(scheme, parts.falcon.publicKey)
+    const timeProofs = chain.state.validators.has(address) ? WorkerTimeProofs.start(parts.log) : null
     const identity = chain.state.validators.has(address)
-      ? validatorIdentity(networkId, address, parts, consensus.params)
+      ? validatorIdentity(networkId, address, parts, consensus.params, timeProofs)
       : null
     const transport = new Libp2pConsensusTransport({
       libp2p: parts.libp2p,
@@ -102,7 +105,7 @@ export class LedgerService {
       committed: (entry) => service?.announce(entry),
       refused: (what, reason) => parts.log.warn({ what, reason }, 'consensus refused a message'),
     })
-    service = new LedgerService(chain, driver, store, transport, address, parts)
+    service = new LedgerService(chain, driver, store, transport, address, parts, timeProofs)
     await transport.start((from, message) => {
       try {
         driver.receive(from, message)
@@ -121,6 +124,7 @@ export class LedgerService {
   async stop(): Promise<void> {
     this.driver.stop()
     await this.transport.stop()
+    await this.timeProofs?.stop()
   }
 
   status(): ChainStatus {
@@ -208,6 +212,18 @@ export class LedgerService {
     return { txId: txId(tx), nonce }
   }
 
+  /** A transaction signed elsewhere, checked exactly as one from a peer. */
+  submit(json: unknown): { txId: string; nonce: number } {
+    try {
+      const tx = parseTx(json, this.chain.params)
+      this.driver.submit(tx)
+      return { txId: txId(tx), nonce: tx.body.nonce }
+    } catch (err) {
+      if (err instanceof LedgerRejection) throw new ApiError('BAD_REQUEST', err.message)
+      throw err
+    }
+  }
+
   verifyBlock(height: number): BlockCheck {
     const entry = this.store.get(height)
     if (entry == null)
@@ -234,6 +250,7 @@ function validatorIdentity(
   address: string,
   parts: LedgerParts,
   params: { proofs: { spaceLeavesLog2: number; spaceLabelIterations: number } },
+  timeProofs: WorkerTimeProofs | null,
 ): ValidatorIdentity {
   const { plot, created, replaced } = loadOrCreatePlot(parts.dataDir, parts.falcon.publicKey, {
     leavesLog2: params.proofs.spaceLeavesLog2,
@@ -248,6 +265,7 @@ function validatorIdentity(
       return { peerId: parts.peerId, addrs: addrs.slice(0, 16) }
     },
     guard: new SqliteSigningGuard(parts.db, networkId),
+    timeProofs: timeProofs ?? undefined,
   }
 }
 

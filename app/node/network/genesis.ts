@@ -72,6 +72,8 @@ export function createNetworkGenesis(init: {
   validators: readonly ValidatorCandidate[]
   params?: Partial<ChainParams>
   stake?: string
+  /** More funded accounts (benchmarks' senders). */
+  balances?: { address: string; amount: string }[]
 }): GenesisDocument {
   const first = init.validators[0]
   if (first == null) throw new Error('a network needs at least one validator')
@@ -92,10 +94,13 @@ export function createNetworkGenesis(init: {
         stake: init.stake ?? params.minValidatorStake,
         space: v.space,
       })),
-      balances: init.validators.map((v) => ({
-        address: addressOf(falcon1024Scheme, v.falconPublicKey),
-        amount: DEVNET_CREATOR_BALANCE,
-      })),
+      balances: [
+        ...init.validators.map((v) => ({
+          address: addressOf(falcon1024Scheme, v.falconPublicKey),
+          amount: DEVNET_CREATOR_BALANCE,
+        })),
+        ...(init.balances ?? []),
+      ],
     },
   })
 }
