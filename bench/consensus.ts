@@ -32,8 +32,16 @@ const { values } = parseArgs({
     samples: { type: 'string', default: '40' },
     transfers: { type: 'string', default: '400' },
     senders: { type: 'string', default: '40' },
+    /** continuous: blocks back to back; on-demand: a height starts when there is a transaction (as devnets). */
+    mode: { type: 'string', default: 'continuous' },
   },
 })
+if (values.mode !== 'continuous' && values.mode !== 'on-demand')
+  throw new Error('--mode is continuous or on-demand')
+const BLOCK_MODE =
+  values.mode === 'continuous'
+    ? { blockIntervalMs: 0, emptyBlocksEveryMs: undefined }
+    : { blockIntervalMs: 200, emptyBlocksEveryMs: 30_000 }
 const counts = values.validators.split(',').map(Number)
 const samples = Number(values.samples)
 const transferCount = Number(values.transfers)
@@ -156,6 +164,8 @@ async function finality(first: Daemon): Promise<number[]> {
   const latencies: number[] = []
   const to = 'ee'.repeat(20)
   for (let i = 0; i < samples; i++) {
+    // Transfers arrive at random moments, not in step with the blocks.
+    await new Promise((r) => setTimeout(r, Math.random() * 1_000))
     const started = performance.now()
     const { nonce } = await first.call('chain.transfer', { to, amount: '1' })
     while ((await chainStatus(first)).self.nonce <= nonce) await new Promise((r) => setTimeout(r, 10))
@@ -237,11 +247,11 @@ async function network(count: number) {
   console.log(`\n${count} validators: starting daemons…`)
   const net = await startValidatorNet(base, count, {
     balances: senders.map((s) => ({ address: s.address, amount: '1000000000' })),
-    params: { proofs: DEFAULT_PARAMS.proofs, blockIntervalMs: 0, maxBlockTxs: 5_000 },
+    params: { proofs: DEFAULT_PARAMS.proofs, maxBlockTxs: 5_000, ...BLOCK_MODE },
   })
   const daemons = net.daemons as Daemon[]
   try {
-    await waitForHeight(daemons, 2, 120_000)
+    await waitForHeight(daemons, 1, 120_000)
     const chainId = (await chainStatus(daemons[0]!)).chainId
     const latencies = await finality(daemons[0]!)
     const p50 = quantile(latencies, 0.5)
@@ -255,7 +265,7 @@ async function network(count: number) {
     )
     await Promise.all(daemons.map((d) => d.stop()))
     rmSync(base, { recursive: true, force: true })
-    return { validators: count, finalityMs: { p50, p99, samples }, throughput: tput }
+    return { validators: count, mode: values.mode, finalityMs: { p50, p99, samples }, throughput: tput }
   } catch (err) {
     // The data dirs (with each node's log) stay for a look at what went wrong.
     await Promise.all(daemons.map((d) => d.stop()))
@@ -265,11 +275,11 @@ async function network(count: number) {
 }
 
 async function main(): Promise<void> {
-  const command = `npm run bench:consensus -- --validators ${values.validators} --samples ${samples} --transfers ${transferCount} --senders ${senderCount}`
+  const command = `npm run bench:consensus -- --mode ${values.mode} --validators ${values.validators} --samples ${samples} --transfers ${transferCount} --senders ${senderCount}`
   const proofs = proofCosts()
   const networks = []
   for (const count of counts) networks.push(await network(count))
-  writeBenchResult('consensus', { ...benchHeader(command), proofCostsMs: proofs, networks })
+  writeBenchResult(`consensus-${values.mode}`, { ...benchHeader(command), proofCostsMs: proofs, networks })
 }
 
 main().catch((err: Error) => {
