@@ -4,28 +4,26 @@ import { SIM_PARAMS } from '../../test/sim/simulation'
 import { Block, blockHash, commitHash, headerSubject, verifyCommit, type Commit } from './block'
 import { Chain } from './chain'
 import { toBase64 } from './codec'
-import { LedgerRejection, type RejectionCode } from './errors'
+import type { RejectionCode } from './errors'
 import { MemoryBlockStore } from './memory-store'
 import { Mempool } from './mempool'
 import { proveConsensus } from './proofs/consensus-proof'
 import { addressOf, signTx, type TxBody } from './tx'
 import { signProposal, signVote, verifyProposal } from './votes'
-import { commitFor, TEST_CHAIN, testGenesis, testValidators } from '../../test/support/ledger-fixture'
+import {
+  commitFor,
+  rejectionCode,
+  TEST_CHAIN,
+  testGenesis,
+  testValidators,
+} from '../../test/support/ledger-fixture'
 
 const CHAIN = TEST_CHAIN
 const validators = testValidators
 const genesis = testGenesis
 const outsider = ed25519Scheme.keygen(new Uint8Array(32).fill(99))
 
-function code(fn: () => unknown): RejectionCode | null {
-  try {
-    fn()
-    return null
-  } catch (err) {
-    if (err instanceof LedgerRejection) return err.code
-    throw err
-  }
-}
+const code = rejectionCode
 
 describe('blocks and commits', () => {
   let chain: Chain

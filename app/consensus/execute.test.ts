@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ed25519Scheme } from '../../test/sim/ed25519-scheme'
 import { toBase64 } from './codec'
-import { LedgerRejection, type RejectionCode } from './errors'
+import type { RejectionCode } from './errors'
 import { applyTx, executeBlockBody, genesisState, type ExecutionContext } from './execute'
 import { DEFAULT_PARAMS, type ChainParams } from './params'
 import { falcon1024Scheme, type SignatureScheme } from './signature-scheme'
 import type { LedgerState } from './state'
 import { addressOf, decodeTx, signTx, type SignedTx, type TxBody } from './tx'
+import { rejectionCode } from '../../test/support/ledger-fixture'
 
 const CHAIN = 'c'.repeat(64)
 const PARAMS: ChainParams = {
@@ -38,15 +39,7 @@ function tx(from: Account, body: Partial<TxBody> & Pick<TxBody, 'kind'>, nonce =
   )
 }
 
-function refusal(fn: () => void): RejectionCode | null {
-  try {
-    fn()
-    return null
-  } catch (err) {
-    if (err instanceof LedgerRejection) return err.code
-    throw err
-  }
-}
+const refusal = rejectionCode
 
 describe('ledger execution', () => {
   let alice: Account

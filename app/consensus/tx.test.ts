@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ed25519Scheme } from '../../test/sim/ed25519-scheme'
 import { toBase64 } from './codec'
-import { LedgerRejection } from './errors'
+import { rejectionCode } from '../../test/support/ledger-fixture'
 import { addressOf, signTx, verifyTxSignature, type SignedTx } from './tx'
 
 const CHAIN = 'c'.repeat(64)
@@ -22,15 +22,7 @@ const transfer = (amount: string): SignedTx =>
     ed25519Scheme,
     keys.secretKey,
   )
-const codeOf = (fn: () => void): string | null => {
-  try {
-    fn()
-    return null
-  } catch (err) {
-    if (err instanceof LedgerRejection) return err.code
-    throw err
-  }
-}
+const codeOf = rejectionCode
 
 describe('verifyTxSignature remembers only what verified, for its own chain and signature', () => {
   it('a transaction verified once is still refused on another chain', () => {

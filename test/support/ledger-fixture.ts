@@ -10,6 +10,7 @@ import { toBase64 } from '../../app/consensus/codec'
 import type { GenesisConsensus } from '../../app/consensus/params'
 import { Plot, plotOwner } from '../../app/consensus/proofs/space'
 import { addressOf } from '../../app/consensus/tx'
+import { LedgerRejection, type RejectionCode } from '../../app/consensus/errors'
 import { signVote } from '../../app/consensus/votes'
 
 export const TEST_CHAIN = 'a'.repeat(64)
@@ -83,5 +84,16 @@ export function growTestChain(chain: Chain, count: number): void {
     const last = chain.store.get(chain.height)
     const block = buildTestBlock(chain, chain.height % 4, last?.commit ?? null, 1_000 * (chain.height + 1))
     chain.commit(block, commitFor(block, [0, 1, 2], 0, chain.chainId))
+  }
+}
+
+/** The code of the LedgerRejection fn throws, or null when it does not throw; other errors propagate. */
+export function rejectionCode(fn: () => unknown): RejectionCode | null {
+  try {
+    fn()
+    return null
+  } catch (err) {
+    if (err instanceof LedgerRejection) return err.code
+    throw err
   }
 }
