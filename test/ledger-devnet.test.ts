@@ -76,8 +76,8 @@ describe('the devnet ledger', () => {
   it('refuses bad transfers with a reason and changes nothing', async () => {
     const before = await chainOf(a)
     const refusals = [
-      [{ to: RECIPIENT, amount: '1' + '0'.repeat(25) }, /balance is/],
-      [{ to: RECIPIENT, amount: '5', fee: '1' }, /fee must be at least/],
+      [{ to: RECIPIENT, amount: '1' + '0'.repeat(25) }, /the transaction needs/],
+      [{ to: RECIPIENT, amount: '5', fee: '1' }, /below the minimum/],
       [{ to: before.self.address, amount: '5' }, /own address/],
       [{ to: 'not-an-address', amount: '5' }, /40 hex/],
       [{ to: RECIPIENT, amount: '0' }, /more than 0/],

@@ -165,7 +165,9 @@ describe('blocks and commits', () => {
 
 describe('mempool', () => {
   const sender = validators[0]!
-  const state = new Chain(CHAIN, genesis, ed25519Scheme, new MemoryBlockStore()).state
+  const poolChain = new Chain(CHAIN, genesis, ed25519Scheme, new MemoryBlockStore())
+  const state = poolChain.state
+  const poolCtx = poolChain.ctx
   const tx = (nonce: number, from = sender) =>
     signTx(
       {
@@ -183,7 +185,7 @@ describe('mempool', () => {
     )
 
   it('admits a signed transaction once and refuses forged, replayed and unknown-account ones', () => {
-    const pool = new Mempool(ed25519Scheme, CHAIN)
+    const pool = new Mempool(poolCtx)
     expect(pool.add(tx(0), state)).toBe(true)
     expect(pool.add(tx(0), state)).toBe(false)
     expect(code(() => pool.add({ ...tx(1), signature: tx(2).signature }, state))).toBe('bad-signature')
@@ -200,8 +202,26 @@ describe('mempool', () => {
     expect(pool.size).toBe(1)
   })
 
+  it('refuses a next transaction that cannot execute, and drops one a commit made unable to', () => {
+    const pool = new Mempool(poolCtx)
+    const spend = (nonce: number, amount: string) =>
+      signTx({ ...tx(nonce).body, amount } as TxBody, ed25519Scheme, sender.secretKey)
+    const balance = state.account(sender.address)!.balance
+    expect(code(() => pool.add(spend(0, (balance + 1n).toString()), state))).toBe('insufficient-balance')
+    const noFee = signTx({ ...tx(0).body, fee: '0' } as TxBody, ed25519Scheme, sender.secretKey)
+    expect(code(() => pool.add(noFee, state))).toBe('fee-too-low')
+    expect(pool.size).toBe(0)
+    // Admitted while it could pay; after the balance is spent elsewhere it is dropped, not kept forever.
+    expect(pool.add(spend(0, '100'), state)).toBe(true)
+    const drained = state.copy()
+    drained.accounts.set(sender.address, { ...drained.account(sender.address)!, balance: 5n })
+    pool.prune(drained)
+    expect(pool.size).toBe(0)
+    expect(pool.hasReady(drained)).toBe(false)
+  })
+
   it('refuses when full, orders by nonce, and drops what a commit made stale', () => {
-    const pool = new Mempool(ed25519Scheme, CHAIN, 3)
+    const pool = new Mempool(poolCtx, 3)
     for (const n of [2, 0, 1]) pool.add(tx(n), state)
     expect(code(() => pool.add(tx(3), state))).toBe('oversized')
     expect(pool.pending(10).map((t) => t.body.nonce)).toEqual([0, 1, 2])

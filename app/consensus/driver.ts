@@ -108,7 +108,7 @@ export class ConsensusDriver implements ConsensusHost {
       precommitMs: p.timeoutPrecommitMs,
       deltaMs: p.timeoutDeltaMs,
     })
-    this.mempool = new Mempool(chain.scheme, chain.chainId)
+    this.mempool = new Mempool(chain.ctx)
     this.lastCommit = chain.store.get(chain.height)?.commit ?? null
   }
 

@@ -1,19 +1,24 @@
 /**
  * Transactions waiting for a block: checked on entry (size, shape, chain, key, signature, nonce not already
- * used), bounded in count, de-duplicated by id, and dropped once committed or outdated.
+ * used; one that is next for its account is also executed on a scratch state, so that a transfer beyond
+ * the balance is refused with that reason), bounded in count, de-duplicated by id, and dropped once
+ * committed, outdated, or no longer executable. A transaction that can never apply must not stay: it
+ * would keep an on-demand chain making blocks that leave it out.
  */
 import type { Hash } from './codec'
-import { reject } from './errors'
+import { LedgerRejection, reject } from './errors'
 import type { LedgerState } from './state'
 import { txId, verifyTxSignature, type SignedTx } from './tx'
-import type { SignatureScheme } from './signature-scheme'
+import { applyTx, beginBlock, type ExecutionContext } from './execute'
+
+/** The fee's recipient in a scratch execution: nobody, so that it cannot change the sender's balance. */
+const NO_PROPOSER = '0'.repeat(40)
 
 export class Mempool {
   private readonly byId = new Map<Hash, SignedTx>()
 
   constructor(
-    private readonly scheme: SignatureScheme,
-    private readonly chainId: string,
+    private readonly ctx: ExecutionContext,
     private readonly capacity = 20_000,
   ) {}
 
@@ -27,7 +32,7 @@ export class Mempool {
     if (this.byId.has(id)) return false
     if (this.byId.size >= this.capacity)
       reject('oversized', 'the transaction pool is full; try again in a few blocks')
-    verifyTxSignature(tx, this.scheme, this.chainId)
+    verifyTxSignature(tx, this.ctx.scheme, this.ctx.chainId)
     const account = state.account(tx.body.from)
     if (account == null) reject('unknown-account', `account ${tx.body.from} has never received funds`)
     if (tx.body.nonce < account!.nonce)
@@ -35,6 +40,7 @@ export class Mempool {
         'wrong-nonce',
         `nonce ${tx.body.nonce} was already used; account ${tx.body.from} is at ${account!.nonce}`,
       )
+    if (tx.body.nonce === account!.nonce) this.dryRun(tx, state)
     this.byId.set(id, tx)
     return true
   }
@@ -62,11 +68,27 @@ export class Mempool {
     return false
   }
 
-  /** Drops what a committed state has made stale (used nonces). */
+  /** Drops what a committed state has made stale (used nonces) or unable to apply (the next one fails). */
   prune(state: LedgerState): void {
     for (const [id, tx] of this.byId) {
       const account = state.account(tx.body.from)
       if (account == null || tx.body.nonce < account.nonce) this.byId.delete(id)
+      else if (tx.body.nonce === account.nonce && !this.applies(tx, state)) this.byId.delete(id)
+    }
+  }
+
+  /** Executes `tx` as the next block would, on a scratch state; throws its LedgerRejection. */
+  private dryRun(tx: SignedTx, state: LedgerState): void {
+    applyTx(beginBlock(state, state.height + 1), tx, this.ctx, NO_PROPOSER)
+  }
+
+  private applies(tx: SignedTx, state: LedgerState): boolean {
+    try {
+      this.dryRun(tx, state)
+      return true
+    } catch (err) {
+      if (err instanceof LedgerRejection) return false
+      throw err
     }
   }
 }
