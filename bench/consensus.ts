@@ -7,20 +7,23 @@
  * 2. For 4 and 7 validator daemons on loopback (real processes, FALCON-1024 keys, all four proofs on every
  *    block): finality latency of single transfers (submit → committed, p50/p99), and sustained throughput of
  *    pre-signed transfers from many accounts submitted to all validators at once.
+ * Between them: transfer signatures verified per second on one thread and by the worker pool.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
+import pino from 'pino'
 import { DEFAULT_PARAMS } from '../app/consensus/params'
 import { evaluateVdf, verifyVdf } from '../app/consensus/proofs/vdf'
 import { Plot, plotOwner, verifySpaceAnswers } from '../app/consensus/proofs/space'
 import { solveWork, verifyWork } from '../app/consensus/proofs/work'
 import { proveConsensus, verifyConsensusProof } from '../app/consensus/proofs/consensus-proof'
 import { falcon1024Scheme } from '../app/consensus/signature-scheme'
-import { addressOf, signTx, type SignedTx } from '../app/consensus/tx'
+import { addressOf, signTx, txSignatureVerdict, type SignedTx } from '../app/consensus/tx'
+import { TxSignaturePool } from '../app/node/ledger/signature-pool'
 import { toBase64 } from '../app/consensus/codec'
 import type { Daemon } from '../test/support/daemon'
 import { chainStatus, startValidatorNet, waitForHeight } from '../test/support/validator-net'
@@ -32,6 +35,8 @@ const { values } = parseArgs({
     samples: { type: 'string', default: '40' },
     transfers: { type: 'string', default: '400' },
     senders: { type: 'string', default: '40' },
+    /** Signatures per row of the verification throughput table. */
+    'verify-txs': { type: 'string', default: '500' },
     /** continuous: blocks back to back; on-demand: a height starts when there is a transaction (as devnets). */
     mode: { type: 'string', default: 'continuous' },
   },
@@ -46,6 +51,7 @@ const counts = values.validators.split(',').map(Number)
 const samples = Number(values.samples)
 const transferCount = Number(values.transfers)
 const senderCount = Number(values.senders)
+const verifyCount = Number(values['verify-txs'])
 
 /** Median ms per run of fn, over enough runs to take at least ~1 s (at most `max`). */
 function timeIt(fn: () => unknown, max = 50): number {
@@ -147,6 +153,54 @@ function proofCosts() {
     console.log(
       `  ${name.padEnd(62)} ${ms.toFixed(3).padStart(10)} ms   ${(ms / baselineSha).toFixed(0).padStart(9)}× baseline`,
     )
+  return rows
+}
+
+/**
+ * FALCON-1024 transfer signatures verified per second: on this thread (the baseline), then by the node's
+ * worker pool at 1…N threads, each on its own freshly signed transfers (verdicts are cached per process).
+ */
+async function signatureThroughput(count: number): Promise<Record<string, number>> {
+  const keys = falcon1024.keygen(randomBytes(48))
+  const from = addressOf(falcon1024Scheme, keys.publicKey)
+  let nonce = 0
+  const signed = (n: number): SignedTx[] =>
+    Array.from({ length: n }, () =>
+      signTx(
+        {
+          kind: 'transfer',
+          chainId: 'c'.repeat(64),
+          from,
+          publicKey: toBase64(keys.publicKey),
+          nonce: nonce++,
+          fee: DEFAULT_PARAMS.minFee,
+          to: 'dd'.repeat(20),
+          amount: '1',
+        },
+        falcon1024Scheme,
+        keys.secretKey,
+      ),
+    )
+  const perSecond = (ms: number): number => count / (ms / 1000)
+  const rows: Record<string, number> = {}
+  const inline = signed(count)
+  let started = performance.now()
+  for (const tx of inline) txSignatureVerdict(tx, falcon1024Scheme)
+  rows['on the consensus thread (baseline)'] = perSecond(performance.now() - started)
+  for (let threads = 1; threads <= availableParallelism(); threads++) {
+    const pool = TxSignaturePool.start('falcon-1024', pino({ level: 'silent' }), { threads })
+    if (pool == null)
+      throw new Error('no signature worker beside the bench build; run npm run bench:consensus')
+    await pool.verifyAll(signed(threads * 8)) // workers loaded and warm
+    const txs = signed(count)
+    started = performance.now()
+    await pool.verifyAll(txs)
+    rows[`worker pool, ${threads} thread${threads === 1 ? '' : 's'}`] = perSecond(performance.now() - started)
+    await pool.stop()
+  }
+  console.log(`\nTransfer signatures verified per second (FALCON-1024, ${count} per row)`)
+  for (const [name, rate] of Object.entries(rows))
+    console.log(`  ${name.padEnd(40)} ${rate.toFixed(0).padStart(8)} /s`)
   return rows
 }
 
@@ -275,11 +329,17 @@ async function network(count: number) {
 }
 
 async function main(): Promise<void> {
-  const command = `npm run bench:consensus -- --mode ${values.mode} --validators ${values.validators} --samples ${samples} --transfers ${transferCount} --senders ${senderCount}`
+  const command = `npm run bench:consensus -- --mode ${values.mode} --validators ${values.validators} --samples ${samples} --transfers ${transferCount} --senders ${senderCount} --verify-txs ${verifyCount}`
   const proofs = proofCosts()
+  const signaturesPerSecond = await signatureThroughput(verifyCount)
   const networks = []
   for (const count of counts) networks.push(await network(count))
-  writeBenchResult(`consensus-${values.mode}`, { ...benchHeader(command), proofCostsMs: proofs, networks })
+  writeBenchResult(`consensus-${values.mode}`, {
+    ...benchHeader(command),
+    proofCostsMs: proofs,
+    signaturesPerSecond,
+    networks,
+  })
 }
 
 main().catch((err: Error) => {

@@ -31,6 +31,7 @@ if (want('node')) {
         cli: 'app/node/cli.ts',
         testnet: 'app/node/testnet.ts',
         'vdf-worker': 'app/node/ledger/vdf-worker.ts',
+        'signature-worker': 'app/node/ledger/signature-worker.ts',
       },
       outdir: 'dist/daemon',
     }),
@@ -46,6 +47,7 @@ if (only === 'bench') {
         connections: 'bench/connections.ts',
         tiers: 'bench/tiers.ts',
         consensus: 'bench/consensus.ts',
+        'signature-worker': 'app/node/ledger/signature-worker.ts',
         // The consensus simulator's command line (npm run sim)
         sim: 'test/sim/cli.ts',
       },
@@ -57,7 +59,11 @@ if (want('electron')) {
   jobs.push(
     build({
       ...esmNode,
-      entryPoints: { index: 'main/index.ts', 'vdf-worker': 'app/node/ledger/vdf-worker.ts' },
+      entryPoints: {
+        index: 'main/index.ts',
+        'vdf-worker': 'app/node/ledger/vdf-worker.ts',
+        'signature-worker': 'app/node/ledger/signature-worker.ts',
+      },
       outdir: 'dist/main',
       external: ['electron'],
     }),

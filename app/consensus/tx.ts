@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { PeerIdText } from '../../shared/schemas'
 import { canonicalBytes, fromBase64, hashOf, sha256Hex, signingBytes, toBase64, type Hash } from './codec'
-import { reject } from './errors'
+import { LedgerRejection, reject, type RejectionCode } from './errors'
 import { AddressText, AmountText, Base64Text, HashText, SpaceCommitment, type ChainParams } from './params'
 import { ConsensusProof } from './proofs/consensus-proof'
 import type { SignatureScheme } from './signature-scheme'
@@ -104,16 +104,63 @@ export function verifyTxSignature(tx: SignedTx, scheme: SignatureScheme, chainId
   // its FALCON signature (about 1 ms) only once. The id hashes the whole body (key and chain included).
   if (tx.body.chainId !== chainId)
     reject('wrong-chain', `transaction is for chain ${tx.body.chainId.slice(0, 12)}…`)
-  const cacheKey = `${scheme.name}|${txId(tx)}|${tx.signature}`
-  if (verifiedTxs.has(cacheKey)) return
-  checkTxSignature(tx, scheme)
-  if (verifiedTxs.size >= VERIFIED_TX_CAPACITY) verifiedTxs.clear()
-  verifiedTxs.add(cacheKey)
+  const key = verdictKey(tx, scheme)
+  let verdict = txVerdicts.get(key)
+  if (verdict === undefined) {
+    verdict = txSignatureVerdict(tx, scheme)
+    remember(key, verdict)
+  }
+  if (verdict != null) reject(verdict.code, verdict.message)
 }
 
-/** Transactions whose signature verified (only successes are remembered). */
-const verifiedTxs = new Set<string>()
-const VERIFIED_TX_CAPACITY = 100_000
+/** Why a transaction's key or signature was refused. */
+export interface TxSignatureFailure {
+  code: RejectionCode
+  message: string
+}
+
+/**
+ * The key-and-signature check alone, never cached: what a verification worker runs. Null when it holds.
+ */
+export function txSignatureVerdict(tx: SignedTx, scheme: SignatureScheme): TxSignatureFailure | null {
+  try {
+    checkTxSignature(tx, scheme)
+    return null
+  } catch (err) {
+    if (err instanceof LedgerRejection) return { code: err.code, message: err.message }
+    throw err
+  }
+}
+
+/** Whether this process already knows the verdict on `tx`'s signature. */
+export const hasTxVerdict = (tx: SignedTx, scheme: SignatureScheme): boolean =>
+  txVerdicts.has(verdictKey(tx, scheme))
+
+/**
+ * Takes a verdict that txSignatureVerdict computed on another thread of this process, so that
+ * verifyTxSignature does not compute it again. Only the node's own verification workers call this.
+ */
+export function rememberTxVerdict(
+  tx: SignedTx,
+  scheme: SignatureScheme,
+  verdict: TxSignatureFailure | null,
+): void {
+  remember(verdictKey(tx, scheme), verdict)
+}
+
+/**
+ * Verdicts by (scheme, id, signature): a pure function of those bytes, so a refusal is as safe to keep
+ * as a success, and a flood of one forged transaction costs one verification.
+ */
+const txVerdicts = new Map<string, TxSignatureFailure | null>()
+const VERDICT_CAPACITY = 100_000
+const verdictKey = (tx: SignedTx, scheme: SignatureScheme): string =>
+  `${scheme.name}|${txId(tx)}|${tx.signature}`
+
+function remember(key: string, verdict: TxSignatureFailure | null): void {
+  if (txVerdicts.size >= VERDICT_CAPACITY) txVerdicts.clear()
+  txVerdicts.set(key, verdict)
+}
 
 function checkTxSignature(tx: SignedTx, scheme: SignatureScheme): void {
   let publicKey: Uint8Array

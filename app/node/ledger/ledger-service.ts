@@ -26,6 +26,8 @@ import { genesisTimeMs } from '../network/genesis'
 import { SqliteBlockStore, SqliteSigningGuard } from './block-store'
 import { Libp2pConsensusTransport } from './consensus-transport'
 import { loadOrCreatePlot } from './plot-file'
+import { PreverifiedInbox } from './preverified-inbox'
+import { TxSignaturePool } from './signature-pool'
 import { WorkerTimeProofs } from './time-proof-worker'
 
 export interface LedgerParts {
@@ -67,7 +69,10 @@ export class LedgerService {
     private readonly address: string,
     private readonly parts: LedgerParts,
     private readonly timeProofs: WorkerTimeProofs | null,
+    private readonly signatures: TxSignaturePool | null,
   ) {}
+
+  private inbox: PreverifiedInbox | null = null
 
   /**
    * Opens the chain of `genesis` (which must have a consensus section) and starts taking part.
@@ -99,20 +104,21 @@ export class LedgerService {
       members: parts.members,
       isMember: parts.isMember,
     })
+    const signatures = TxSignaturePool.start(consensus.params.scheme, parts.log)
     const clock = systemClock(parts.log)
     let service: LedgerService | null = null
     const driver = new ConsensusDriver(chain, identity, clock, transport, {
       committed: (entry) => service?.announce(entry),
       refused: (what, reason) => parts.log.warn({ what, reason }, 'consensus refused a message'),
     })
-    service = new LedgerService(chain, driver, store, transport, address, parts, timeProofs)
-    await transport.start((from, message) => {
-      try {
-        driver.receive(from, message)
-      } catch (err) {
-        parts.log.error({ err, from, type: message.type }, 'consensus message handling failed')
-      }
-    })
+    service = new LedgerService(chain, driver, store, transport, address, parts, timeProofs, signatures)
+    const inbox = new PreverifiedInbox(
+      signatures,
+      (from, message) => driver.receive(from, message),
+      parts.log,
+    )
+    service.inbox = inbox
+    await transport.start((from, message) => inbox.push(from, message))
     driver.start()
     parts.log.info(
       { role: identity == null ? 'observer' : 'validator', address, height: chain.height },
@@ -122,9 +128,11 @@ export class LedgerService {
   }
 
   async stop(): Promise<void> {
+    this.inbox?.close()
     this.driver.stop()
     await this.transport.stop()
     await this.timeProofs?.stop()
+    await this.signatures?.stop()
   }
 
   status(): ChainStatus {
@@ -206,9 +214,12 @@ export class LedgerService {
   }
 
   /** A transaction signed elsewhere, checked exactly as one from a peer. */
-  submit(json: unknown): { txId: string; nonce: number } {
+  async submit(json: unknown): Promise<{ txId: string; nonce: number }> {
     try {
       const tx = parseTx(json, this.chain.params)
+      await this.signatures?.verifyAll([tx]).catch((err: unknown) => {
+        this.parts.log.warn({ err }, 'signature workers failed; verifying on the consensus thread')
+      })
       this.driver.submit(tx)
       return { txId: txId(tx), nonce: tx.body.nonce }
     } catch (err) {
