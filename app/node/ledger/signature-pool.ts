@@ -97,6 +97,8 @@ export class TxSignaturePool {
     // The least loaded worker takes the chunk.
     const target = this.workers.filter((w) => w.alive).reduce((best, w) => (w.load < best.load ? w : best))
     const id = this.nextId++
+    // An idle worker does not keep the process alive; one with work to answer does.
+    if (target.load === 0) target.worker.ref()
     target.load += txs.length
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { worker: target, txs, resolve, reject })
@@ -110,6 +112,7 @@ export class TxSignaturePool {
     if (job == null) return
     this.pending.delete(answer.id)
     from.load -= job.txs.length
+    if (from.load === 0) from.worker.unref()
     if (answer.verdicts == null || answer.verdicts.length !== job.txs.length) {
       job.reject(new Error(`signature worker failed: ${answer.error ?? 'wrong number of verdicts'}`))
       return

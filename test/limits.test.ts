@@ -1,0 +1,16 @@
+import { CgroupV1Limiter } from '../app/assets/limits/cgroup-v1'
+import { CgroupV2Limiter } from '../app/assets/limits/cgroup-v2'
+import { DutyCycleLimiter } from '../app/assets/limits/duty-cycle'
+import { limiterCompliance } from './support/limiter-compliance'
+
+limiterCompliance(
+  'cgroup v2',
+  () => CgroupV2Limiter.detect(),
+  'no writable cgroup v2 hierarchy with cpu and memory here',
+)
+limiterCompliance(
+  'cgroup v1',
+  () => CgroupV1Limiter.detect(),
+  'needs root and the cpu, cpuacct and memory v1 hierarchies',
+)
+limiterCompliance('duty-cycle', () => DutyCycleLimiter.detect(), 'needs Linux /proc')
