@@ -56,8 +56,20 @@ const TX_DOMAIN = 'hypermesh/tx/v1'
 export const addressOf = (scheme: SignatureScheme, publicKey: Uint8Array): string =>
   sha256Hex('hypermesh/address/v1\0', scheme.name, '\0', publicKey).slice(0, 40)
 
-/** A transaction's id: the hash of what its signature covers, so re-encoding the signature cannot change it. */
-export const txId = (tx: SignedTx): Hash => hashOf(TX_DOMAIN, tx.body)
+/**
+ * A transaction's id: the hash of what its signature covers, so re-encoding the signature cannot change it.
+ * Remembered per body object (bodies are never changed in place), because a transaction's id is needed at
+ * every step from gossip to commit and the canonical encoding of a 4 KiB body is the costly part.
+ */
+export function txId(tx: SignedTx): Hash {
+  let id = txIds.get(tx.body)
+  if (id === undefined) {
+    id = hashOf(TX_DOMAIN, tx.body)
+    txIds.set(tx.body, id)
+  }
+  return id
+}
+const txIds = new WeakMap<TxBody, Hash>()
 
 export function signTx(body: TxBody, scheme: SignatureScheme, secretKey: Uint8Array): SignedTx {
   const parsed = TxBody.parse(body)
