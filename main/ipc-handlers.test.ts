@@ -45,6 +45,8 @@ const handlers: ApiHandlers = {
   'chain.transfer': unused,
   'chain.submitTx': unused,
   'chain.verifyBlock': unused,
+  'sharing.state': unused,
+  'sharing.update': unused,
 }
 
 const silentLog = { warn: () => {}, error: () => {} }

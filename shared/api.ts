@@ -39,9 +39,11 @@ import {
   TransferRequest,
   ValidatorSummary,
 } from './chain-schemas'
+import { SharingState, SharingUpdate } from './sharing-schemas'
 
 export * from './schemas'
 export * from './chain-schemas'
+export * from './sharing-schemas'
 
 /** Every call: its params schema and its result schema. */
 export const apiMethods = {
@@ -77,6 +79,10 @@ export const apiMethods = {
   'chain.submitTx': { params: SubmitTxRequest, result: TransferReceipt },
   /** Verify one stored block's commit and four proofs again, now. */
   'chain.verifyBlock': { params: BlockCheckRequest, result: BlockCheck },
+  /** Each resource's sharing terms, what this machine enforces of them, and live use against the limits. */
+  'sharing.state': { params: Empty, result: SharingState },
+  /** New terms for one resource, checked against this machine, stored and applied at once. */
+  'sharing.update': { params: SharingUpdate, result: SharingState },
 } as const
 
 /** Events the node pushes to the UI. */

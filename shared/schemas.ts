@@ -68,6 +68,8 @@ export const CpuReading = z.object({
   physicalCores: z.number().int(),
   speedGHz: z.number(),
   loadPercent: z.number(),
+  /** Package temperature where the OS reports one. */
+  temperatureC: z.number().nullable(),
 })
 export const MemoryReading = z.object({
   totalBytes: z.number(),
@@ -78,6 +80,12 @@ export const GpuReading = z.object({
   model: z.string(),
   vendor: z.string(),
   vramBytes: z.number().nullable(),
+  /** Live figures, where the driver reports them (nvidia-smi for NVIDIA; null elsewhere). */
+  utilizationPercent: z.number().nullable(),
+  memoryUsedBytes: z.number().nullable(),
+  temperatureC: z.number().nullable(),
+  /** Where the live figures come from. */
+  source: z.enum(['nvidia-smi', 'systeminformation']),
 })
 export const DiskReading = z.object({
   mount: z.string(),

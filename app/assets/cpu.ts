@@ -9,7 +9,7 @@ export function cpuAdapter(): AssetAdapter<'cpu', CpuReading> {
     kind: 'cpu',
     async read() {
       identity ??= si.cpu()
-      const [cpu, load] = await Promise.all([identity, si.currentLoad()])
+      const [cpu, load, temperature] = await Promise.all([identity, si.currentLoad(), si.cpuTemperature()])
       return {
         model: `${cpu.manufacturer} ${cpu.brand}`.trim() || 'unknown CPU',
         vendor: cpu.vendor || cpu.manufacturer || 'unknown',
@@ -17,6 +17,11 @@ export function cpuAdapter(): AssetAdapter<'cpu', CpuReading> {
         physicalCores: cpu.physicalCores,
         speedGHz: cpu.speed,
         loadPercent: clampPercent(load.currentLoad),
+        // systeminformation reports a missing sensor as null or -1 depending on the platform.
+        temperatureC:
+          temperature.main != null && Number.isFinite(temperature.main) && temperature.main > 0
+            ? temperature.main
+            : null,
       }
     },
   }

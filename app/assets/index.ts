@@ -1,7 +1,7 @@
 /**
  * HyperMesh assets: the hardware this node can share. Each resource kind has an {@link AssetAdapter} that
  * reads it from the operating system (via `systeminformation`); every adapter passes one compliance suite
- * (adapter-compliance.ts). Allocation, privacy levels and enforcement come with the sharing issue.
+ * (test/support/adapter-compliance.ts). Sharing settings and their enforcement are in sharing/ and limits/.
  *
  * @example
  * ```ts

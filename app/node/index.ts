@@ -36,6 +36,11 @@ export interface HyperMeshNodeInit {
   logToConsole?: boolean
   /** Join the network this genesis describes and make it active (testnets made of several validators). */
   genesis?: GenesisDocument
+  /**
+   * Seconds since the last keyboard or mouse input, for the "only when idle" and "pause when I use it"
+   * sharing terms. The desktop app passes Electron's powerMonitor; a headless node cannot tell.
+   */
+  idleSeconds?: () => number | null
 }
 
 export interface HyperMeshNode {

@@ -22,6 +22,8 @@ import {
   type TransportProfile,
 } from '../stoq'
 import { createHardwareAdapters } from '../assets'
+import { detectLimiter } from '../assets/limits/detect'
+import { SharingService } from '../assets/sharing/sharing-service'
 import type { HyperMeshNode, HyperMeshNodeInit } from './index'
 import { createApiDispatcher } from './api/dispatcher'
 import { loadConfig, rememberListenPorts, type NodeConfig } from './config'
@@ -49,6 +51,7 @@ interface Running {
   sampler: NodeJS.Timeout
   tuner: LinkTuner
   ledger: LedgerHost
+  sharing: SharingService
 }
 
 export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<HyperMeshNode> {
@@ -96,6 +99,7 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
       profile,
       stoqMetrics,
       validatorCandidate,
+      idleSeconds: init.idleSeconds ?? (() => null),
     })
   } catch (err) {
     db?.close()
@@ -163,6 +167,7 @@ interface NodeParts {
   profile: TransportProfile
   stoqMetrics: StoqMetrics
   validatorCandidate: ValidatorCandidate
+  idleSeconds(): number | null
 }
 
 class Node implements HyperMeshNode {
@@ -173,6 +178,7 @@ class Node implements HyperMeshNode {
   readonly logFile: string
   readonly validatorCandidate: ValidatorCandidate
   private running: Running | null = null
+  private readonly hardware = createHardwareAdapters()
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created'
 
   constructor(private readonly parts: NodeParts) {
@@ -181,7 +187,7 @@ class Node implements HyperMeshNode {
     this.config = parts.config
     this.logFile = logFilePath(parts.dataDir)
     this.validatorCandidate = parts.validatorCandidate
-    const hardware = createHardwareAdapters()
+    const hardware = this.hardware
     this.api = createApiDispatcher(
       createApiHandlers({
         hardware,
@@ -193,6 +199,7 @@ class Node implements HyperMeshNode {
                 startedAt: this.running.startedAt,
                 listenAddresses: () => this.running?.libp2p.getMultiaddrs().map((a) => a.toString()) ?? [],
                 ledger: this.running.ledger,
+                sharing: this.running.sharing,
               },
         transportStats: () => parts.stoqMetrics.snapshot(),
         status: () => ({
@@ -272,7 +279,15 @@ class Node implements HyperMeshNode {
       const tuner = startLinkTuner(libp2p, (err) =>
         log.error({ err }, 'link tuning stopped; connections keep yamux defaults'),
       )
-      this.running = { libp2p, network, startedAt: Date.now(), sampler, tuner, ledger }
+      // Leased work runs under the sharing terms, enforced by the strongest limiter this system allows.
+      const sharing = await SharingService.start({
+        db: this.parts.db,
+        hardware: this.hardware,
+        limiter: detectLimiter(),
+        idleSeconds: this.parts.idleSeconds,
+        log,
+      })
+      this.running = { libp2p, network, startedAt: Date.now(), sampler, tuner, ledger, sharing }
       this.state = 'running'
       log.info(
         { transport: profile.name, nat, addresses: addresses.map(String), networkId: active.networkId },
@@ -294,6 +309,7 @@ class Node implements HyperMeshNode {
       if (running != null) {
         clearInterval(running.sampler)
         running.tuner.stop()
+        await running.sharing.stop()
         await running.ledger.stop()
         await running.network.stop()
         await running.libp2p.stop()

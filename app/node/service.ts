@@ -6,6 +6,7 @@ import { readHardware, type HardwareAdapters } from '../assets'
 import type { ApiHandlers } from './api/dispatcher'
 import type { NetworkManager } from './network/network-manager'
 import type { LedgerHost } from './ledger/ledger-host'
+import type { SharingService } from '../assets/sharing/sharing-service'
 
 export interface ServiceParts {
   /** The parts that exist only while the node runs; null before start and after stop. */
@@ -14,6 +15,7 @@ export interface ServiceParts {
     listenAddresses: () => string[]
     startedAt: number
     ledger: LedgerHost
+    sharing: SharingService
   } | null
   status(): Omit<NodeStatus, 'network' | 'listenAddresses' | 'startedAt' | 'uptimeMs'>
   hardware: HardwareAdapters
@@ -63,5 +65,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'chain.transfer': async (request) => need().ledger.need().transfer(request),
     'chain.submitTx': async ({ tx }) => need().ledger.need().submit(tx),
     'chain.verifyBlock': async ({ height }) => need().ledger.need().verifyBlock(height),
+    'sharing.state': async () => need().sharing.state(),
+    'sharing.update': async (update) => need().sharing.update(update),
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The compliance suite every ResourceLimiter passes: limits measured, not assumed. Work held to 25 % of
  * one core uses 25 % ± 5 % by its own CPU time over 10 s; a limit changed live takes effect; memory beyond
- * the cap is refused; closing a group ends its work; impossible limits are refused with a reason.
+ * the cap is refused; pausing stops the work; closing a group ends its work; impossible limits are refused
+ * with a reason.
  */
-import type { ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -43,6 +44,7 @@ export function limiterCompliance(
   name: string,
   makeLimiter: () => ResourceLimiter | null,
   skipReason: string,
+  options: { groupsOutliveTheNode: boolean },
 ): void {
   const limiter = makeLimiter()
   describe.skipIf(limiter == null)(
@@ -91,6 +93,24 @@ export function limiterCompliance(
         expect((await capped.usage()).memoryCapHits).toBeGreaterThan(0)
       }, 30_000)
 
+      it('pausing stops the work where it is, resuming lets it go on, and a paused group still closes', async () => {
+        const limited = await group(0.5, null)
+        const child = limited.spawn(...BUSY_LOOP)
+        await sleep(300)
+        await limited.setPaused(true)
+        expect(limited.paused).toBe(true)
+        await sleep(100)
+        expect(await coreShare(child.pid!, 2_000)).toBeLessThan(0.02)
+        await limited.setPaused(false)
+        await sleep(100)
+        expect(await coreShare(child.pid!, 2_000)).toBeGreaterThan(0.4)
+        await limited.setPaused(true)
+        const ended = exited(child)
+        await limited.close()
+        groups.splice(groups.indexOf(limited), 1)
+        expect((await ended).signal).toBe('SIGKILL')
+      }, 20_000)
+
       it('closing a group ends the work still in it', async () => {
         const limited = await group(0.1, null)
         const child = limited.spawn(...BUSY_LOOP)
@@ -100,6 +120,22 @@ export function limiterCompliance(
         groups.splice(groups.indexOf(limited), 1)
         expect((await ended).signal).toBe('SIGKILL')
       })
+
+      it.skipIf(!options.groupsOutliveTheNode)(
+        'finds the groups of node processes that are gone and removes them with their work',
+        async () => {
+          const gone = spawnSync(process.execPath, ['-e', 'process.pid']).pid
+          const prefix = `orphan${randomBytes(3).toString('hex')}-`
+          const orphan = await limiter!.createGroup(`${prefix}${gone}`, { cpuCores: 0.1, memoryBytes: null })
+          const work = orphan.spawn(...BUSY_LOOP)
+          const live = await group(0.1, null)
+          await sleep(200)
+          expect(await limiter!.removeOrphans(prefix)).toBe(1)
+          expect((await exited(work)).signal).toBe('SIGKILL')
+          expect(live.limits.cpuCores).toBe(0.1)
+          expect(await limiter!.removeOrphans(prefix)).toBe(0)
+        },
+      )
 
       it('refuses limits no system could honour, and names it cannot use, with the reason', async () => {
         for (const cpuCores of [0, -1, Number.NaN, 5000])

@@ -1,6 +1,6 @@
 /** What cgroup v1 and v2 share: finding their mounts, writing control files, emptying a group. */
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LimitError } from './work-limits'
 
@@ -74,4 +74,33 @@ export async function readKeyed(file: string): Promise<Map<string, number>> {
     if (key != null && value != null) values.set(key, Number(value))
   }
   return values
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Removes groups named `<prefix><pid>` whose node process is gone (it was killed before it could clean
+ * up), with any work left in them. Returns how many were removed.
+ */
+export async function removeOrphanGroups(parents: readonly string[], prefix: string): Promise<number> {
+  // A v1 group is one directory per hierarchy: count it once.
+  const removed = new Set<string>()
+  for (const parent of parents) {
+    if (!existsSync(parent)) continue
+    for (const name of await readdir(parent)) {
+      const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN
+      if (!Number.isSafeInteger(pid) || processExists(pid)) continue
+      await emptyAndRemove(`${parent}/${name}`)
+      removed.add(name)
+    }
+  }
+  return removed.size
 }

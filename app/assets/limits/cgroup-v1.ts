@@ -1,12 +1,20 @@
 /**
  * cgroup v1 (as root, where the cpu and memory hierarchies are mounted separately): CPU by the CFS
  * bandwidth quota (cpu.cfs_quota_us per cpu.cfs_period_us), memory by memory.limit_in_bytes, CPU time from
- * cpuacct.usage.
+ * cpuacct.usage, pausing by the freezer.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { cgroupMounts, emptyAndRemove, makeGroupDir, readControl, readKeyed, writeControl } from './cgroup-fs'
+import {
+  cgroupMounts,
+  emptyAndRemove,
+  makeGroupDir,
+  readControl,
+  readKeyed,
+  removeOrphanGroups,
+  writeControl,
+} from './cgroup-fs'
 import {
   checkGroupName,
   checkWorkLimits,
@@ -24,17 +32,26 @@ export class CgroupV1Limiter implements ResourceLimiter {
   readonly kind = 'cgroup-v1'
   readonly strength = 'kernel'
 
-  private constructor(private readonly roots: { cpu: string; cpuacct: string; memory: string }) {}
+  private constructor(
+    private readonly roots: { cpu: string; cpuacct: string; memory: string; freezer: string },
+  ) {}
 
   /** Null unless the cpu, cpuacct and memory v1 hierarchies are mounted and writable by this process. */
   static detect(mountsFile?: string): CgroupV1Limiter | null {
     const mounts = cgroupMounts(mountsFile).filter((m) => m.version === 1)
     const find = (controller: string): string | undefined =>
       mounts.find((m) => m.controllers.includes(controller))?.path
-    const [cpu, cpuacct, memory] = [find('cpu'), find('cpuacct'), find('memory')]
-    if (cpu == null || cpuacct == null || memory == null) return null
+    const [cpu, cpuacct, memory, freezer] = [find('cpu'), find('cpuacct'), find('memory'), find('freezer')]
+    if (cpu == null || cpuacct == null || memory == null || freezer == null) return null
     if (process.getuid?.() !== 0) return null
-    return new CgroupV1Limiter({ cpu, cpuacct, memory })
+    return new CgroupV1Limiter({ cpu, cpuacct, memory, freezer })
+  }
+
+  async removeOrphans(prefix: string): Promise<number> {
+    return removeOrphanGroups(
+      [...new Set(Object.values(this.roots))].map((root) => join(root, PARENT)),
+      prefix,
+    )
   }
 
   async createGroup(name: string, limits: WorkLimits): Promise<LimitedGroup> {
@@ -46,6 +63,7 @@ export class CgroupV1Limiter implements ResourceLimiter {
       cpu: join(this.roots.cpu, PARENT, name),
       cpuacct: join(this.roots.cpuacct, PARENT, name),
       memory: join(this.roots.memory, PARENT, name),
+      freezer: join(this.roots.freezer, PARENT, name),
       all: dirs,
     })
     await group.update(limits)
@@ -56,11 +74,12 @@ export class CgroupV1Limiter implements ResourceLimiter {
 
 class CgroupV1Group implements LimitedGroup {
   startUsage = 0
+  paused = false
 
   constructor(
     readonly name: string,
     public limits: WorkLimits,
-    private readonly dirs: { cpu: string; cpuacct: string; memory: string; all: string[] },
+    private readonly dirs: { cpu: string; cpuacct: string; memory: string; freezer: string; all: string[] },
   ) {}
 
   async update(limits: WorkLimits): Promise<void> {
@@ -79,6 +98,11 @@ class CgroupV1Group implements LimitedGroup {
     await writeControl(`${memory}/memory.limit_in_bytes`, bytes)
     if (hasMemsw && !raising) await writeControl(memsw, bytes)
     this.limits = limits
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    await writeControl(`${this.dirs.freezer}/freezer.state`, paused ? 'FROZEN' : 'THAWED')
+    this.paused = paused
   }
 
   spawn(command: string, args: readonly string[]): ChildProcess {
@@ -106,6 +130,8 @@ class CgroupV1Group implements LimitedGroup {
   }
 
   async close(): Promise<void> {
+    // A frozen process cannot act on SIGKILL until it is thawed.
+    if (this.paused) await this.setPaused(false)
     for (const dir of this.dirs.all) await emptyAndRemove(dir)
   }
 }

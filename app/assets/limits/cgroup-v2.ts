@@ -5,7 +5,15 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { cgroupMounts, emptyAndRemove, makeGroupDir, readControl, readKeyed, writeControl } from './cgroup-fs'
+import {
+  cgroupMounts,
+  emptyAndRemove,
+  makeGroupDir,
+  readControl,
+  readKeyed,
+  removeOrphanGroups,
+  writeControl,
+} from './cgroup-fs'
 import {
   checkGroupName,
   checkWorkLimits,
@@ -52,6 +60,10 @@ export class CgroupV2Limiter implements ResourceLimiter {
     return null
   }
 
+  async removeOrphans(prefix: string): Promise<number> {
+    return removeOrphanGroups([join(this.base, PARENT)], prefix)
+  }
+
   async createGroup(name: string, limits: WorkLimits): Promise<LimitedGroup> {
     checkGroupName(name)
     checkWorkLimits(limits)
@@ -72,6 +84,7 @@ export class CgroupV2Limiter implements ResourceLimiter {
 
 class CgroupV2Group implements LimitedGroup {
   startUsage = 0
+  paused = false
 
   constructor(
     readonly name: string,
@@ -90,6 +103,11 @@ class CgroupV2Group implements LimitedGroup {
     )
     if (existsSync(`${this.dir}/memory.swap.max`)) await writeControl(`${this.dir}/memory.swap.max`, '0')
     this.limits = limits
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    await writeControl(`${this.dir}/cgroup.freeze`, paused ? '1' : '0')
+    this.paused = paused
   }
 
   spawn(command: string, args: readonly string[]): ChildProcess {
@@ -116,6 +134,7 @@ class CgroupV2Group implements LimitedGroup {
   }
 
   async close(): Promise<void> {
+    if (this.paused) await this.setPaused(false)
     await emptyAndRemove(this.dir)
   }
 }

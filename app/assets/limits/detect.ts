@@ -24,7 +24,7 @@ export function detectLimiter(): LimiterChoice {
     kind: 'cgroup-v1',
     reason:
       process.getuid?.() === 0
-        ? 'the cpu, cpuacct and memory cgroup v1 hierarchies are not all mounted'
+        ? 'the cpu, cpuacct, memory and freezer cgroup v1 hierarchies are not all mounted'
         : 'cgroup v1 groups can be made only as root',
   })
   passedOver.push({ kind: 'systemd-run', reason: 'delegation through systemd-run is not built yet' })

@@ -31,6 +31,14 @@ export class DutyCycleLimiter implements ResourceLimiter {
     return existsSync('/proc/self/stat') ? new DutyCycleLimiter() : null
   }
 
+  /**
+   * Nothing to find: its groups live only in the node process. Work left by a node that was killed keeps
+   * running as ordinary processes (they have their own process groups); the node cannot tell them apart.
+   */
+  async removeOrphans(): Promise<number> {
+    return 0
+  }
+
   async createGroup(name: string, limits: WorkLimits): Promise<LimitedGroup> {
     checkGroupName(name)
     checkWorkLimits(limits)
@@ -53,6 +61,7 @@ class DutyCycleGroup implements LimitedGroup {
   private usedByExited = 0
   private memoryBytes = 0
   private capHits = 0
+  paused = false
 
   constructor(
     readonly name: string,
@@ -81,6 +90,12 @@ class DutyCycleGroup implements LimitedGroup {
       this.processes.delete(pid)
     })
     return child
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    this.paused = paused
+    if (paused) this.pause()
+    else this.tick()
   }
 
   async usage(): Promise<GroupUsage> {
@@ -118,6 +133,7 @@ class DutyCycleGroup implements LimitedGroup {
     this.memoryBytes = resident
     const { cpuCores, memoryBytes } = this.limits
     if (memoryBytes != null && resident > memoryBytes) this.killForMemory()
+    if (this.paused) return this.pause()
     if (cpuCores == null) {
       this.budget = 0
       return this.resume()

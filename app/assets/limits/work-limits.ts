@@ -28,6 +28,9 @@ export interface LimitedGroup {
   readonly limits: WorkLimits
   /** Changes the limits of the running processes (a slider moved while work runs). */
   update(limits: WorkLimits): Promise<void>
+  /** Stops every process of the group where it is (paused sharing), or lets them go on. */
+  setPaused(paused: boolean): Promise<void>
+  readonly paused: boolean
   /** Starts a process inside the group, limited from its first instruction. */
   spawn(command: string, args: readonly string[]): ChildProcess
   usage(): Promise<GroupUsage>
@@ -45,6 +48,11 @@ export interface ResourceLimiter {
    */
   readonly strength: 'kernel' | 'supervised'
   createGroup(name: string, limits: WorkLimits): Promise<LimitedGroup>
+  /**
+   * Removes groups named `<prefix><pid>` left by node processes that are gone, with their work. Limiters
+   * whose groups end with the node process have nothing to do.
+   */
+  removeOrphans(prefix: string): Promise<number>
 }
 
 export class LimitError extends Error {

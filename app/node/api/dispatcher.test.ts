@@ -50,9 +50,19 @@ const PEER_INFO: PeerInfo = {
   postQuantum: true,
 }
 const HARDWARE: HardwareSnapshot = {
-  cpu: { model: 'Test CPU', vendor: 'Test', cores: 8, physicalCores: 4, speedGHz: 3.2, loadPercent: 12.5 },
+  cpu: { model: 'Test CPU', vendor: 'Test', cores: 8, physicalCores: 4, speedGHz: 3.2, loadPercent: 12.5, temperatureC: null },
   memory: { totalBytes: 16e9, usedBytes: 8e9, availableBytes: 8e9 },
-  gpus: [{ model: 'Test GPU', vendor: 'Test', vramBytes: null }],
+  gpus: [
+    {
+      model: 'Test GPU',
+      vendor: 'Test',
+      vramBytes: null,
+      utilizationPercent: null,
+      memoryUsedBytes: null,
+      temperatureC: null,
+      source: 'systeminformation',
+    },
+  ],
   disks: [{ mount: '/', fsType: 'ext4', sizeBytes: 1e12, usedBytes: 5e11, availableBytes: 5e11 }],
   readAt: 1_700_000_000_000,
 }
@@ -106,6 +116,12 @@ beforeEach(() => {
     'chain.transfer': async () => ({ txId: 'ab'.repeat(32), nonce: 0 }),
     'chain.submitTx': async () => ({ txId: 'ab'.repeat(32), nonce: 0 }),
     'chain.verifyBlock': async ({ height }) => ({ height, ok: true, failure: null, ms: 1 }),
+    'sharing.state': async () => {
+      throw new ApiError('BUSY', 'no sharing in this test')
+    },
+    'sharing.update': async () => {
+      throw new ApiError('BUSY', 'no sharing in this test')
+    },
   }
   dispatcher = createApiDispatcher(handlers, log)
 })

@@ -51,4 +51,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'sharing settings per resource',
+    sql: `
+      CREATE TABLE sharing_settings (
+        resource    TEXT PRIMARY KEY CHECK (resource IN ('cpu', 'gpu', 'memory', 'storage')),
+        settings    TEXT NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+    `,
+  },
 ]

@@ -9,6 +9,7 @@ import { PeersCard } from './PeersCard'
 import { TransportCard } from './TransportCard'
 import { ChainCard } from './ChainCard'
 import { WalletCard } from './WalletCard'
+import { SharingCard } from './sharing/SharingCard'
 
 export function Dashboard() {
   // While the link is down the figures are the last known ones: show them dimmed, not gone.
@@ -23,6 +24,7 @@ export function Dashboard() {
         <InviteCard />
         <TransportCard />
         <HardwareCard />
+        <SharingCard />
         <ChainCard />
         <WalletCard />
       </main>

@@ -41,3 +41,8 @@ export const selectBlockChecks = (s: HyperMeshState) => s.chain.checks
 export const selectTransferring = (s: HyperMeshState) => s.chain.transferring
 export const selectTransferError = (s: HyperMeshState) => s.chain.transferError
 export const selectLastTransfer = (s: HyperMeshState) => s.chain.lastTransfer
+
+export const selectSharingState = (s: HyperMeshState) => s.sharing.state
+export const selectSharingSaving = (s: HyperMeshState) => s.sharing.saving
+export const selectSharingErrors = (s: HyperMeshState) => s.sharing.errors
+export const selectSharingSaved = (s: HyperMeshState) => s.sharing.saved

@@ -13,6 +13,7 @@ import { createStore } from 'zustand/vanilla'
 import { ApiError, MAX_INVITE_LENGTH, type HyperMeshApi, type NetworkInfo } from '../../../shared/api'
 import { documentVisibility, startPolling } from './polling'
 import { CHAIN_POLL_MS, createChainActions, emptyChainArea } from './chain-slice'
+import { createSharingActions, emptySharingArea, SHARING_POLL_MS } from './sharing-slice'
 import type {
   Area,
   HyperMeshActions,
@@ -126,6 +127,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
 
     const actions: HyperMeshActions = {
       ...createChainActions({ api, get, set, read, failed }),
+      ...createSharingActions({ api, get, set, read, failed }),
       start() {
         stopRunning?.()
         if (authRequired()) return () => {}
@@ -153,6 +155,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
             { everyMs: options.hardwareEveryMs ?? HARDWARE_POLL_MS, run: () => actions.refreshHardware() },
             { everyMs: options.transportEveryMs ?? TRANSPORT_POLL_MS, run: () => actions.refreshTransport() },
             { everyMs: options.chainEveryMs ?? CHAIN_POLL_MS, run: () => actions.refreshChain() },
+            { everyMs: options.sharingEveryMs ?? SHARING_POLL_MS, run: () => actions.refreshSharing() },
           ],
           visibility,
         )
@@ -278,6 +281,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
         joinSuccess: null,
       },
       chain: emptyChainArea(),
+      sharing: emptySharingArea(),
       errors: {},
       actions,
     }

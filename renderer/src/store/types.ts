@@ -11,6 +11,9 @@ import type {
   NetworkInfo,
   NodeStatus,
   PeerInfo,
+  ResourceKind,
+  SharingSettings,
+  SharingState,
   TransportStats,
 } from '../../../shared/api'
 import type { VisibilitySource } from './polling'
@@ -39,7 +42,7 @@ export interface NetworkArea {
   joinSuccess: NetworkInfo | null
 }
 
-export type Area = 'node' | 'peers' | 'hardware' | 'invite' | 'lan' | 'transport' | 'chain'
+export type Area = 'node' | 'peers' | 'hardware' | 'invite' | 'lan' | 'transport' | 'chain' | 'sharing'
 
 export interface ChainArea {
   status: ChainStatus | null
@@ -61,7 +64,23 @@ export interface ChainActions {
   verifyBlock(height: number): Promise<void>
 }
 
-export interface HyperMeshActions extends ChainActions {
+export interface SharingArea {
+  state: SharingState | null
+  /** The resource whose new terms are being saved. */
+  saving: ResourceKind | null
+  /** Why the last save of each resource was refused. */
+  errors: Partial<Record<ResourceKind, UiError>>
+  /** The resource whose terms were saved last (for a confirmation). */
+  saved: ResourceKind | null
+}
+
+export interface SharingActions {
+  refreshSharing(): Promise<void>
+  /** Resolves true when the node accepted and applied the terms. */
+  updateSharing(resource: ResourceKind, settings: SharingSettings): Promise<boolean>
+}
+
+export interface HyperMeshActions extends ChainActions, SharingActions {
   /** Subscribe to the node's events and poll while the page is visible. Returns the function that stops it. */
   start(): () => void
   refreshStatus(): Promise<void>
@@ -91,6 +110,7 @@ export interface HyperMeshState {
   transport: TransportStats | null
   network: NetworkArea
   chain: ChainArea
+  sharing: SharingArea
   /** The last failure of each read, cleared by its next success. */
   errors: Partial<Record<Area, string>>
   actions: HyperMeshActions
@@ -105,4 +125,5 @@ export interface StoreOptions {
   hardwareEveryMs?: number
   transportEveryMs?: number
   chainEveryMs?: number
+  sharingEveryMs?: number
 }

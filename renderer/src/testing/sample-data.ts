@@ -82,9 +82,20 @@ export const sampleHardware: HardwareSnapshot = {
     physicalCores: 8,
     speedGHz: 3.3,
     loadPercent: 23.6,
+    temperatureC: 54,
   },
   memory: { totalBytes: 32 * GiB, usedBytes: 11.3 * GiB, availableBytes: 20.7 * GiB },
-  gpus: [{ model: 'Radeon 780M', vendor: 'AMD', vramBytes: 2 * GiB }],
+  gpus: [
+    {
+      model: 'Radeon 780M',
+      vendor: 'AMD',
+      vramBytes: 2 * GiB,
+      utilizationPercent: null,
+      memoryUsedBytes: null,
+      temperatureC: null,
+      source: 'systeminformation',
+    },
+  ],
   disks: [
     { mount: '/', fsType: 'ext4', sizeBytes: 476 * GiB, usedBytes: 201 * GiB, availableBytes: 275 * GiB },
     {

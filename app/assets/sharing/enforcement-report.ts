@@ -1,0 +1,49 @@
+/**
+ * What this machine enforces of a resource's terms, and what it cannot, in words for the UI. Nothing is
+ * listed as enforced that the node does not enforce.
+ */
+import type { ResourceKind, SharingSettings } from '../../../shared/sharing-schemas'
+import type { ResourceLimiter } from '../limits/work-limits'
+
+const HOW: Record<ResourceLimiter['kind'], string> = {
+  'cgroup-v2': 'by the kernel (cgroup v2)',
+  'cgroup-v1': 'by the kernel (cgroup v1)',
+  'systemd-run': 'by the kernel (systemd delegation)',
+  'duty-cycle': 'by the node pausing the work (no cgroups here; a burst under 20 ms can pass)',
+}
+
+export function enforcementOf(
+  kind: ResourceKind,
+  settings: SharingSettings,
+  limiter: ResourceLimiter | null,
+): { enforced: string[]; notEnforced: string[] } {
+  const enforced: string[] = []
+  const notEnforced: string[] = []
+  const how = limiter == null ? null : HOW[limiter.kind]
+  const schedule = 'time windows, idle time and pause-when-in-use: leased work is paused outside them'
+  switch (kind) {
+    case 'cpu':
+      if (how == null)
+        notEnforced.push('CPU share: this system offers no way to limit it, so no leased work runs')
+      else enforced.push(`CPU share of leased work, ${how}`, schedule)
+      if (settings.pauseAboveCelsius != null)
+        enforced.push('pause above the CPU temperature limit, where a sensor reports it')
+      break
+    case 'memory':
+      if (how == null)
+        notEnforced.push('memory cap: this system offers no way to limit it, so no leased work runs')
+      else enforced.push(`memory cap of leased work (in use and idle), ${how}`)
+      break
+    case 'gpu':
+      notEnforced.push(
+        'GPU share: not enforced yet (nvidia-smi compute mode and MPS are not applied by this version)',
+      )
+      break
+    case 'storage':
+      notEnforced.push('disk quota and space kept free: leased storage is not served by this version yet')
+      break
+  }
+  if (settings.uploadMbps != null || settings.downloadMbps != null)
+    notEnforced.push('bandwidth caps: stored; leased traffic is not carried by this version yet')
+  return { enforced, notEnforced }
+}

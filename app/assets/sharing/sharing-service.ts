@@ -1,0 +1,208 @@
+/**
+ * The node's sharing: each resource's terms (stored, validated against this machine, changed live), and
+ * their enforcement. Leased work runs in one limited group whose CPU share, memory cap and pause follow
+ * the CPU and memory terms, re-evaluated every two seconds (time windows, idle time, temperature) and at
+ * once when the terms change. The state it reports sets what is configured beside what is measured.
+ */
+import type { DatabaseSync } from 'node:sqlite'
+import type { Logger } from 'pino'
+import { ApiError } from '../../../shared/api'
+import type { HardwareSnapshot } from '../../../shared/schemas'
+import {
+  RESOURCE_KINDS,
+  type ResourceKind,
+  type ResourceSharingState,
+  type SharingSettings,
+  type SharingState,
+  type SharingUpdate,
+} from '../../../shared/sharing-schemas'
+import { readHardware, type HardwareAdapters } from '../index'
+import type { LimiterChoice } from '../limits/detect'
+import type { LimitedGroup } from '../limits/work-limits'
+import { sharingActivity, type Activity } from './activity'
+import { enforcementOf } from './enforcement-report'
+import { leasedLimits } from './leased-limits'
+import { sharingProblems } from './rules'
+import { SharingStore } from './sharing-store'
+
+const TICK_MS = 2_000
+/** Leased work's group is named by the node's pid, so that groups of dead nodes can be found. */
+const GROUP_PREFIX = 'leased-'
+/** Seconds without input after which the computer counts as idle for the memory caps. */
+const IDLE_AFTER_SECONDS = 300
+
+export interface SharingParts {
+  db: DatabaseSync
+  hardware: HardwareAdapters
+  limiter: LimiterChoice
+  /** Seconds since the last keyboard or mouse input; null where the node cannot tell (headless). */
+  idleSeconds(): number | null
+  log: Logger
+}
+
+interface Measured {
+  at: number
+  cpuSeconds: number
+  cpuCores: number | null
+  memoryBytes: number | null
+}
+
+export class SharingService {
+  private readonly store: SharingStore
+  private readonly settings: Record<ResourceKind, SharingSettings>
+  private activity = {} as Record<ResourceKind, Activity>
+  private hardware: HardwareSnapshot | null = null
+  private measured: Measured | null = null
+  private timer: NodeJS.Timeout | null = null
+  private applying: Promise<void> = Promise.resolve()
+
+  private constructor(
+    private readonly parts: SharingParts,
+    /** Where leased work runs; null where this system offers no way to limit it (then none is accepted). */
+    readonly workGroup: LimitedGroup | null,
+  ) {
+    this.store = new SharingStore(parts.db)
+    const loaded = this.store.load()
+    this.settings = loaded.settings
+    for (const { resource, reason } of loaded.unreadable)
+      parts.log.warn({ resource, reason }, 'stored sharing settings do not parse; using defaults until saved')
+  }
+
+  static async start(parts: SharingParts): Promise<SharingService> {
+    const { limiter } = parts.limiter
+    let group: LimitedGroup | null = null
+    if (limiter != null) {
+      const orphans = await limiter.removeOrphans(GROUP_PREFIX)
+      if (orphans > 0)
+        parts.log.warn({ orphans }, 'removed leased-work groups of node processes that are gone')
+      group = await limiter.createGroup(`${GROUP_PREFIX}${process.pid}`, {
+        cpuCores: 0.01,
+        memoryBytes: null,
+      })
+    }
+    await group?.setPaused(true)
+    const service = new SharingService(parts, group)
+    await service.apply()
+    service.timer = setInterval(() => void service.apply(), TICK_MS)
+    service.timer.unref()
+    parts.log.info(
+      { limiter: limiter?.kind ?? null, passedOver: parts.limiter.passedOver },
+      limiter == null ? 'no way to limit leased work here; none is accepted' : 'leased work is limited',
+    )
+    return service
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer != null) clearInterval(this.timer)
+    await this.applying
+    await this.workGroup?.close()
+  }
+
+  async state(): Promise<SharingState> {
+    await this.applying
+    const { limiter, passedOver } = this.parts.limiter
+    const resources = Object.fromEntries(RESOURCE_KINDS.map((k) => [k, this.resourceState(k)])) as Record<
+      ResourceKind,
+      ResourceSharingState
+    >
+    return {
+      limiter: { kind: limiter?.kind ?? null, strength: limiter?.strength ?? null, passedOver },
+      resources,
+    }
+  }
+
+  /** Validates new terms for one resource against this machine, stores them, and applies them now. */
+  async update({ resource, settings }: SharingUpdate): Promise<SharingState> {
+    const hardware = this.hardware ?? (await readHardware(this.parts.hardware))
+    const problems = sharingProblems(resource, settings, hardware)
+    if (problems.length > 0) throw new ApiError('BAD_REQUEST', `${resource}: ${problems.join('; ')}`)
+    this.store.save(resource, settings)
+    this.settings[resource] = settings
+    await this.apply()
+    return this.state()
+  }
+
+  /** Re-evaluates activity and limits; one run at a time. */
+  private apply(): Promise<void> {
+    this.applying = this.applying
+      .then(() => this.applyNow())
+      .catch((err: unknown) => {
+        this.parts.log.error({ err }, 'applying the sharing limits failed')
+      })
+    return this.applying
+  }
+
+  private async applyNow(): Promise<void> {
+    // Temperatures and load matter only while something is shared; otherwise one reading serves.
+    if (this.hardware == null || RESOURCE_KINDS.some((k) => this.settings[k].enabled))
+      this.hardware = await readHardware(this.parts.hardware)
+    const hardware = this.hardware
+    const idleSeconds = this.parts.idleSeconds()
+    const now = new Date()
+    const gpuTemperature = Math.max(...hardware.gpus.map((g) => g.temperatureC ?? -Infinity))
+    for (const kind of RESOURCE_KINDS)
+      this.activity[kind] = sharingActivity(this.settings[kind], {
+        now,
+        idleSeconds,
+        temperatureC:
+          kind === 'cpu'
+            ? hardware.cpu.temperatureC
+            : kind === 'gpu' && gpuTemperature > 0
+              ? gpuTemperature
+              : null,
+      })
+    const group = this.workGroup
+    if (group == null) return
+    const { limits, paused } = leasedLimits({
+      cpu: this.settings.cpu,
+      memory: this.settings.memory,
+      cpuActive: this.activity.cpu.active,
+      idle: idleSeconds == null ? null : idleSeconds >= IDLE_AFTER_SECONDS,
+      hardware,
+    })
+    if (limits.cpuCores !== group.limits.cpuCores || limits.memoryBytes !== group.limits.memoryBytes)
+      await group.update(limits)
+    if (paused !== group.paused) await group.setPaused(paused)
+    await this.measure(group)
+  }
+
+  private async measure(group: LimitedGroup): Promise<void> {
+    const usage = await group.usage()
+    const at = performance.now()
+    const previous = this.measured
+    const cpuCores =
+      previous == null || at <= previous.at
+        ? null
+        : (usage.cpuSeconds - previous.cpuSeconds) / ((at - previous.at) / 1000)
+    this.measured = { at, cpuSeconds: usage.cpuSeconds, cpuCores, memoryBytes: usage.memoryBytes }
+  }
+
+  private resourceState(kind: ResourceKind): ResourceSharingState {
+    const settings = this.settings[kind]
+    const group = this.workGroup
+    const report = enforcementOf(kind, settings, this.parts.limiter.limiter)
+    const limits = group?.limits
+    const measured = this.measured
+    return {
+      settings,
+      activity: this.activity[kind] ?? { active: false, reason: 'starting' },
+      enforced: report.enforced,
+      notEnforced: report.notEnforced,
+      configured: {
+        cpuCores:
+          kind === 'cpu' && group != null && !group.paused
+            ? (limits?.cpuCores ?? null)
+            : kind === 'cpu'
+              ? 0
+              : null,
+        memoryBytes: kind === 'memory' ? (limits?.memoryBytes ?? null) : null,
+        diskBytes: kind === 'storage' ? settings.diskQuotaBytes : null,
+      },
+      measured: {
+        cpuCores: kind === 'cpu' ? (measured?.cpuCores ?? null) : null,
+        memoryBytes: kind === 'memory' ? (measured?.memoryBytes ?? null) : null,
+        diskBytes: null,
+      },
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The sharing view in Chromium against a real daemon: a slider moved and applied changes the limits the
+ * node enforces on leased work; a privacy level that needs more is refused with the reason, then a valid
+ * one is applied; terms that exceed the machine are refused; all of it survives a restart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import type { SharingState } from '../shared/api'
+import { launchChromium } from './support/chromium'
+import { ensureBuilt, startDaemon, type Daemon } from '../test/support/daemon'
+
+const SHOTS = join(import.meta.dirname, '..', 'test-results')
+
+describe('sharing view in Chromium', () => {
+  const base = mkdtempSync(join(tmpdir(), 'hm-e2e-sharing-'))
+  let node: Daemon
+  let browser: Browser
+  let page: Page
+  const sharing = async (): Promise<SharingState> => (await node.call('sharing.state', {})) as SharingState
+
+  beforeAll(async () => {
+    ensureBuilt({ ui: true })
+    node = await startDaemon(join(base, 'a'))
+    browser = await launchChromium()
+    mkdirSync(SHOTS, { recursive: true })
+    page = await browser.newPage({ viewport: { width: 1280, height: 1600 } })
+    await page.goto(node.uiUrl)
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await node?.stop()
+    rmSync(base, { recursive: true, force: true })
+  })
+
+  it('says how limits are enforced here and that nothing is shared yet', async () => {
+    await page.getByTestId('sharing-card').waitFor()
+    const state = await sharing()
+    expect(await page.getByTestId('limiter').textContent()).toContain(`(${state.limiter.kind})`)
+    expect(await page.getByTestId('sharing-activity').textContent()).toBe('Not sharing now: not shared')
+  })
+
+  it('a moved slider, once applied, is the CPU share the node enforces, shown configured against measured', async () => {
+    await page.getByTestId('share-toggle').check()
+    await page.getByTestId('allocation-slider').fill('40')
+    expect(await page.getByTestId('allocation-value').textContent()).toBe('40 %')
+    await page.getByTestId('apply-sharing').click()
+    await page.getByTestId('sharing-saved').waitFor()
+    const cpu = (await sharing()).resources.cpu
+    expect(cpu.settings).toMatchObject({ enabled: true, allocationPercent: 40 })
+    expect(cpu.activity.active).toBe(true)
+    const cores = (availableParallelism() * 40) / 100
+    expect(cpu.configured.cpuCores).toBeCloseTo(cores, 2)
+    await expect
+      .poll(() => page.getByTestId('configured-vs-measured').textContent())
+      .toContain(`configured ${cores.toFixed(2)} cores`)
+    expect(await page.getByTestId('sharing-activity').textContent()).toBe('Sharing now')
+  })
+
+  it('a privacy level that needs more is refused with the reason; a valid one is enforced', async () => {
+    await page.getByTestId('privacy-P2P').check()
+    await page.getByTestId('apply-sharing').click()
+    expect(await page.getByTestId('sharing-error').textContent()).toContain(
+      'P2P needs at least one trusted peer',
+    )
+    expect((await sharing()).resources.cpu.settings.privacy).toBe('Private')
+
+    await page.getByTestId('privacy-FullPublic').check()
+    await page.getByTestId('apply-sharing').click()
+    await page.getByTestId('sharing-saved').waitFor()
+    expect((await sharing()).resources.cpu.settings.privacy).toBe('FullPublic')
+  })
+
+  it('terms beyond this machine are refused with what to change', async () => {
+    await page.getByTestId('sharing-tab-storage').click()
+    await page.getByLabel('Disk quota').fill('100000')
+    await page.getByTestId('apply-sharing').click()
+    expect(await page.getByTestId('sharing-error').textContent()).toMatch(
+      /storage: the disk quota .* is more than the disk holds/,
+    )
+    await page.getByTestId('sharing-card').screenshot({ path: join(SHOTS, 'sharing-view.png') })
+  })
+
+  it('the applied terms survive a restart of the node', async () => {
+    await node.stop()
+    node = await startDaemon(join(base, 'a'))
+    await page.goto(node.uiUrl)
+    await expect
+      .poll(() => page.getByTestId('allocation-value').textContent(), { timeout: 20_000 })
+      .toBe('40 %')
+    expect((await sharing()).resources.cpu.settings).toMatchObject({ enabled: true, privacy: 'FullPublic' })
+  })
+})

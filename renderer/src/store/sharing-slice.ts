@@ -1,0 +1,47 @@
+/**
+ * The sharing view's part of the store: each resource's terms, what the node enforces of them, and live
+ * use against the limits (polled every two seconds), and saving new terms for one resource.
+ */
+import type { HyperMeshApi, ResourceKind, SharingSettings } from '../../../shared/api'
+import type { HyperMeshState, SharingActions, SharingArea, UiError } from './types'
+
+export const SHARING_POLL_MS = 2_000
+
+export const emptySharingArea = (): SharingArea => ({ state: null, saving: null, errors: {}, saved: null })
+
+interface SliceParts {
+  api: HyperMeshApi
+  get: () => HyperMeshState
+  set: (patch: Partial<HyperMeshState>) => void
+  read: <T>(area: 'sharing', call: () => Promise<T>, apply: (value: T) => void) => Promise<void>
+  failed: (err: unknown) => UiError
+}
+
+export function createSharingActions({ api, get, set, read, failed }: SliceParts): SharingActions {
+  const setSharing = (patch: Partial<SharingArea>): void => set({ sharing: { ...get().sharing, ...patch } })
+  return {
+    refreshSharing: () =>
+      read(
+        'sharing',
+        () => api.call('sharing.state', {}),
+        (state) => setSharing({ state }),
+      ),
+
+    async updateSharing(resource: ResourceKind, settings: SharingSettings) {
+      if (get().sharing.saving != null) return false
+      setSharing({
+        saving: resource,
+        saved: null,
+        errors: { ...get().sharing.errors, [resource]: undefined },
+      })
+      try {
+        const state = await api.call('sharing.update', { resource, settings })
+        setSharing({ state, saving: null, saved: resource })
+        return true
+      } catch (err) {
+        setSharing({ saving: null, errors: { ...get().sharing.errors, [resource]: failed(err) } })
+        return false
+      }
+    },
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * What a person shares and on what terms: per resource (CPU, GPU, memory, storage) the allocation, when
+ * it may be used, the limits that protect their own use of the machine, the price, the proofs a lease must
+ * carry, and who may see and use it (the privacy level). The node enforces these; the UI edits them.
+ */
+import { z } from 'zod'
+import { NetworkIdText, PeerIdText } from './schemas'
+
+export const RESOURCE_KINDS = ['cpu', 'gpu', 'memory', 'storage'] as const
+export const ResourceKind = z.enum(RESOURCE_KINDS)
+export type ResourceKind = z.infer<typeof ResourceKind>
+
+export const PRIVACY_LEVELS = ['Private', 'PrivateNetwork', 'P2P', 'PublicNetwork', 'FullPublic'] as const
+export const PrivacyLevel = z.enum(PRIVACY_LEVELS)
+export type PrivacyLevel = z.infer<typeof PrivacyLevel>
+
+/** Each level in one line each: who can see it, who can use it, what it earns. */
+export const PRIVACY_LEVEL_INFO: Record<
+  PrivacyLevel,
+  { sees: string; uses: string; earns: string; rewardMultiplier: number }
+> = {
+  Private: {
+    sees: 'Nobody: it is not announced.',
+    uses: 'Nobody else: no remote use.',
+    earns: 'Nothing.',
+    rewardMultiplier: 0,
+  },
+  PrivateNetwork: {
+    sees: 'Peers of the private networks you name.',
+    uses: 'Peers of those networks, with a lease.',
+    earns: '0.5× the base reward.',
+    rewardMultiplier: 0.5,
+  },
+  P2P: {
+    sees: 'Only the peers you trust, by id or invite.',
+    uses: 'Those peers, with a lease.',
+    earns: '0.75× the base reward.',
+    rewardMultiplier: 0.75,
+  },
+  PublicNetwork: {
+    sees: 'Peers of the public networks you name.',
+    uses: 'Any peer of those networks, with a lease.',
+    earns: '1× the base reward.',
+    rewardMultiplier: 1,
+  },
+  FullPublic: {
+    sees: 'Everyone: it is announced to all.',
+    uses: 'Any peer, with a lease.',
+    earns: '1.25× the base reward, the highest.',
+    rewardMultiplier: 1.25,
+  },
+}
+
+export const PROOF_KINDS = ['space', 'stake', 'work', 'time'] as const
+export const ProofKind = z.enum(PROOF_KINDS)
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
+export const Weekday = z.enum(WEEKDAYS)
+export type Weekday = z.infer<typeof Weekday>
+
+const ClockTime = z
+  .string()
+  .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time of day is HH:MM, 00:00 to 23:59')
+
+/** Sharing is allowed from `from` to `to` on each of `days` (local time); `to` before `from` runs overnight. */
+export const TimeWindow = z
+  .object({
+    days: z.array(Weekday).min(1, 'a window needs at least one day').max(7),
+    from: ClockTime,
+    to: ClockTime,
+  })
+  .strict()
+  .refine((w) => w.from !== w.to, 'a window that starts and ends at the same minute is empty')
+  .refine((w) => new Set(w.days).size === w.days.length, 'a window names each day once')
+export type TimeWindow = z.infer<typeof TimeWindow>
+
+const Bytes = z.number().int('a size is a whole number of bytes').min(0).max(Number.MAX_SAFE_INTEGER)
+const Mbps = z.number().min(0.1, 'a bandwidth cap is at least 0.1 Mbit/s').max(100_000).nullable()
+const PriceText = z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'a price is a whole number of CAESAR units')
+
+export const SharingSettings = z
+  .object({
+    /** Offered to the network at all. */
+    enabled: z.boolean(),
+    /** Share of the resource offered: of all cores, of GPU time, of total memory, of free disk space. */
+    allocationPercent: z.number().int('allocation is a whole percent').min(0).max(100),
+    /** Leases that may run at once. */
+    maxLeases: z.number().int().min(1, 'at least one lease at a time').max(64, 'at most 64 leases at a time'),
+    /** When sharing is allowed; empty means at any time. */
+    windows: z.array(TimeWindow).max(21, 'at most 21 time windows'),
+    /** Only when the computer has been idle this many minutes (0: whether idle or not). */
+    idleMinutes: z.number().int().min(0).max(240, 'idle time is at most 240 minutes'),
+    /** Pause leased work as soon as someone uses the computer. */
+    pauseWhenInUse: z.boolean(),
+    /** Pause leased work above this temperature (CPU and GPU only); null: no temperature limit. */
+    pauseAboveCelsius: z.number().min(40, 'a temperature limit is at least 40 °C').max(105).nullable(),
+    /** Memory leased work may hold while the computer is in use, and while it is idle (memory only). */
+    memoryInUseBytes: Bytes.nullable(),
+    memoryIdleBytes: Bytes.nullable(),
+    /** Most space leased data may take, and space always left free on the disk (storage only). */
+    diskQuotaBytes: Bytes.nullable(),
+    keepFreeBytes: Bytes,
+    uploadMbps: Mbps,
+    downloadMbps: Mbps,
+    /** The lowest price accepted, CAESAR units per hour of the whole allocation. */
+    minPricePerHour: PriceText,
+    /** Proofs a lease request must carry. */
+    requiredProofs: z.array(ProofKind).max(4),
+    /** Whether the resource may be reached through other peers' proxies when there is no direct path. */
+    relayThroughPeers: z.boolean(),
+    privacy: PrivacyLevel,
+    /** Networks for PrivateNetwork and PublicNetwork. */
+    networks: z.array(NetworkIdText).max(32),
+    /** Peers for P2P. */
+    trustedPeers: z.array(PeerIdText).max(256),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const problem = (path: string, message: string): void =>
+      ctx.addIssue({ code: 'custom', path: [path], message })
+    if ((s.privacy === 'PrivateNetwork' || s.privacy === 'PublicNetwork') && s.networks.length === 0)
+      problem('networks', `${s.privacy} needs at least one network to share with`)
+    if (s.privacy === 'P2P' && s.trustedPeers.length === 0)
+      problem('trustedPeers', 'P2P needs at least one trusted peer')
+    if (new Set(s.requiredProofs).size !== s.requiredProofs.length)
+      problem('requiredProofs', 'each proof is named once')
+    if (s.memoryInUseBytes != null && s.memoryIdleBytes != null && s.memoryInUseBytes > s.memoryIdleBytes)
+      problem('memoryInUseBytes', 'memory allowed while in use cannot be more than while idle')
+  })
+export type SharingSettings = z.infer<typeof SharingSettings>
+
+export const SharingUpdate = z.object({ resource: ResourceKind, settings: SharingSettings }).strict()
+export type SharingUpdate = z.infer<typeof SharingUpdate>
+
+/** Why leased work may or may not run now. */
+export const SharingActivity = z.object({
+  active: z.boolean(),
+  reason: z.string(),
+})
+
+/** A resource's terms, what the node enforces of them on this machine, and live use against the limits. */
+export const ResourceSharingState = z.object({
+  settings: SharingSettings,
+  activity: SharingActivity,
+  /** Limits the system enforces here, and those it cannot, each in words. */
+  enforced: z.array(z.string()),
+  notEnforced: z.array(z.string()),
+  configured: z.object({
+    cpuCores: z.number().nullable(),
+    memoryBytes: z.number().nullable(),
+    diskBytes: z.number().nullable(),
+  }),
+  measured: z.object({
+    cpuCores: z.number().nullable(),
+    memoryBytes: z.number().nullable(),
+    diskBytes: z.number().nullable(),
+  }),
+})
+export type ResourceSharingState = z.infer<typeof ResourceSharingState>
+
+export const SharingState = z.object({
+  limiter: z.object({
+    kind: z.enum(['cgroup-v2', 'cgroup-v1', 'systemd-run', 'duty-cycle']).nullable(),
+    strength: z.enum(['kernel', 'supervised']).nullable(),
+    passedOver: z.array(z.object({ kind: z.string(), reason: z.string() })),
+  }),
+  resources: z.object({
+    cpu: ResourceSharingState,
+    gpu: ResourceSharingState,
+    memory: ResourceSharingState,
+    storage: ResourceSharingState,
+  }),
+})
+export type SharingState = z.infer<typeof SharingState>
