@@ -50,7 +50,15 @@ const PEER_INFO: PeerInfo = {
   postQuantum: true,
 }
 const HARDWARE: HardwareSnapshot = {
-  cpu: { model: 'Test CPU', vendor: 'Test', cores: 8, physicalCores: 4, speedGHz: 3.2, loadPercent: 12.5, temperatureC: null },
+  cpu: {
+    model: 'Test CPU',
+    vendor: 'Test',
+    cores: 8,
+    physicalCores: 4,
+    speedGHz: 3.2,
+    loadPercent: 12.5,
+    temperatureC: null,
+  },
   memory: { totalBytes: 16e9, usedBytes: 8e9, availableBytes: 8e9 },
   gpus: [
     {
