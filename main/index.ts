@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { app, dialog, safeStorage, session, type BrowserWindow, type Tray } from 'electron'
+import { app, dialog, powerMonitor, safeStorage, session, type BrowserWindow, type Tray } from 'electron'
 import { createHyperMeshNode, logFilePath, type HyperMeshNode } from '../app/node'
 import { rendererFileUrl } from './app-url'
 import { dataDirFromArgv } from './args'
@@ -87,6 +87,8 @@ function main(): void {
       mode: 'desktop',
       keyProtector: keyProtector ?? undefined,
       logToConsole: !app.isPackaged,
+      // Seconds since the last keyboard or mouse input, for the "only when idle" sharing terms.
+      idleSeconds: () => powerMonitor.getSystemIdleTime(),
     })
     node = created
     await created.start()

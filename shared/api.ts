@@ -34,9 +34,11 @@ import {
   BlocksQuery,
   BlockSummary,
   ChainStatus,
+  StakeRequest,
   SubmitTxRequest,
   TransferReceipt,
   TransferRequest,
+  ValidatorRequest,
   ValidatorSummary,
 } from './chain-schemas'
 import { SharingState, SharingUpdate } from './sharing-schemas'
@@ -75,6 +77,14 @@ export const apiMethods = {
   'chain.account': { params: AccountQuery, result: AccountSummary },
   /** Sign a transfer with this node's FALCON-1024 key and submit it; refusals say why. */
   'chain.transfer': { params: TransferRequest, result: TransferReceipt },
+  /** Bond this node's CAESAR as stake (signed with its key); refusals say why. */
+  'chain.stake': { params: StakeRequest, result: TransferReceipt },
+  /** Start unbonding stake; it is spendable after the bonding period. */
+  'chain.unstake': { params: StakeRequest, result: TransferReceipt },
+  /** Join the validator set with this node's bonded stake, plot and peer id; it signs from the next block on. */
+  'chain.joinValidators': { params: ValidatorRequest, result: TransferReceipt },
+  /** Leave the validator set (the stake stays bonded until unstaked). */
+  'chain.leaveValidators': { params: ValidatorRequest, result: TransferReceipt },
   /** Submit a transaction signed elsewhere; refusals say why. */
   'chain.submitTx': { params: SubmitTxRequest, result: TransferReceipt },
   /** Verify one stored block's commit and four proofs again, now. */

@@ -69,6 +69,8 @@ export const ChainStatus = z.discriminatedUnion('available', [
     validators: z.number().int().min(1),
     scheme: z.string(),
     minFee: Amount,
+    /** The least bonded stake a validator must hold. */
+    minValidatorStake: Amount,
     blockIntervalMs: z.number().int(),
     pendingTxs: z.number().int().min(0),
   }),
@@ -94,6 +96,19 @@ export const TransferRequest = z
   })
   .strict()
 export type TransferRequest = z.infer<typeof TransferRequest>
+
+/** Bond (stake) or start unbonding (unstake) this node's CAESAR. */
+export const StakeRequest = z
+  .object({
+    amount: Amount.refine((a) => a !== '0', 'stake more than 0'),
+    fee: Amount.optional(),
+  })
+  .strict()
+export type StakeRequest = z.infer<typeof StakeRequest>
+
+/** Join or leave the validator set with this node's bonded stake, plot and peer id. */
+export const ValidatorRequest = z.object({ fee: Amount.optional() }).strict()
+export type ValidatorRequest = z.infer<typeof ValidatorRequest>
 
 /** A transaction signed elsewhere (a wallet, a script); the ledger checks it like one from a peer. */
 export const SubmitTxRequest = z.object({ tx: z.unknown() }).strict()

@@ -309,7 +309,10 @@ class Node implements HyperMeshNode {
       if (running != null) {
         clearInterval(running.sampler)
         running.tuner.stop()
-        await running.sharing.stop()
+        // Leased work must not keep the node from stopping; what could not be removed is logged.
+        await running.sharing.stop().catch((err: unknown) => {
+          this.parts.log.error({ err }, 'sharing did not stop cleanly')
+        })
         await running.ledger.stop()
         await running.network.stop()
         await running.libp2p.stop()

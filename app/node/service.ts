@@ -63,6 +63,13 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'chain.validators': async () => need().ledger.need().validators(),
     'chain.account': async ({ address }) => need().ledger.need().account(address),
     'chain.transfer': async (request) => need().ledger.need().transfer(request),
+    'chain.stake': async ({ amount, fee }) =>
+      need().ledger.need().signAndSubmit({ kind: 'stake', amount }, fee),
+    'chain.unstake': async ({ amount, fee }) =>
+      need().ledger.need().signAndSubmit({ kind: 'unstake', amount }, fee),
+    'chain.joinValidators': async ({ fee }) => need().ledger.need().joinValidators(fee),
+    'chain.leaveValidators': async ({ fee }) =>
+      need().ledger.need().signAndSubmit({ kind: 'validator-leave' }, fee),
     'chain.submitTx': async ({ tx }) => need().ledger.need().submit(tx),
     'chain.verifyBlock': async ({ height }) => need().ledger.need().verifyBlock(height),
     'sharing.state': async () => need().sharing.state(),

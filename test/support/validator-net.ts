@@ -37,7 +37,7 @@ const env = (dataDir: string): NodeJS.ProcessEnv => ({
   HYPERMESH_MACHINE_KEY_FILE: join(dataDir, '..', `${dataDir.split('/').at(-1)}.machine.key`),
 })
 
-async function candidateOf(dataDir: string) {
+export async function candidateOf(dataDir: string) {
   mkdirSync(dataDir, { recursive: true })
   const { stdout } = await promisify(execFile)(
     process.execPath,

@@ -87,7 +87,7 @@ function processExists(pid: number): boolean {
 }
 
 /**
- * Removes groups named `<prefix><pid>` whose node process is gone (it was killed before it could clean
+ * Removes groups named `<prefix><pid>` (or `<prefix><pid>-<n>`) whose node process is gone (it was killed before it could clean
  * up), with any work left in them. Returns how many were removed.
  */
 export async function removeOrphanGroups(parents: readonly string[], prefix: string): Promise<number> {
@@ -96,7 +96,8 @@ export async function removeOrphanGroups(parents: readonly string[], prefix: str
   for (const parent of parents) {
     if (!existsSync(parent)) continue
     for (const name of await readdir(parent)) {
-      const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN
+      // `<prefix><pid>` or `<prefix><pid>-<n>` (several nodes in one process).
+      const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length).split('-')[0]) : NaN
       if (!Number.isSafeInteger(pid) || processExists(pid)) continue
       await emptyAndRemove(`${parent}/${name}`)
       removed.add(name)

@@ -131,7 +131,7 @@ class CgroupV1Group implements LimitedGroup {
 
   async close(): Promise<void> {
     // A frozen process cannot act on SIGKILL until it is thawed.
-    if (this.paused) await this.setPaused(false)
+    if (this.paused && existsSync(this.dirs.freezer)) await this.setPaused(false)
     for (const dir of this.dirs.all) await emptyAndRemove(dir)
   }
 }

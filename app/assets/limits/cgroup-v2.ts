@@ -134,7 +134,7 @@ class CgroupV2Group implements LimitedGroup {
   }
 
   async close(): Promise<void> {
-    if (this.paused) await this.setPaused(false)
+    if (this.paused && existsSync(this.dir)) await this.setPaused(false)
     await emptyAndRemove(this.dir)
   }
 }

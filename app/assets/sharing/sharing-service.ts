@@ -26,8 +26,12 @@ import { sharingProblems } from './rules'
 import { SharingStore } from './sharing-store'
 
 const TICK_MS = 2_000
-/** Leased work's group is named by the node's pid, so that groups of dead nodes can be found. */
+/**
+ * Leased work's group is named by the node process's pid (and a count, for several nodes in one process),
+ * so that groups of dead nodes can be found.
+ */
 const GROUP_PREFIX = 'leased-'
+let groupsMade = 0
 /** Seconds without input after which the computer counts as idle for the memory caps. */
 const IDLE_AFTER_SECONDS = 300
 
@@ -75,7 +79,7 @@ export class SharingService {
       const orphans = await limiter.removeOrphans(GROUP_PREFIX)
       if (orphans > 0)
         parts.log.warn({ orphans }, 'removed leased-work groups of node processes that are gone')
-      group = await limiter.createGroup(`${GROUP_PREFIX}${process.pid}`, {
+      group = await limiter.createGroup(`${GROUP_PREFIX}${process.pid}-${++groupsMade}`, {
         cpuCores: 0.01,
         memoryBytes: null,
       })

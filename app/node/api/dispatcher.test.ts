@@ -123,6 +123,10 @@ beforeEach(() => {
     'chain.account': async ({ address }) => ({ address, balance: '0', bonded: '0', nonce: 0 }),
     'chain.transfer': async () => ({ txId: 'ab'.repeat(32), nonce: 0 }),
     'chain.submitTx': async () => ({ txId: 'ab'.repeat(32), nonce: 0 }),
+    'chain.stake': async () => ({ txId: 'ab'.repeat(32), nonce: 1 }),
+    'chain.unstake': async () => ({ txId: 'ab'.repeat(32), nonce: 2 }),
+    'chain.joinValidators': async () => ({ txId: 'ab'.repeat(32), nonce: 3 }),
+    'chain.leaveValidators': async () => ({ txId: 'ab'.repeat(32), nonce: 4 }),
     'chain.verifyBlock': async ({ height }) => ({ height, ok: true, failure: null, ms: 1 }),
     'sharing.state': async () => {
       throw new ApiError('BUSY', 'no sharing in this test')

@@ -40,6 +40,7 @@ export interface ConsensusTransportCounters {
 export class Libp2pConsensusTransport implements ConsensusTransport {
   readonly counters: ConsensusTransportCounters = { sent: 0, received: 0, dropped: 0, refused: 0 }
   private readonly outboxes = new Map<string, Outbox>()
+  private readonly inbound = new Set<Stream>()
   private receiver: ((from: string, message: ConsensusMessage) => void) | null = null
   private stopped = false
 
@@ -59,6 +60,10 @@ export class Libp2pConsensusTransport implements ConsensusTransport {
     this.receiver = null
     for (const outbox of this.outboxes.values()) outbox.close()
     this.outboxes.clear()
+    // Peers' streams to this transport end too, so that their next message opens a stream to whatever
+    // handles the protocol next (the same chain reopened when this node's role changed).
+    for (const stream of this.inbound) stream.abort(new Error('consensus transport stopped'))
+    this.inbound.clear()
     await Promise.resolve(this.parts.libp2p.unhandle(CONSENSUS_PROTOCOL)).catch(() => {})
   }
 
@@ -88,6 +93,7 @@ export class Libp2pConsensusTransport implements ConsensusTransport {
       return
     }
     const lp = lpStream(stream, { maxDataLength: MAX_CONSENSUS_MESSAGE_BYTES })
+    this.inbound.add(stream)
     try {
       for (;;) {
         const frame = await lp.read()
@@ -104,6 +110,8 @@ export class Libp2pConsensusTransport implements ConsensusTransport {
     } catch (err) {
       // The peer closed or went away; its next message opens a new stream.
       if (stream.status === 'open') stream.abort(err as Error)
+    } finally {
+      this.inbound.delete(stream)
     }
   }
 }

@@ -46,12 +46,27 @@ export class LedgerHost {
       return
     }
     try {
-      this.service = await LedgerService.start(network.networkId, network.genesis, this.parts)
+      this.service = await LedgerService.start(
+        network.networkId,
+        network.genesis,
+        this.parts,
+        () => void this.reopen(network),
+      )
     } catch (err) {
       const message = (err as Error).message
       this.unavailable = `the chain of “${network.name}” could not be opened: ${message}`
       this.parts.log.error({ err, networkId: network.networkId }, 'the ledger could not start')
     }
+  }
+
+  /** Opens the same network's chain again: a validator-join or -leave changed whether this node signs. */
+  private reopen(network: StoredNetwork): Promise<void> {
+    this.switching = this.switching.then(async () => {
+      if (this.stopped || this.networkId !== network.networkId) return
+      await this.close()
+      await this.open(network)
+    })
+    return this.switching
   }
 
   private async close(): Promise<void> {

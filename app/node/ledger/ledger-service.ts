@@ -19,7 +19,8 @@ import { Chain, type CommittedBlock } from '../../consensus/chain'
 import { ConsensusDriver, type Clock, type ValidatorIdentity } from '../../consensus/driver'
 import { LedgerRejection } from '../../consensus/errors'
 import { falcon1024Scheme, LEDGER_SCHEMES } from '../../consensus/signature-scheme'
-import { addressOf, parseTx, signTx, txId } from '../../consensus/tx'
+import { addressOf, parseTx, signTx, txId, type SignedTx, type TxBody } from '../../consensus/tx'
+import { ZodError } from 'zod'
 import { toBase64 } from '../../consensus/codec'
 import type { GenesisDocument } from '../network/genesis'
 import { genesisTimeMs } from '../network/genesis'
@@ -73,6 +74,9 @@ export class LedgerService {
   ) {}
 
   private inbox: PreverifiedInbox | null = null
+  /** Whether this service signs (the node was a validator when it opened the chain). */
+  private signing = false
+  private roleChanged: (() => void) | null = null
 
   /**
    * Opens the chain of `genesis` (which must have a consensus section) and starts taking part.
@@ -82,6 +86,8 @@ export class LedgerService {
     networkId: string,
     genesis: GenesisDocument,
     parts: LedgerParts,
+    /** Called once when a committed block makes this node a validator, or ends that: reopen to (stop) sign. */
+    roleChanged: () => void = () => {},
   ): Promise<LedgerService> {
     const consensus = genesis.consensus
     if (consensus == null) throw new Error('this network has no ledger')
@@ -112,6 +118,8 @@ export class LedgerService {
       refused: (what, reason) => parts.log.warn({ what, reason }, 'consensus refused a message'),
     })
     service = new LedgerService(chain, driver, store, transport, address, parts, timeProofs, signatures)
+    service.signing = identity != null
+    service.roleChanged = roleChanged
     const inbox = new PreverifiedInbox(
       signatures,
       (from, message) => driver.receive(from, message),
@@ -149,6 +157,7 @@ export class LedgerService {
       validators: validators.size,
       scheme: chain.params.scheme,
       minFee: chain.params.minFee,
+      minValidatorStake: chain.params.minValidatorStake,
       blockIntervalMs: chain.params.blockIntervalMs,
       pendingTxs: this.driver.mempool.size,
     }
@@ -185,29 +194,45 @@ export class LedgerService {
 
   /** Signs a transfer from this node's account and submits it; a refusal says what to change. */
   transfer(request: TransferRequest): { txId: string; nonce: number } {
-    const { chain, driver } = this
     if (request.to === this.address) throw new ApiError('BAD_REQUEST', 'that is this node’s own address')
     // Balance and fee are checked where every transaction is: the pool executes it on a scratch state.
-    const fee = request.fee ?? chain.params.minFee
-    const nonce = driver.mempool.nextNonce(this.address, chain.state)
-    const tx = signTx(
-      {
-        kind: 'transfer',
-        chainId: chain.chainId,
-        from: this.address,
-        publicKey: toBase64(this.parts.falcon.publicKey),
-        nonce,
-        fee,
-        to: request.to,
-        amount: request.amount,
-      },
-      falcon1024Scheme,
-      this.parts.falcon.secretKey,
+    return this.signAndSubmit({ kind: 'transfer', to: request.to, amount: request.amount }, request.fee)
+  }
+
+  /** Joins the validator set with this node's peer id and the commitment of the plot it holds. */
+  joinValidators(fee?: string): { txId: string; nonce: number } {
+    const { proofs } = this.chain.params
+    const { plot } = loadOrCreatePlot(this.parts.dataDir, this.parts.falcon.publicKey, {
+      leavesLog2: proofs.spaceLeavesLog2,
+      iterations: proofs.spaceLabelIterations,
+    })
+    return this.signAndSubmit(
+      { kind: 'validator-join', peerId: this.parts.peerId, space: plot.commitment },
+      fee,
     )
+  }
+
+  /**
+   * Signs a transaction of this node's account (the envelope: chain, key, next nonce, fee) and submits it
+   * to the pool, which refuses it with the reason when it cannot apply.
+   */
+  signAndSubmit(body: DistributiveOmit<TxBody, Envelope>, fee?: string): { txId: string; nonce: number } {
+    const { chain, driver } = this
+    const nonce = driver.mempool.nextNonce(this.address, chain.state)
+    const envelope = {
+      chainId: chain.chainId,
+      from: this.address,
+      publicKey: toBase64(this.parts.falcon.publicKey),
+      nonce,
+      fee: fee ?? chain.params.minFee,
+    }
+    let tx: SignedTx
     try {
+      tx = signTx({ ...envelope, ...body } as TxBody, falcon1024Scheme, this.parts.falcon.secretKey)
       driver.submit(tx)
     } catch (err) {
       if (err instanceof LedgerRejection) throw new ApiError('BAD_REQUEST', err.message)
+      if (err instanceof ZodError) throw new ApiError('BAD_REQUEST', err.issues[0]?.message ?? 'invalid')
       throw err
     }
     return { txId: txId(tx), nonce }
@@ -246,8 +271,17 @@ export class LedgerService {
   private announce(entry: { block: CommittedBlock['block']; commit: CommittedBlock['commit'] }): void {
     // The tip's hash is the committed block's; no need to read the block back from the store.
     this.parts.onBlock(summarize({ ...entry, hash: this.chain.lastHash }))
+    if (this.chain.state.validators.has(this.address) !== this.signing && this.roleChanged != null) {
+      const roleChanged = this.roleChanged
+      this.roleChanged = null
+      this.parts.log.info({ validator: !this.signing }, 'this node’s role changed; reopening the ledger')
+      roleChanged()
+    }
   }
 }
+
+type Envelope = 'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 function validatorIdentity(
   networkId: string,

@@ -12,6 +12,7 @@ import {
 } from '../store/selectors'
 import { Card } from './Card'
 import { CopyButton } from './CopyButton'
+import { StakeForm } from './StakeForm'
 
 /** This node's account on the ledger, its role, a transfer form, and the validator set. */
 export function WalletCard() {
@@ -41,6 +42,7 @@ export function WalletCard() {
         <dd>{formatCaesar(self.bonded)} CAESAR</dd>
       </dl>
       <TransferForm minFee={status.minFee} />
+      <StakeForm isValidator={status.role === 'validator'} minStake={status.minValidatorStake} />
       <h3 className="subhead">Validators ({validators.length})</h3>
       <ul className="validators" data-testid="validator-list">
         {validators.map((v) => (

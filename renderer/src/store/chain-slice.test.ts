@@ -20,6 +20,7 @@ const status = (height: number, balance = '5000000'): ChainStatus => ({
   validators: 1,
   scheme: 'falcon-1024',
   minFee: '10',
+  minValidatorStake: '1000000000',
   blockIntervalMs: 1000,
   pendingTxs: 0,
 })
@@ -121,6 +122,24 @@ describe('chain view state', () => {
       message: 'the balance is 5000000 units',
     })
     expect(store.getState().chain.transferring).toBe(false)
+  })
+
+  it('stakes CAESAR as units, refuses a bad amount before calling the node, and shows a refused join', async () => {
+    const { bridge, store } = chainBridge()
+    const staked: unknown[] = []
+    bridge.handle('chain.stake', (params) => (staked.push(params), { txId: '2'.repeat(64), nonce: 1 }))
+    bridge.handle('chain.joinValidators', () => {
+      throw new ApiError('BAD_REQUEST', 'validators bond at least 1000000000; you have 0')
+    })
+    const { actions } = store.getState()
+    expect(await actions.stakeAction('stake', '-1')).toBe(false)
+    expect(store.getState().chain.stakeError?.message).toMatch(/above 0/)
+    expect(await actions.stakeAction('stake', '1000')).toBe(true)
+    expect(staked).toEqual([{ amount: '1000000000' }])
+    expect(store.getState().chain.lastStake).toBe('stake')
+    expect(await actions.stakeAction('join', '')).toBe(false)
+    expect(store.getState().chain.stakeError?.message).toMatch(/validators bond at least/)
+    expect(store.getState().chain.staking).toBe(false)
   })
 
   it('keeps each block’s re-verification result, valid or naming the failed proof', async () => {

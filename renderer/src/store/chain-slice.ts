@@ -2,7 +2,7 @@
  * The chain view's part of the store: the ledger's status, the latest blocks (kept fresh by the node's
  * `chain.block` event and a slow poll), the validator set, transfers and on-demand block verification.
  */
-import { parseCaesar, type BlockSummary, type HyperMeshApi } from '../../../shared/api'
+import { ApiError, parseCaesar, type BlockSummary, type HyperMeshApi } from '../../../shared/api'
 import type { ChainArea, ChainActions, HyperMeshState, UiError } from './types'
 
 export const CHAIN_POLL_MS = 3_000
@@ -16,6 +16,9 @@ export const emptyChainArea = (): ChainArea => ({
   transferring: false,
   transferError: null,
   lastTransfer: null,
+  staking: false,
+  stakeError: null,
+  lastStake: null,
   checks: {},
 })
 
@@ -74,6 +77,28 @@ export function createChainActions({ api, get, set, read, failed }: SliceParts):
         return true
       } catch (err) {
         setChain({ transferring: false, transferError: failed(err) })
+        return false
+      }
+    },
+
+    async stakeAction(action, amountText) {
+      if (get().chain.staking) return false
+      const call = async () => {
+        if (action === 'join') return api.call('chain.joinValidators', {})
+        if (action === 'leave') return api.call('chain.leaveValidators', {})
+        const amount = parseCaesar(amountText)
+        if (amount == null || amount === '0')
+          throw new ApiError('BAD_REQUEST', 'Enter an amount of CAESAR above 0, with at most six decimals.')
+        return api.call(action === 'stake' ? 'chain.stake' : 'chain.unstake', { amount })
+      }
+      setChain({ staking: true, stakeError: null, lastStake: null })
+      try {
+        await call()
+        setChain({ staking: false, lastStake: action })
+        void actionsRefresh()
+        return true
+      } catch (err) {
+        setChain({ staking: false, stakeError: failed(err) })
         return false
       }
     },

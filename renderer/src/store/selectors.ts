@@ -46,3 +46,6 @@ export const selectSharingState = (s: HyperMeshState) => s.sharing.state
 export const selectSharingSaving = (s: HyperMeshState) => s.sharing.saving
 export const selectSharingErrors = (s: HyperMeshState) => s.sharing.errors
 export const selectSharingSaved = (s: HyperMeshState) => s.sharing.saved
+export const selectStaking = (s: HyperMeshState) => s.chain.staking
+export const selectStakeError = (s: HyperMeshState) => s.chain.stakeError
+export const selectLastStake = (s: HyperMeshState) => s.chain.lastStake

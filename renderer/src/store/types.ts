@@ -52,6 +52,10 @@ export interface ChainArea {
   transferring: boolean
   transferError: UiError | null
   lastTransfer: { txId: string; nonce: number } | null
+  staking: boolean
+  stakeError: UiError | null
+  /** The last staking action the node accepted. */
+  lastStake: StakeAction | null
   /** Re-verification of blocks the user asked for, by height. */
   checks: Record<number, BlockCheck | 'checking'>
 }
@@ -62,7 +66,11 @@ export interface ChainActions {
   /** Amounts as the user typed them, in CAESAR; resolves true when the node accepted the transfer. */
   transfer(to: string, amount: string, fee: string): Promise<boolean>
   verifyBlock(height: number): Promise<void>
+  /** Stake or unstake `amount` (CAESAR as typed), or join or leave the validators; true when accepted. */
+  stakeAction(action: StakeAction, amount: string): Promise<boolean>
 }
+
+export type StakeAction = 'stake' | 'unstake' | 'join' | 'leave'
 
 export interface SharingArea {
   state: SharingState | null
