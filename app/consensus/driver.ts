@@ -416,9 +416,10 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   /**
-   * Every tick: status and the votes of this height. Proposals carry whole blocks (megabytes when full),
-   * so they are repeated only every PROPOSAL_GOSSIP_TICKS ticks: resending a full block to every peer
-   * five times a second made seven validators spend all their CPU parsing blocks they already had.
+   * Every tick: status and the votes of this height; every 5 s, the waiting transactions. Proposals carry
+   * whole blocks (megabytes when full), so they are repeated only every PROPOSAL_GOSSIP_TICKS ticks:
+   * resending a full block to every peer five times a second made seven validators spend all their CPU
+   * parsing blocks they already had.
    */
   private scheduleGossip(tick = 0): void {
     this.timer(this.gossipIntervalMs, () => {
@@ -429,6 +430,10 @@ export class ConsensusDriver implements ConsensusHost {
         for (const [proposal, block] of known.proposals)
           this.transport.broadcast({ type: 'proposal', proposal, block })
       for (const vote of known.votes) this.transport.broadcast({ type: 'vote', vote })
+      // A transaction whose first broadcast was lost (a full outbox, a stream being reopened) would wait
+      // in this pool for ever if only this node had it: an observer never proposes.
+      if (tick % TX_GOSSIP_TICKS === TX_GOSSIP_TICKS - 1)
+        for (const tx of this.mempool.pending(TX_GOSSIP_BATCH)) this.transport.broadcast({ type: 'tx', tx })
       this.scheduleGossip(tick + 1)
     })
   }
@@ -456,6 +461,9 @@ const TIME_PROOF_POLL_MS = 10
 
 /** Proposals are gossiped again every this many gossip ticks (2 s at the default 200 ms). */
 const PROPOSAL_GOSSIP_TICKS = 10
+/** Waiting transactions are gossiped again every this many ticks (5 s), the oldest this many at a time. */
+export const TX_GOSSIP_TICKS = 25
+export const TX_GOSSIP_BATCH = 64
 
 /** How often an idle validator (emptyBlocksEveryMs) looks for work before starting the next height. */
 const IDLE_POLL_MS = 100
