@@ -62,4 +62,21 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'leases this node issued',
+    sql: `
+      CREATE TABLE leases (
+        nonce       TEXT PRIMARY KEY,
+        asset_id    TEXT NOT NULL,
+        holder      TEXT NOT NULL,
+        amount      TEXT NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('issued', 'active', 'released', 'revoked')),
+        lease       TEXT NOT NULL,
+        issued_at   INTEGER NOT NULL
+      );
+      CREATE INDEX leases_by_asset ON leases (asset_id, status);
+    `,
+  },
 ]

@@ -1,0 +1,132 @@
+/**
+ * The leases this node issued for its own assets, in SQLite: issuing signs and records one; activating
+ * checks one presented by a peer (lease.ts), then refuses it if this node never issued it, revoked it, or
+ * has it in use already (a replay), or if it would take the asset past its capacity. Refusals change
+ * nothing stored. Leases active when the node stopped count as released: their connections are gone.
+ */
+import { randomBytes } from 'node:crypto'
+import type { DatabaseSync } from 'node:sqlite'
+import { LeaseError, signLease, verifyLease, type LeaseTerms, type SignedLease } from './lease'
+
+export interface LeaseOwner {
+  peerId: string
+  falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
+  networkId: string
+}
+
+export interface LeaseRequest {
+  assetId: string
+  holder: string
+  amount: bigint
+  durationMs: number
+}
+
+type Status = 'issued' | 'active' | 'released' | 'revoked'
+
+export class LeaseBook {
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly owner: LeaseOwner,
+    private readonly now: () => number = Date.now,
+  ) {
+    db.prepare("UPDATE leases SET status = 'released' WHERE status = 'active'").run()
+  }
+
+  issue(request: LeaseRequest): SignedLease {
+    const notBefore = this.now()
+    const lease = signLease(
+      {
+        v: 1,
+        networkId: this.owner.networkId,
+        assetId: request.assetId,
+        owner: this.owner.peerId,
+        holder: request.holder,
+        amount: request.amount.toString(),
+        notBefore,
+        expiresAt: notBefore + request.durationMs,
+        nonce: randomBytes(32).toString('hex'),
+      },
+      this.owner.falcon.secretKey,
+    )
+    const { terms } = lease
+    this.db
+      .prepare(
+        `INSERT INTO leases (nonce, asset_id, holder, amount, expires_at, status, lease, issued_at)
+         VALUES (?, ?, ?, ?, ?, 'issued', ?, ?)`,
+      )
+      .run(
+        terms.nonce,
+        terms.assetId,
+        terms.holder,
+        terms.amount,
+        terms.expiresAt,
+        JSON.stringify(lease),
+        notBefore,
+      )
+    return lease
+  }
+
+  /**
+   * Checks a lease `presentedBy` a peer for `assetId` and marks it in use. `capacity` is what the asset
+   * offers in the lease's unit; leases in use together may not exceed it.
+   */
+  activate(lease: SignedLease, presentedBy: string, assetId: string, capacity: bigint): LeaseTerms {
+    const terms = verifyLease(lease, {
+      owner: this.owner.peerId,
+      ownerPublicKey: this.owner.falcon.publicKey,
+      networkId: this.owner.networkId,
+      assetId,
+      presentedBy,
+      now: this.now(),
+    })
+    const status = this.statusOf(terms.nonce)
+    if (status == null) throw new LeaseError('revoked', 'this node has no record of issuing this lease')
+    if (status === 'revoked') throw new LeaseError('revoked', 'this lease was revoked by its owner')
+    if (status === 'active') throw new LeaseError('replayed', 'this lease is already in use')
+    const inUse = this.amountInUse(assetId)
+    if (inUse + BigInt(terms.amount) > capacity)
+      throw new LeaseError(
+        'over-capacity',
+        `the asset offers ${capacity}; ${inUse} is leased now, so ${terms.amount} more does not fit`,
+      )
+    this.setStatus(terms.nonce, 'active')
+    return terms
+  }
+
+  /** The holder is done (or its connection closed): the lease may be presented again until it expires. */
+  release(nonce: string): void {
+    this.db.prepare("UPDATE leases SET status = 'released' WHERE nonce = ? AND status = 'active'").run(nonce)
+  }
+
+  revoke(nonce: string): void {
+    this.setStatus(nonce, 'revoked')
+  }
+
+  statusOf(nonce: string): Status | null {
+    const row = this.db.prepare('SELECT status FROM leases WHERE nonce = ?').get(nonce) as
+      { status: Status } | undefined
+    return row?.status ?? null
+  }
+
+  /** Leases of `assetId` in use now, and not expired. */
+  active(assetId: string): number {
+    return (
+      this.db
+        .prepare(
+          "SELECT COUNT(*) AS n FROM leases WHERE asset_id = ? AND status = 'active' AND expires_at > ?",
+        )
+        .get(assetId, this.now()) as { n: number }
+    ).n
+  }
+
+  private amountInUse(assetId: string): bigint {
+    const rows = this.db
+      .prepare("SELECT amount FROM leases WHERE asset_id = ? AND status = 'active' AND expires_at > ?")
+      .all(assetId, this.now()) as { amount: string }[]
+    return rows.reduce((sum, r) => sum + BigInt(r.amount), 0n)
+  }
+
+  private setStatus(nonce: string, status: Status): void {
+    this.db.prepare('UPDATE leases SET status = ? WHERE nonce = ?').run(status, nonce)
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * `/hypermesh/proxy/memory/1.0.0`: paged remote memory served by its owner, over STOQ. A stream opens with
+ * a lease (lease.ts), checked against the privacy level for the authenticated peer and against the lease
+ * book; then reads and writes by address, each bounds-checked against the leased size. Closing the stream
+ * releases the lease and the memory.
+ *
+ * Frames are length-prefixed: a JSON header, and for a write (request) or a read (response) the bytes
+ * right after it.
+ */
+import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
+import type { Connection, Libp2p, Stream } from '@libp2p/interface'
+import type { Logger } from 'pino'
+import { z } from 'zod'
+import { LeaseError, SignedLease, type LeaseTerms } from '../leases/lease'
+import type { LeaseBook } from '../leases/lease-book'
+import { MemoryBoundsError, PagedMemory } from './paged-memory'
+
+export const MEMORY_PROXY_PROTOCOL = '/hypermesh/proxy/memory/1.0.0'
+/** The most one read or write moves. */
+export const MAX_CHUNK_BYTES = 1024 * 1024
+const MAX_HEADER_BYTES = 16 * 1024
+
+export const ProxyRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('open'), lease: SignedLease }).strict(),
+  z
+    .object({
+      type: z.literal('read'),
+      offset: z.number().int().min(0),
+      length: z.number().int().min(1).max(MAX_CHUNK_BYTES),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('write'),
+      offset: z.number().int().min(0),
+      length: z.number().int().min(1).max(MAX_CHUNK_BYTES),
+    })
+    .strict(),
+])
+export type ProxyRequest = z.infer<typeof ProxyRequest>
+
+export const ProxyResponse = z.union([
+  z.object({ ok: z.literal(true), size: z.number().int().optional() }).strict(),
+  z.object({ ok: z.literal(false), code: z.string(), message: z.string() }).strict(),
+])
+export type ProxyResponse = z.infer<typeof ProxyResponse>
+
+export interface MemoryProxyParts {
+  libp2p: Libp2p
+  book: LeaseBook
+  /** The memory asset's id and what it offers now, in bytes. */
+  asset(): { assetId: string; capacityBytes: bigint }
+  /** Null when the peer may use the asset under its privacy level; else why not. */
+  refusalFor(peer: string): string | null
+  log: Logger
+  now?: () => number
+}
+
+const encodeJson = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value))
+
+export class MemoryProxyServer {
+  private readonly streams = new Set<Stream>()
+
+  constructor(private readonly parts: MemoryProxyParts) {}
+
+  async start(): Promise<void> {
+    await this.parts.libp2p.handle(
+      MEMORY_PROXY_PROTOCOL,
+      (stream, connection) => void this.serve(stream, connection),
+      {
+        maxInboundStreams: 16,
+      },
+    )
+  }
+
+  async stop(): Promise<void> {
+    for (const stream of this.streams) stream.abort(new Error('the memory proxy stopped'))
+    await Promise.resolve(this.parts.libp2p.unhandle(MEMORY_PROXY_PROTOCOL)).catch(() => {})
+  }
+
+  private async serve(stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString()
+    const lp = lpStream(stream, { maxDataLength: MAX_CHUNK_BYTES + MAX_HEADER_BYTES })
+    this.streams.add(stream)
+    let lease: LeaseTerms | null = null
+    try {
+      const opened = await this.open(lp, peer)
+      if (opened == null) return void (await stream.close())
+      lease = opened
+      const memory = new PagedMemory(Number(lease.amount))
+      for (;;) {
+        const request = parseRequest((await lp.read()).subarray())
+        if (request == null || request.type === 'open')
+          return await this.fail(lp, stream, 'malformed', 'expected a read or a write')
+        if ((this.parts.now ?? Date.now)() >= lease.expiresAt)
+          return await this.fail(lp, stream, 'expired', 'the lease expired')
+        await this.handle(lp, memory, request)
+      }
+    } catch (err) {
+      if (stream.status === 'open') stream.abort(err as Error)
+    } finally {
+      this.streams.delete(stream)
+      if (lease != null) this.parts.book.release(lease.nonce)
+    }
+  }
+
+  /** The first frame must present a lease this peer may use; returns its terms, or null after refusing. */
+  private async open(lp: LengthPrefixedStream<Stream>, peer: string): Promise<LeaseTerms | null> {
+    const first = parseRequest((await lp.read()).subarray())
+    if (first?.type !== 'open') {
+      await lp.write(encodeJson({ ok: false, code: 'no-lease', message: 'open the stream with a lease' }))
+      return null
+    }
+    const refusal = this.parts.refusalFor(peer)
+    if (refusal != null) {
+      await lp.write(encodeJson({ ok: false, code: 'not-allowed', message: refusal }))
+      return null
+    }
+    const { assetId, capacityBytes } = this.parts.asset()
+    try {
+      const terms = this.parts.book.activate(first.lease, peer, assetId, capacityBytes)
+      await lp.write(encodeJson({ ok: true, size: Number(terms.amount) }))
+      return terms
+    } catch (err) {
+      if (!(err instanceof LeaseError)) throw err
+      this.parts.log.info({ peer, code: err.code }, 'refused a memory lease')
+      await lp.write(encodeJson({ ok: false, code: err.code, message: err.message }))
+      return null
+    }
+  }
+
+  private async handle(
+    lp: LengthPrefixedStream<Stream>,
+    memory: PagedMemory,
+    request: Exclude<ProxyRequest, { type: 'open' }>,
+  ): Promise<void> {
+    try {
+      if (request.type === 'read') {
+        const bytes = memory.read(request.offset, request.length)
+        await lp.writeV([encodeJson({ ok: true }), bytes])
+      } else {
+        const data = (await lp.read()).subarray()
+        if (data.length !== request.length)
+          throw new MemoryBoundsError(`expected ${request.length} bytes, got ${data.length}`)
+        memory.write(request.offset, data)
+        await lp.write(encodeJson({ ok: true }))
+      }
+    } catch (err) {
+      if (!(err instanceof MemoryBoundsError)) throw err
+      await lp.write(encodeJson({ ok: false, code: 'out-of-bounds', message: err.message }))
+    }
+  }
+
+  private async fail(
+    lp: LengthPrefixedStream<Stream>,
+    stream: Stream,
+    code: string,
+    message: string,
+  ): Promise<void> {
+    await lp.write(encodeJson({ ok: false, code, message }))
+    await stream.close()
+  }
+}
+
+function parseRequest(bytes: Uint8Array): ProxyRequest | null {
+  if (bytes.length > MAX_HEADER_BYTES) return null
+  try {
+    const parsed = ProxyRequest.safeParse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
