@@ -41,6 +41,9 @@ describe('sharing view in Chromium', () => {
     const state = await sharing()
     expect(await page.getByTestId('limiter').textContent()).toContain(`(${state.limiter.kind})`)
     expect(await page.getByTestId('sharing-activity').textContent()).toBe('Not sharing now: not shared')
+    const assets = (await node.call('assets.list', {})) as { resource: string; proxyAddress: string }[]
+    const cpuAddress = assets.find((a) => a.resource === 'cpu')!.proxyAddress
+    await expect.poll(() => page.getByTestId('proxy-address').first().textContent()).toBe(cpuAddress)
   })
 
   it('a moved slider, once applied, is the CPU share the node enforces, shown configured against measured', async () => {

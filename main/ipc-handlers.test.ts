@@ -51,6 +51,8 @@ const handlers: ApiHandlers = {
   'chain.verifyBlock': unused,
   'sharing.state': unused,
   'sharing.update': unused,
+  'assets.list': unused,
+  'assets.issueLease': unused,
 }
 
 const silentLog = { warn: () => {}, error: () => {} }

@@ -47,6 +47,7 @@ if (only === 'bench') {
         connections: 'bench/connections.ts',
         tiers: 'bench/tiers.ts',
         consensus: 'bench/consensus.ts',
+        assets: 'bench/assets.ts',
         'signature-worker': 'app/node/ledger/signature-worker.ts',
         // The consensus simulator's command line (npm run sim)
         sim: 'test/sim/cli.ts',

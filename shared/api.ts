@@ -41,7 +41,7 @@ import {
   ValidatorRequest,
   ValidatorSummary,
 } from './chain-schemas'
-import { SharingState, SharingUpdate } from './sharing-schemas'
+import { IssuedLease, LeaseIssueRequest, OwnAssetInfo, SharingState, SharingUpdate } from './sharing-schemas'
 
 export * from './schemas'
 export * from './chain-schemas'
@@ -93,6 +93,10 @@ export const apiMethods = {
   'sharing.state': { params: Empty, result: SharingState },
   /** New terms for one resource, checked against this machine, stored and applied at once. */
   'sharing.update': { params: SharingUpdate, result: SharingState },
+  /** This node's assets on the current network, each with its global proxy address. */
+  'assets.list': { params: Empty, result: z.array(OwnAssetInfo) },
+  /** Sign a lease on this node's shared memory for a peer that its privacy level allows. */
+  'assets.issueLease': { params: LeaseIssueRequest, result: IssuedLease },
 } as const
 
 /** Events the node pushes to the UI. */

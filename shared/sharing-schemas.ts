@@ -172,3 +172,33 @@ export const SharingState = z.object({
   }),
 })
 export type SharingState = z.infer<typeof SharingState>
+
+/** One of this node's assets, with its global proxy address. */
+export const OwnAssetInfo = z.object({
+  resource: ResourceKind,
+  index: z.number().int().min(0),
+  assetId: z.string().regex(/^[0-9a-f]{64}$/),
+  proxyAddress: z.string(),
+  shared: z.boolean(),
+  privacy: PrivacyLevel,
+})
+export type OwnAssetInfo = z.infer<typeof OwnAssetInfo>
+
+/** A lease on this node's memory for a peer: what it may use and for how long. */
+export const LeaseIssueRequest = z
+  .object({
+    holder: PeerIdText,
+    resource: z.literal('memory'),
+    amountBytes: z.number().int().min(4096, 'lease at least 4 KiB').max(Number.MAX_SAFE_INTEGER),
+    minutes: z.number().int().min(1).max(30 * 24 * 60, 'a lease lasts at most 30 days'),
+  })
+  .strict()
+export type LeaseIssueRequest = z.infer<typeof LeaseIssueRequest>
+
+export const IssuedLease = z.object({
+  /** The signed lease as JSON text, for the holder to present. */
+  lease: z.string(),
+  expiresAt: z.number(),
+  proxyAddress: z.string(),
+})
+export type IssuedLease = z.infer<typeof IssuedLease>

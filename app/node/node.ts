@@ -24,6 +24,7 @@ import {
 import { createHardwareAdapters } from '../assets'
 import { detectLimiter } from '../assets/limits/detect'
 import { SharingService } from '../assets/sharing/sharing-service'
+import { AssetService } from '../assets/asset-service'
 import type { HyperMeshNode, HyperMeshNodeInit } from './index'
 import { createApiDispatcher } from './api/dispatcher'
 import { loadConfig, rememberListenPorts, type NodeConfig } from './config'
@@ -52,6 +53,7 @@ interface Running {
   tuner: LinkTuner
   ledger: LedgerHost
   sharing: SharingService
+  assets: AssetService
 }
 
 export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<HyperMeshNode> {
@@ -200,6 +202,7 @@ class Node implements HyperMeshNode {
                 listenAddresses: () => this.running?.libp2p.getMultiaddrs().map((a) => a.toString()) ?? [],
                 ledger: this.running.ledger,
                 sharing: this.running.sharing,
+                assets: this.running.assets,
               },
         transportStats: () => parts.stoqMetrics.snapshot(),
         status: () => ({
@@ -287,7 +290,19 @@ class Node implements HyperMeshNode {
         idleSeconds: this.parts.idleSeconds,
         log,
       })
-      this.running = { libp2p, network, startedAt: Date.now(), sampler, tuner, ledger, sharing }
+      const assets = await AssetService.start({
+        libp2p,
+        db: this.parts.db,
+        peerId: this.peerId,
+        falcon: identity.falcon,
+        sharing,
+        network: {
+          activeNetworkId: () => network.activeNetwork().networkId,
+          isMember: (peer) => network.isMember(peer),
+        },
+        log,
+      })
+      this.running = { libp2p, network, startedAt: Date.now(), sampler, tuner, ledger, sharing, assets }
       this.state = 'running'
       log.info(
         { transport: profile.name, nat, addresses: addresses.map(String), networkId: active.networkId },
@@ -309,6 +324,7 @@ class Node implements HyperMeshNode {
       if (running != null) {
         clearInterval(running.sampler)
         running.tuner.stop()
+        await running.assets.stop()
         // Leased work must not keep the node from stopping; what could not be removed is logged.
         await running.sharing.stop().catch((err: unknown) => {
           this.parts.log.error({ err }, 'sharing did not stop cleanly')

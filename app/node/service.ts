@@ -7,6 +7,7 @@ import type { ApiHandlers } from './api/dispatcher'
 import type { NetworkManager } from './network/network-manager'
 import type { LedgerHost } from './ledger/ledger-host'
 import type { SharingService } from '../assets/sharing/sharing-service'
+import type { AssetService } from '../assets/asset-service'
 
 export interface ServiceParts {
   /** The parts that exist only while the node runs; null before start and after stop. */
@@ -16,6 +17,7 @@ export interface ServiceParts {
     startedAt: number
     ledger: LedgerHost
     sharing: SharingService
+    assets: AssetService
   } | null
   status(): Omit<NodeStatus, 'network' | 'listenAddresses' | 'startedAt' | 'uptimeMs'>
   hardware: HardwareAdapters
@@ -74,5 +76,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'chain.verifyBlock': async ({ height }) => need().ledger.need().verifyBlock(height),
     'sharing.state': async () => need().sharing.state(),
     'sharing.update': async (update) => need().sharing.update(update),
+    'assets.list': async () => need().assets.list(),
+    'assets.issueLease': async (request) => need().assets.issueLease(request),
   }
 }

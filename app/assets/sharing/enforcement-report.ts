@@ -33,6 +33,10 @@ export function enforcementOf(
       if (how == null)
         notEnforced.push('memory cap: this system offers no way to limit it, so no leased work runs')
       else enforced.push(`memory cap of leased work (in use and idle), ${how}`)
+      enforced.push(
+        'remote memory: leases together stay within the memory offered, every read and write is bounds-checked',
+        `who may use it (${settings.privacy}): checked on the authenticated peer for every lease`,
+      )
       break
     case 'gpu':
       notEnforced.push(
@@ -43,6 +47,10 @@ export function enforcementOf(
       notEnforced.push('disk quota and space kept free: leased storage is not served by this version yet')
       break
   }
+  if (kind !== 'memory')
+    notEnforced.push(
+      `who may use it (${settings.privacy}): stored; remote use of this resource is not served yet`,
+    )
   if (settings.uploadMbps != null || settings.downloadMbps != null)
     notEnforced.push('bandwidth caps: stored; leased traffic is not carried by this version yet')
   return { enforced, notEnforced }

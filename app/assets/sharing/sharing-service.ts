@@ -34,6 +34,8 @@ const GROUP_PREFIX = 'leased-'
 let groupsMade = 0
 /** Seconds without input after which the computer counts as idle for the memory caps. */
 const IDLE_AFTER_SECONDS = 300
+const idleFrom = (idleSeconds: number | null): boolean | null =>
+  idleSeconds == null ? null : idleSeconds >= IDLE_AFTER_SECONDS
 
 export interface SharingParts {
   db: DatabaseSync
@@ -115,6 +117,33 @@ export class SharingService {
     }
   }
 
+  /** The terms of one resource as they stand. */
+  settingsOf(kind: ResourceKind): SharingSettings {
+    return this.settings[kind]
+  }
+
+  /** The last hardware reading (taken at start and on every change of terms). */
+  async hardwareNow(): Promise<HardwareSnapshot> {
+    await this.applying
+    return this.hardware ?? readHardware(this.parts.hardware)
+  }
+
+  /**
+   * Memory this node offers to leases now, in bytes: the memory terms' cap (in use or idle) while memory
+   * is shared and active; nothing otherwise.
+   */
+  memoryOffer(): bigint {
+    if (this.activity.memory?.active !== true || this.hardware == null) return 0n
+    const { limits } = leasedLimits({
+      cpu: this.settings.cpu,
+      memory: this.settings.memory,
+      cpuActive: true,
+      idle: idleFrom(this.parts.idleSeconds()),
+      hardware: this.hardware,
+    })
+    return BigInt(limits.memoryBytes ?? 0)
+  }
+
   /** Validates new terms for one resource against this machine, stores them, and applies them now. */
   async update({ resource, settings }: SharingUpdate): Promise<SharingState> {
     const hardware = this.hardware ?? (await readHardware(this.parts.hardware))
@@ -161,7 +190,7 @@ export class SharingService {
       cpu: this.settings.cpu,
       memory: this.settings.memory,
       cpuActive: this.activity.cpu.active,
-      idle: idleSeconds == null ? null : idleSeconds >= IDLE_AFTER_SECONDS,
+      idle: idleFrom(idleSeconds),
       hardware,
     })
     if (limits.cpuCores !== group.limits.cpuCores || limits.memoryBytes !== group.limits.memoryBytes)

@@ -134,6 +134,10 @@ beforeEach(() => {
     'sharing.update': async () => {
       throw new ApiError('BUSY', 'no sharing in this test')
     },
+    'assets.list': async () => [],
+    'assets.issueLease': async () => {
+      throw new ApiError('BUSY', 'no assets in this test')
+    },
   }
   dispatcher = createApiDispatcher(handlers, log)
 })

@@ -49,3 +49,4 @@ export const selectSharingSaved = (s: HyperMeshState) => s.sharing.saved
 export const selectStaking = (s: HyperMeshState) => s.chain.staking
 export const selectStakeError = (s: HyperMeshState) => s.chain.stakeError
 export const selectLastStake = (s: HyperMeshState) => s.chain.lastStake
+export const selectOwnAssets = (s: HyperMeshState) => s.sharing.assets

@@ -52,6 +52,7 @@ function sharingBridge() {
   }
   const bridge = createFakeBridge({
     'sharing.state': () => current,
+    'assets.list': () => [],
     'sharing.update': ({ resource: kind, settings: s }) => {
       if (s.allocationPercent > 90) throw new ApiError('BAD_REQUEST', `${kind}: leave some for yourself`)
       current = { ...current, resources: { ...current.resources, [kind]: resource(s as SharingSettings) } }

@@ -7,7 +7,13 @@ import type { HyperMeshState, SharingActions, SharingArea, UiError } from './typ
 
 export const SHARING_POLL_MS = 2_000
 
-export const emptySharingArea = (): SharingArea => ({ state: null, saving: null, errors: {}, saved: null })
+export const emptySharingArea = (): SharingArea => ({
+  state: null,
+  assets: [],
+  saving: null,
+  errors: {},
+  saved: null,
+})
 
 interface SliceParts {
   api: HyperMeshApi
@@ -23,8 +29,8 @@ export function createSharingActions({ api, get, set, read, failed }: SliceParts
     refreshSharing: () =>
       read(
         'sharing',
-        () => api.call('sharing.state', {}),
-        (state) => setSharing({ state }),
+        () => Promise.all([api.call('sharing.state', {}), api.call('assets.list', {})]),
+        ([state, assets]) => setSharing({ state, assets }),
       ),
 
     async updateSharing(resource: ResourceKind, settings: SharingSettings) {

@@ -10,6 +10,7 @@ import type {
   LanOffer,
   NetworkInfo,
   NodeStatus,
+  OwnAssetInfo,
   PeerInfo,
   ResourceKind,
   SharingSettings,
@@ -74,6 +75,8 @@ export type StakeAction = 'stake' | 'unstake' | 'join' | 'leave'
 
 export interface SharingArea {
   state: SharingState | null
+  /** This node's assets, each with its proxy address. */
+  assets: OwnAssetInfo[]
   /** The resource whose new terms are being saved. */
   saving: ResourceKind | null
   /** Why the last save of each resource was refused. */

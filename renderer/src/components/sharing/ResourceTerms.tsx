@@ -118,7 +118,7 @@ export function ResourceTerms({ kind, resource }: { kind: ResourceKind; resource
           Applied and saved: the node enforces these terms now.
         </div>
       )}
-      <Enforcement resource={resource} />
+      <Enforcement resource={resource} kind={kind} />
     </form>
   )
 }

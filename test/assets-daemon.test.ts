@@ -1,0 +1,101 @@
+/**
+ * A node's memory, leased through its API and used by another peer over STOQ: the asset list gives its
+ * proxy address; a lease is refused while memory is not shared or for more than is offered; once shared,
+ * the lease's holder reads and writes it, and no other peer can use the same lease.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { multiaddr } from '@multiformats/multiaddr'
+import { falcon1024 } from '@noble/post-quantum/falcon.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { defaultSharing } from '../app/assets/sharing/defaults'
+import { decodeLease } from '../app/assets/leases/lease'
+import { ProxyRefusal, RemoteMemory } from '../app/assets/proxy/memory-client'
+import { resolveProxyAddress } from '../app/assets/proxy-address'
+import { stoqTransportProfile } from '../app/stoq'
+import type { OwnAssetInfo } from '../shared/sharing-schemas'
+import { ensureBuilt, startDaemon, type Daemon } from './support/daemon'
+
+const MiB = 1024 * 1024
+const peer = () =>
+  createLibp2p({
+    ...stoqTransportProfile({
+      falcon: falcon1024.keygen(),
+      quic: false,
+      webrtcDirect: false,
+    }).libp2pOptions(),
+  })
+
+describe('leased memory through a node’s API', () => {
+  const base = mkdtempSync(join(tmpdir(), 'hm-assets-'))
+  let owner: Daemon
+  let holder: Libp2p
+  let other: Libp2p
+  let tcpAddress: string
+
+  beforeAll(async () => {
+    ensureBuilt()
+    owner = await startDaemon(join(base, 'owner'))
+    ;[holder, other] = await Promise.all([peer(), peer()])
+    const status = await owner.call('node.status', {})
+    tcpAddress = status.listenAddresses.find((a: string) => a.includes('/tcp/') && !a.includes('/ws'))!
+  }, 60_000)
+
+  afterAll(async () => {
+    await Promise.all([holder?.stop(), other?.stop()])
+    await owner?.stop()
+    rmSync(base, { recursive: true, force: true })
+  })
+
+  it('lists the node’s assets with proxy addresses that resolve to it', async () => {
+    const assets = (await owner.call('assets.list', {})) as OwnAssetInfo[]
+    const memory = assets.find((a) => a.resource === 'memory')!
+    expect(memory).toMatchObject({ shared: false, privacy: 'Private' })
+    const status = await owner.call('node.status', {})
+    expect(resolveProxyAddress(memory.proxyAddress, status.network.networkId, [status.peerId])).toEqual({
+      peerId: status.peerId,
+      resource: 'memory',
+      index: 0,
+    })
+  })
+
+  it('refuses a lease while memory is private, and for more than is offered', async () => {
+    const request = { holder: holder.peerId.toString(), resource: 'memory', amountBytes: 8 * MiB, minutes: 5 }
+    const refused = await owner.callRaw('assets.issueLease', request)
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) expect(refused.error.message).toMatch(/this resource is not shared/)
+    await owner.call('sharing.update', {
+      resource: 'memory',
+      settings: {
+        ...defaultSharing('memory'),
+        enabled: true,
+        privacy: 'FullPublic',
+        memoryInUseBytes: 64 * MiB,
+        memoryIdleBytes: 64 * MiB,
+      },
+    })
+    const tooMuch = await owner.callRaw('assets.issueLease', { ...request, amountBytes: 128 * MiB })
+    expect(tooMuch.ok).toBe(false)
+    if (!tooMuch.ok) expect(tooMuch.error.message).toMatch(/offers 67108864 bytes/)
+  })
+
+  it('the holder uses the leased memory over STOQ; another peer presenting the same lease is refused', async () => {
+    const issued = await owner.call('assets.issueLease', {
+      holder: holder.peerId.toString(),
+      resource: 'memory',
+      amountBytes: 8 * MiB,
+      minutes: 5,
+    })
+    const lease = decodeLease(new TextEncoder().encode(issued.lease))
+    const memory = await RemoteMemory.open(await holder.dial(multiaddr(tcpAddress)), lease)
+    const data = new Uint8Array(MiB).fill(0x42)
+    await memory.write(3 * MiB, data)
+    expect(await memory.read(3 * MiB, MiB)).toEqual(data)
+    await memory.close()
+    await expect(RemoteMemory.open(await other.dial(multiaddr(tcpAddress)), lease)).rejects.toMatchObject({
+      code: 'wrong-holder',
+    } satisfies Partial<ProxyRefusal>)
+  })
+})
