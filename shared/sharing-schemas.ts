@@ -190,7 +190,11 @@ export const LeaseIssueRequest = z
     holder: PeerIdText,
     resource: z.literal('memory'),
     amountBytes: z.number().int().min(4096, 'lease at least 4 KiB').max(Number.MAX_SAFE_INTEGER),
-    minutes: z.number().int().min(1).max(30 * 24 * 60, 'a lease lasts at most 30 days'),
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24 * 60, 'a lease lasts at most 30 days'),
   })
   .strict()
 export type LeaseIssueRequest = z.infer<typeof LeaseIssueRequest>
