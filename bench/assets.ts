@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const proxy = new MemoryProxyServer({
     libp2p: owner,
     book,
-    asset: () => ({ assetId: ASSET, capacityBytes: BigInt((MIB + 1) * MiB) }),
+    asset: () => ({ assetId: ASSET, capacity: BigInt((MIB + 1) * MiB) }),
     refusalFor: () => null,
     log: pino({ level: 'silent' }),
   })

@@ -184,11 +184,11 @@ export const OwnAssetInfo = z.object({
 })
 export type OwnAssetInfo = z.infer<typeof OwnAssetInfo>
 
-/** A lease on this node's memory for a peer: what it may use and for how long. */
+/** A lease on this node's memory or storage for a peer: how many bytes it may use, and for how long. */
 export const LeaseIssueRequest = z
   .object({
     holder: PeerIdText,
-    resource: z.literal('memory'),
+    resource: z.enum(['memory', 'storage']),
     amountBytes: z.number().int().min(4096, 'lease at least 4 KiB').max(Number.MAX_SAFE_INTEGER),
     minutes: z
       .number()

@@ -14,6 +14,7 @@ import { defaultSharing } from '../app/assets/sharing/defaults'
 import { decodeLease } from '../app/assets/leases/lease'
 import type { ProxyRefusal } from '../app/assets/proxy/memory-client'
 import { RemoteMemory } from '../app/assets/proxy/memory-client'
+import { RemoteStorage } from '../app/assets/proxy/storage-client'
 import { resolveProxyAddress } from '../app/assets/proxy-address'
 import { stoqTransportProfile } from '../app/stoq'
 import type { OwnAssetInfo } from '../shared/sharing-schemas'
@@ -98,5 +99,49 @@ describe('leased memory through a node’s API', () => {
     await expect(RemoteMemory.open(await other.dial(multiaddr(tcpAddress)), lease)).rejects.toMatchObject({
       code: 'wrong-holder',
     } satisfies Partial<ProxyRefusal>)
+  })
+
+  it('stores shards on the node’s disk by lease, within the lease and the storage quota (changed live)', async () => {
+    await owner.call('sharing.update', {
+      resource: 'storage',
+      settings: {
+        ...defaultSharing('storage'),
+        enabled: true,
+        privacy: 'FullPublic',
+        diskQuotaBytes: 2 * MiB,
+        keepFreeBytes: 0,
+      },
+    })
+    const issued = await owner.call('assets.issueLease', {
+      holder: holder.peerId.toString(),
+      resource: 'storage',
+      amountBytes: 2 * MiB,
+      minutes: 5,
+    })
+    const storage = await RemoteStorage.open(
+      await holder.dial(multiaddr(tcpAddress)),
+      decodeLease(new TextEncoder().encode(issued.lease)),
+    )
+    const shard = new Uint8Array(MiB + 5).fill(9)
+    await storage.put('ab'.repeat(32), 0, shard)
+    expect(await storage.get('ab'.repeat(32), 0)).toEqual(shard)
+    // Beyond the lease, and (after the owner lowers the quota, live) beyond the quota.
+    await expect(storage.put('ab'.repeat(32), 1, new Uint8Array(MiB))).rejects.toMatchObject({
+      code: 'over-lease',
+    })
+    await owner.call('sharing.update', {
+      resource: 'storage',
+      settings: {
+        ...defaultSharing('storage'),
+        enabled: true,
+        privacy: 'FullPublic',
+        diskQuotaBytes: MiB,
+        keepFreeBytes: 0,
+      },
+    })
+    await expect(storage.put('ab'.repeat(32), 2, new Uint8Array(1000))).rejects.toMatchObject({
+      code: 'over-quota',
+    })
+    await storage.close()
   })
 })

@@ -58,7 +58,7 @@ describe('paged remote memory through the proxy protocol', () => {
     server = new MemoryProxyServer({
       libp2p: owner,
       book,
-      asset: () => ({ assetId: ASSET, capacityBytes: BigInt(64 * MiB) }),
+      asset: () => ({ assetId: ASSET, capacity: BigInt(64 * MiB) }),
       refusalFor: (peer) =>
         refusalFor(sharing, peer, { activeNetworkId: NETWORK, isMember: (p) => members.has(p) }),
       log: pino({ level: 'silent' }),

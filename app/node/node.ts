@@ -293,6 +293,7 @@ class Node implements HyperMeshNode {
       const assets = await AssetService.start({
         libp2p,
         db: this.parts.db,
+        dataDir: this.dataDir,
         peerId: this.peerId,
         falcon: identity.falcon,
         sharing,

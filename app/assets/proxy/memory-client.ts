@@ -5,19 +5,10 @@
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { SignedLease } from '../leases/lease'
-import { MAX_CHUNK_BYTES, MEMORY_PROXY_PROTOCOL, ProxyResponse } from './memory-proxy'
+import { encodeJson, readAnswer } from './leased-stream'
+import { MAX_CHUNK_BYTES, MEMORY_PROXY_PROTOCOL } from './memory-proxy'
 
-export class ProxyRefusal extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'ProxyRefusal'
-  }
-}
-
-const encodeJson = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value))
+export { ProxyRefusal } from './leased-stream'
 
 export class RemoteMemory {
   private busy: Promise<unknown> = Promise.resolve()
@@ -35,19 +26,19 @@ export class RemoteMemory {
     })
     const lp = lpStream(stream, { maxDataLength: MAX_CHUNK_BYTES + 16 * 1024 })
     await lp.write(encodeJson({ type: 'open', lease }))
-    const answer = await readResponse(lp)
-    if (!answer.ok) {
+    try {
+      const answer = await readAnswer(lp)
+      return new RemoteMemory(stream, lp, answer.size ?? 0)
+    } catch (err) {
       await stream.close().catch(() => {})
-      throw new ProxyRefusal(answer.code, answer.message)
+      throw err
     }
-    return new RemoteMemory(stream, lp, answer.size ?? 0)
   }
 
   read(offset: number, length: number): Promise<Uint8Array> {
     return this.serially(async () => {
       await this.lp.write(encodeJson({ type: 'read', offset, length }))
-      const answer = await readResponse(this.lp)
-      if (!answer.ok) throw new ProxyRefusal(answer.code, answer.message)
+      await readAnswer(this.lp)
       const bytes = (await this.lp.read()).subarray()
       // A plain Uint8Array view of the bytes (the stream hands out Buffers), without copying.
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -57,8 +48,7 @@ export class RemoteMemory {
   write(offset: number, data: Uint8Array): Promise<void> {
     return this.serially(async () => {
       await this.lp.writeV([encodeJson({ type: 'write', offset, length: data.length }), data])
-      const answer = await readResponse(this.lp)
-      if (!answer.ok) throw new ProxyRefusal(answer.code, answer.message)
+      await readAnswer(this.lp)
     })
   }
 
@@ -72,12 +62,4 @@ export class RemoteMemory {
     this.busy = next
     return next
   }
-}
-
-async function readResponse(lp: LengthPrefixedStream<Stream>): Promise<ProxyResponse> {
-  const bytes = (await lp.read()).subarray()
-  const parsed = ProxyResponse.safeParse(JSON.parse(new TextDecoder().decode(bytes)))
-  if (!parsed.success)
-    throw new ProxyRefusal('malformed', 'the owner answered with something that is not a proxy response')
-  return parsed.data
 }

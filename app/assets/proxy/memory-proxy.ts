@@ -9,19 +9,16 @@
  */
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
-import type { Logger } from 'pino'
 import { z } from 'zod'
-import { LeaseError, SignedLease, type LeaseTerms } from '../leases/lease'
-import type { LeaseBook } from '../leases/lease-book'
+import type { LeaseTerms } from '../leases/lease'
+import { acceptLease, encodeJson, MAX_HEADER_BYTES, parseHeader, type LeasedAsset } from './leased-stream'
 import { MemoryBoundsError, PagedMemory } from './paged-memory'
 
 export const MEMORY_PROXY_PROTOCOL = '/hypermesh/proxy/memory/1.0.0'
 /** The most one read or write moves. */
 export const MAX_CHUNK_BYTES = 1024 * 1024
-const MAX_HEADER_BYTES = 16 * 1024
 
-export const ProxyRequest = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('open'), lease: SignedLease }).strict(),
+export const MemoryRequest = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('read'),
@@ -37,26 +34,12 @@ export const ProxyRequest = z.discriminatedUnion('type', [
     })
     .strict(),
 ])
-export type ProxyRequest = z.infer<typeof ProxyRequest>
+export type MemoryRequest = z.infer<typeof MemoryRequest>
 
-export const ProxyResponse = z.union([
-  z.object({ ok: z.literal(true), size: z.number().int().optional() }).strict(),
-  z.object({ ok: z.literal(false), code: z.string(), message: z.string() }).strict(),
-])
-export type ProxyResponse = z.infer<typeof ProxyResponse>
-
-export interface MemoryProxyParts {
+export interface MemoryProxyParts extends LeasedAsset {
   libp2p: Libp2p
-  book: LeaseBook
-  /** The memory asset's id and what it offers now, in bytes. */
-  asset(): { assetId: string; capacityBytes: bigint }
-  /** Null when the peer may use the asset under its privacy level; else why not. */
-  refusalFor(peer: string): string | null
-  log: Logger
   now?: () => number
 }
-
-const encodeJson = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value))
 
 export class MemoryProxyServer {
   private readonly streams = new Set<Stream>()
@@ -84,14 +67,13 @@ export class MemoryProxyServer {
     this.streams.add(stream)
     let lease: LeaseTerms | null = null
     try {
-      const opened = await this.open(lp, peer)
+      const opened = await acceptLease(lp, peer, this.parts)
       if (opened == null) return void (await stream.close())
       lease = opened
       const memory = new PagedMemory(Number(lease.amount))
       for (;;) {
-        const request = parseRequest((await lp.read()).subarray())
-        if (request == null || request.type === 'open')
-          return await this.fail(lp, stream, 'malformed', 'expected a read or a write')
+        const request = parseHeader((await lp.read()).subarray(), MemoryRequest)
+        if (request == null) return await this.fail(lp, stream, 'malformed', 'expected a read or a write')
         if ((this.parts.now ?? Date.now)() >= lease.expiresAt)
           return await this.fail(lp, stream, 'expired', 'the lease expired')
         await this.handle(lp, memory, request)
@@ -104,35 +86,10 @@ export class MemoryProxyServer {
     }
   }
 
-  /** The first frame must present a lease this peer may use; returns its terms, or null after refusing. */
-  private async open(lp: LengthPrefixedStream<Stream>, peer: string): Promise<LeaseTerms | null> {
-    const first = parseRequest((await lp.read()).subarray())
-    if (first?.type !== 'open') {
-      await lp.write(encodeJson({ ok: false, code: 'no-lease', message: 'open the stream with a lease' }))
-      return null
-    }
-    const refusal = this.parts.refusalFor(peer)
-    if (refusal != null) {
-      await lp.write(encodeJson({ ok: false, code: 'not-allowed', message: refusal }))
-      return null
-    }
-    const { assetId, capacityBytes } = this.parts.asset()
-    try {
-      const terms = this.parts.book.activate(first.lease, peer, assetId, capacityBytes)
-      await lp.write(encodeJson({ ok: true, size: Number(terms.amount) }))
-      return terms
-    } catch (err) {
-      if (!(err instanceof LeaseError)) throw err
-      this.parts.log.info({ peer, code: err.code }, 'refused a memory lease')
-      await lp.write(encodeJson({ ok: false, code: err.code, message: err.message }))
-      return null
-    }
-  }
-
   private async handle(
     lp: LengthPrefixedStream<Stream>,
     memory: PagedMemory,
-    request: Exclude<ProxyRequest, { type: 'open' }>,
+    request: MemoryRequest,
   ): Promise<void> {
     try {
       if (request.type === 'read') {
@@ -159,15 +116,5 @@ export class MemoryProxyServer {
   ): Promise<void> {
     await lp.write(encodeJson({ ok: false, code, message }))
     await stream.close()
-  }
-}
-
-function parseRequest(bytes: Uint8Array): ProxyRequest | null {
-  if (bytes.length > MAX_HEADER_BYTES) return null
-  try {
-    const parsed = ProxyRequest.safeParse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)))
-    return parsed.success ? parsed.data : null
-  } catch {
-    return null
   }
 }

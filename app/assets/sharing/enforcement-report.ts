@@ -44,10 +44,13 @@ export function enforcementOf(
       )
       break
     case 'storage':
-      notEnforced.push('disk quota and space kept free: leased storage is not served by this version yet')
+      enforced.push(
+        'disk quota and space kept free: checked on every write of a leased shard, which is refused beyond them',
+        `who may use it (${settings.privacy}): checked on the authenticated peer for every lease`,
+      )
       break
   }
-  if (kind !== 'memory')
+  if (kind === 'cpu' || kind === 'gpu')
     notEnforced.push(
       `who may use it (${settings.privacy}): stored; remote use of this resource is not served yet`,
     )

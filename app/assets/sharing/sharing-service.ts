@@ -22,7 +22,7 @@ import type { LimitedGroup } from '../limits/work-limits'
 import { sharingActivity, type Activity } from './activity'
 import { enforcementOf } from './enforcement-report'
 import { leasedLimits } from './leased-limits'
-import { sharingProblems } from './rules'
+import { largestDisk, sharingProblems } from './rules'
 import { SharingStore } from './sharing-store'
 
 const TICK_MS = 2_000
@@ -142,6 +142,18 @@ export class SharingService {
       hardware: this.hardware,
     })
     return BigInt(limits.memoryBytes ?? 0)
+  }
+
+  /**
+   * Disk space this node offers to storage leases now, in bytes: the quota (or, without one, the
+   * allocation's share of the free space on the largest disk) while storage is shared and active.
+   */
+  storageOffer(): bigint {
+    const terms = this.settings.storage
+    if (this.activity.storage?.active !== true || this.hardware == null) return 0n
+    if (terms.diskQuotaBytes != null) return BigInt(terms.diskQuotaBytes)
+    const disk = largestDisk(this.hardware)
+    return BigInt(Math.floor(((disk?.availableBytes ?? 0) * terms.allocationPercent) / 100))
   }
 
   /** Validates new terms for one resource against this machine, stores them, and applies them now. */

@@ -1,0 +1,130 @@
+/**
+ * The uploader's side of sharded storage: a leased stream to each holder (`/hypermesh/proxy/storage/1.0.0`),
+ * and putting a file sealed k of n across n holders, getting it back from whichever answer, and
+ * challenging a holder for a random block of its shard.
+ */
+import { randomInt } from 'node:crypto'
+import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
+import type { Connection, Stream } from '@libp2p/interface'
+import type { SignedLease } from '../leases/lease'
+import {
+  BLOCK_BYTES,
+  openFile,
+  sealFile,
+  verifyChallenge,
+  type ChallengeAnswer,
+  type FileManifest,
+} from '../storage/sealed-file'
+import { encodeJson, MAX_HEADER_BYTES, ProxyRefusal, readAnswer } from './leased-stream'
+import { MAX_SHARD_BYTES, STORAGE_PROXY_PROTOCOL } from './storage-proxy'
+
+const view = (bytes: Uint8Array): Uint8Array =>
+  new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+
+export class RemoteStorage {
+  private busy: Promise<unknown> = Promise.resolve()
+
+  private constructor(
+    private readonly stream: Stream,
+    private readonly lp: LengthPrefixedStream<Stream>,
+  ) {}
+
+  static async open(connection: Connection, lease: SignedLease): Promise<RemoteStorage> {
+    const stream = await connection.newStream(STORAGE_PROXY_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+    const lp = lpStream(stream, { maxDataLength: MAX_SHARD_BYTES + MAX_HEADER_BYTES })
+    await lp.write(encodeJson({ type: 'open', lease }))
+    try {
+      await readAnswer(lp)
+      return new RemoteStorage(stream, lp)
+    } catch (err) {
+      await stream.close().catch(() => {})
+      throw err
+    }
+  }
+
+  put(fileId: string, index: number, shard: Uint8Array): Promise<void> {
+    return this.serially(async () => {
+      await this.lp.writeV([encodeJson({ type: 'put', fileId, index, length: shard.length }), shard])
+      await readAnswer(this.lp)
+    })
+  }
+
+  get(fileId: string, index: number): Promise<Uint8Array> {
+    return this.serially(async () => {
+      await this.lp.write(encodeJson({ type: 'get', fileId, index }))
+      await readAnswer(this.lp)
+      return view((await this.lp.read()).subarray())
+    })
+  }
+
+  challenge(fileId: string, index: number, block: number): Promise<ChallengeAnswer> {
+    return this.serially(async () => {
+      await this.lp.write(encodeJson({ type: 'challenge', fileId, index, block }))
+      const answer = await readAnswer(this.lp)
+      const path = Array.isArray(answer.path)
+        ? answer.path.map((p) => new Uint8Array(Buffer.from(String(p), 'base64')))
+        : []
+      return { block: view((await this.lp.read()).subarray()), path }
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.busy.catch(() => {})
+    await this.stream.close().catch(() => {})
+  }
+
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.busy.catch(() => {}).then(fn)
+    this.busy = next
+    return next
+  }
+}
+
+/** Seals `data` for the owner and puts shard i on holder i; any k of the n holders give it back. */
+export async function putSharded(
+  data: Uint8Array,
+  holders: readonly RemoteStorage[],
+  ownerKemPublicKey: Uint8Array,
+  k: number,
+): Promise<FileManifest> {
+  const { manifest, shards } = sealFile(data, ownerKemPublicKey, { k, n: holders.length })
+  await Promise.all(holders.map((holder, i) => holder.put(manifest.fileId, i, shards[i]!)))
+  return manifest
+}
+
+/** Gets a sealed file back from the holders that answer (null: not reachable); tampered shards are left out. */
+export async function getSharded(
+  manifest: FileManifest,
+  holders: readonly (RemoteStorage | null)[],
+  ownerKemSecretKey: Uint8Array,
+): Promise<{ data: Uint8Array; tampered: number[]; missing: number[] }> {
+  const missing: number[] = []
+  const shards = await Promise.all(
+    holders.map(async (holder, i) => {
+      try {
+        if (holder == null) throw new ProxyRefusal('unreachable', 'no connection')
+        return await holder.get(manifest.fileId, i)
+      } catch {
+        missing.push(i)
+        return null
+      }
+    }),
+  )
+  const { data, tampered } = openFile(manifest, shards, ownerKemSecretKey)
+  return { data, tampered, missing: missing.sort((a, b) => a - b) }
+}
+
+/** Asks holder `index` for a random block of its shard; true only for an answer that proves it holds it. */
+export async function challengeHolder(
+  manifest: FileManifest,
+  holder: RemoteStorage,
+  index: number,
+): Promise<boolean> {
+  const block = randomInt(Math.max(1, Math.ceil(manifest.shardSize / BLOCK_BYTES)))
+  try {
+    return verifyChallenge(manifest, index, block, await holder.challenge(manifest.fileId, index, block))
+  } catch (err) {
+    if (err instanceof ProxyRefusal) return false
+    throw err
+  }
+}
