@@ -5,8 +5,21 @@
  *
  * - latency: one 4 KiB read or write at a time, p50 and p99 over --ops operations;
  * - throughput: 1 MiB reads and writes, one at a time, MiB/s over --mib MiB.
+ *
+ * Then sharded storage: a --file-mib MiB file sealed and put 3 of 5 across five holder nodes and got back,
+ * against writing (with fsync) and reading the same bytes on local disk.
  */
-import { mkdtempSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -18,15 +31,24 @@ import pino from 'pino'
 import { LeaseBook } from '../app/assets/leases/lease-book'
 import { RemoteMemory } from '../app/assets/proxy/memory-client'
 import { MemoryProxyServer } from '../app/assets/proxy/memory-proxy'
+import { getSharded, putSharded, RemoteStorage } from '../app/assets/proxy/storage-client'
+import { StorageProxyServer } from '../app/assets/proxy/storage-proxy'
+import { storageKemKeys } from '../app/assets/storage/sealed-file'
+import { ShardStore } from '../app/assets/storage/shard-store'
 import { databasePath, openDatabase } from '../app/node/storage/database'
 import { stoqTransportProfile } from '../app/stoq'
 import { benchHeader, writeBenchResult } from './report'
 
 const { values } = parseArgs({
-  options: { ops: { type: 'string', default: '2000' }, mib: { type: 'string', default: '256' } },
+  options: {
+    ops: { type: 'string', default: '2000' },
+    mib: { type: 'string', default: '256' },
+    'file-mib': { type: 'string', default: '32' },
+  },
 })
 const OPS = Number(values.ops)
 const MIB = Number(values.mib)
+const FILE_MIB = Number(values['file-mib'])
 const KiB = 1024
 const MiB = 1024 * KiB
 const PLAIN = '/hm-bench/plain-memory/1.0.0'
@@ -151,13 +173,80 @@ async function main(): Promise<void> {
   console.log(
     `  proxy / plain: write ${(results.proxy.writeMiBps / results.plainStream.writeMiBps).toFixed(2)}×, read ${(results.proxy.readMiBps / results.plainStream.readMiBps).toFixed(2)}×`,
   )
-  console.log('\nSharded storage: not measured (sharded storage is not built yet)')
-  writeBenchResult('assets', {
-    ...benchHeader(`npm run bench:assets -- --ops ${OPS} --mib ${MIB}`),
-    ...results,
-  })
   await Promise.all([owner.stop(), holder.stop()])
   db.close()
+  const sharded = await measureSharded()
+  console.log(`\nSharded storage: ${FILE_MIB} MiB, 3 of 5 holders over STOQ on loopback, against local disk`)
+  const line = (name: string, r: { putMiBps: number; getMiBps: number }) =>
+    `  ${name.padEnd(36)} put ${r.putMiBps.toFixed(0).padStart(6)} MiB/s   get ${r.getMiBps.toFixed(0).padStart(6)} MiB/s`
+  console.log(line('local disk (write + fsync, read)', sharded.localDisk))
+  console.log(line('sharded (seal, encode, 5 holders)', sharded.sharded))
+  writeBenchResult('assets', {
+    ...benchHeader(`npm run bench:assets -- --ops ${OPS} --mib ${MIB} --file-mib ${FILE_MIB}`),
+    ...results,
+    ...sharded,
+  })
+}
+
+/** A file put 3 of 5 across five holder nodes and got back, beside the same bytes written to local disk. */
+async function measureSharded() {
+  const dir = mkdtempSync(join(tmpdir(), 'hm-bench-sharded-'))
+  const data = new Uint8Array(randomBytes(FILE_MIB * MiB))
+  let t = performance.now()
+  const fd = openSync(join(dir, 'local.bin'), 'w')
+  writeSync(fd, data)
+  fsyncSync(fd)
+  closeSync(fd)
+  const localPut = performance.now() - t
+  t = performance.now()
+  readFileSync(join(dir, 'local.bin'))
+  const localGet = performance.now() - t
+
+  const uploaderKeys = falcon1024.keygen()
+  const uploader = await node(uploaderKeys)
+  const holders = []
+  for (let i = 0; i < 5; i++) holders.push(await startHolder(join(dir, `h${i}`), uploader.peerId.toString()))
+  const storage = await Promise.all(
+    holders.map(async (h) => RemoteStorage.open(await uploader.dial(h.node.getMultiaddrs()[0]!), h.lease)),
+  )
+  const kem = storageKemKeys(uploaderKeys.secretKey)
+  t = performance.now()
+  const manifest = await putSharded(data, storage, kem.publicKey, 3)
+  const shardedPut = performance.now() - t
+  t = performance.now()
+  const back = await getSharded(manifest, storage, kem.secretKey)
+  const shardedGet = performance.now() - t
+  if (!Buffer.from(back.data).equals(Buffer.from(data)))
+    throw new Error('the sharded file came back different')
+  await Promise.all(storage.map((s) => s.close()))
+  await Promise.all([uploader.stop(), ...holders.map((h) => h.node.stop())])
+  holders.forEach((h) => h.db.close())
+  rmSync(dir, { recursive: true, force: true })
+  const rate = (ms: number): number => FILE_MIB / (ms / 1000)
+  return {
+    localDisk: { putMiBps: rate(localPut), getMiBps: rate(localGet) },
+    sharded: { putMiBps: rate(shardedPut), getMiBps: rate(shardedGet) },
+  }
+}
+
+/** A holder node with a storage proxy, and a lease on it for `uploader`. */
+async function startHolder(dir: string, uploader: string) {
+  const falcon = falcon1024.keygen()
+  const holderNode = await node(falcon)
+  mkdirSync(dir)
+  const db = openDatabase(databasePath(dir))
+  const book = new LeaseBook(db, { peerId: holderNode.peerId.toString(), falcon, networkId: NETWORK })
+  const capacity = BigInt(4 * FILE_MIB * MiB)
+  await new StorageProxyServer({
+    libp2p: holderNode,
+    store: new ShardStore(join(dir, 'shards'), () => ({ quotaBytes: null, keepFreeBytes: 0 })),
+    book,
+    asset: () => ({ assetId: ASSET, capacity }),
+    refusalFor: () => null,
+    log: pino({ level: 'silent' }),
+  }).start()
+  const lease = book.issue({ assetId: ASSET, holder: uploader, amount: capacity, durationMs: 3_600_000 })
+  return { node: holderNode, db, lease }
 }
 
 main().catch((err: Error) => {

@@ -12,6 +12,11 @@ import { LeaseError, SignedLease, type LeaseTerms } from '../leases/lease'
 import type { LeaseBook } from '../leases/lease-book'
 
 export const MAX_HEADER_BYTES = 16 * 1024
+/**
+ * Data frames are at most this long: libp2p resets a stream that buffers more than 4 MiB unread, so a
+ * large payload travels as several frames.
+ */
+export const MAX_FRAME_BYTES = 1024 * 1024
 
 export const OpenRequest = z.object({ type: z.literal('open'), lease: SignedLease }).strict()
 
@@ -91,4 +96,30 @@ export async function readAnswer(
     throw new ProxyRefusal('malformed', 'the owner answered with something that is not a proxy response')
   if (!answer.ok) throw new ProxyRefusal(answer.code, answer.message)
   return answer
+}
+
+/** Writes `bytes` as frames of at most MAX_FRAME_BYTES, after `header` (in the same write). */
+export async function writeChunked(
+  lp: LengthPrefixedStream<Stream>,
+  header: Uint8Array,
+  bytes: Uint8Array,
+): Promise<void> {
+  const frames = [header]
+  for (let at = 0; at < bytes.length; at += MAX_FRAME_BYTES)
+    frames.push(bytes.subarray(at, at + MAX_FRAME_BYTES))
+  await lp.writeV(frames)
+}
+
+/** Reads `length` bytes sent by writeChunked; refuses a frame that would pass `length`. */
+export async function readChunked(lp: LengthPrefixedStream<Stream>, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length)
+  let at = 0
+  while (at < length) {
+    const frame = (await lp.read()).subarray()
+    if (frame.length === 0 || at + frame.length > length)
+      throw new ProxyRefusal('malformed', `expected ${length} bytes of data`)
+    out.set(frame, at)
+    at += frame.length
+  }
+  return out
 }

@@ -15,8 +15,16 @@ import {
   type ChallengeAnswer,
   type FileManifest,
 } from '../storage/sealed-file'
-import { encodeJson, MAX_HEADER_BYTES, ProxyRefusal, readAnswer } from './leased-stream'
-import { MAX_SHARD_BYTES, STORAGE_PROXY_PROTOCOL } from './storage-proxy'
+import {
+  encodeJson,
+  MAX_FRAME_BYTES,
+  MAX_HEADER_BYTES,
+  ProxyRefusal,
+  readAnswer,
+  readChunked,
+  writeChunked,
+} from './leased-stream'
+import { MAX_SHARD_BYTES, STORAGE_PROXY_PROTOCOL, STORAGE_STREAM_BUFFER } from './storage-proxy'
 
 const view = (bytes: Uint8Array): Uint8Array =>
   new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -31,7 +39,10 @@ export class RemoteStorage {
 
   static async open(connection: Connection, lease: SignedLease): Promise<RemoteStorage> {
     const stream = await connection.newStream(STORAGE_PROXY_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
-    const lp = lpStream(stream, { maxDataLength: MAX_SHARD_BYTES + MAX_HEADER_BYTES })
+    const lp = lpStream(stream, {
+      maxDataLength: MAX_FRAME_BYTES + MAX_HEADER_BYTES,
+      maxBufferSize: STORAGE_STREAM_BUFFER,
+    })
     await lp.write(encodeJson({ type: 'open', lease }))
     try {
       await readAnswer(lp)
@@ -44,7 +55,7 @@ export class RemoteStorage {
 
   put(fileId: string, index: number, shard: Uint8Array): Promise<void> {
     return this.serially(async () => {
-      await this.lp.writeV([encodeJson({ type: 'put', fileId, index, length: shard.length }), shard])
+      await writeChunked(this.lp, encodeJson({ type: 'put', fileId, index, length: shard.length }), shard)
       await readAnswer(this.lp)
     })
   }
@@ -52,8 +63,11 @@ export class RemoteStorage {
   get(fileId: string, index: number): Promise<Uint8Array> {
     return this.serially(async () => {
       await this.lp.write(encodeJson({ type: 'get', fileId, index }))
-      await readAnswer(this.lp)
-      return view((await this.lp.read()).subarray())
+      const answer = await readAnswer(this.lp)
+      const length = Number(answer.length)
+      if (!Number.isSafeInteger(length) || length < 1 || length > MAX_SHARD_BYTES)
+        throw new ProxyRefusal('malformed', 'the holder did not say how long the shard is')
+      return readChunked(this.lp, length)
     })
   }
 

@@ -12,10 +12,20 @@ import { z } from 'zod'
 import { answerChallenge } from '../storage/sealed-file'
 import type { ShardStore } from '../storage/shard-store'
 import { StorageRefusal } from '../storage/shard-store'
-import { acceptLease, encodeJson, MAX_HEADER_BYTES, parseHeader, type LeasedAsset } from './leased-stream'
+import {
+  acceptLease,
+  encodeJson,
+  MAX_FRAME_BYTES,
+  MAX_HEADER_BYTES,
+  parseHeader,
+  readChunked,
+  writeChunked,
+  type LeasedAsset,
+} from './leased-stream'
 
 export const STORAGE_PROXY_PROTOCOL = '/hypermesh/proxy/storage/1.0.0'
-export const MAX_SHARD_BYTES = 16 * 1024 * 1024
+/** The largest shard: a file sealed k of n may be up to k × this (striping larger files is not built). */
+export const MAX_SHARD_BYTES = 12 * 1024 * 1024
 
 const FileId = z.string().regex(/^[0-9a-f]{64}$/)
 const Index = z.number().int().min(0).max(254)
@@ -35,6 +45,13 @@ export const StorageRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('delete'), fileId: FileId, index: Index }).strict(),
 ])
 export type StorageRequest = z.infer<typeof StorageRequest>
+
+/**
+ * What a storage stream may buffer unread: a shard arrives as several frames, faster than they are read,
+ * and libp2p's byte stream resets at 4 MiB by default. Bounded, so that no peer can make a holder buffer
+ * more than this per stream.
+ */
+export const STORAGE_STREAM_BUFFER = MAX_SHARD_BYTES + 4 * MAX_FRAME_BYTES
 
 export interface StorageProxyParts extends LeasedAsset {
   libp2p: Libp2p
@@ -67,7 +84,10 @@ export class StorageProxyServer {
 
   private async serve(stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString()
-    const lp = lpStream(stream, { maxDataLength: MAX_SHARD_BYTES + MAX_HEADER_BYTES })
+    const lp = lpStream(stream, {
+      maxDataLength: MAX_FRAME_BYTES + MAX_HEADER_BYTES,
+      maxBufferSize: STORAGE_STREAM_BUFFER,
+    })
     this.streams.add(stream)
     let nonce: string | null = null
     try {
@@ -103,9 +123,7 @@ export class StorageProxyServer {
     const refuse = (code: string, message: string) => lp.write(encodeJson({ ok: false, code, message }))
     switch (request.type) {
       case 'put': {
-        const data = (await lp.read()).subarray()
-        if (data.length !== request.length)
-          return refuse('malformed', `expected ${request.length} bytes, got ${data.length}`)
+        const data = await readChunked(lp, request.length)
         if (session.stored + BigInt(data.length) > session.allowed)
           return refuse(
             'over-lease',
@@ -123,7 +141,7 @@ export class StorageProxyServer {
       case 'get': {
         const shard = store.get(key, request.index)
         if (shard == null) return refuse('not-found', 'this node holds no such shard for you')
-        return lp.writeV([encodeJson({ ok: true }), shard])
+        return writeChunked(lp, encodeJson({ ok: true, length: shard.length }), shard)
       }
       case 'challenge': {
         const shard = store.get(key, request.index)
