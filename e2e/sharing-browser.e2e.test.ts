@@ -77,6 +77,15 @@ describe('sharing view in Chromium', () => {
     expect((await sharing()).resources.cpu.settings.privacy).toBe('FullPublic')
   })
 
+  it('registers the shared CPU on the ledger, and lists it among the network’s assets', async () => {
+    await page.getByTestId('register-asset').click()
+    await expect.poll(() => page.getByTestId('network-asset').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    expect(await page.getByTestId('network-asset').first().textContent()).toMatch(/^CPU .*FullPublic.*yours/)
+    await page.getByTestId('asset-registered').waitFor()
+    const [registered] = (await node.call('assets.discover', {})) as { resource: string; isOwn: boolean }[]
+    expect(registered).toMatchObject({ resource: 'cpu', isOwn: true })
+  })
+
   it('terms beyond this machine are refused with what to change', async () => {
     await page.getByTestId('sharing-tab-storage').click()
     await page.getByLabel('Disk quota').fill('100000')

@@ -53,6 +53,8 @@ const handlers: ApiHandlers = {
   'sharing.update': unused,
   'assets.list': unused,
   'assets.issueLease': unused,
+  'assets.register': unused,
+  'assets.discover': unused,
 }
 
 const silentLog = { warn: () => {}, error: () => {} }

@@ -41,7 +41,16 @@ import {
   ValidatorRequest,
   ValidatorSummary,
 } from './chain-schemas'
-import { IssuedLease, LeaseIssueRequest, OwnAssetInfo, SharingState, SharingUpdate } from './sharing-schemas'
+import {
+  AssetRegisterReceipt,
+  AssetRegisterRequest,
+  DiscoveredAsset,
+  IssuedLease,
+  LeaseIssueRequest,
+  OwnAssetInfo,
+  SharingState,
+  SharingUpdate,
+} from './sharing-schemas'
 
 export * from './schemas'
 export * from './chain-schemas'
@@ -95,7 +104,11 @@ export const apiMethods = {
   'sharing.update': { params: SharingUpdate, result: SharingState },
   /** This node's assets on the current network, each with its global proxy address. */
   'assets.list': { params: Empty, result: z.array(OwnAssetInfo) },
-  /** Sign a lease on this node's shared memory for a peer that its privacy level allows. */
+  /** Register one of this node's shared assets on the ledger, with its four proofs. */
+  'assets.register': { params: AssetRegisterRequest, result: AssetRegisterReceipt },
+  /** Assets registered on this network's ledger, each with its owner's peer and proxy address. */
+  'assets.discover': { params: Empty, result: z.array(DiscoveredAsset) },
+  /** Sign a lease on this node's shared memory or storage for a peer that its privacy level allows. */
   'assets.issueLease': { params: LeaseIssueRequest, result: IssuedLease },
 } as const
 
@@ -134,8 +147,8 @@ export type ApiErrorCode = z.infer<typeof ApiErrorCode>
 
 export class ApiError extends Error {
   readonly code: ApiErrorCode
-  constructor(code: ApiErrorCode, message: string) {
-    super(message)
+  constructor(code: ApiErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
     this.name = 'ApiError'
     this.code = code
   }

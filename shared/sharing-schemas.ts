@@ -206,3 +206,32 @@ export const IssuedLease = z.object({
   proxyAddress: z.string(),
 })
 export type IssuedLease = z.infer<typeof IssuedLease>
+
+export const AssetRegisterRequest = z
+  .object({ resource: ResourceKind, index: z.number().int().min(0).max(4095).default(0) })
+  .strict()
+export type AssetRegisterRequest = z.input<typeof AssetRegisterRequest>
+
+export const AssetRegisterReceipt = z.object({
+  assetId: z.string(),
+  txId: z.string(),
+  nonce: z.number().int().min(0),
+})
+export type AssetRegisterReceipt = z.infer<typeof AssetRegisterReceipt>
+
+/** An asset registered on the ledger, as any member of the network sees it. */
+export const DiscoveredAsset = z.object({
+  assetId: z.string(),
+  /** The owner's ledger account, and the peer that serves the asset. */
+  owner: z.string(),
+  peerId: z.string(),
+  resource: ResourceKind,
+  /** Bytes for memory and storage, thousandths of a core for CPU and GPU. */
+  capacity: z.string(),
+  privacy: PrivacyLevel,
+  registeredAt: z.number().int(),
+  /** Null when the asset id is not one this version derives (another implementation's). */
+  proxyAddress: z.string().nullable(),
+  isOwn: z.boolean(),
+})
+export type DiscoveredAsset = z.infer<typeof DiscoveredAsset>

@@ -18,7 +18,7 @@ import { RemoteStorage } from '../app/assets/proxy/storage-client'
 import { resolveProxyAddress } from '../app/assets/proxy-address'
 import { stoqTransportProfile } from '../app/stoq'
 import type { OwnAssetInfo } from '../shared/sharing-schemas'
-import { ensureBuilt, startDaemon, type Daemon } from './support/daemon'
+import { ensureBuilt, startDaemon, waitFor, type Daemon } from './support/daemon'
 
 const MiB = 1024 * 1024
 const peer = () =>
@@ -143,5 +143,48 @@ describe('leased memory through a node’s API', () => {
       code: 'over-quota',
     })
     await storage.close()
+  })
+
+  it('registers a shared asset on the ledger with its proofs; any member discovers it with its proxy address', async () => {
+    const refused = await owner.callRaw('assets.register', { resource: 'cpu' })
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) expect(refused.error.message).toMatch(/share the cpu first/)
+    await owner.call('sharing.update', {
+      resource: 'cpu',
+      settings: {
+        ...defaultSharing('cpu'),
+        enabled: true,
+        privacy: 'P2P',
+        trustedPeers: [holder.peerId.toString()],
+      },
+    })
+    const p2p = await owner.callRaw('assets.register', { resource: 'cpu' })
+    expect(p2p.ok).toBe(false)
+    if (!p2p.ok) expect(p2p.error.message).toMatch(/P2P asset is not announced/)
+
+    // Memory is FullPublic (above): register it, and find it on the ledger.
+    const receipt = await owner.call('assets.register', { resource: 'memory' })
+    const memory = ((await owner.call('assets.list', {})) as OwnAssetInfo[]).find(
+      (a) => a.resource === 'memory',
+    )!
+    expect(receipt.assetId).toBe(memory.assetId)
+    await waitFor(
+      'the registration to be committed',
+      async () => (await owner.call('assets.discover', {})).length > 0,
+      30_000,
+    )
+    const [found] = await owner.call('assets.discover', {})
+    const status = await owner.call('node.status', {})
+    expect(found).toMatchObject({
+      assetId: memory.assetId,
+      peerId: status.peerId,
+      resource: 'memory',
+      privacy: 'FullPublic',
+      proxyAddress: memory.proxyAddress,
+      isOwn: true,
+    })
+    const again = await owner.callRaw('assets.register', { resource: 'memory' })
+    expect(again.ok).toBe(false)
+    if (!again.ok) expect(again.error.message).toMatch(/already registered/)
   })
 })

@@ -8,7 +8,15 @@ import type { DatabaseSync } from 'node:sqlite'
 import type { Libp2p } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { ApiError } from '../../shared/api'
-import type { IssuedLease, LeaseIssueRequest, OwnAssetInfo } from '../../shared/sharing-schemas'
+import type {
+  AssetRegisterReceipt,
+  AssetRegisterRequest,
+  DiscoveredAsset,
+  IssuedLease,
+  LeaseIssueRequest,
+  OwnAssetInfo,
+} from '../../shared/sharing-schemas'
+import type { LedgerService } from '../node/ledger/ledger-service'
 import { LeaseBook } from './leases/lease-book'
 import { assetIdOf, ownAssets } from './own-assets'
 import type { LeasedAsset } from './proxy/leased-stream'
@@ -27,6 +35,8 @@ export interface AssetServiceParts {
   falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
   sharing: SharingService
   network: { activeNetworkId(): string; isMember(peer: string): boolean }
+  /** The active network's ledger; throws ApiError when there is none. */
+  ledger(): LedgerService
   log: Logger
 }
 
@@ -82,6 +92,62 @@ export class AssetService {
     })
   }
 
+  /**
+   * Registers one of this node's assets on the ledger. Only an announced level may be registered: a
+   * Private asset is not announced, and a P2P one is told only to the peers trusted with it.
+   */
+  async register(request: AssetRegisterRequest): Promise<AssetRegisterReceipt> {
+    const { sharing, peerId, network } = this.parts
+    const { resource, index = 0 } = request
+    const settings = sharing.settingsOf(resource)
+    if (!settings.enabled) throw new ApiError('BAD_REQUEST', `share the ${resource} first, then register it`)
+    if (settings.privacy === 'Private' || settings.privacy === 'P2P')
+      throw new ApiError(
+        'BAD_REQUEST',
+        `a ${settings.privacy} asset is not announced on the ledger; choose a network or public level`,
+      )
+    const hardware = await sharing.hardwareNow()
+    if (
+      !ownAssets(network.activeNetworkId(), peerId, hardware).some(
+        (a) => a.resource === resource && a.index === index,
+      )
+    )
+      throw new ApiError('NOT_FOUND', `this computer has no ${resource} ${index}`)
+    const assetId = assetIdOf(network.activeNetworkId(), peerId, resource, index)
+    const capacity = capacityOf(this.parts, resource, hardware.cpu.cores).toString()
+    const receipt = this.parts
+      .ledger()
+      .registerAsset({ assetId, resource, capacity, privacy: settings.privacy })
+    return { assetId, ...receipt }
+  }
+
+  /** Assets on this network's ledger, with proxy addresses for those this version can derive. */
+  discover(): DiscoveredAsset[] {
+    const networkId = this.parts.network.activeNetworkId()
+    return this.parts
+      .ledger()
+      .assets()
+      .map((record) => {
+        const index = Array.from({ length: 16 }, (_, i) => i).find(
+          (i) => assetIdOf(networkId, record.peerId, record.resource, i) === record.assetId,
+        )
+        return {
+          assetId: record.assetId,
+          owner: record.owner,
+          peerId: record.peerId,
+          resource: record.resource,
+          capacity: record.capacity.toString(),
+          privacy: record.privacy,
+          registeredAt: record.registeredAt,
+          proxyAddress:
+            index == null
+              ? null
+              : proxyAddressOf({ networkId, peerId: record.peerId, resource: record.resource, index }),
+          isOwn: record.peerId === this.parts.peerId,
+        }
+      })
+  }
+
   issueLease(request: LeaseIssueRequest): IssuedLease {
     const { sharing, peerId, network } = this.parts
     const kind = request.resource
@@ -105,6 +171,20 @@ export class AssetService {
       expiresAt: lease.terms.expiresAt,
       proxyAddress: proxyAddressOf({ networkId, peerId, resource: kind, index: 0 }),
     }
+  }
+}
+
+/** What an asset offers, in its ledger unit: bytes, or thousandths of a core (of all cores, or of one GPU). */
+function capacityOf(parts: AssetServiceParts, resource: OwnAssetInfo['resource'], cores: number): bigint {
+  const percent = parts.sharing.settingsOf(resource).allocationPercent
+  switch (resource) {
+    case 'memory':
+    case 'storage':
+      return offerOf(parts, resource)
+    case 'cpu':
+      return BigInt(Math.round(cores * percent * 10))
+    case 'gpu':
+      return BigInt(percent * 10)
   }
 }
 

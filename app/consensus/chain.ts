@@ -66,6 +66,9 @@ function refusal(step: () => void): LedgerRejection | null {
 /** How many past heights keep their validator set and hash (commit checks, asset proof anchors). */
 const HISTORY = 256
 
+/** Transaction bytes per block, so that a proposal always fits one consensus message (64 MiB). */
+export const MAX_BLOCK_TX_BYTES = 32 * 1024 * 1024
+
 export class Chain {
   state: LedgerState
   lastHash: Hash
@@ -148,9 +151,16 @@ export class Chain {
     const working = beginBlock(this.state, height)
     const evidence = init.evidence.filter((e) => refusal(() => applyEvidence(working, e, this.ctx)) == null)
     const txs: SignedTx[] = []
+    let bytes = 0
     for (const tx of init.txs) {
       if (txs.length >= this.params.maxBlockTxs) break
-      if (refusal(() => applyTx(working, tx, this.ctx, init.signer.address)) == null) txs.push(tx)
+      // One that is too large is left out: a block holding it would be refused by every validator.
+      const size = txSize(tx)
+      if (size > this.params.maxTxBytes || bytes + size > MAX_BLOCK_TX_BYTES) continue
+      if (refusal(() => applyTx(working, tx, this.ctx, init.signer.address)) == null) {
+        txs.push(tx)
+        bytes += size
+      }
     }
     const next = working
     const fields: HeaderFields = {
@@ -211,7 +221,14 @@ export class Chain {
     const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
     if (block.txs.length > this.params.maxBlockTxs)
       bad(`${block.txs.length} transactions; the limit is ${this.params.maxBlockTxs}`)
-    for (const tx of block.txs) if (txSize(tx) > this.params.maxTxBytes) bad('holds an oversized transaction')
+    let bytes = 0
+    for (const tx of block.txs) {
+      const size = txSize(tx)
+      if (size > this.params.maxTxBytes) bad('holds an oversized transaction')
+      bytes += size
+    }
+    if (bytes > MAX_BLOCK_TX_BYTES)
+      bad(`its transactions take ${bytes} bytes; the limit is ${MAX_BLOCK_TX_BYTES}`)
     if (h.txRoot !== txRootOf(block.txs)) bad('transaction root does not match its transactions')
     if (h.evidenceRoot !== evidenceRootOf(block.evidence)) bad('evidence root does not match its evidence')
     if (h.lastCommitHash !== commitHash(block.lastCommit)) bad('last-commit hash does not match')

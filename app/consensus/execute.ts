@@ -3,6 +3,7 @@
  * state. Every node that executes the same blocks from the same genesis reaches the same state root.
  * A transaction that fails any check changes nothing; a block with such a transaction is invalid.
  */
+import { ASSET_RECORD_DOMAIN } from './asset-registration'
 import { fromBase64, hashOf, type Hash } from './codec'
 import { LedgerRejection, reject } from './errors'
 import type { ChainParams, GenesisConsensus } from './params'
@@ -178,7 +179,7 @@ function registerAsset(
   const { proof, ...record } = body
   verifyConsensusProof(proof, {
     anchor: body.anchor,
-    subject: hashOf('hypermesh/asset-record/v1', record),
+    subject: hashOf(ASSET_RECORD_DOMAIN, record),
     params: ctx.params.proofs,
     scheme: ctx.scheme,
     signerAddress: body.from,
@@ -192,6 +193,8 @@ function registerAsset(
     resource: body.resource,
     capacity: BigInt(body.capacity),
     privacy: body.privacy,
+    // Where the asset is served: the peer whose signed location its PoSpace proof carries.
+    peerId: proof.space.location.peerId,
     registeredAt: state.height,
   })
 }

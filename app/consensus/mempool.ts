@@ -8,7 +8,7 @@
 import type { Hash } from './codec'
 import { LedgerRejection, reject } from './errors'
 import type { LedgerState } from './state'
-import { txId, verifyTxSignature, type SignedTx } from './tx'
+import { txId, txSize, verifyTxSignature, type SignedTx } from './tx'
 import { applyTx, beginBlock, type ExecutionContext } from './execute'
 
 /** The fee's recipient in a scratch execution: nobody, so that it cannot change the sender's balance. */
@@ -32,6 +32,9 @@ export class Mempool {
     if (this.byId.has(id)) return false
     if (this.byId.size >= this.capacity)
       reject('oversized', 'the transaction pool is full; try again in a few blocks')
+    const size = txSize(tx)
+    if (size > this.ctx.params.maxTxBytes)
+      reject('oversized', `transaction is ${size} bytes; the limit is ${this.ctx.params.maxTxBytes}`)
     verifyTxSignature(tx, this.ctx.scheme, this.ctx.chainId)
     const account = state.account(tx.body.from)
     if (account == null) reject('unknown-account', `account ${tx.body.from} has never received funds`)

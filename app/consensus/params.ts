@@ -91,7 +91,8 @@ export const DEFAULT_PARAMS: ChainParams = {
   timeoutPrecommitMs: 1_000,
   timeoutDeltaMs: 500,
   blockIntervalMs: 1_000,
-  maxTxBytes: 16_384,
+  // An asset registration with its ConsensusProof is about 18.5 KiB; a transfer about 4.5 KiB.
+  maxTxBytes: 32_768,
   maxBlockTxs: 5_000,
   minFee: '10',
   bondingPeriodBlocks: 100,

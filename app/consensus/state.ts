@@ -31,6 +31,8 @@ export interface AssetRecord {
   readonly resource: Extract<TxBody, { kind: 'asset-register' }>['resource']
   readonly capacity: bigint
   readonly privacy: Extract<TxBody, { kind: 'asset-register' }>['privacy']
+  /** The libp2p peer that serves it. */
+  readonly peerId: string
   readonly registeredAt: number
 }
 

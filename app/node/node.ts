@@ -301,6 +301,7 @@ class Node implements HyperMeshNode {
           activeNetworkId: () => network.activeNetwork().networkId,
           isMember: (peer) => network.isMember(peer),
         },
+        ledger: () => ledger.need(),
         log,
       })
       this.running = { libp2p, network, startedAt: Date.now(), sampler, tuner, ledger, sharing, assets }

@@ -78,5 +78,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'sharing.update': async (update) => need().sharing.update(update),
     'assets.list': async () => need().assets.list(),
     'assets.issueLease': async (request) => need().assets.issueLease(request),
+    'assets.register': async (request) => need().assets.register(request),
+    'assets.discover': async () => need().assets.discover(),
   }
 }

@@ -135,6 +135,10 @@ beforeEach(() => {
       throw new ApiError('BUSY', 'no sharing in this test')
     },
     'assets.list': async () => [],
+    'assets.discover': async () => [],
+    'assets.register': async () => {
+      throw new ApiError('BUSY', 'no assets in this test')
+    },
     'assets.issueLease': async () => {
       throw new ApiError('BUSY', 'no assets in this test')
     },

@@ -15,7 +15,9 @@ import {
   type TransferRequest,
   type ValidatorSummary,
 } from '../../../shared/api'
+import { assetRegistrationBody, type AssetRegistration } from '../../consensus/asset-registration'
 import { Chain, type CommittedBlock } from '../../consensus/chain'
+import type { AssetRecord } from '../../consensus/state'
 import { ConsensusDriver, type Clock, type ValidatorIdentity } from '../../consensus/driver'
 import { LedgerRejection } from '../../consensus/errors'
 import { falcon1024Scheme, LEDGER_SCHEMES } from '../../consensus/signature-scheme'
@@ -201,15 +203,63 @@ export class LedgerService {
 
   /** Joins the validator set with this node's peer id and the commitment of the plot it holds. */
   joinValidators(fee?: string): { txId: string; nonce: number } {
-    const { proofs } = this.chain.params
-    const { plot } = loadOrCreatePlot(this.parts.dataDir, this.parts.falcon.publicKey, {
-      leavesLog2: proofs.spaceLeavesLog2,
-      iterations: proofs.spaceLabelIterations,
-    })
+    const { plot } = this.ownPlot()
     return this.signAndSubmit(
       { kind: 'validator-join', peerId: this.parts.peerId, space: plot.commitment },
       fee,
     )
+  }
+
+  /**
+   * Registers one of this node's assets on the ledger, with a ConsensusProof over its record (about a
+   * quarter of a second at the default parameters, most of it the VDF).
+   */
+  registerAsset(asset: {
+    assetId: string
+    resource: AssetRegistration['resource']
+    capacity: string
+    privacy: AssetRegistration['privacy']
+  }): { txId: string; nonce: number } {
+    const { chain, driver, parts } = this
+    const { plot } = this.ownPlot()
+    const nonce = driver.mempool.nextNonce(this.address, chain.state)
+    let body: AssetRegistration
+    try {
+      body = assetRegistrationBody({
+        ...asset,
+        chainId: chain.chainId,
+        nonce,
+        fee: chain.params.minFee,
+        anchor: chain.lastHash,
+        plot,
+        signer: { scheme: falcon1024Scheme, address: this.address, ...parts.falcon },
+        location: {
+          peerId: parts.peerId,
+          addrs: parts
+            .listenAddresses()
+            .filter((a) => a.length <= 256)
+            .slice(0, 16),
+        },
+        params: chain.params.proofs,
+      })
+    } catch (err) {
+      // The plot may have too few labels for this block's challenge; the next block brings another.
+      throw new ApiError('BUSY', `could not prove the asset now: ${(err as Error).message}`, { cause: err })
+    }
+    return this.submitSigned(signTx(body, falcon1024Scheme, parts.falcon.secretKey))
+  }
+
+  /** Assets registered on this ledger, newest first. */
+  assets(): AssetRecord[] {
+    return [...this.chain.state.assets.values()].sort((a, b) => b.registeredAt - a.registeredAt)
+  }
+
+  private ownPlot() {
+    const { proofs } = this.chain.params
+    return loadOrCreatePlot(this.parts.dataDir, this.parts.falcon.publicKey, {
+      leavesLog2: proofs.spaceLeavesLog2,
+      iterations: proofs.spaceLabelIterations,
+    })
   }
 
   /**
@@ -229,13 +279,22 @@ export class LedgerService {
     let tx: SignedTx
     try {
       tx = signTx({ ...envelope, ...body } as TxBody, falcon1024Scheme, this.parts.falcon.secretKey)
-      driver.submit(tx)
     } catch (err) {
-      if (err instanceof LedgerRejection) throw new ApiError('BAD_REQUEST', err.message)
       if (err instanceof ZodError) throw new ApiError('BAD_REQUEST', err.issues[0]?.message ?? 'invalid')
       throw err
     }
-    return { txId: txId(tx), nonce }
+    return this.submitSigned(tx)
+  }
+
+  /** Submits a transaction this node signed; a refusal says what to change. */
+  private submitSigned(tx: SignedTx): { txId: string; nonce: number } {
+    try {
+      this.driver.submit(tx)
+    } catch (err) {
+      if (err instanceof LedgerRejection) throw new ApiError('BAD_REQUEST', err.message)
+      throw err
+    }
+    return { txId: txId(tx), nonce: tx.body.nonce }
   }
 
   /** A transaction signed elsewhere, checked exactly as one from a peer. */

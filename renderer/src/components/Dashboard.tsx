@@ -10,6 +10,7 @@ import { TransportCard } from './TransportCard'
 import { ChainCard } from './ChainCard'
 import { WalletCard } from './WalletCard'
 import { SharingCard } from './sharing/SharingCard'
+import { NetworkAssetsCard } from './sharing/NetworkAssetsCard'
 
 export function Dashboard() {
   // While the link is down the figures are the last known ones: show them dimmed, not gone.
@@ -25,6 +26,7 @@ export function Dashboard() {
         <TransportCard />
         <HardwareCard />
         <SharingCard />
+        <NetworkAssetsCard />
         <ChainCard />
         <WalletCard />
       </main>

@@ -50,3 +50,6 @@ export const selectStaking = (s: HyperMeshState) => s.chain.staking
 export const selectStakeError = (s: HyperMeshState) => s.chain.stakeError
 export const selectLastStake = (s: HyperMeshState) => s.chain.lastStake
 export const selectOwnAssets = (s: HyperMeshState) => s.sharing.assets
+export const selectDiscovered = (s: HyperMeshState) => s.sharing.discovered
+export const selectRegistering = (s: HyperMeshState) => s.sharing.registering
+export const selectRegisterResult = (s: HyperMeshState) => s.sharing.registerResult

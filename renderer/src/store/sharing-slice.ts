@@ -10,6 +10,9 @@ export const SHARING_POLL_MS = 2_000
 export const emptySharingArea = (): SharingArea => ({
   state: null,
   assets: [],
+  discovered: [],
+  registering: null,
+  registerResult: null,
   saving: null,
   errors: {},
   saved: null,
@@ -29,9 +32,38 @@ export function createSharingActions({ api, get, set, read, failed }: SliceParts
     refreshSharing: () =>
       read(
         'sharing',
-        () => Promise.all([api.call('sharing.state', {}), api.call('assets.list', {})]),
-        ([state, assets]) => setSharing({ state, assets }),
+        () =>
+          Promise.all([
+            api.call('sharing.state', {}),
+            api.call('assets.list', {}),
+            // A network without a ledger has nothing registered.
+            api.call('assets.discover', {}).catch(() => []),
+          ]),
+        ([state, assets, discovered]) => setSharing({ state, assets, discovered }),
       ),
+
+    async registerAsset(resource: ResourceKind) {
+      if (get().sharing.registering != null) return false
+      setSharing({ registering: resource, registerResult: null })
+      try {
+        const receipt = await api.call('assets.register', { resource })
+        setSharing({
+          registering: null,
+          registerResult: {
+            resource,
+            ok: true,
+            message: `submitted (transaction ${receipt.txId.slice(0, 10)}…); it is listed once in a block`,
+          },
+        })
+        return true
+      } catch (err) {
+        setSharing({
+          registering: null,
+          registerResult: { resource, ok: false, message: failed(err).message },
+        })
+        return false
+      }
+    },
 
     async updateSharing(resource: ResourceKind, settings: SharingSettings) {
       if (get().sharing.saving != null) return false

@@ -5,6 +5,7 @@ import type {
   BlockCheck,
   BlockSummary,
   ChainStatus,
+  DiscoveredAsset,
   ValidatorSummary,
   HardwareSnapshot,
   LanOffer,
@@ -77,6 +78,10 @@ export interface SharingArea {
   state: SharingState | null
   /** This node's assets, each with its proxy address. */
   assets: OwnAssetInfo[]
+  /** Assets registered on this network's ledger. */
+  discovered: DiscoveredAsset[]
+  registering: ResourceKind | null
+  registerResult: { resource: ResourceKind; ok: boolean; message: string } | null
   /** The resource whose new terms are being saved. */
   saving: ResourceKind | null
   /** Why the last save of each resource was refused. */
@@ -89,6 +94,8 @@ export interface SharingActions {
   refreshSharing(): Promise<void>
   /** Resolves true when the node accepted and applied the terms. */
   updateSharing(resource: ResourceKind, settings: SharingSettings): Promise<boolean>
+  /** Registers the resource on the ledger; true when the node submitted it. */
+  registerAsset(resource: ResourceKind): Promise<boolean>
 }
 
 export interface HyperMeshActions extends ChainActions, SharingActions {

@@ -21,6 +21,7 @@ import {
 import { Enforcement } from './Enforcement'
 import { GiBField, NumberField, Toggle } from './fields'
 import { PrivacyPicker } from './PrivacyPicker'
+import { RegisterAsset } from './RegisterAsset'
 import { TimeWindows } from './TimeWindows'
 
 const PROOF_NAMES = { space: 'PoSpace', stake: 'PoStake', work: 'PoWork', time: 'PoTime' } as const
@@ -118,6 +119,7 @@ export function ResourceTerms({ kind, resource }: { kind: ResourceKind; resource
           Applied and saved: the node enforces these terms now.
         </div>
       )}
+      <RegisterAsset kind={kind} settings={resource.settings} />
       <Enforcement resource={resource} kind={kind} />
     </form>
   )
