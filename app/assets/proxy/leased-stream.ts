@@ -123,3 +123,27 @@ export async function readChunked(lp: LengthPrefixedStream<Stream>, length: numb
   }
   return out
 }
+
+/**
+ * The holder's end of a leased stream: one request at a time (each waits for the one before), and a
+ * close that lets the last request finish first.
+ */
+export abstract class LeasedClient {
+  private busy: Promise<unknown> = Promise.resolve()
+
+  protected constructor(
+    protected readonly stream: Stream,
+    protected readonly lp: LengthPrefixedStream<Stream>,
+  ) {}
+
+  async close(): Promise<void> {
+    await this.busy.catch(() => {})
+    await this.stream.close().catch(() => {})
+  }
+
+  protected serially<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.busy.catch(() => {}).then(fn)
+    this.busy = next
+    return next
+  }
+}

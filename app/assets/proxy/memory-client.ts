@@ -5,20 +5,20 @@
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { SignedLease } from '../leases/lease'
-import { encodeJson, readAnswer } from './leased-stream'
+import { encodeJson, LeasedClient, readAnswer } from './leased-stream'
 import { MAX_CHUNK_BYTES, MEMORY_PROXY_PROTOCOL } from './memory-proxy'
 
 export { ProxyRefusal } from './leased-stream'
 
-export class RemoteMemory {
-  private busy: Promise<unknown> = Promise.resolve()
-
+export class RemoteMemory extends LeasedClient {
   private constructor(
-    private readonly stream: Stream,
-    private readonly lp: LengthPrefixedStream<Stream>,
+    stream: Stream,
+    lp: LengthPrefixedStream<Stream>,
     /** The leased size, in bytes. */
     readonly size: number,
-  ) {}
+  ) {
+    super(stream, lp)
+  }
 
   static async open(connection: Connection, lease: SignedLease, signal?: AbortSignal): Promise<RemoteMemory> {
     const stream = await connection.newStream(MEMORY_PROXY_PROTOCOL, {
@@ -50,16 +50,5 @@ export class RemoteMemory {
       await this.lp.writeV([encodeJson({ type: 'write', offset, length: data.length }), data])
       await readAnswer(this.lp)
     })
-  }
-
-  async close(): Promise<void> {
-    await this.busy.catch(() => {})
-    await this.stream.close().catch(() => {})
-  }
-
-  private serially<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.busy.catch(() => {}).then(fn)
-    this.busy = next
-    return next
   }
 }

@@ -17,6 +17,7 @@ import {
 } from '../storage/sealed-file'
 import {
   encodeJson,
+  LeasedClient,
   MAX_FRAME_BYTES,
   MAX_HEADER_BYTES,
   ProxyRefusal,
@@ -29,13 +30,10 @@ import { MAX_SHARD_BYTES, STORAGE_PROXY_PROTOCOL, STORAGE_STREAM_BUFFER } from '
 const view = (bytes: Uint8Array): Uint8Array =>
   new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 
-export class RemoteStorage {
-  private busy: Promise<unknown> = Promise.resolve()
-
-  private constructor(
-    private readonly stream: Stream,
-    private readonly lp: LengthPrefixedStream<Stream>,
-  ) {}
+export class RemoteStorage extends LeasedClient {
+  private constructor(stream: Stream, lp: LengthPrefixedStream<Stream>) {
+    super(stream, lp)
+  }
 
   static async open(connection: Connection, lease: SignedLease): Promise<RemoteStorage> {
     const stream = await connection.newStream(STORAGE_PROXY_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
@@ -80,17 +78,6 @@ export class RemoteStorage {
         : []
       return { block: view((await this.lp.read()).subarray()), path }
     })
-  }
-
-  async close(): Promise<void> {
-    await this.busy.catch(() => {})
-    await this.stream.close().catch(() => {})
-  }
-
-  private serially<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.busy.catch(() => {}).then(fn)
-    this.busy = next
-    return next
   }
 }
 
