@@ -187,4 +187,23 @@ describe('leased memory through a node’s API', () => {
     expect(again.ok).toBe(false)
     if (!again.ok) expect(again.error.message).toMatch(/already registered/)
   })
+
+  it('keeps a connection from a peer of no shared network only while a served asset admits it', async () => {
+    const connected = async (peerNode: Libp2p) => {
+      await peerNode.dial(multiaddr(tcpAddress))
+      // Past the admission grace (the membership timeout and 5 s), the node has decided.
+      await new Promise((r) => setTimeout(r, 16_000))
+      // The fresh peer's only connection is to the owner.
+      return peerNode.getConnections().some((c) => c.status === 'open')
+    }
+    // Memory is FullPublic (above): a stranger may stay to use it.
+    const stranger = await peer()
+    expect(await connected(stranger)).toBe(true)
+    await stranger.stop()
+    for (const resource of ['memory', 'storage'] as const)
+      await owner.call('sharing.update', { resource, settings: { ...defaultSharing(resource) } })
+    const another = await peer()
+    expect(await connected(another)).toBe(false)
+    await another.stop()
+  }, 60_000)
 })

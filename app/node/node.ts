@@ -250,6 +250,8 @@ class Node implements HyperMeshNode {
       const active = store.getNetwork(store.activeNetworkId() ?? '') as StoredNetwork
       // The ledger follows the active network: a join or leave closes one chain and opens the other.
       let ledger: LedgerHost | null = null
+      // Made after the network (it reads the hardware first); until then no outsider is admitted.
+      let sharing: SharingService | null = null
       const events = {
         emit: ((event, payload) => {
           this.api.emit(event, payload)
@@ -258,7 +260,10 @@ class Node implements HyperMeshNode {
       }
       const network: NetworkManager = new NetworkManager(
         { libp2p, store, log, events },
-        { pingIntervalMs: config.pingIntervalMs },
+        {
+          pingIntervalMs: config.pingIntervalMs,
+          keepOutsider: (peer) => sharing?.admitsOutsider(peer) ?? false,
+        },
         active,
       )
       await network.start()
@@ -283,7 +288,7 @@ class Node implements HyperMeshNode {
         log.error({ err }, 'link tuning stopped; connections keep yamux defaults'),
       )
       // Leased work runs under the sharing terms, enforced by the strongest limiter this system allows.
-      const sharing = await SharingService.start({
+      sharing = await SharingService.start({
         db: this.parts.db,
         hardware: this.hardware,
         limiter: detectLimiter(),

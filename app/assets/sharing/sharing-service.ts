@@ -117,6 +117,20 @@ export class SharingService {
     }
   }
 
+  /**
+   * Whether a peer of none of this node's networks may stay connected to use a served asset (memory or
+   * storage): one that is fully public, or one that names the peer as trusted.
+   */
+  admitsOutsider(peer: string): boolean {
+    return (['memory', 'storage'] as const).some((kind) => {
+      const terms = this.settings[kind]
+      return (
+        terms.enabled &&
+        (terms.privacy === 'FullPublic' || (terms.privacy === 'P2P' && terms.trustedPeers.includes(peer)))
+      )
+    })
+  }
+
   /** The terms of one resource as they stand. */
   settingsOf(kind: ResourceKind): SharingSettings {
     return this.settings[kind]

@@ -38,6 +38,12 @@ export interface NetworkManagerInit {
   pingIntervalMs: number
   /** How often to redial remembered peers of the active network that are not connected. */
   redialIntervalMs?: number
+  /**
+   * Whether a peer on none of our networks may keep its connection: one that a shared asset's privacy
+   * level admits (a trusted peer, or anyone for a fully public asset). It can use only the asset
+   * protocols; consensus and peer lists stay members-only.
+   */
+  keepOutsider?: (peer: string) => boolean
   /** An mDNS offer is probed again only after this long. */
   offerRefreshMs?: number
   /** An offer not seen again for this long is dropped. */
@@ -290,11 +296,12 @@ export class NetworkManager {
       return
     }
     if (connection.direction === 'outbound' && !this.probing.has(peer)) void this.verifyOutbound(connection)
-    // Any connection not admitted in time (no hello, or another network) is closed.
+    // Any connection not admitted in time (no hello, or another network) is closed, unless a shared
+    // asset's privacy level admits the peer.
     const timer = setTimeout(() => {
-      if (!this.members.has(peer) && !this.probing.has(peer) && connection.status === 'open') {
-        connection.close().catch(() => {})
-      }
+      const admitted =
+        this.members.has(peer) || this.probing.has(peer) || this.init.keepOutsider?.(peer) === true
+      if (!admitted && connection.status === 'open') connection.close().catch(() => {})
     }, ADMISSION_GRACE_MS)
     timer.unref()
   }
