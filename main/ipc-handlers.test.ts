@@ -55,6 +55,7 @@ const handlers: ApiHandlers = {
   'assets.issueLease': unused,
   'assets.register': unused,
   'assets.discover': unused,
+  'assets.probeLease': unused,
 }
 
 const silentLog = { warn: () => {}, error: () => {} }

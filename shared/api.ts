@@ -47,6 +47,8 @@ import {
   DiscoveredAsset,
   IssuedLease,
   LeaseIssueRequest,
+  LeaseProbeRequest,
+  LeaseProbeResult,
   OwnAssetInfo,
   SharingState,
   SharingUpdate,
@@ -108,6 +110,8 @@ export const apiMethods = {
   'assets.register': { params: AssetRegisterRequest, result: AssetRegisterReceipt },
   /** Assets registered on this network's ledger, each with its owner's peer and proxy address. */
   'assets.discover': { params: Empty, result: z.array(DiscoveredAsset) },
+  /** Use a lease issued to this node once: write and read back a probe through the owner's proxy. */
+  'assets.probeLease': { params: LeaseProbeRequest, result: LeaseProbeResult },
   /** Sign a lease on this node's shared memory or storage for a peer that its privacy level allows. */
   'assets.issueLease': { params: LeaseIssueRequest, result: IssuedLease },
 } as const

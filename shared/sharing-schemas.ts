@@ -235,3 +235,17 @@ export const DiscoveredAsset = z.object({
   isOwn: z.boolean(),
 })
 export type DiscoveredAsset = z.infer<typeof DiscoveredAsset>
+
+/** Try a lease from this node: reach its owner, write and read back a probe through the proxy. */
+export const LeaseProbeRequest = z
+  .object({
+    /** The signed lease as JSON text (as `assets.issueLease` gives it). */
+    lease: z.string().max(16 * 1024),
+    /** The owner's address, where this node is not connected to it already. */
+    address: z.string().max(512).optional(),
+  })
+  .strict()
+export type LeaseProbeRequest = z.infer<typeof LeaseProbeRequest>
+
+export const LeaseProbeResult = z.object({ resource: ResourceKind, bytes: z.number().int(), ms: z.number() })
+export type LeaseProbeResult = z.infer<typeof LeaseProbeResult>

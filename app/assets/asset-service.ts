@@ -5,7 +5,10 @@
  */
 import { join } from 'node:path'
 import type { DatabaseSync } from 'node:sqlite'
-import type { Libp2p } from '@libp2p/interface'
+import { createHash, randomBytes } from 'node:crypto'
+import type { Connection, Libp2p } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from 'pino'
 import { ApiError } from '../../shared/api'
 import type {
@@ -14,8 +17,14 @@ import type {
   DiscoveredAsset,
   IssuedLease,
   LeaseIssueRequest,
+  LeaseProbeRequest,
+  LeaseProbeResult,
   OwnAssetInfo,
 } from '../../shared/sharing-schemas'
+import { decodeLease, type SignedLease } from './leases/lease'
+import { ProxyRefusal } from './proxy/leased-stream'
+import { RemoteMemory } from './proxy/memory-client'
+import { RemoteStorage } from './proxy/storage-client'
 import type { LedgerService } from '../node/ledger/ledger-service'
 import { LeaseBook } from './leases/lease-book'
 import { assetIdOf, ownAssets } from './own-assets'
@@ -146,6 +155,73 @@ export class AssetService {
           isOwn: record.peerId === this.parts.peerId,
         }
       })
+  }
+
+  /** Peers whose assets this node is using: their connections are kept although they are on no shared network. */
+  readonly usedPeers = new Set<string>()
+
+  /**
+   * Uses a lease issued to this node once: reaches the owner (over an existing connection, or `address`),
+   * writes a 4 KiB probe through its memory or storage proxy and reads it back. A refusal names its reason.
+   */
+  async probeLease(request: LeaseProbeRequest): Promise<LeaseProbeResult> {
+    let lease: SignedLease
+    try {
+      lease = decodeLease(new TextEncoder().encode(request.lease))
+    } catch (err) {
+      throw new ApiError('BAD_REQUEST', `not a lease: ${(err as Error).message}`, { cause: err })
+    }
+    const { owner, networkId, assetId } = lease.terms
+    const resource = (['memory', 'storage'] as const).find((kind) =>
+      Array.from({ length: 16 }, (_, i) => i).some((i) => assetIdOf(networkId, owner, kind, i) === assetId),
+    )
+    if (resource == null) throw new ApiError('BAD_REQUEST', 'the lease is not for a memory or storage asset')
+    this.usedPeers.add(owner)
+    const started = performance.now()
+    try {
+      const connection = await this.connectTo(owner, request.address)
+      const probe = new Uint8Array(randomBytes(4096))
+      if (resource === 'memory') {
+        const memory = await RemoteMemory.open(connection, lease)
+        await memory.write(0, probe)
+        const back = await memory.read(0, probe.length)
+        await memory.close()
+        if (!Buffer.from(back).equals(probe)) throw new ApiError('INTERNAL', 'the probe came back different')
+      } else {
+        const storage = await RemoteStorage.open(connection, lease)
+        const fileId = createHash('sha256').update(probe).digest('hex')
+        await storage.put(fileId, 0, probe)
+        const back = await storage.get(fileId, 0)
+        await storage.delete(fileId, 0)
+        await storage.close()
+        if (!Buffer.from(back).equals(probe)) throw new ApiError('INTERNAL', 'the probe came back different')
+      }
+      return { resource, bytes: probe.length, ms: performance.now() - started }
+    } catch (err) {
+      if (err instanceof ProxyRefusal)
+        throw new ApiError('BAD_REQUEST', `refused (${err.code}): ${err.message}`, { cause: err })
+      throw err
+    } finally {
+      this.usedPeers.delete(owner)
+    }
+  }
+
+  private async connectTo(peer: string, address?: string): Promise<Connection> {
+    const { libp2p } = this.parts
+    const open = libp2p
+      .getConnections(peerIdFromString(peer))
+      .find((c) => c.status === 'open' && c.limits == null)
+    if (open != null) return open
+    try {
+      const target = address != null ? multiaddr(address) : peerIdFromString(peer)
+      return await libp2p.dial(target, { signal: AbortSignal.timeout(15_000) })
+    } catch (err) {
+      throw new ApiError(
+        'UNREACHABLE',
+        `could not reach the lease's owner ${peer}: ${(err as Error).message}`,
+        { cause: err },
+      )
+    }
   }
 
   issueLease(request: LeaseIssueRequest): IssuedLease {

@@ -252,6 +252,7 @@ class Node implements HyperMeshNode {
       let ledger: LedgerHost | null = null
       // Made after the network (it reads the hardware first); until then no outsider is admitted.
       let sharing: SharingService | null = null
+      let assets: AssetService | null = null
       const events = {
         emit: ((event, payload) => {
           this.api.emit(event, payload)
@@ -262,7 +263,8 @@ class Node implements HyperMeshNode {
         { libp2p, store, log, events },
         {
           pingIntervalMs: config.pingIntervalMs,
-          keepOutsider: (peer) => sharing?.admitsOutsider(peer) ?? false,
+          keepOutsider: (peer) =>
+            (sharing?.admitsOutsider(peer) ?? false) || (assets?.usedPeers.has(peer) ?? false),
         },
         active,
       )
@@ -295,7 +297,7 @@ class Node implements HyperMeshNode {
         idleSeconds: this.parts.idleSeconds,
         log,
       })
-      const assets = await AssetService.start({
+      assets = await AssetService.start({
         libp2p,
         db: this.parts.db,
         dataDir: this.dataDir,

@@ -80,5 +80,6 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'assets.issueLease': async (request) => need().assets.issueLease(request),
     'assets.register': async (request) => need().assets.register(request),
     'assets.discover': async () => need().assets.discover(),
+    'assets.probeLease': async (request) => need().assets.probeLease(request),
   }
 }

@@ -79,7 +79,11 @@ export class MemoryProxyServer {
         await this.handle(lp, memory, request)
       }
     } catch (err) {
-      if (stream.status === 'open') stream.abort(err as Error)
+      // A holder closing its stream ends the read loop; anything else is worth a line in the log.
+      if (stream.status === 'open') {
+        this.parts.log.warn({ err, peer }, 'memory proxy stream failed')
+        stream.abort(err as Error)
+      }
     } finally {
       this.streams.delete(stream)
       if (lease != null) this.parts.book.release(lease.nonce)

@@ -69,6 +69,13 @@ export class RemoteStorage extends LeasedClient {
     })
   }
 
+  delete(fileId: string, index: number): Promise<void> {
+    return this.serially(async () => {
+      await this.lp.write(encodeJson({ type: 'delete', fileId, index }))
+      await readAnswer(this.lp)
+    })
+  }
+
   challenge(fileId: string, index: number, block: number): Promise<ChallengeAnswer> {
     return this.serially(async () => {
       await this.lp.write(encodeJson({ type: 'challenge', fileId, index, block }))

@@ -106,7 +106,11 @@ export class StorageProxyServer {
         await this.handle(lp, session, request)
       }
     } catch (err) {
-      if (stream.status === 'open') stream.abort(err as Error)
+      // A holder closing its stream ends the read loop; anything else is worth a line in the log.
+      if (stream.status === 'open') {
+        this.parts.log.warn({ err, peer }, 'storage proxy stream failed')
+        stream.abort(err as Error)
+      }
     } finally {
       this.streams.delete(stream)
       if (nonce != null) this.parts.book.release(nonce)

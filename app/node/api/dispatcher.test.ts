@@ -136,6 +136,9 @@ beforeEach(() => {
     },
     'assets.list': async () => [],
     'assets.discover': async () => [],
+    'assets.probeLease': async () => {
+      throw new ApiError('BUSY', 'no assets in this test')
+    },
     'assets.register': async () => {
       throw new ApiError('BUSY', 'no assets in this test')
     },

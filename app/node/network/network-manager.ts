@@ -40,8 +40,8 @@ export interface NetworkManagerInit {
   redialIntervalMs?: number
   /**
    * Whether a peer on none of our networks may keep its connection: one that a shared asset's privacy
-   * level admits (a trusted peer, or anyone for a fully public asset). It can use only the asset
-   * protocols; consensus and peer lists stay members-only.
+   * level admits (a trusted peer, or anyone for a fully public asset), or one whose asset this node is
+   * using. It can use only the asset protocols; consensus and peer lists stay members-only.
    */
   keepOutsider?: (peer: string) => boolean
   /** An mDNS offer is probed again only after this long. */
@@ -312,14 +312,18 @@ export class NetworkManager {
       if (welcome.networkId === this.active.networkId) {
         this.admit(connection)
         this.connectToHints(welcome.members)
-      } else await connection.close()
+      } else if (!this.keepsOutsider(connection)) await connection.close()
     } catch (err) {
       this.components.log.debug(
         { peer: connection.remotePeer.toString(), err: (err as Error).message },
         'membership check failed',
       )
-      await connection.close().catch(() => {})
+      if (!this.keepsOutsider(connection)) await connection.close().catch(() => {})
     }
+  }
+
+  private keepsOutsider(connection: Connection): boolean {
+    return this.init.keepOutsider?.(connection.remotePeer.toString()) === true
   }
 
   private readonly onConnectionClose = (event: CustomEvent<Connection>): void => {
@@ -365,7 +369,9 @@ export class NetworkManager {
           addresses: multiaddrs.map((a) => a.toString()),
           seenAt: Date.now(),
         })
-        for (const connection of result.connections) await connection.close().catch(() => {})
+        // The probe's connections go, unless a shared asset admits the peer (its connection may be in use).
+        for (const connection of result.connections)
+          if (!this.keepsOutsider(connection)) await connection.close().catch(() => {})
         this.components.events.emit('lan.offers', this.lanOffers())
       },
     )
