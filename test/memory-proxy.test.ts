@@ -17,6 +17,7 @@ import { LeaseBook } from '../app/assets/leases/lease-book'
 import { RemoteMemory, ProxyRefusal } from '../app/assets/proxy/memory-client'
 import { MemoryProxyServer } from '../app/assets/proxy/memory-proxy'
 import { refusalFor } from '../app/assets/proxy/privacy'
+import { BandwidthCaps } from '../app/assets/proxy/token-bucket'
 import { databasePath, openDatabase } from '../app/node/storage/database'
 import { stoqTransportProfile } from '../app/stoq'
 import type { SharingSettings } from '../shared/sharing-schemas'
@@ -61,6 +62,7 @@ describe('paged remote memory through the proxy protocol', () => {
       asset: () => ({ assetId: ASSET, capacity: BigInt(64 * MiB) }),
       refusalFor: (peer) =>
         refusalFor(sharing, peer, { activeNetworkId: NETWORK, isMember: (p) => members.has(p) }),
+      caps: new BandwidthCaps(() => sharing),
       log: pino({ level: 'silent' }),
       now: () => now,
     })
@@ -138,6 +140,22 @@ describe('paged remote memory through the proxy protocol', () => {
     expect(await refusalCode(holder, issue())).toBe('not-allowed')
     sharing = { ...sharing, enabled: true, privacy: 'FullPublic' }
   })
+
+  it('holds reads to the upload cap of the memory terms', async () => {
+    const memory = await RemoteMemory.open(await connect(holder), issue())
+    let started = performance.now()
+    for (let i = 0; i < 4; i++) await memory.read(i * MiB, MiB)
+    const uncapped = performance.now() - started
+    sharing = { ...sharing, uploadMbps: 16 } // 2 MB/s
+    started = performance.now()
+    for (let i = 0; i < 4; i++) await memory.read(i * MiB, MiB)
+    const capped = performance.now() - started
+    // 4 MiB at 2 MB/s, less the 256 KiB burst: at least 1.9 s.
+    expect(capped).toBeGreaterThan(1_900)
+    expect(capped).toBeGreaterThan(uncapped * 2)
+    sharing = { ...sharing, uploadMbps: null }
+    await memory.close()
+  }, 30_000)
 
   it('refuses a stream that does not open with a lease', async () => {
     const connection = await connect(holder)

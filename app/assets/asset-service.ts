@@ -32,6 +32,7 @@ import type { LeasedAsset } from './proxy/leased-stream'
 import { MemoryProxyServer } from './proxy/memory-proxy'
 import { refusalFor } from './proxy/privacy'
 import { StorageProxyServer } from './proxy/storage-proxy'
+import { BandwidthCaps } from './proxy/token-bucket'
 import { proxyAddressOf } from './proxy-address'
 import type { SharingService } from './sharing/sharing-service'
 import { ShardStore } from './storage/shard-store'
@@ -74,6 +75,7 @@ export class AssetService {
         capacity: offerOf(parts, kind),
       }),
       refusalFor: (peer) => refusalFor(parts.sharing.settingsOf(kind), peer, networkView(parts)),
+      caps: new BandwidthCaps(() => parts.sharing.settingsOf(kind)),
       log: parts.log,
     })
     const store = new ShardStore(join(parts.dataDir, 'shards'), () => {

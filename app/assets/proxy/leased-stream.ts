@@ -10,6 +10,7 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import { LeaseError, SignedLease, type LeaseTerms } from '../leases/lease'
 import type { LeaseBook } from '../leases/lease-book'
+import type { BandwidthCaps } from './token-bucket'
 
 export const MAX_HEADER_BYTES = 16 * 1024
 /**
@@ -32,6 +33,8 @@ export interface LeasedAsset {
   asset(): { assetId: string; capacity: bigint }
   /** Null when the peer may use the asset under its privacy level; else why not. */
   refusalFor(peer: string): string | null
+  /** The resource's bandwidth caps; absent: none. */
+  caps?: BandwidthCaps
   log: Logger
 }
 

@@ -98,11 +98,13 @@ export class MemoryProxyServer {
     try {
       if (request.type === 'read') {
         const bytes = memory.read(request.offset, request.length)
+        await this.parts.caps?.upload(bytes.length)
         await lp.writeV([encodeJson({ ok: true }), bytes])
       } else {
         const data = (await lp.read()).subarray()
         if (data.length !== request.length)
           throw new MemoryBoundsError(`expected ${request.length} bytes, got ${data.length}`)
+        await this.parts.caps?.download(data.length)
         memory.write(request.offset, data)
         await lp.write(encodeJson({ ok: true }))
       }

@@ -128,6 +128,7 @@ export class StorageProxyServer {
     switch (request.type) {
       case 'put': {
         const data = await readChunked(lp, request.length)
+        await this.parts.caps?.download(data.length)
         if (session.stored + BigInt(data.length) > session.allowed)
           return refuse(
             'over-lease',
@@ -145,6 +146,7 @@ export class StorageProxyServer {
       case 'get': {
         const shard = store.get(key, request.index)
         if (shard == null) return refuse('not-found', 'this node holds no such shard for you')
+        await this.parts.caps?.upload(shard.length)
         return writeChunked(lp, encodeJson({ ok: true, length: shard.length }), shard)
       }
       case 'challenge': {

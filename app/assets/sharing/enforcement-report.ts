@@ -54,7 +54,10 @@ export function enforcementOf(
     notEnforced.push(
       `who may use it (${settings.privacy}): stored; remote use of this resource is not served yet`,
     )
-  if (settings.uploadMbps != null || settings.downloadMbps != null)
-    notEnforced.push('bandwidth caps: stored; leased traffic is not carried by this version yet')
+  if (settings.uploadMbps != null || settings.downloadMbps != null) {
+    if (kind === 'memory' || kind === 'storage')
+      enforced.push('bandwidth caps on leased traffic through the proxy, shared by all its leases')
+    else notEnforced.push('bandwidth caps: stored; CPU and GPU work is not carried by this version yet')
+  }
   return { enforced, notEnforced }
 }
