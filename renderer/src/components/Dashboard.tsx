@@ -11,6 +11,7 @@ import { ChainCard } from './ChainCard'
 import { WalletCard } from './WalletCard'
 import { SharingCard } from './sharing/SharingCard'
 import { NetworkAssetsCard } from './sharing/NetworkAssetsCard'
+import { LeasesCard } from './sharing/LeasesCard'
 
 export function Dashboard() {
   // While the link is down the figures are the last known ones: show them dimmed, not gone.
@@ -27,6 +28,7 @@ export function Dashboard() {
         <HardwareCard />
         <SharingCard />
         <NetworkAssetsCard />
+        <LeasesCard />
         <ChainCard />
         <WalletCard />
       </main>

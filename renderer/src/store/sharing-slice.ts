@@ -65,6 +65,22 @@ export function createSharingActions({ api, get, set, read, failed }: SliceParts
       }
     },
 
+    async issueLease(request) {
+      try {
+        return { ok: true, value: await api.call('assets.issueLease', request) }
+      } catch (err) {
+        return { ok: false, message: failed(err).message }
+      }
+    },
+
+    async probeLease(request) {
+      try {
+        return { ok: true, value: await api.call('assets.probeLease', request) }
+      } catch (err) {
+        return { ok: false, message: failed(err).message }
+      }
+    },
+
     async updateSharing(resource: ResourceKind, settings: SharingSettings) {
       if (get().sharing.saving != null) return false
       setSharing({

@@ -6,6 +6,10 @@ import type {
   BlockSummary,
   ChainStatus,
   DiscoveredAsset,
+  IssuedLease,
+  LeaseIssueRequest,
+  LeaseProbeRequest,
+  LeaseProbeResult,
   ValidatorSummary,
   HardwareSnapshot,
   LanOffer,
@@ -90,12 +94,19 @@ export interface SharingArea {
   saved: ResourceKind | null
 }
 
+/** The result of a one-off action whose outcome only its form shows. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string }
+
 export interface SharingActions {
   refreshSharing(): Promise<void>
   /** Resolves true when the node accepted and applied the terms. */
   updateSharing(resource: ResourceKind, settings: SharingSettings): Promise<boolean>
   /** Registers the resource on the ledger; true when the node submitted it. */
   registerAsset(resource: ResourceKind): Promise<boolean>
+  /** Signs a lease for a peer; the lease, or why not. */
+  issueLease(request: LeaseIssueRequest): Promise<Outcome<IssuedLease>>
+  /** Uses a lease issued to this node once; what it moved, or why it did not work. */
+  probeLease(request: LeaseProbeRequest): Promise<Outcome<LeaseProbeResult>>
 }
 
 export interface HyperMeshActions extends ChainActions, SharingActions {

@@ -1,0 +1,75 @@
+/**
+ * Leases by hand in Chromium, between two real nodes: the owner's page refuses a lease while its memory is
+ * private, then signs one for the other node; the other node's page uses it through the owner's proxy.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { defaultSharing } from '../app/assets/sharing/defaults'
+import { launchChromium } from './support/chromium'
+import { ensureBuilt, startDaemon, type Daemon } from '../test/support/daemon'
+
+const SHOTS = join(import.meta.dirname, '..', 'test-results')
+
+describe('leases in Chromium', () => {
+  const base = mkdtempSync(join(tmpdir(), 'hm-e2e-leases-'))
+  let owner: Daemon
+  let holder: Daemon
+  let browser: Browser
+  let ownerPage: Page
+  let holderPage: Page
+  let holderId: string
+  let ownerAddress: string
+
+  beforeAll(async () => {
+    ensureBuilt({ ui: true })
+    owner = await startDaemon(join(base, 'owner'))
+    holder = await startDaemon(join(base, 'holder'))
+    holderId = (await holder.call('node.status', {})).peerId
+    const status = await owner.call('node.status', {})
+    ownerAddress = status.listenAddresses.find((a: string) => a.includes('/tcp/') && !a.includes('/ws'))!
+    browser = await launchChromium()
+    mkdirSync(SHOTS, { recursive: true })
+    ownerPage = await browser.newPage({ viewport: { width: 1280, height: 1600 } })
+    holderPage = await browser.newPage({ viewport: { width: 1280, height: 1600 } })
+    await ownerPage.goto(owner.uiUrl)
+    await holderPage.goto(holder.uiUrl)
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await Promise.all([owner?.stop(), holder?.stop()])
+    rmSync(base, { recursive: true, force: true })
+  })
+
+  it('refuses a lease on private memory, with the reason', async () => {
+    await ownerPage.getByTestId('lease-holder').fill(holderId)
+    await ownerPage.getByTestId('issue-lease').click()
+    expect(await ownerPage.getByTestId('lease-error').textContent()).toMatch(/this resource is not shared/)
+  })
+
+  it('signs a lease for the other node, which uses it through the owner’s proxy', async () => {
+    await owner.call('sharing.update', {
+      resource: 'memory',
+      settings: {
+        ...defaultSharing('memory'),
+        enabled: true,
+        privacy: 'FullPublic',
+        memoryInUseBytes: 256 * 1024 ** 2,
+      },
+    })
+    await ownerPage.getByTestId('issue-lease').click()
+    const lease = await ownerPage.getByTestId('lease-text').inputValue()
+    expect(JSON.parse(lease).terms.holder).toBe(holderId)
+
+    await holderPage.getByTestId('probe-lease').fill(lease)
+    await holderPage.getByTestId('probe-address').fill(ownerAddress)
+    await holderPage.getByTestId('probe-button').click()
+    await expect
+      .poll(() => holderPage.getByTestId('probe-ok').textContent(), { timeout: 20_000 })
+      .toMatch(/^Works: wrote and read back 4 KiB of the owner’s memory/)
+    await holderPage.getByTestId('leases-card').screenshot({ path: join(SHOTS, 'leases-view.png') })
+  })
+})
