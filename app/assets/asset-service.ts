@@ -210,10 +210,10 @@ export class AssetService {
 
   private async connectTo(peer: string, address?: string): Promise<Connection> {
     const { libp2p } = this.parts
-    const open = libp2p
-      .getConnections(peerIdFromString(peer))
-      .find((c) => c.status === 'open' && c.limits == null)
-    if (open != null) return open
+    // A direct connection first; a relayed one (limited by its relay) where there is no direct path.
+    const open = libp2p.getConnections(peerIdFromString(peer)).filter((c) => c.status === 'open')
+    const best = open.find((c) => c.limits == null) ?? open[0]
+    if (best != null) return best
     try {
       const target = address != null ? multiaddr(address) : peerIdFromString(peer)
       return await libp2p.dial(target, { signal: AbortSignal.timeout(15_000) })

@@ -23,6 +23,7 @@ export class RemoteMemory extends LeasedClient {
   static async open(connection: Connection, lease: SignedLease, signal?: AbortSignal): Promise<RemoteMemory> {
     const stream = await connection.newStream(MEMORY_PROXY_PROTOCOL, {
       signal: signal ?? AbortSignal.timeout(10_000),
+      runOnLimitedConnection: true,
     })
     const lp = lpStream(stream, { maxDataLength: MAX_CHUNK_BYTES + 16 * 1024 })
     await lp.write(encodeJson({ type: 'open', lease }))

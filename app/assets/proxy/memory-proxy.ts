@@ -52,6 +52,8 @@ export class MemoryProxyServer {
       (stream, connection) => void this.serve(stream, connection),
       {
         maxInboundStreams: 16,
+        // Reachable through a relay when there is no direct path (the relay bounds the data it carries).
+        runOnLimitedConnection: true,
       },
     )
   }

@@ -36,7 +36,10 @@ export class RemoteStorage extends LeasedClient {
   }
 
   static async open(connection: Connection, lease: SignedLease): Promise<RemoteStorage> {
-    const stream = await connection.newStream(STORAGE_PROXY_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+    const stream = await connection.newStream(STORAGE_PROXY_PROTOCOL, {
+      signal: AbortSignal.timeout(10_000),
+      runOnLimitedConnection: true,
+    })
     const lp = lpStream(stream, {
       maxDataLength: MAX_FRAME_BYTES + MAX_HEADER_BYTES,
       maxBufferSize: STORAGE_STREAM_BUFFER,

@@ -1,0 +1,104 @@
+/**
+ * Leased memory reached through a relay when there is no direct path: the owner holds a reservation on a
+ * relay (circuit relay v2, STOQ on every hop), the holder dials it through the relay, and reads and writes
+ * over the relayed connection within the relay's limits.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { DatabaseSync } from 'node:sqlite'
+import { identify } from '@libp2p/identify'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { multiaddr } from '@multiformats/multiaddr'
+import { falcon1024 } from '@noble/post-quantum/falcon.js'
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LeaseBook } from '../app/assets/leases/lease-book'
+import { RemoteMemory } from '../app/assets/proxy/memory-client'
+import { MemoryProxyServer } from '../app/assets/proxy/memory-proxy'
+import { databasePath, openDatabase } from '../app/node/storage/database'
+import { stoqTransportProfile } from '../app/stoq'
+import { natTraversal } from '../app/stoq/nat'
+import { waitFor } from './support/daemon'
+
+const MiB = 1024 * 1024
+
+async function node(
+  falcon: { publicKey: Uint8Array; secretKey: Uint8Array },
+  nat: { relayServer?: boolean; relayReservations: number },
+): Promise<Libp2p> {
+  const base = stoqTransportProfile({ falcon, quic: false, webrtcDirect: false }).libp2pOptions()
+  const traversal = natTraversal({
+    loopbackOnly: true,
+    relayServer: nat.relayServer === true ? { dataLimitBytes: 16 * MiB } : false,
+    relayReservations: nat.relayReservations,
+    upnp: false,
+    autoNAT: false,
+    dcutr: false,
+  })
+  return createLibp2p({
+    ...base,
+    transports: [...(base.transports ?? []), ...traversal.transports],
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0', ...traversal.listenAddresses] },
+    services: { identify: identify(), ...traversal.services },
+  } as Parameters<typeof createLibp2p>[0])
+}
+
+describe('leased memory through a relay', () => {
+  const ownerKeys = falcon1024.keygen()
+  let relay: Libp2p
+  let owner: Libp2p
+  let holder: Libp2p
+  let db: DatabaseSync
+  let book: LeaseBook
+  let server: MemoryProxyServer
+
+  beforeAll(async () => {
+    relay = await node(falcon1024.keygen(), { relayServer: true, relayReservations: 0 })
+    owner = await node(ownerKeys, { relayReservations: 1 })
+    holder = await node(falcon1024.keygen(), { relayReservations: 0 })
+    db = openDatabase(databasePath(mkdtempSync(join(tmpdir(), 'hm-relay-proxy-'))))
+    book = new LeaseBook(db, {
+      peerId: owner.peerId.toString(),
+      falcon: ownerKeys,
+      networkId: 'a'.repeat(64),
+    })
+    server = new MemoryProxyServer({
+      libp2p: owner,
+      book,
+      asset: () => ({ assetId: 'b'.repeat(64), capacity: BigInt(64 * MiB) }),
+      refusalFor: () => null,
+      log: pino({ level: 'silent' }),
+    })
+    await server.start()
+    await owner.dial(relay.getMultiaddrs()[0]!)
+    await waitFor(
+      'the owner’s reservation on the relay',
+      async () => owner.getMultiaddrs().some((a) => a.toString().includes('/p2p-circuit')),
+      20_000,
+    )
+  }, 60_000)
+
+  afterAll(async () => {
+    await server?.stop()
+    await Promise.all([relay, owner, holder].map((n) => n?.stop()))
+    db?.close()
+  })
+
+  it('the holder reads and writes the owner’s memory over the relayed connection', async () => {
+    const circuit = owner.getMultiaddrs().find((a) => a.toString().includes('/p2p-circuit'))!
+    const connection = await holder.dial(multiaddr(circuit.toString()))
+    expect(connection.limits).toBeDefined()
+    const lease = book.issue({
+      assetId: 'b'.repeat(64),
+      holder: holder.peerId.toString(),
+      amount: BigInt(MiB),
+      durationMs: 60_000,
+    })
+    const memory = await RemoteMemory.open(connection, lease)
+    const data = new Uint8Array(64 * 1024).map((_, i) => (i * 7) % 256)
+    await memory.write(4096, data)
+    expect(await memory.read(4096, data.length)).toEqual(data)
+    await memory.close()
+  })
+})
