@@ -13,7 +13,14 @@ import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LeaseBook } from '../app/assets/leases/lease-book'
-import { challengeHolder, getSharded, putSharded, RemoteStorage } from '../app/assets/proxy/storage-client'
+import {
+  challengeHolder,
+  getFile,
+  getSharded,
+  putFile,
+  putSharded,
+  RemoteStorage,
+} from '../app/assets/proxy/storage-client'
 import { shardKeyOf, StorageProxyServer } from '../app/assets/proxy/storage-proxy'
 import { storageKemKeys } from '../app/assets/storage/sealed-file'
 import { ShardStore } from '../app/assets/storage/shard-store'
@@ -132,6 +139,18 @@ describe('sharded storage across five holders', () => {
     holders[2]!.quota = 8 * MiB
     await Promise.all(storage.map((s) => s.close()))
   })
+
+  it('a file larger than one segment is put and got back in segments', async () => {
+    // 3 × 8 MiB per segment: 30 MiB makes two.
+    const data = new Uint8Array(randomBytes(30 * MiB))
+    for (const h of holders) h.quota = 64 * MiB
+    const storage = await openAll(64 * MiB)
+    const file = await putFile(data, storage, kem.publicKey, 3)
+    expect(file.segments).toHaveLength(2)
+    const back = await getFile(file, storage, kem.secretKey)
+    expect(Buffer.from(back.data).equals(Buffer.from(data))).toBe(true)
+    await Promise.all(storage.map((s) => s.close()))
+  }, 60_000)
 
   it('with n − k = 2 holders gone, the file still comes back identical', async () => {
     const data = new Uint8Array(randomBytes(2 * MiB))

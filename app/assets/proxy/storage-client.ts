@@ -139,3 +139,54 @@ export async function challengeHolder(
     throw err
   }
 }
+
+/** A file of any size: sealed and sharded in segments, each at most k × SEGMENT_SHARD_BYTES of it. */
+export interface ShardedFile {
+  v: 1
+  size: number
+  segments: FileManifest[]
+}
+
+/** The most of a file one segment's shard carries (below MAX_SHARD_BYTES, which bounds one shard). */
+export const SEGMENT_SHARD_BYTES = 8 * 1024 * 1024
+
+/** Puts a file of any size k of n across the holders, one sealed segment after another. */
+export async function putFile(
+  data: Uint8Array,
+  holders: readonly RemoteStorage[],
+  ownerKemPublicKey: Uint8Array,
+  k: number,
+): Promise<ShardedFile> {
+  const segmentBytes = k * SEGMENT_SHARD_BYTES
+  const segments: FileManifest[] = []
+  for (let at = 0; at === 0 || at < data.length; at += segmentBytes)
+    segments.push(await putSharded(data.subarray(at, at + segmentBytes), holders, ownerKemPublicKey, k))
+  return { v: 1, size: data.length, segments }
+}
+
+/** Gets a file put by putFile back, segment by segment, from the holders that answer. */
+export async function getFile(
+  file: ShardedFile,
+  holders: readonly (RemoteStorage | null)[],
+  ownerKemSecretKey: Uint8Array,
+): Promise<{ data: Uint8Array; tampered: number[]; missing: number[] }> {
+  const out = new Uint8Array(file.size)
+  const tampered = new Set<number>()
+  const missing = new Set<number>()
+  let at = 0
+  for (const manifest of file.segments) {
+    const part = await getSharded(manifest, holders, ownerKemSecretKey)
+    if (at + part.data.length > file.size)
+      throw new ProxyRefusal('malformed', 'the segments are longer than the file')
+    out.set(part.data, at)
+    at += part.data.length
+    part.tampered.forEach((i) => tampered.add(i))
+    part.missing.forEach((i) => missing.add(i))
+  }
+  if (at !== file.size) throw new ProxyRefusal('malformed', 'the segments are shorter than the file')
+  return {
+    data: out,
+    tampered: [...tampered].sort((a, b) => a - b),
+    missing: [...missing].sort((a, b) => a - b),
+  }
+}
