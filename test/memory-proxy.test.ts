@@ -141,6 +141,15 @@ describe('paged remote memory through the proxy protocol', () => {
     sharing = { ...sharing, enabled: true, privacy: 'FullPublic' }
   })
 
+  it('refuses requests on an open stream once its lease has expired', async () => {
+    const memory = await RemoteMemory.open(await connect(holder), issue())
+    expect(await memory.read(0, 4)).toEqual(new Uint8Array(4))
+    now += 120_000
+    await expect(memory.read(0, 4)).rejects.toMatchObject({ code: 'expired' })
+    now -= 120_000
+    await memory.close()
+  })
+
   it('holds reads to the upload cap of the memory terms', async () => {
     const memory = await RemoteMemory.open(await connect(holder), issue())
     let started = performance.now()

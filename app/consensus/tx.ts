@@ -4,14 +4,14 @@
  */
 import { z } from 'zod'
 import { PeerIdText } from '../../shared/schemas'
+// One list of resources and privacy levels for the UI, the sharing terms and the ledger.
+import { PrivacyLevel, ResourceKind } from '../../shared/sharing-schemas'
 import { canonicalBytes, fromBase64, hashOf, sha256Hex, signingBytes, toBase64, type Hash } from './codec'
 import { LedgerRejection, reject, type RejectionCode } from './errors'
 import { AddressText, AmountText, Base64Text, HashText, SpaceCommitment, type ChainParams } from './params'
 import { ConsensusProof } from './proofs/consensus-proof'
 import type { SignatureScheme } from './signature-scheme'
 
-export const PRIVACY_LEVELS = ['Private', 'PrivateNetwork', 'P2P', 'PublicNetwork', 'FullPublic'] as const
-export const RESOURCE_KINDS = ['cpu', 'gpu', 'memory', 'storage'] as const
 
 const Envelope = {
   chainId: HashText,
@@ -34,9 +34,9 @@ export const TxBody = z.discriminatedUnion('kind', [
       kind: z.literal('asset-register'),
       ...Envelope,
       assetId: z.string().regex(/^[0-9a-f]{64}$/),
-      resource: z.enum(RESOURCE_KINDS),
+      resource: ResourceKind,
       capacity: AmountText,
-      privacy: z.enum(PRIVACY_LEVELS),
+      privacy: PrivacyLevel,
       /** The owner's plot, the recent block the proof is anchored to, and the asset's ConsensusProof. */
       space: SpaceCommitment,
       anchor: HashText,

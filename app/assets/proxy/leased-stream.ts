@@ -4,8 +4,8 @@
  * answers ok (with the leased amount) or the refusal. Frames are length-prefixed JSON headers, with raw
  * bytes in the frame after a header where an operation carries data.
  */
-import type { LengthPrefixedStream } from '@libp2p/utils'
-import type { Stream } from '@libp2p/interface'
+import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
+import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { LeaseError, SignedLease, type LeaseTerms } from '../leases/lease'
@@ -148,5 +148,84 @@ export abstract class LeasedClient {
     const next = this.busy.catch(() => {}).then(fn)
     this.busy = next
     return next
+  }
+}
+
+export interface LeasedServerParts extends LeasedAsset {
+  libp2p: Libp2p
+  now?: () => number
+}
+
+/**
+ * The owner's side of a leased protocol: each stream opens with a lease (acceptLease), then carries the
+ * protocol's requests, each refused once the lease has expired, until the holder closes it; the lease is
+ * released with the stream.
+ */
+export abstract class LeasedProxyServer<Request, Session> {
+  private readonly streams = new Set<Stream>()
+
+  protected constructor(
+    protected readonly parts: LeasedServerParts,
+    private readonly protocol: string,
+    private readonly requests: z.ZodType<Request>,
+    private readonly framing: { maxDataLength: number; maxBufferSize?: number },
+  ) {}
+
+  async start(): Promise<void> {
+    await this.parts.libp2p.handle(
+      this.protocol,
+      (stream, connection) => void this.serve(stream, connection),
+      {
+        maxInboundStreams: 16,
+        // Reachable through a relay when there is no direct path (the relay bounds the data it carries).
+        runOnLimitedConnection: true,
+      },
+    )
+  }
+
+  async stop(): Promise<void> {
+    for (const stream of this.streams) stream.abort(new Error(`${this.protocol} stopped`))
+    await Promise.resolve(this.parts.libp2p.unhandle(this.protocol)).catch(() => {})
+  }
+
+  /** What a stream holds for the lease it opened with. */
+  protected abstract open(lease: LeaseTerms, peer: string): Session
+  /** Answers one well-formed request. */
+  protected abstract handle(
+    lp: LengthPrefixedStream<Stream>,
+    session: Session,
+    request: Request,
+  ): Promise<void>
+
+  private async serve(stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString()
+    const lp = lpStream(stream, this.framing)
+    this.streams.add(stream)
+    let lease: LeaseTerms | null = null
+    const refuse = async (code: string, message: string): Promise<void> => {
+      await lp.write(encodeJson({ ok: false, code, message }))
+      await stream.close()
+    }
+    try {
+      lease = await acceptLease(lp, peer, this.parts)
+      if (lease == null) return void (await stream.close())
+      const session = this.open(lease, peer)
+      for (;;) {
+        const request = parseHeader((await lp.read()).subarray(), this.requests)
+        if (request == null) return await refuse('malformed', `not a request of ${this.protocol}`)
+        if ((this.parts.now ?? Date.now)() >= lease.expiresAt)
+          return await refuse('expired', 'the lease expired')
+        await this.handle(lp, session, request)
+      }
+    } catch (err) {
+      // A holder closing its stream ends the read loop; anything else is worth a line in the log.
+      if (stream.status === 'open') {
+        this.parts.log.warn({ err, peer, protocol: this.protocol }, 'proxy stream failed')
+        stream.abort(err as Error)
+      }
+    } finally {
+      this.streams.delete(stream)
+      if (lease != null) this.parts.book.release(lease.nonce)
+    }
   }
 }

@@ -7,11 +7,11 @@
  * Frames are length-prefixed: a JSON header, and for a write (request) or a read (response) the bytes
  * right after it.
  */
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
-import type { Connection, Libp2p, Stream } from '@libp2p/interface'
+import type { LengthPrefixedStream } from '@libp2p/utils'
+import type { Stream } from '@libp2p/interface'
 import { z } from 'zod'
 import type { LeaseTerms } from '../leases/lease'
-import { acceptLease, encodeJson, MAX_HEADER_BYTES, parseHeader, type LeasedAsset } from './leased-stream'
+import { encodeJson, LeasedProxyServer, MAX_HEADER_BYTES, type LeasedServerParts } from './leased-stream'
 import { MemoryBoundsError, PagedMemory } from './paged-memory'
 
 export const MEMORY_PROXY_PROTOCOL = '/hypermesh/proxy/memory/1.0.0'
@@ -36,63 +36,19 @@ export const MemoryRequest = z.discriminatedUnion('type', [
 ])
 export type MemoryRequest = z.infer<typeof MemoryRequest>
 
-export interface MemoryProxyParts extends LeasedAsset {
-  libp2p: Libp2p
-  now?: () => number
-}
+export type MemoryProxyParts = LeasedServerParts
 
-export class MemoryProxyServer {
-  private readonly streams = new Set<Stream>()
-
-  constructor(private readonly parts: MemoryProxyParts) {}
-
-  async start(): Promise<void> {
-    await this.parts.libp2p.handle(
-      MEMORY_PROXY_PROTOCOL,
-      (stream, connection) => void this.serve(stream, connection),
-      {
-        maxInboundStreams: 16,
-        // Reachable through a relay when there is no direct path (the relay bounds the data it carries).
-        runOnLimitedConnection: true,
-      },
-    )
+export class MemoryProxyServer extends LeasedProxyServer<MemoryRequest, PagedMemory> {
+  constructor(parts: MemoryProxyParts) {
+    super(parts, MEMORY_PROXY_PROTOCOL, MemoryRequest, { maxDataLength: MAX_CHUNK_BYTES + MAX_HEADER_BYTES })
   }
 
-  async stop(): Promise<void> {
-    for (const stream of this.streams) stream.abort(new Error('the memory proxy stopped'))
-    await Promise.resolve(this.parts.libp2p.unhandle(MEMORY_PROXY_PROTOCOL)).catch(() => {})
+  /** The leased address space, allocated page by page as it is written. */
+  protected open(lease: LeaseTerms): PagedMemory {
+    return new PagedMemory(Number(lease.amount))
   }
 
-  private async serve(stream: Stream, connection: Connection): Promise<void> {
-    const peer = connection.remotePeer.toString()
-    const lp = lpStream(stream, { maxDataLength: MAX_CHUNK_BYTES + MAX_HEADER_BYTES })
-    this.streams.add(stream)
-    let lease: LeaseTerms | null = null
-    try {
-      const opened = await acceptLease(lp, peer, this.parts)
-      if (opened == null) return void (await stream.close())
-      lease = opened
-      const memory = new PagedMemory(Number(lease.amount))
-      for (;;) {
-        const request = parseHeader((await lp.read()).subarray(), MemoryRequest)
-        if (request == null) return await this.fail(lp, stream, 'malformed', 'expected a read or a write')
-        if ((this.parts.now ?? Date.now)() >= lease.expiresAt)
-          return await this.fail(lp, stream, 'expired', 'the lease expired')
-        await this.handle(lp, memory, request)
-      }
-    } catch (err) {
-      // A holder closing its stream ends the read loop; anything else is worth a line in the log.
-      if (stream.status === 'open') {
-        this.parts.log.warn({ err, peer }, 'memory proxy stream failed')
-        stream.abort(err as Error)
-      }
-    } finally {
-      this.streams.delete(stream)
-      if (lease != null) this.parts.book.release(lease.nonce)
-    }
-  }
-
-  private async handle(
+  protected async handle(
     lp: LengthPrefixedStream<Stream>,
     memory: PagedMemory,
     request: MemoryRequest,
@@ -114,15 +70,5 @@ export class MemoryProxyServer {
       if (!(err instanceof MemoryBoundsError)) throw err
       await lp.write(encodeJson({ ok: false, code: 'out-of-bounds', message: err.message }))
     }
-  }
-
-  private async fail(
-    lp: LengthPrefixedStream<Stream>,
-    stream: Stream,
-    code: string,
-    message: string,
-  ): Promise<void> {
-    await lp.write(encodeJson({ ok: false, code, message }))
-    await stream.close()
   }
 }

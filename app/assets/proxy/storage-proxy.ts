@@ -6,22 +6,22 @@
  * it keeps free on every write.
  */
 import { createHash } from 'node:crypto'
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
-import type { Connection, Libp2p, Stream } from '@libp2p/interface'
+import type { LengthPrefixedStream } from '@libp2p/utils'
+import type { Stream } from '@libp2p/interface'
 import { z } from 'zod'
 import { answerChallenge } from '../storage/sealed-file'
 import type { ShardStore } from '../storage/shard-store'
 import { StorageRefusal } from '../storage/shard-store'
 import {
-  acceptLease,
   encodeJson,
+  LeasedProxyServer,
   MAX_FRAME_BYTES,
   MAX_HEADER_BYTES,
-  parseHeader,
   readChunked,
   writeChunked,
-  type LeasedAsset,
+  type LeasedServerParts,
 } from './leased-stream'
+import type { LeaseTerms } from '../leases/lease'
 
 export const STORAGE_PROXY_PROTOCOL = '/hypermesh/proxy/storage/1.0.0'
 /** The largest shard: a file sealed k of n may be up to k × this (striping larger files is not built). */
@@ -53,75 +53,36 @@ export type StorageRequest = z.infer<typeof StorageRequest>
  */
 export const STORAGE_STREAM_BUFFER = MAX_SHARD_BYTES + 4 * MAX_FRAME_BYTES
 
-export interface StorageProxyParts extends LeasedAsset {
-  libp2p: Libp2p
+export interface StorageProxyParts extends LeasedServerParts {
   store: ShardStore
+}
+
+interface StorageSession {
+  peer: string
+  allowed: bigint
+  stored: bigint
 }
 
 /** Where a holder's shard of a file lives in the owner's store. */
 export const shardKeyOf = (holder: string, fileId: string): string =>
   createHash('sha256').update(`hypermesh/shard-key/v1\0${holder}\0${fileId}`).digest('hex')
 
-export class StorageProxyServer {
-  private readonly streams = new Set<Stream>()
-
-  constructor(private readonly parts: StorageProxyParts) {}
-
-  async start(): Promise<void> {
-    await this.parts.libp2p.handle(
-      STORAGE_PROXY_PROTOCOL,
-      (stream, connection) => void this.serve(stream, connection),
-      {
-        maxInboundStreams: 16,
-        // Reachable through a relay when there is no direct path (the relay bounds the data it carries).
-        runOnLimitedConnection: true,
-      },
-    )
-  }
-
-  async stop(): Promise<void> {
-    for (const stream of this.streams) stream.abort(new Error('the storage proxy stopped'))
-    await Promise.resolve(this.parts.libp2p.unhandle(STORAGE_PROXY_PROTOCOL)).catch(() => {})
-  }
-
-  private async serve(stream: Stream, connection: Connection): Promise<void> {
-    const peer = connection.remotePeer.toString()
-    const lp = lpStream(stream, {
+export class StorageProxyServer extends LeasedProxyServer<StorageRequest, StorageSession> {
+  constructor(protected override readonly parts: StorageProxyParts) {
+    super(parts, STORAGE_PROXY_PROTOCOL, StorageRequest, {
       maxDataLength: MAX_FRAME_BYTES + MAX_HEADER_BYTES,
       maxBufferSize: STORAGE_STREAM_BUFFER,
     })
-    this.streams.add(stream)
-    let nonce: string | null = null
-    try {
-      const lease = await acceptLease(lp, peer, this.parts)
-      if (lease == null) return void (await stream.close())
-      nonce = lease.nonce
-      const session = { peer, allowed: BigInt(lease.amount), stored: 0n }
-      for (;;) {
-        const request = parseHeader((await lp.read()).subarray(), StorageRequest)
-        if (request == null) {
-          await lp.write(
-            encodeJson({ ok: false, code: 'malformed', message: 'expected put, get, challenge or delete' }),
-          )
-          return void (await stream.close())
-        }
-        await this.handle(lp, session, request)
-      }
-    } catch (err) {
-      // A holder closing its stream ends the read loop; anything else is worth a line in the log.
-      if (stream.status === 'open') {
-        this.parts.log.warn({ err, peer }, 'storage proxy stream failed')
-        stream.abort(err as Error)
-      }
-    } finally {
-      this.streams.delete(stream)
-      if (nonce != null) this.parts.book.release(nonce)
-    }
   }
 
-  private async handle(
+  /** A stream may store at most its lease's amount. */
+  protected open(lease: LeaseTerms, peer: string): StorageSession {
+    return { peer, allowed: BigInt(lease.amount), stored: 0n }
+  }
+
+  protected async handle(
     lp: LengthPrefixedStream<Stream>,
-    session: { peer: string; allowed: bigint; stored: bigint },
+    session: StorageSession,
     request: StorageRequest,
   ): Promise<void> {
     const { store } = this.parts
