@@ -12,7 +12,6 @@ import { AddressText, AmountText, Base64Text, HashText, SpaceCommitment, type Ch
 import { ConsensusProof } from './proofs/consensus-proof'
 import type { SignatureScheme } from './signature-scheme'
 
-
 const Envelope = {
   chainId: HashText,
   from: AddressText,
