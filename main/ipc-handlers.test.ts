@@ -52,6 +52,7 @@ const handlers: ApiHandlers = {
   'sharing.state': unused,
   'sharing.update': unused,
   'assets.list': unused,
+  'rewards.status': unused,
   'assets.issueLease': unused,
   'assets.register': unused,
   'assets.discover': unused,

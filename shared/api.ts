@@ -13,6 +13,7 @@
  * const off = api.on('peers.changed', (peers) => console.log(peers.length))
  * ```
  */
+import { RewardsStatus } from './rewards'
 import { z } from 'zod'
 import {
   Empty,
@@ -114,6 +115,8 @@ export const apiMethods = {
   'assets.probeLease': { params: LeaseProbeRequest, result: LeaseProbeResult },
   /** Sign a lease on this node's shared memory or storage for a peer that its privacy level allows. */
   'assets.issueLease': { params: LeaseIssueRequest, result: IssuedLease },
+  /** The reward schedule in force, this node's earnings per epoch and resource, and its usage receipts. */
+  'rewards.status': { params: Empty, result: RewardsStatus },
 } as const
 
 /** Events the node pushes to the UI. */

@@ -36,6 +36,7 @@ import { BandwidthCaps } from './proxy/token-bucket'
 import { proxyAddressOf } from './proxy-address'
 import type { SharingService } from './sharing/sharing-service'
 import { ShardStore } from './storage/shard-store'
+import type { ReceiptDesk } from '../caesar/rewards-service'
 
 export interface AssetServiceParts {
   libp2p: Libp2p
@@ -47,6 +48,8 @@ export interface AssetServiceParts {
   network: { activeNetworkId(): string; isMember(peer: string): boolean }
   /** The active network's ledger; throws ApiError when there is none. */
   ledger(): LedgerService
+  /** Usage receipts: kept for this node's leased assets, signed for leases this node uses. */
+  receipts: ReceiptDesk
   log: Logger
 }
 
@@ -76,6 +79,11 @@ export class AssetService {
       }),
       refusalFor: (peer) => refusalFor(parts.sharing.settingsOf(kind), peer, networkView(parts)),
       caps: new BandwidthCaps(() => parts.sharing.settingsOf(kind)),
+      takeReceipt: (receipt, terms, openedAt) => {
+        const lease = book.signedLease(terms.nonce)
+        if (lease == null) return 'this node has no record of the lease'
+        return parts.receipts.take(receipt, lease, kind, openedAt)
+      },
       log: parts.log,
     })
     const store = new ShardStore(join(parts.dataDir, 'shards'), () => {
@@ -185,12 +193,14 @@ export class AssetService {
       const probe = new Uint8Array(randomBytes(4096))
       if (resource === 'memory') {
         const memory = await RemoteMemory.open(connection, lease)
+        memory.sendReceipts(lease.terms, this.parts.receipts)
         await memory.write(0, probe)
         const back = await memory.read(0, probe.length)
         await memory.close()
         if (!Buffer.from(back).equals(probe)) throw new ApiError('INTERNAL', 'the probe came back different')
       } else {
         const storage = await RemoteStorage.open(connection, lease)
+        storage.sendReceipts(lease.terms, this.parts.receipts)
         const fileId = createHash('sha256').update(probe).digest('hex')
         await storage.put(fileId, 0, probe)
         const back = await storage.get(fileId, 0)

@@ -147,8 +147,9 @@ export class Chain {
     time?: ConsensusProof['time']
   }): Block {
     const height = this.height + 1
+    const timeMs = Math.max(init.timeMs, this.lastTimeMs + 1)
     // Each item is checked against the state so far; applyTx and applyEvidence change nothing when they refuse.
-    const working = beginBlock(this.state, height)
+    const working = beginBlock(this.state, height, timeMs, this.params)
     const evidence = init.evidence.filter((e) => refusal(() => applyEvidence(working, e, this.ctx)) == null)
     const txs: SignedTx[] = []
     let bytes = 0
@@ -166,7 +167,7 @@ export class Chain {
     const fields: HeaderFields = {
       chainId: this.chainId,
       height,
-      timeMs: Math.max(init.timeMs, this.lastTimeMs + 1),
+      timeMs,
       previousHash: this.lastHash,
       proposer: init.signer.address,
       txRoot: txRootOf(txs),
@@ -265,7 +266,7 @@ export class Chain {
       })
     const next = executeBlockBody(
       this.state,
-      { height: h.height, proposer: h.proposer, txs: block.txs, evidence: block.evidence },
+      { height: h.height, proposer: h.proposer, txs: block.txs, evidence: block.evidence, timeMs: h.timeMs },
       this.ctx,
     )
     if (next.root() !== h.stateRoot) bad('state root does not match the executed transactions')

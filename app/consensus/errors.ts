@@ -16,6 +16,9 @@ export type RejectionCode =
   | 'invalid-proof'
   | 'invalid-block'
   | 'invalid-evidence'
+  | 'unknown-asset'
+  | 'invalid-receipt'
+  | 'stale'
 
 export class LedgerRejection extends Error {
   constructor(

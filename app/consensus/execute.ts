@@ -4,6 +4,7 @@
  * A transaction that fails any check changes nothing; a block with such a transaction is invalid.
  */
 import { ASSET_RECORD_DOMAIN } from './asset-registration'
+import { applyUsageClaim, beginEpochBlock } from '../caesar/usage-claims'
 import { fromBase64, hashOf, type Hash } from './codec'
 import { LedgerRejection, reject } from './errors'
 import type { ChainParams, GenesisConsensus } from './params'
@@ -108,6 +109,9 @@ function applyKind(
     }
     case 'asset-register':
       registerAsset(state, sender, body, tx, ctx)
+      return sender
+    case 'usage-claim':
+      applyUsageClaim(state, body, { chainId: ctx.chainId, params: ctx.params, timeMs: state.timeMs })
       return sender
   }
 }
@@ -240,21 +244,37 @@ function releaseUnbonding(state: LedgerState): void {
   }
 }
 
-/** A copy of the state entering `height`, with matured unbonding released. */
-export function beginBlock(prior: LedgerState, height: number): LedgerState {
+/**
+ * A copy of the state entering `height` (a block of time `timeMs`), with matured unbonding released and,
+ * at the start of an epoch, the epoch before paid.
+ */
+export function beginBlock(
+  prior: LedgerState,
+  height: number,
+  timeMs: number,
+  params: ChainParams,
+): LedgerState {
   const state = prior.copy()
   state.height = height
+  state.timeMs = timeMs
   releaseUnbonding(state)
+  beginEpochBlock(state, params)
   return state
 }
 
 /** Executes a block's body into a new state; throws LedgerRejection naming the first bad item. */
 export function executeBlockBody(
   prior: LedgerState,
-  block: { height: number; proposer: string; txs: readonly SignedTx[]; evidence: readonly Evidence[] },
+  block: {
+    height: number
+    proposer: string
+    txs: readonly SignedTx[]
+    evidence: readonly Evidence[]
+    timeMs?: number
+  },
   ctx: ExecutionContext,
 ): LedgerState {
-  const state = beginBlock(prior, block.height)
+  const state = beginBlock(prior, block.height, block.timeMs ?? prior.timeMs, ctx.params)
   for (const e of block.evidence) applyEvidence(state, e, ctx)
   block.txs.forEach((tx, i) => {
     try {

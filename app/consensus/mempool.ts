@@ -82,7 +82,9 @@ export class Mempool {
 
   /** Executes `tx` as the next block would, on a scratch state; throws its LedgerRejection. */
   private dryRun(tx: SignedTx, state: LedgerState): void {
-    applyTx(beginBlock(state, state.height + 1), tx, this.ctx, NO_PROPOSER)
+    // The next block's time is not known yet; now is what a proposer would stamp it with.
+    const timeMs = Math.max(Date.now(), state.timeMs + 1)
+    applyTx(beginBlock(state, state.height + 1, timeMs, this.ctx.params), tx, this.ctx, NO_PROPOSER)
   }
 
   private applies(tx: SignedTx, state: LedgerState): boolean {

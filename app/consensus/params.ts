@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { PeerIdText } from '../../shared/schemas'
+import { RewardSchedule, DEFAULT_REWARD_SCHEDULE } from '../../shared/rewards'
 import { HASH_HEX } from './codec'
 
 /** Amounts are whole base units (1 CAESAR = 10^6 units), written as decimal strings to stay exact. */
@@ -54,6 +55,8 @@ export const ChainParams = z
     /** How far a block's timestamp may run ahead of a validator's own clock. */
     maxClockDriftMs: z.number().int().min(0).max(3_600_000),
     proofs: ProofParams,
+    /** Rewards per epoch; networks made before rewards existed use DEFAULT_REWARD_SCHEDULE. */
+    rewards: RewardSchedule.optional(),
   })
   .strict()
 export type ChainParams = z.infer<typeof ChainParams>
@@ -106,4 +109,5 @@ export const DEFAULT_PARAMS: ChainParams = {
     spaceLabelIterations: 32,
     spaceChallenges: 8,
   },
+  rewards: DEFAULT_REWARD_SCHEDULE,
 }

@@ -36,6 +36,19 @@ export interface AssetRecord {
   readonly registeredAt: number
 }
 
+/** How far a lease's use has been claimed, and when the lease expires (after which the entry is dropped). */
+export interface LeaseClaim {
+  readonly claimedToMs: number
+  readonly expiresAt: number
+}
+
+/** What the first block of an epoch paid for the epoch before, by `owner|resource`. */
+export interface EpochPayouts {
+  readonly epoch: number
+  readonly height: number
+  readonly amounts: ReadonlyMap<string, bigint>
+}
+
 export const EMPTY_ACCOUNT: Account = { balance: 0n, nonce: 0, bonded: 0n, unbonding: [] }
 
 export class LedgerState {
@@ -47,6 +60,12 @@ export class LedgerState {
     readonly assets = new Map<string, AssetRecord>(),
     /** Hashes of equivocation evidence already slashed, so one offence is punished once. */
     readonly punished = new Set<string>(),
+    /** This epoch's claimed use by `owner|resource`, weighted by privacy level (caesar/usage-claims.ts). */
+    readonly usage = new Map<string, bigint>(),
+    readonly leaseClaims = new Map<string, LeaseClaim>(),
+    public payouts: EpochPayouts | null = null,
+    /** The time of the last block executed into this state (it is in the block header, not in the root). */
+    public timeMs = 0,
   ) {}
 
   copy(): LedgerState {
@@ -56,6 +75,10 @@ export class LedgerState {
       new Map(this.validators),
       new Map(this.assets),
       new Set(this.punished),
+      new Map(this.usage),
+      new Map(this.leaseClaims),
+      this.payouts,
+      this.timeMs,
     )
   }
 
@@ -94,6 +117,15 @@ export class LedgerState {
       add(`asset/${key}`, { ...asset, capacity: asset.capacity.toString() })
     }
     for (const key of [...this.punished].sort()) add(`punished/${key}`, true)
+    // Reward records are added only when there are any, so chains from before rewards keep their roots.
+    for (const key of [...this.usage.keys()].sort()) add(`usage/${key}`, this.usage.get(key)!.toString())
+    for (const key of [...this.leaseClaims.keys()].sort())
+      add(`lease-claim/${key}`, this.leaseClaims.get(key))
+    if (this.payouts != null) {
+      const { epoch, height, amounts } = this.payouts
+      add('meta/payouts', { epoch, height })
+      for (const key of [...amounts.keys()].sort()) add(`payout/${key}`, amounts.get(key)!.toString())
+    }
     return bytesToHex(merkleRoot(leaves))
   }
 }

@@ -10,6 +10,8 @@ import { canonicalBytes, fromBase64, hashOf, sha256Hex, signingBytes, toBase64, 
 import { LedgerRejection, reject, type RejectionCode } from './errors'
 import { AddressText, AmountText, Base64Text, HashText, SpaceCommitment, type ChainParams } from './params'
 import { ConsensusProof } from './proofs/consensus-proof'
+import { SignedLease } from '../assets/leases/lease'
+import { SignedUsageReceipt } from '../caesar/usage-receipt'
 import type { SignatureScheme } from './signature-scheme'
 
 const Envelope = {
@@ -41,6 +43,10 @@ export const TxBody = z.discriminatedUnion('kind', [
       anchor: HashText,
       proof: ConsensusProof,
     })
+    .strict(),
+  /** An asset owner claims the holder's receipt for use of its asset under `lease` (caesar/usage-claims.ts). */
+  z
+    .object({ kind: z.literal('usage-claim'), ...Envelope, lease: SignedLease, receipt: SignedUsageReceipt })
     .strict(),
 ])
 export type TxBody = z.infer<typeof TxBody>

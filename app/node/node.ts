@@ -25,6 +25,7 @@ import { createHardwareAdapters } from '../assets'
 import { detectLimiter } from '../assets/limits/detect'
 import { SharingService } from '../assets/sharing/sharing-service'
 import { AssetService } from '../assets/asset-service'
+import { RewardsService } from '../caesar/rewards-service'
 import type { HyperMeshNode, HyperMeshNodeInit } from './index'
 import { createApiDispatcher } from './api/dispatcher'
 import { loadConfig, rememberListenPorts, type NodeConfig } from './config'
@@ -54,6 +55,7 @@ interface Running {
   ledger: LedgerHost
   sharing: SharingService
   assets: AssetService
+  rewards: RewardsService
 }
 
 export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<HyperMeshNode> {
@@ -203,6 +205,7 @@ class Node implements HyperMeshNode {
                 ledger: this.running.ledger,
                 sharing: this.running.sharing,
                 assets: this.running.assets,
+                rewards: this.running.rewards,
               },
         transportStats: () => parts.stoqMetrics.snapshot(),
         status: () => ({
@@ -269,6 +272,13 @@ class Node implements HyperMeshNode {
         active,
       )
       await network.start()
+      // Usage receipts in, claims out, earnings recorded: on every block of the active network's ledger.
+      const rewards: RewardsService = new RewardsService({
+        db: this.parts.db,
+        falcon: identity.falcon,
+        ledger: () => ledger?.current() ?? null,
+        log,
+      })
       ledger = new LedgerHost({
         db: this.parts.db,
         dataDir: this.dataDir,
@@ -279,7 +289,10 @@ class Node implements HyperMeshNode {
         members: () => network.memberIds(),
         isMember: (peer) => network.isMember(peer),
         listenAddresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
-        onBlock: (block) => this.api.emit('chain.block', block),
+        onBlock: (block) => {
+          rewards.onBlock()
+          this.api.emit('chain.block', block)
+        },
       })
       await ledger.switchTo(active)
       // Traffic rates and the dashboard's chart come from one sample a second.
@@ -309,9 +322,20 @@ class Node implements HyperMeshNode {
           isMember: (peer) => network.isMember(peer),
         },
         ledger: () => ledger.need(),
+        receipts: rewards,
         log,
       })
-      this.running = { libp2p, network, startedAt: Date.now(), sampler, tuner, ledger, sharing, assets }
+      this.running = {
+        libp2p,
+        network,
+        startedAt: Date.now(),
+        sampler,
+        tuner,
+        ledger,
+        sharing,
+        assets,
+        rewards,
+      }
       this.state = 'running'
       log.info(
         { transport: profile.name, nat, addresses: addresses.map(String), networkId: active.networkId },

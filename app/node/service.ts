@@ -8,6 +8,7 @@ import type { NetworkManager } from './network/network-manager'
 import type { LedgerHost } from './ledger/ledger-host'
 import type { SharingService } from '../assets/sharing/sharing-service'
 import type { AssetService } from '../assets/asset-service'
+import type { RewardsService } from '../caesar/rewards-service'
 
 export interface ServiceParts {
   /** The parts that exist only while the node runs; null before start and after stop. */
@@ -18,6 +19,7 @@ export interface ServiceParts {
     ledger: LedgerHost
     sharing: SharingService
     assets: AssetService
+    rewards: RewardsService
   } | null
   status(): Omit<NodeStatus, 'network' | 'listenAddresses' | 'startedAt' | 'uptimeMs'>
   hardware: HardwareAdapters
@@ -77,6 +79,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'sharing.state': async () => need().sharing.state(),
     'sharing.update': async (update) => need().sharing.update(update),
     'assets.list': async () => need().assets.list(),
+    'rewards.status': async () => need().rewards.status(),
     'assets.issueLease': async (request) => need().assets.issueLease(request),
     'assets.register': async (request) => need().assets.register(request),
     'assets.discover': async () => need().assets.discover(),

@@ -102,6 +102,18 @@ export class LeaseBook {
     this.setStatus(nonce, 'revoked')
   }
 
+  /** The signed lease this node issued with `nonce`, as it was issued; null if none (or its row is damaged). */
+  signedLease(nonce: string): SignedLease | null {
+    const row = this.db.prepare('SELECT lease FROM leases WHERE nonce = ?').get(nonce) as
+      { lease: string } | undefined
+    if (row == null) return null
+    try {
+      return JSON.parse(row.lease) as SignedLease
+    } catch {
+      return null
+    }
+  }
+
   statusOf(nonce: string): Status | null {
     const row = this.db.prepare('SELECT status FROM leases WHERE nonce = ?').get(nonce) as
       { status: Status } | undefined

@@ -69,6 +69,17 @@ const refuse = (code: LeaseRefusal, message: string): never => {
   throw new LeaseError(code, message)
 }
 
+/** Whether `lease` carries a valid signature of `ownerPublicKey` over its terms (never throws). */
+export function leaseSignatureValid(lease: SignedLease, ownerPublicKey: Uint8Array): boolean {
+  let signature: Uint8Array
+  try {
+    signature = fromBase64(lease.signature)
+  } catch {
+    return false
+  }
+  return falcon1024Scheme.verify(signature, signingBytes(LEASE_DOMAIN, lease.terms), ownerPublicKey)
+}
+
 export function signLease(terms: LeaseTerms, ownerSecretKey: Uint8Array): SignedLease {
   const parsed = LeaseTerms.parse(terms)
   const signature = falcon1024Scheme.sign(signingBytes(LEASE_DOMAIN, parsed), ownerSecretKey)
@@ -111,13 +122,7 @@ export function verifyLease(lease: SignedLease, ctx: LeaseContext): LeaseTerms {
   const { terms } = lease
   if (terms.owner !== ctx.owner)
     refuse('wrong-owner', `this lease was issued by ${terms.owner}, not this node`)
-  let signature: Uint8Array
-  try {
-    signature = fromBase64(lease.signature)
-  } catch {
-    return refuse('malformed', 'the lease signature is not base64')
-  }
-  if (!falcon1024Scheme.verify(signature, signingBytes(LEASE_DOMAIN, terms), ctx.ownerPublicKey))
+  if (!leaseSignatureValid(lease, ctx.ownerPublicKey))
     refuse('bad-signature', 'the lease signature does not verify with this node’s FALCON-1024 key')
   if (terms.networkId !== ctx.networkId) refuse('wrong-network', 'the lease is for another network')
   if (terms.assetId !== ctx.assetId) refuse('wrong-asset', 'the lease is for another asset')

@@ -8,6 +8,7 @@ import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { z } from 'zod'
+import { SignedUsageReceipt } from '../../caesar/usage-receipt'
 import { LeaseError, SignedLease, type LeaseTerms } from '../leases/lease'
 import type { LeaseBook } from '../leases/lease-book'
 import type { BandwidthCaps } from './token-bucket'
@@ -20,6 +21,10 @@ export const MAX_HEADER_BYTES = 16 * 1024
 export const MAX_FRAME_BYTES = 1024 * 1024
 
 export const OpenRequest = z.object({ type: z.literal('open'), lease: SignedLease }).strict()
+/** Any time after opening, the holder may send its signed receipt for the time it has held the lease. */
+export const ReceiptRequest = z.object({ type: z.literal('receipt'), receipt: SignedUsageReceipt }).strict()
+/** How often a holder sends a receipt while it keeps a stream open (and once more when it closes it). */
+export const RECEIPT_INTERVAL_MS = 60_000
 
 export const ProxyResponse = z.union([
   z.object({ ok: z.literal(true), size: z.number().int().optional() }).passthrough(),
@@ -35,20 +40,27 @@ export interface LeasedAsset {
   refusalFor(peer: string): string | null
   /** The resource's bandwidth caps; absent: none. */
   caps?: BandwidthCaps
+  /** Keeps a holder's usage receipt for a lease in use since `openedAtMs`; null, or why it was refused. */
+  takeReceipt?(receipt: SignedUsageReceipt, lease: LeaseTerms, openedAtMs: number): string | null
   log: Logger
 }
 
 export const encodeJson = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value))
 
-/** Parses a frame's JSON header under `schema`; null for anything else (oversized, not UTF-8, not JSON). */
-export function parseHeader<T>(bytes: Uint8Array, schema: z.ZodType<T>): T | null {
-  if (bytes.length > MAX_HEADER_BYTES) return null
+/** A frame's JSON header; undefined for anything else (oversized, not UTF-8, not JSON). */
+function parseJson(bytes: Uint8Array): unknown {
+  if (bytes.length > MAX_HEADER_BYTES) return undefined
   try {
-    const parsed = schema.safeParse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)))
-    return parsed.success ? parsed.data : null
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
   } catch {
-    return null
+    return undefined
   }
+}
+
+/** Parses a frame's JSON header under `schema`; null for anything else. */
+export function parseHeader<T>(bytes: Uint8Array, schema: z.ZodType<T>): T | null {
+  const parsed = schema.safeParse(parseJson(bytes))
+  return parsed.success ? parsed.data : null
 }
 
 /** The owner's side of the first frame: returns the lease's terms, or null after answering the refusal. */
@@ -133,13 +145,50 @@ export async function readChunked(lp: LengthPrefixedStream<Stream>, length: numb
  */
 export abstract class LeasedClient {
   private busy: Promise<unknown> = Promise.resolve()
+  private receipts: {
+    lease: LeaseTerms
+    signer: ReceiptSigner
+    since: number
+    timer: NodeJS.Timeout
+  } | null = null
 
   protected constructor(
     protected readonly stream: Stream,
     protected readonly lp: LengthPrefixedStream<Stream>,
   ) {}
 
+  /**
+   * Sends the owner this holder's signed receipts for the time it holds `lease` (every `intervalMs`, and
+   * at close), which the owner claims rewards with. A refused receipt is the owner's loss, not an error.
+   */
+  sendReceipts(lease: LeaseTerms, signer: ReceiptSigner, intervalMs = RECEIPT_INTERVAL_MS): void {
+    if (this.receipts != null) clearInterval(this.receipts.timer)
+    const timer = setInterval(() => void this.sendReceipt().catch(() => {}), intervalMs)
+    timer.unref()
+    this.receipts = { lease, signer, since: Date.now(), timer }
+  }
+
+  /** Sends a receipt for the time since the last one; the owner's answer: null when taken, else why not. */
+  sendReceipt(): Promise<string | null> {
+    return this.serially(async () => {
+      const r = this.receipts
+      if (r == null) return 'no receipts are sent on this stream'
+      const now = Math.min(Date.now(), r.lease.expiresAt)
+      const receipt = r.signer.sign(r.lease, r.since, now)
+      if (receipt == null) return 'nothing to receipt'
+      r.since = now
+      await this.lp.write(encodeJson({ type: 'receipt', receipt }))
+      const answer = parseHeader((await this.lp.read()).subarray(), ProxyResponse)
+      return answer == null ? 'the owner did not answer' : answer.ok ? null : answer.message
+    })
+  }
+
   async close(): Promise<void> {
+    if (this.receipts != null) {
+      clearInterval(this.receipts.timer)
+      await this.sendReceipt().catch(() => {})
+      this.receipts = null
+    }
     await this.busy.catch(() => {})
     await this.stream.close().catch(() => {})
   }
@@ -149,6 +198,11 @@ export abstract class LeasedClient {
     this.busy = next
     return next
   }
+}
+
+/** Signs the holder's receipt for holding a lease from `fromMs` to `toMs`; null when none can be made. */
+export interface ReceiptSigner {
+  sign(lease: LeaseTerms, fromMs: number, toMs: number): SignedUsageReceipt | null
 }
 
 export interface LeasedServerParts extends LeasedAsset {
@@ -197,6 +251,13 @@ export abstract class LeasedProxyServer<Request, Session> {
     request: Request,
   ): Promise<void>
 
+  private takeReceipt(receipt: SignedUsageReceipt, lease: LeaseTerms, openedAt: number): ProxyResponse {
+    const { takeReceipt } = this.parts
+    const refusal =
+      takeReceipt == null ? 'this owner keeps no receipts' : takeReceipt(receipt, lease, openedAt)
+    return refusal == null ? { ok: true } : { ok: false, code: 'bad-receipt', message: refusal }
+  }
+
   private async serve(stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString()
     const lp = lpStream(stream, this.framing)
@@ -210,12 +271,19 @@ export abstract class LeasedProxyServer<Request, Session> {
       lease = await acceptLease(lp, peer, this.parts)
       if (lease == null) return void (await stream.close())
       const session = this.open(lease, peer)
+      const openedAt = (this.parts.now ?? Date.now)()
       for (;;) {
-        const request = parseHeader((await lp.read()).subarray(), this.requests)
-        if (request == null) return await refuse('malformed', `not a request of ${this.protocol}`)
+        const json = parseJson((await lp.read()).subarray())
+        const receipt = ReceiptRequest.safeParse(json)
+        if (receipt.success) {
+          await lp.write(encodeJson(this.takeReceipt(receipt.data.receipt, lease, openedAt)))
+          continue
+        }
+        const request = this.requests.safeParse(json)
+        if (!request.success) return await refuse('malformed', `not a request of ${this.protocol}`)
         if ((this.parts.now ?? Date.now)() >= lease.expiresAt)
           return await refuse('expired', 'the lease expired')
-        await this.handle(lp, session, request)
+        await this.handle(lp, session, request.data)
       }
     } catch (err) {
       // A holder closing its stream ends the read loop; anything else is worth a line in the log.

@@ -134,6 +134,9 @@ beforeEach(() => {
     'sharing.update': async () => {
       throw new ApiError('BUSY', 'no sharing in this test')
     },
+    'rewards.status': async () => {
+      throw new ApiError('BUSY', 'no rewards in this test')
+    },
     'assets.list': async () => [],
     'assets.discover': async () => [],
     'assets.probeLease': async () => {

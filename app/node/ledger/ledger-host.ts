@@ -31,6 +31,11 @@ export class LedgerHost {
     return this.service?.status() ?? { available: false, reason: this.unavailable }
   }
 
+  /** The running ledger, or null. */
+  current(): LedgerService | null {
+    return this.service
+  }
+
   /** The running ledger, or an error that says why there is none. */
   need(): LedgerService {
     if (this.service == null) throw new ApiError('NOT_FOUND', this.unavailable)

@@ -79,4 +79,33 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX leases_by_asset ON leases (asset_id, status);
     `,
   },
+  {
+    version: 5,
+    name: 'usage receipts and rewards earned',
+    sql: `
+      CREATE TABLE usage_receipts (
+        lease_nonce TEXT NOT NULL,
+        from_ms     INTEGER NOT NULL,
+        to_ms       INTEGER NOT NULL,
+        chain_id    TEXT NOT NULL,
+        resource    TEXT NOT NULL,
+        receipt     TEXT NOT NULL,
+        lease       TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('pending', 'submitted', 'claimed', 'refused')),
+        reason      TEXT,
+        submitted_height INTEGER,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (lease_nonce, from_ms)
+      );
+      CREATE INDEX usage_receipts_by_status ON usage_receipts (chain_id, status);
+      CREATE TABLE reward_epochs (
+        chain_id    TEXT NOT NULL,
+        epoch       INTEGER NOT NULL,
+        height      INTEGER NOT NULL,
+        time_ms     INTEGER NOT NULL,
+        amounts     TEXT NOT NULL,
+        PRIMARY KEY (chain_id, epoch)
+      );
+    `,
+  },
 ]

@@ -1,0 +1,296 @@
+/**
+ * This node's rewards: as an owner it keeps the usage receipts its lease holders send (SQLite), claims
+ * them on the ledger, and records what each epoch paid it; as a holder it signs receipts for the leases it
+ * uses. The status it reports is the rewards view: schedule, earnings per epoch and resource, rate, what
+ * is accruing now, and how the receipts fared.
+ */
+import type { DatabaseSync } from 'node:sqlite'
+import type { Logger } from 'pino'
+import { ApiError } from '../../shared/api'
+import {
+  rewardFor,
+  ZERO_AMOUNTS,
+  type EpochEarnings,
+  type RewardAmounts,
+  type RewardsStatus,
+} from '../../shared/rewards'
+import { DEFAULT_REWARD_SCHEDULE } from '../../shared/rewards'
+import { RESOURCE_KINDS, type ResourceKind } from '../../shared/sharing-schemas'
+import type { LeaseTerms, SignedLease } from '../assets/leases/lease'
+import { fromBase64 } from '../consensus/codec'
+import { falcon1024Scheme } from '../consensus/signature-scheme'
+import { addressOf } from '../consensus/tx'
+import type { ChainParams } from '../consensus/params'
+import type { LedgerState } from '../consensus/state'
+import type { TxBody } from '../consensus/tx'
+import { epochOf, parseUsageKey, scheduleOf } from './usage-claims'
+import { receiptRefusal, signUsageReceipt, type SignedUsageReceipt } from './usage-receipt'
+
+/** Clocks of holder and owner differ a little; a receipt may reach this far outside the stream's life. */
+const CLOCK_SLACK_MS = 5_000
+/** A submitted claim not on the ledger after this many blocks is submitted again. */
+const RESUBMIT_AFTER_BLOCKS = 20
+const CLAIMS_PER_BLOCK = 20
+const HISTORY_EPOCHS = 200
+
+/** What rewards need of the ledger: its state and parameters, and submitting a claim signed by this node. */
+export interface RewardsLedger {
+  readonly chain: {
+    readonly chainId: string
+    readonly params: ChainParams
+    readonly state: LedgerState
+    readonly height: number
+  }
+  signAndSubmit(body: Omit<Extract<TxBody, { kind: 'usage-claim' }>, TxEnvelopeField>): unknown
+}
+type TxEnvelopeField = 'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'
+
+export interface RewardsParts {
+  db: DatabaseSync
+  falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
+  /** The active network's ledger, or null when it has none (then nothing is earned or claimed). */
+  ledger(): RewardsLedger | null
+  log: Logger
+  now?: () => number
+}
+
+/** What the leased proxies need: receipts in as owner, a signer as holder. */
+export interface ReceiptDesk {
+  /** Keeps a receipt `lease`'s holder sent on a stream opened at `openedAtMs`; null, or why it was refused. */
+  take(
+    receipt: SignedUsageReceipt,
+    lease: SignedLease,
+    resource: ResourceKind,
+    openedAtMs: number,
+  ): string | null
+  /** Signs this node's receipt for holding a lease; null when there is no ledger to claim it on. */
+  sign(lease: LeaseTerms, fromMs: number, toMs: number): SignedUsageReceipt | null
+}
+
+type ReceiptRow = { lease_nonce: string; from_ms: number; to_ms: number; receipt: string; lease: string }
+
+export class RewardsService implements ReceiptDesk {
+  private readonly address: string
+  private readonly blockTimes: number[] = []
+  private lastRefusal: string | null = null
+
+  constructor(private readonly parts: RewardsParts) {
+    this.address = addressOf(falcon1024Scheme, parts.falcon.publicKey)
+  }
+
+  private get now(): number {
+    return (this.parts.now ?? Date.now)()
+  }
+
+  take(
+    signed: SignedUsageReceipt,
+    lease: SignedLease,
+    resource: ResourceKind,
+    openedAtMs: number,
+  ): string | null {
+    const chain = this.parts.ledger()?.chain
+    if (chain == null) return 'this network has no ledger to claim receipts on'
+    const refusal = receiptRefusal(signed, lease.terms, chain.chainId)
+    if (refusal != null) return refusal
+    const { receipt } = signed
+    if (receipt.fromMs < openedAtMs - CLOCK_SLACK_MS || receipt.toMs > this.now + CLOCK_SLACK_MS)
+      return 'the receipt covers time the lease was not in use on this stream'
+    if (addressOf(falcon1024Scheme, fromBase64(signed.holderKey)) === this.address)
+      return 'a receipt must be signed by the holder, not by this node'
+    this.parts.db
+      .prepare(
+        `INSERT OR IGNORE INTO usage_receipts
+           (lease_nonce, from_ms, to_ms, chain_id, resource, receipt, lease, status, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+      )
+      .run(
+        receipt.leaseNonce,
+        receipt.fromMs,
+        receipt.toMs,
+        chain.chainId,
+        resource,
+        JSON.stringify(signed),
+        JSON.stringify(lease),
+        this.now,
+      )
+    return null
+  }
+
+  sign(lease: LeaseTerms, fromMs: number, toMs: number): SignedUsageReceipt | null {
+    const chain = this.parts.ledger()?.chain
+    if (chain == null) return null
+    return signUsageReceipt(lease, { chainId: chain.chainId, fromMs, toMs }, this.parts.falcon)
+  }
+
+  /** After each committed block: record a new epoch's payout, settle and submit claims. */
+  onBlock(): void {
+    const ledger = this.parts.ledger()
+    if (ledger == null) return
+    const state = ledger.chain.state
+    this.blockTimes.push(state.timeMs)
+    if (this.blockTimes.length > 50) this.blockTimes.shift()
+    this.recordPayout(ledger.chain.chainId, state)
+    this.settle(ledger.chain.chainId, state)
+    this.submitPending(ledger)
+  }
+
+  private recordPayout(chainId: string, state: LedgerState): void {
+    const payouts = state.payouts
+    if (payouts == null) return
+    const amounts: Record<string, string> = { ...ZERO_AMOUNTS }
+    let any = false
+    for (const [key, amount] of payouts.amounts) {
+      const { owner, resource } = parseUsageKey(key)
+      if (owner !== this.address) continue
+      amounts[resource] = amount.toString()
+      any = true
+    }
+    if (!any) return
+    this.parts.db
+      .prepare(
+        'INSERT OR IGNORE INTO reward_epochs (chain_id, epoch, height, time_ms, amounts) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(chainId, payouts.epoch, payouts.height, state.timeMs, JSON.stringify(amounts))
+  }
+
+  /** Submitted claims the ledger has taken become claimed; ones it never took go back to pending. */
+  private settle(chainId: string, state: LedgerState): void {
+    const { db } = this.parts
+    const rows = db
+      .prepare(
+        "SELECT lease_nonce, from_ms, to_ms, submitted_height FROM usage_receipts WHERE chain_id = ? AND status = 'submitted'",
+      )
+      .all(chainId) as { lease_nonce: string; from_ms: number; to_ms: number; submitted_height: number }[]
+    for (const row of rows) {
+      const claimed = state.leaseClaims.get(row.lease_nonce)
+      if (claimed != null && claimed.claimedToMs >= row.to_ms) this.setStatus(row, 'claimed', null)
+      else if (state.height - row.submitted_height > RESUBMIT_AFTER_BLOCKS)
+        this.setStatus(row, 'pending', null)
+    }
+  }
+
+  private submitPending(ledger: RewardsLedger): void {
+    const rows = this.parts.db
+      .prepare(
+        `SELECT lease_nonce, from_ms, to_ms, receipt, lease FROM usage_receipts
+         WHERE chain_id = ? AND status = 'pending' ORDER BY lease_nonce, from_ms LIMIT ?`,
+      )
+      .all(ledger.chain.chainId, CLAIMS_PER_BLOCK) as ReceiptRow[]
+    for (const row of rows) {
+      try {
+        ledger.signAndSubmit({
+          kind: 'usage-claim',
+          lease: JSON.parse(row.lease) as SignedLease,
+          receipt: JSON.parse(row.receipt) as SignedUsageReceipt,
+        })
+        this.parts.db
+          .prepare(
+            "UPDATE usage_receipts SET status = 'submitted', submitted_height = ? WHERE lease_nonce = ? AND from_ms = ?",
+          )
+          .run(ledger.chain.height, row.lease_nonce, row.from_ms)
+      } catch (err) {
+        // A refusal by the ledger says why; anything else (a damaged row) is logged in full.
+        const reason = (err as Error).message
+        if (err instanceof ApiError)
+          this.parts.log.info({ lease: row.lease_nonce, reason }, 'a usage claim was refused')
+        else this.parts.log.error({ err }, 'a stored usage receipt could not be claimed')
+        this.lastRefusal = reason
+        this.setStatus(row, 'refused', reason)
+      }
+    }
+  }
+
+  private setStatus(
+    row: { lease_nonce: string; from_ms: number },
+    status: string,
+    reason: string | null,
+  ): void {
+    this.parts.db
+      .prepare('UPDATE usage_receipts SET status = ?, reason = ? WHERE lease_nonce = ? AND from_ms = ?')
+      .run(status, reason, row.lease_nonce, row.from_ms)
+  }
+
+  status(): RewardsStatus {
+    const ledger = this.parts.ledger()
+    if (ledger == null) return this.disabled()
+    const { chain } = ledger
+    const schedule = scheduleOf(chain.params)
+    const history = this.history(chain.chainId)
+    const lifetime = history.reduce((sum, e) => sum + BigInt(e.total), 0n)
+    const blockMs = this.blockMs(chain.params.blockIntervalMs)
+    const epochHours = (schedule.epochBlocks * blockMs) / 3_600_000
+    const last = history.at(-1)
+    const accruing: Record<string, string> = { ...ZERO_AMOUNTS }
+    for (const [key, weighted] of chain.state.usage) {
+      const { owner, resource } = parseUsageKey(key)
+      if (owner === this.address) accruing[resource] = rewardFor(weighted, resource, schedule).toString()
+    }
+    return {
+      enabled: true,
+      schedule,
+      epoch: epochOf(chain.height, schedule),
+      blocksLeftInEpoch: schedule.epochBlocks - (chain.height % schedule.epochBlocks),
+      blockMs,
+      lifetime: lifetime.toString(),
+      ratePerHour: last != null && epochHours > 0 ? Number(last.total) / epochHours : 0,
+      accruing: accruing as RewardAmounts,
+      history,
+      receipts: this.receiptCounts(chain.chainId),
+      lastRefusal: this.lastRefusal,
+    }
+  }
+
+  private disabled(): RewardsStatus {
+    return {
+      enabled: false,
+      schedule: DEFAULT_REWARD_SCHEDULE,
+      epoch: 0,
+      blocksLeftInEpoch: 0,
+      blockMs: 0,
+      lifetime: '0',
+      ratePerHour: 0,
+      accruing: ZERO_AMOUNTS,
+      history: [],
+      receipts: { pending: 0, claimed: 0, refused: 0 },
+      lastRefusal: null,
+    }
+  }
+
+  /** Mean block time over the blocks seen lately; the configured interval until there are two. */
+  private blockMs(configured: number): number {
+    const times = this.blockTimes
+    if (times.length < 2) return Math.max(configured, 1)
+    return Math.max((times.at(-1)! - times[0]!) / (times.length - 1), 1)
+  }
+
+  private history(chainId: string): EpochEarnings[] {
+    const rows = this.parts.db
+      .prepare(
+        'SELECT epoch, height, time_ms, amounts FROM reward_epochs WHERE chain_id = ? ORDER BY epoch DESC LIMIT ?',
+      )
+      .all(chainId, HISTORY_EPOCHS) as { epoch: number; height: number; time_ms: number; amounts: string }[]
+    return rows.reverse().map((row) => {
+      const byResource = { ...ZERO_AMOUNTS, ...(JSON.parse(row.amounts) as Partial<RewardAmounts>) }
+      const total = RESOURCE_KINDS.reduce((sum, r) => sum + BigInt(byResource[r]), 0n)
+      return {
+        epoch: row.epoch,
+        height: row.height,
+        timeMs: row.time_ms,
+        byResource,
+        total: total.toString(),
+      }
+    })
+  }
+
+  private receiptCounts(chainId: string): RewardsStatus['receipts'] {
+    const counts = { pending: 0, claimed: 0, refused: 0 }
+    const rows = this.parts.db
+      .prepare('SELECT status, COUNT(*) AS n FROM usage_receipts WHERE chain_id = ? GROUP BY status')
+      .all(chainId) as { status: string; n: number }[]
+    for (const { status, n } of rows) {
+      if (status === 'claimed' || status === 'refused') counts[status] += n
+      else counts.pending += n
+    }
+    return counts
+  }
+}
