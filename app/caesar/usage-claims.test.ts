@@ -70,9 +70,14 @@ describe('usage claims: the ledger pays receipted use of registered assets, once
     nonce: '1'.repeat(64),
     ...over,
   })
-  const leaseBy = (keys: Keys, over: Partial<LeaseTerms> = {}): SignedLease => signLease(terms(over), keys.secretKey)
-  const receiptFor = (lease: SignedLease, fromMs = T0, toMs = T0 + HOUR, by: Keys = holder): SignedUsageReceipt =>
-    signUsageReceipt(lease.terms, { chainId: CHAIN, fromMs, toMs }, by)!
+  const leaseBy = (keys: Keys, over: Partial<LeaseTerms> = {}): SignedLease =>
+    signLease(terms(over), keys.secretKey)
+  const receiptFor = (
+    lease: SignedLease,
+    fromMs = T0,
+    toMs = T0 + HOUR,
+    by: Keys = holder,
+  ): SignedUsageReceipt => signUsageReceipt(lease.terms, { chainId: CHAIN, fromMs, toMs }, by)!
 
   const claim = (lease: SignedLease, receipt: SignedUsageReceipt, from: Keys = owner): SignedTx =>
     signTx(
@@ -138,7 +143,9 @@ describe('usage claims: the ledger pays receipted use of registered assets, once
       'invalid-receipt',
     )
     // Signed by the holder, but presented with another key: the signature does not verify under it.
-    expect(attempt(claim(lease, { ...good, holderKey: toBase64(stranger.publicKey) }))).toBe('invalid-receipt')
+    expect(attempt(claim(lease, { ...good, holderKey: toBase64(stranger.publicKey) }))).toBe(
+      'invalid-receipt',
+    )
     // Use inflated after signing.
     const inflated = { ...good, receipt: { ...good.receipt, unitSeconds: '1' + good.receipt.unitSeconds } }
     expect(attempt(claim(lease, inflated))).toBe('invalid-receipt')
@@ -155,7 +162,11 @@ describe('usage claims: the ledger pays receipted use of registered assets, once
     const lease = leaseBy(owner)
     const other = leaseBy(owner, { nonce: '2'.repeat(64) })
     expect(attempt(claim(lease, receiptFor(other)))).toBe('invalid-receipt')
-    const elsewhere = signUsageReceipt(lease.terms, { chainId: 'd'.repeat(64), fromMs: T0, toMs: T0 + HOUR }, holder)!
+    const elsewhere = signUsageReceipt(
+      lease.terms,
+      { chainId: 'd'.repeat(64), fromMs: T0, toMs: T0 + HOUR },
+      holder,
+    )!
     expect(attempt(claim(lease, elsewhere))).toBe('invalid-receipt')
     expect(attempt(claim(lease, receiptFor(lease, T0 - HOUR, T0 + HOUR)))).toBe('invalid-receipt')
     expect(attempt(claim(lease, receiptFor(lease, T0 + HOUR, T0 + 3 * HOUR)))).toBe('invalid-receipt')
@@ -197,7 +208,11 @@ describe('usage claims: the ledger pays receipted use of registered assets, once
   it('pays at most the emission, shared pro rata, when claims ask for more', () => {
     const capped: ChainParams = { ...PARAMS, rewards: { ...SCHEDULE, emissionPerEpoch: '1000' } }
     ctx = { ...ctx, params: capped }
-    state.assets.set('b'.repeat(64), { ...state.assets.get(ASSET)!, assetId: 'b'.repeat(64), resource: 'storage' })
+    state.assets.set('b'.repeat(64), {
+      ...state.assets.get(ASSET)!,
+      assetId: 'b'.repeat(64),
+      resource: 'storage',
+    })
     const memory = leaseBy(owner)
     const storage = leaseBy(owner, { assetId: 'b'.repeat(64), nonce: '4'.repeat(64) })
     expect(attempt(claim(memory, receiptFor(memory)))).toBeNull()

@@ -22,7 +22,8 @@ export const CLAIM_WINDOW_MS = 7 * 24 * 3600 * 1000
 export const scheduleOf = (params: ChainParams): RewardSchedule => params.rewards ?? DEFAULT_REWARD_SCHEDULE
 
 /** The epoch a block height belongs to; height 0 (genesis) and the first epochBlocks − 1 blocks are epoch 0. */
-export const epochOf = (height: number, schedule: RewardSchedule): number => Math.floor(height / schedule.epochBlocks)
+export const epochOf = (height: number, schedule: RewardSchedule): number =>
+  Math.floor(height / schedule.epochBlocks)
 
 export const usageKey = (owner: string, resource: ResourceKind): string => `${owner}|${resource}`
 
@@ -49,8 +50,12 @@ export function applyUsageClaim(
   const asset = state.assets.get(terms.assetId)
   if (asset == null) return reject('unknown-asset', `asset ${terms.assetId.slice(0, 12)}… is not registered`)
   if (asset.owner !== claim.from)
-    reject('invalid-receipt', `asset ${terms.assetId.slice(0, 12)}… belongs to ${asset.owner}, not the sender`)
-  if (terms.owner !== asset.peerId) reject('invalid-receipt', 'the lease was issued by a peer that does not serve the asset')
+    reject(
+      'invalid-receipt',
+      `asset ${terms.assetId.slice(0, 12)}… belongs to ${asset.owner}, not the sender`,
+    )
+  if (terms.owner !== asset.peerId)
+    reject('invalid-receipt', 'the lease was issued by a peer that does not serve the asset')
   if (!leaseSignatureValid(claim.lease, fromBase64(claim.publicKey)))
     reject('bad-signature', "the lease is not signed by the asset owner's key")
   if (BigInt(terms.amount) > asset.capacity)
@@ -66,7 +71,10 @@ export function applyUsageClaim(
     reject('stale', 'receipts are claimed within 7 days of the lease expiring')
   const claimed = state.leaseClaims.get(terms.nonce)
   if (claimed != null && receipt.fromMs < claimed.claimedToMs)
-    reject('duplicate', `use of this lease up to ${new Date(claimed.claimedToMs).toISOString()} was already claimed`)
+    reject(
+      'duplicate',
+      `use of this lease up to ${new Date(claimed.claimedToMs).toISOString()} was already claimed`,
+    )
   const schedule = scheduleOf(ctx.params)
   const weighted = weightedUse(BigInt(receipt.unitSeconds), asset.privacy, schedule)
   if (weighted === 0n) reject('invalid-receipt', `a ${asset.privacy} asset earns no reward`)

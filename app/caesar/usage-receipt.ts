@@ -64,10 +64,18 @@ export function signUsageReceipt(
 }
 
 /** Why a receipt does not stand for `lease`, or null when it does. Checks everything but the time. */
-export function receiptRefusal(signed: SignedUsageReceipt, lease: LeaseTerms, chainId: string): string | null {
+export function receiptRefusal(
+  signed: SignedUsageReceipt,
+  lease: LeaseTerms,
+  chainId: string,
+): string | null {
   const { receipt } = signed
   if (receipt.chainId !== chainId) return 'the receipt is for another ledger'
-  if (receipt.leaseNonce !== lease.nonce || receipt.assetId !== lease.assetId || receipt.holder !== lease.holder)
+  if (
+    receipt.leaseNonce !== lease.nonce ||
+    receipt.assetId !== lease.assetId ||
+    receipt.holder !== lease.holder
+  )
     return 'the receipt names another lease'
   if (receipt.fromMs < lease.notBefore || receipt.toMs > lease.expiresAt)
     return 'the receipt covers time outside the lease'
