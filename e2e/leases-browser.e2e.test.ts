@@ -1,6 +1,8 @@
 /**
  * Leases by hand in Chromium, between two real nodes: the owner's page refuses a lease while its memory is
- * private, then signs one for the other node; the other node's page uses it through the owner's proxy.
+ * private, then signs one for the other node; the other node's page uses it through the owner's proxy. The
+ * holder's signed usage receipt reaches the owner, whose claim on its ledger is refused while the asset is
+ * not registered (the rewards view says why) and taken once it is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -8,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { defaultSharing } from '../app/assets/sharing/defaults'
+import type { RewardsStatus } from '../shared/api'
 import { launchChromium } from './support/chromium'
 import { ensureBuilt, startDaemon, type Daemon } from '../test/support/daemon'
 
@@ -22,6 +25,8 @@ describe('leases in Chromium', () => {
   let holderPage: Page
   let holderId: string
   let ownerAddress: string
+  /** The lease the owner signed for the holder, as text. */
+  let lease = ''
 
   beforeAll(async () => {
     ensureBuilt({ ui: true })
@@ -61,15 +66,46 @@ describe('leases in Chromium', () => {
       },
     })
     await ownerPage.getByTestId('issue-lease').click()
-    const lease = await ownerPage.getByTestId('lease-text').inputValue()
-    expect(JSON.parse(lease).terms.holder).toBe(holderId)
+    const leaseText = await ownerPage.getByTestId('lease-text').inputValue()
+    expect(JSON.parse(leaseText).terms.holder).toBe(holderId)
 
-    await holderPage.getByTestId('probe-lease').fill(lease)
+    await holderPage.getByTestId('probe-lease').fill(leaseText)
     await holderPage.getByTestId('probe-address').fill(ownerAddress)
     await holderPage.getByTestId('probe-button').click()
     await expect
       .poll(() => holderPage.getByTestId('probe-ok').textContent(), { timeout: 20_000 })
       .toMatch(/^Works: wrote and read back 4 KiB of the owner’s memory/)
     await holderPage.getByTestId('leases-card').screenshot({ path: join(SHOTS, 'leases-view.png') })
+    lease = leaseText
+  })
+
+  it('the holder’s use comes back as a signed receipt; its claim is refused while the asset is unregistered', async () => {
+    await expect
+      .poll(async () => ((await owner.call('rewards.status', {})) as RewardsStatus).receipts.refused, {
+        timeout: 20_000,
+      })
+      .toBe(1)
+    await expect
+      .poll(() => ownerPage.getByTestId('rewards-card').textContent(), { timeout: 10_000 })
+      .toMatch(/Last claim refused:.*is not registered/)
+  })
+
+  it('once the memory is registered, the next use is claimed on the owner’s ledger', async () => {
+    await owner.call('assets.register', { resource: 'memory' })
+    await expect
+      .poll(async () => ((await owner.call('assets.discover', {})) as { resource: string }[]).length, {
+        timeout: 30_000,
+      })
+      .toBe(1)
+    await holder.call('assets.probeLease', { lease, address: ownerAddress })
+    await expect
+      .poll(async () => ((await owner.call('rewards.status', {})) as RewardsStatus).receipts.claimed, {
+        timeout: 30_000,
+      })
+      .toBe(1)
+    await expect
+      .poll(() => ownerPage.getByTestId('rewards-receipts').textContent(), { timeout: 10_000 })
+      .toBe('1 claimed · 0 waiting · 1 refused')
+    await ownerPage.getByTestId('rewards-card').screenshot({ path: join(SHOTS, 'rewards-view.png') })
   })
 })

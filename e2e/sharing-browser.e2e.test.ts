@@ -8,7 +8,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import type { SharingState } from '../shared/api'
+import {
+  estimatePerHour,
+  formatCaesar,
+  offerUnder,
+  type HardwareSnapshot,
+  type RewardsStatus,
+  type SharingState,
+} from '../shared/api'
 import { launchChromium } from './support/chromium'
 import { ensureBuilt, startDaemon, type Daemon } from '../test/support/daemon'
 
@@ -84,6 +91,30 @@ describe('sharing view in Chromium', () => {
     await page.getByTestId('asset-registered').waitFor()
     const [registered] = (await node.call('assets.discover', {})) as { resource: string; isOwn: boolean }[]
     expect(registered).toMatchObject({ resource: 'cpu', isOwn: true })
+  })
+
+  it('estimates what terms would earn before they are applied, from the ledger’s reward schedule', async () => {
+    const rewards = (await node.call('rewards.status', {})) as RewardsStatus
+    expect(rewards.enabled).toBe(true)
+    await expect.poll(() => page.getByTestId('rewards-lifetime').textContent()).toBe('0 CAESAR')
+    expect(await page.getByTestId('rewards-empty').textContent()).toContain('No earnings yet')
+    const hardware = (await node.call('hardware.snapshot', {})) as HardwareSnapshot
+    const cpu = (await sharing()).resources.cpu.settings
+    const perDay = (percent: number): string => {
+      const offer = offerUnder('cpu', { ...cpu, allocationPercent: percent }, hardware)
+      return formatCaesar(
+        String(Math.round(24 * estimatePerHour('cpu', offer, 'FullPublic', rewards.schedule))),
+      )
+    }
+    const estimate = page.getByTestId('terms-cpu').getByTestId('estimate-value')
+    expect(await estimate.textContent()).toBe(perDay(40))
+    await page.getByTestId('allocation-slider').fill('80')
+    expect(await estimate.textContent()).toBe(perDay(80))
+    expect(await page.getByTestId('earnings-estimate').textContent()).toContain(`(now ${perDay(40)})`)
+    // Nothing changes on the node until the terms are applied.
+    expect((await sharing()).resources.cpu.settings.allocationPercent).toBe(40)
+    await page.getByRole('button', { name: 'Reset' }).click()
+    expect(await estimate.textContent()).toBe(perDay(40))
   })
 
   it('terms beyond this machine are refused with what to change', async () => {

@@ -58,6 +58,7 @@ import {
 export * from './schemas'
 export * from './chain-schemas'
 export * from './sharing-schemas'
+export * from './rewards'
 
 /** Every call: its params schema and its result schema. */
 export const apiMethods = {

@@ -7,12 +7,14 @@
  * one GPU-hour, one GiB-hour.
  */
 import { z } from 'zod'
+import type { HardwareSnapshot } from './schemas'
 import {
   PRIVACY_LEVEL_INFO,
   PRIVACY_LEVELS,
   RESOURCE_KINDS,
   type PrivacyLevel,
   type ResourceKind,
+  type SharingSettings,
 } from './sharing-schemas'
 
 const Units = z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'an amount is a whole number of units')
@@ -133,3 +135,29 @@ export type RewardsStatus = z.infer<typeof RewardsStatus>
 export const ZERO_AMOUNTS: RewardAmounts = Object.fromEntries(
   RESOURCE_KINDS.map((r) => [r, '0']),
 ) as RewardAmounts
+
+/**
+ * What a resource would offer under `settings` on this hardware, in the lease's unit: thousandths of a core
+ * for CPU (of all cores) and GPU (of one), bytes for memory and storage. An estimate for the UI; the node
+ * computes the offer it leases from the live limits.
+ */
+export function offerUnder(
+  resource: ResourceKind,
+  settings: Pick<SharingSettings, 'enabled' | 'allocationPercent' | 'memoryIdleBytes' | 'diskQuotaBytes'>,
+  hardware: Pick<HardwareSnapshot, 'cpu' | 'memory' | 'gpus' | 'disks'>,
+): number {
+  if (!settings.enabled) return 0
+  const share = settings.allocationPercent / 100
+  switch (resource) {
+    case 'cpu':
+      return hardware.cpu.cores * 1000 * share
+    case 'gpu':
+      return hardware.gpus.length > 0 ? 1000 * share : 0
+    case 'memory':
+      return Math.min(hardware.memory.totalBytes * share, settings.memoryIdleBytes ?? Infinity)
+    case 'storage': {
+      const free = Math.max(0, ...hardware.disks.map((d) => d.availableBytes))
+      return settings.diskQuotaBytes ?? free * share
+    }
+  }
+}

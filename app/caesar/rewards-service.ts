@@ -63,7 +63,7 @@ export interface ReceiptDesk {
     resource: ResourceKind,
     openedAtMs: number,
   ): string | null
-  /** Signs this node's receipt for holding a lease; null when there is no ledger to claim it on. */
+  /** Signs this node's receipt for holding a lease (for the lease's network); null when nothing is owed. */
   sign(lease: LeaseTerms, fromMs: number, toMs: number): SignedUsageReceipt | null
 }
 
@@ -113,13 +113,24 @@ export class RewardsService implements ReceiptDesk {
         JSON.stringify(lease),
         this.now,
       )
+    // Claimed at once: an idle network makes a block only every so often, and the claim brings one.
+    queueMicrotask(() => this.submitNow())
     return null
   }
 
+  private submitNow(): void {
+    const ledger = this.parts.ledger()
+    if (ledger == null) return
+    try {
+      this.submitPending(ledger)
+    } catch (err) {
+      this.parts.log.error({ err }, 'usage claims could not be submitted')
+    }
+  }
+
   sign(lease: LeaseTerms, fromMs: number, toMs: number): SignedUsageReceipt | null {
-    const chain = this.parts.ledger()?.chain
-    if (chain == null) return null
-    return signUsageReceipt(lease, { chainId: chain.chainId, fromMs, toMs }, this.parts.falcon)
+    // A network's chain id is its network id: the receipt is claimable on the lease's network only.
+    return signUsageReceipt(lease, { chainId: lease.networkId, fromMs, toMs }, this.parts.falcon)
   }
 
   /** After each committed block: record a new epoch's payout, settle and submit claims. */
@@ -188,6 +199,7 @@ export class RewardsService implements ReceiptDesk {
             "UPDATE usage_receipts SET status = 'submitted', submitted_height = ? WHERE lease_nonce = ? AND from_ms = ?",
           )
           .run(ledger.chain.height, row.lease_nonce, row.from_ms)
+        this.lastRefusal = null
       } catch (err) {
         // A refusal by the ledger says why; anything else (a damaged row) is logged in full.
         const reason = (err as Error).message

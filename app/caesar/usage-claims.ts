@@ -48,7 +48,11 @@ export function applyUsageClaim(
 ): void {
   const terms = claim.lease.terms
   const asset = state.assets.get(terms.assetId)
-  if (asset == null) return reject('unknown-asset', `asset ${terms.assetId.slice(0, 12)}… is not registered`)
+  if (asset == null)
+    return reject(
+      'unknown-asset',
+      `asset ${terms.assetId.slice(0, 12)}… is not registered; register it to earn from its use`,
+    )
   if (asset.owner !== claim.from)
     reject(
       'invalid-receipt',

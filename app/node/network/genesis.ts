@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { PeerIdText } from '../../../shared/schemas'
 import { addressOf } from '../../consensus/tx'
 import { falcon1024Scheme } from '../../consensus/signature-scheme'
+import { DEFAULT_REWARD_SCHEDULE } from '../../../shared/rewards'
 import {
   DEFAULT_PARAMS,
   GenesisConsensus,
@@ -113,7 +114,12 @@ export function createDevnetGenesis(init: { name: string } & ValidatorCandidate)
   return createNetworkGenesis({ name: init.name, validators: [init] })
 }
 
-export const DEVNET_PARAMS = { ...DEFAULT_PARAMS, emptyBlocksEveryMs: 30_000 }
+export const DEVNET_PARAMS: ChainParams = {
+  ...DEFAULT_PARAMS,
+  emptyBlocksEveryMs: 30_000,
+  // Epochs of 100 blocks: a busy devnet pays every couple of minutes, an idle one within the hour.
+  rewards: { ...DEFAULT_REWARD_SCHEDULE, epochBlocks: 100 },
+}
 
 /** The time a network's chain starts at: its genesis creation time. */
 export const genesisTimeMs = (genesis: GenesisDocument): number => Date.parse(genesis.createdAt)

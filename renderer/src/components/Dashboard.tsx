@@ -12,6 +12,7 @@ import { WalletCard } from './WalletCard'
 import { SharingCard } from './sharing/SharingCard'
 import { NetworkAssetsCard } from './sharing/NetworkAssetsCard'
 import { LeasesCard } from './sharing/LeasesCard'
+import { RewardsCard } from './rewards/RewardsCard'
 
 export function Dashboard() {
   // While the link is down the figures are the last known ones: show them dimmed, not gone.
@@ -29,6 +30,7 @@ export function Dashboard() {
         <SharingCard />
         <NetworkAssetsCard />
         <LeasesCard />
+        <RewardsCard />
         <ChainCard />
         <WalletCard />
       </main>

@@ -53,3 +53,4 @@ export const selectOwnAssets = (s: HyperMeshState) => s.sharing.assets
 export const selectDiscovered = (s: HyperMeshState) => s.sharing.discovered
 export const selectRegistering = (s: HyperMeshState) => s.sharing.registering
 export const selectRegisterResult = (s: HyperMeshState) => s.sharing.registerResult
+export const selectRewards = (s: HyperMeshState) => s.sharing.rewards

@@ -16,6 +16,7 @@ export const emptySharingArea = (): SharingArea => ({
   saving: null,
   errors: {},
   saved: null,
+  rewards: null,
 })
 
 interface SliceParts {
@@ -36,10 +37,11 @@ export function createSharingActions({ api, get, set, read, failed }: SliceParts
           Promise.all([
             api.call('sharing.state', {}),
             api.call('assets.list', {}),
-            // A network without a ledger has nothing registered.
+            // A network without a ledger has nothing registered, and pays nothing.
             api.call('assets.discover', {}).catch(() => []),
+            api.call('rewards.status', {}).catch(() => null),
           ]),
-        ([state, assets, discovered]) => setSharing({ state, assets, discovered }),
+        ([state, assets, discovered, rewards]) => setSharing({ state, assets, discovered, rewards }),
       ),
 
     async registerAsset(resource: ResourceKind) {

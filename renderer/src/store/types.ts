@@ -1,6 +1,7 @@
 /** The shape of the renderer's store: state by area, and the actions that change it. */
 import type { StoreApi } from 'zustand/vanilla'
 import type {
+  RewardsStatus,
   ApiErrorCode,
   BlockCheck,
   BlockSummary,
@@ -92,6 +93,8 @@ export interface SharingArea {
   errors: Partial<Record<ResourceKind, UiError>>
   /** The resource whose terms were saved last (for a confirmation). */
   saved: ResourceKind | null
+  /** Earnings, the reward schedule and usage receipts; null until read (or on a node without rewards). */
+  rewards: RewardsStatus | null
 }
 
 /** The result of a one-off action whose outcome only its form shows. */

@@ -18,6 +18,7 @@ import {
   selectSharingSaved,
   selectSharingSaving,
 } from '../../store/selectors'
+import { EarningsEstimate } from './EarningsEstimate'
 import { Enforcement } from './Enforcement'
 import { GiBField, NumberField, Toggle } from './fields'
 import { PrivacyPicker } from './PrivacyPicker'
@@ -91,6 +92,7 @@ export function ResourceTerms({ kind, resource }: { kind: ResourceKind; resource
         />
       )}
       <LeaseFields draft={draft} edit={edit} price={price} setPrice={setPriceEdit} />
+      <EarningsEstimate kind={kind} draft={draft} applied={resource.settings} />
       <div className="form-actions">
         <button
           type="submit"
