@@ -108,4 +108,21 @@ describe('leases in Chromium', () => {
       .toBe('1 claimed · 0 waiting · 1 refused')
     await ownerPage.getByTestId('rewards-card').screenshot({ path: join(SHOTS, 'rewards-view.png') })
   })
+
+  it('a CPU lease reserves its share of the owner’s cores while the holder holds it', async () => {
+    await owner.call('sharing.update', {
+      resource: 'cpu',
+      settings: { ...defaultSharing('cpu'), enabled: true, privacy: 'FullPublic', allocationPercent: 50 },
+    })
+    await ownerPage.getByTestId('lease-resource').selectOption('cpu')
+    await ownerPage.getByTestId('lease-amount').fill('0.25')
+    await ownerPage.getByTestId('issue-lease').click()
+    const cpuLease = await ownerPage.getByTestId('lease-text').inputValue()
+    expect(JSON.parse(cpuLease).terms.amount).toBe('250')
+    await holderPage.getByTestId('probe-lease').fill(cpuLease)
+    await holderPage.getByTestId('probe-button').click()
+    await expect
+      .poll(() => holderPage.getByTestId('probe-ok').textContent(), { timeout: 20_000 })
+      .toMatch(/^Works: the owner reserved 0\.25 cores of its CPU for this node/)
+  })
 })

@@ -184,12 +184,16 @@ export const OwnAssetInfo = z.object({
 })
 export type OwnAssetInfo = z.infer<typeof OwnAssetInfo>
 
-/** A lease on this node's memory or storage for a peer: how many bytes it may use, and for how long. */
+/**
+ * A lease on one of this node's resources for a peer: how much it may use (bytes of memory or storage, or
+ * thousandths of a core of CPU or GPU), and for how long.
+ */
 export const LeaseIssueRequest = z
   .object({
     holder: PeerIdText,
-    resource: z.enum(['memory', 'storage']),
-    amountBytes: z.number().int().min(4096, 'lease at least 4 KiB').max(Number.MAX_SAFE_INTEGER),
+    resource: ResourceKind,
+    amountBytes: z.number().int().min(4096, 'lease at least 4 KiB').max(Number.MAX_SAFE_INTEGER).optional(),
+    millicores: z.number().int().min(1, 'lease at least a thousandth of a core').max(1_000_000).optional(),
     minutes: z
       .number()
       .int()
@@ -197,6 +201,21 @@ export const LeaseIssueRequest = z
       .max(30 * 24 * 60, 'a lease lasts at most 30 days'),
   })
   .strict()
+  .superRefine((r, ctx) => {
+    const bytes = r.resource === 'memory' || r.resource === 'storage'
+    if (bytes && r.amountBytes == null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amountBytes'],
+        message: `say how many bytes of ${r.resource} to lease`,
+      })
+    if (!bytes && r.millicores == null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['millicores'],
+        message: `say what share of the ${r.resource} to lease`,
+      })
+  })
 export type LeaseIssueRequest = z.infer<typeof LeaseIssueRequest>
 
 export const IssuedLease = z.object({
@@ -247,5 +266,13 @@ export const LeaseProbeRequest = z
   .strict()
 export type LeaseProbeRequest = z.infer<typeof LeaseProbeRequest>
 
-export const LeaseProbeResult = z.object({ resource: ResourceKind, bytes: z.number().int(), ms: z.number() })
+export const LeaseProbeResult = z.object({
+  resource: ResourceKind,
+  /** Bytes written and read back (memory, storage); 0 for CPU and GPU. */
+  bytes: z.number().int(),
+  ms: z.number(),
+  /** CPU and GPU: the share the owner reserved while the lease was held, and how it would enforce it. */
+  reservedMillicores: z.number().int().optional(),
+  enforcement: z.string().optional(),
+})
 export type LeaseProbeResult = z.infer<typeof LeaseProbeResult>

@@ -11,15 +11,17 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from 'pino'
 import { ApiError } from '../../shared/api'
-import type {
-  AssetRegisterReceipt,
-  AssetRegisterRequest,
-  DiscoveredAsset,
-  IssuedLease,
-  LeaseIssueRequest,
-  LeaseProbeRequest,
-  LeaseProbeResult,
-  OwnAssetInfo,
+import {
+  RESOURCE_KINDS,
+  type ResourceKind,
+  type AssetRegisterReceipt,
+  type AssetRegisterRequest,
+  type DiscoveredAsset,
+  type IssuedLease,
+  type LeaseIssueRequest,
+  type LeaseProbeRequest,
+  type LeaseProbeResult,
+  type OwnAssetInfo,
 } from '../../shared/sharing-schemas'
 import { decodeLease, type SignedLease } from './leases/lease'
 import { ProxyRefusal } from './proxy/leased-stream'
@@ -32,6 +34,8 @@ import type { LeasedAsset } from './proxy/leased-stream'
 import { MemoryProxyServer } from './proxy/memory-proxy'
 import { refusalFor } from './proxy/privacy'
 import { StorageProxyServer } from './proxy/storage-proxy'
+import { ComputeProxyServer, type ComputeKind } from './proxy/compute-proxy'
+import { RemoteCompute } from './proxy/compute-client'
 import { BandwidthCaps } from './proxy/token-bucket'
 import { proxyAddressOf } from './proxy-address'
 import type { SharingService } from './sharing/sharing-service'
@@ -53,8 +57,6 @@ export interface AssetServiceParts {
   log: Logger
 }
 
-type LeasedKind = 'memory' | 'storage'
-
 export class AssetService {
   private constructor(
     private readonly parts: AssetServiceParts,
@@ -71,7 +73,7 @@ export class AssetService {
       },
     }
     const book = new LeaseBook(parts.db, owner)
-    const leased = (kind: LeasedKind): LeasedAsset => ({
+    const leased = (kind: ResourceKind): LeasedAsset => ({
       book,
       asset: () => ({
         assetId: assetIdOf(parts.network.activeNetworkId(), parts.peerId, kind, 0),
@@ -90,9 +92,16 @@ export class AssetService {
       const terms = parts.sharing.settingsOf('storage')
       return { quotaBytes: Number(offerOf(parts, 'storage')), keepFreeBytes: terms.keepFreeBytes }
     })
+    const compute = (kind: ComputeKind): ComputeProxyServer =>
+      new ComputeProxyServer(
+        { ...leased(kind), libp2p: parts.libp2p, enforcement: () => parts.sharing.enforcementWords(kind) },
+        kind,
+      )
     const proxies = [
       new MemoryProxyServer({ ...leased('memory'), libp2p: parts.libp2p }),
       new StorageProxyServer({ ...leased('storage'), libp2p: parts.libp2p, store }),
+      compute('cpu'),
+      compute('gpu'),
     ]
     for (const proxy of proxies) await proxy.start()
     return new AssetService(parts, book, proxies)
@@ -182,14 +191,28 @@ export class AssetService {
       throw new ApiError('BAD_REQUEST', `not a lease: ${(err as Error).message}`, { cause: err })
     }
     const { owner, networkId, assetId } = lease.terms
-    const resource = (['memory', 'storage'] as const).find((kind) =>
+    const resource = RESOURCE_KINDS.find((kind) =>
       Array.from({ length: 16 }, (_, i) => i).some((i) => assetIdOf(networkId, owner, kind, i) === assetId),
     )
-    if (resource == null) throw new ApiError('BAD_REQUEST', 'the lease is not for a memory or storage asset')
+    if (resource == null)
+      throw new ApiError('BAD_REQUEST', 'the lease is not for an asset this version knows')
     this.usedPeers.add(owner)
     const started = performance.now()
     try {
       const connection = await this.connectTo(owner, request.address)
+      if (resource === 'cpu' || resource === 'gpu') {
+        const held = await RemoteCompute.open(connection, lease, resource)
+        held.sendReceipts(lease.terms, this.parts.receipts)
+        const status = await held.status()
+        await held.close()
+        return {
+          resource,
+          bytes: 0,
+          ms: performance.now() - started,
+          reservedMillicores: status.reservedMillicores,
+          enforcement: status.enforcement,
+        }
+      }
       const probe = new Uint8Array(randomBytes(4096))
       if (resource === 'memory') {
         const memory = await RemoteMemory.open(connection, lease)
@@ -242,16 +265,17 @@ export class AssetService {
     const refusal = refusalFor(sharing.settingsOf(kind), request.holder, networkView(this.parts))
     if (refusal != null) throw new ApiError('BAD_REQUEST', `no lease for ${request.holder}: ${refusal}`)
     const offer = offerOf(this.parts, kind)
-    if (BigInt(request.amountBytes) > offer)
+    const amount = BigInt((kind === 'cpu' || kind === 'gpu' ? request.millicores : request.amountBytes) ?? 0)
+    if (amount > offer)
       throw new ApiError(
         'BAD_REQUEST',
-        `this node offers ${offer} bytes of ${kind} now; ask for less, or raise the allocation`,
+        `this node offers ${offer} ${unitOf(kind)} of ${kind} now; ask for less, or raise the allocation`,
       )
     const networkId = network.activeNetworkId()
     const lease = this.book.issue({
       assetId: assetIdOf(networkId, peerId, kind, 0),
       holder: request.holder,
-      amount: BigInt(request.amountBytes),
+      amount,
       durationMs: request.minutes * 60_000,
     })
     return {
@@ -262,22 +286,31 @@ export class AssetService {
   }
 }
 
-/** What an asset offers, in its ledger unit: bytes, or thousandths of a core (of all cores, or of one GPU). */
-function capacityOf(parts: AssetServiceParts, resource: OwnAssetInfo['resource'], cores: number): bigint {
+/**
+ * The capacity an asset registers with, in its lease unit: the allocation's share of the CPU cores or of
+ * one GPU (whether or not a time window is open now), or the memory and storage offered.
+ */
+function capacityOf(parts: AssetServiceParts, resource: ResourceKind, cores: number): bigint {
   const percent = parts.sharing.settingsOf(resource).allocationPercent
-  switch (resource) {
+  if (resource === 'cpu') return BigInt(Math.round(cores * percent * 10))
+  if (resource === 'gpu') return BigInt(percent * 10)
+  return offerOf(parts, resource)
+}
+
+/** What an asset offers now, in its lease unit: bytes, or thousandths of a core (of all cores, or of one GPU). */
+function offerOf(parts: AssetServiceParts, kind: ResourceKind): bigint {
+  switch (kind) {
     case 'memory':
+      return parts.sharing.memoryOffer()
     case 'storage':
-      return offerOf(parts, resource)
-    case 'cpu':
-      return BigInt(Math.round(cores * percent * 10))
-    case 'gpu':
-      return BigInt(percent * 10)
+      return parts.sharing.storageOffer()
+    default:
+      return parts.sharing.computeOffer(kind)
   }
 }
 
-const offerOf = (parts: AssetServiceParts, kind: LeasedKind): bigint =>
-  kind === 'memory' ? parts.sharing.memoryOffer() : parts.sharing.storageOffer()
+const unitOf = (kind: ResourceKind): string =>
+  kind === 'cpu' || kind === 'gpu' ? 'thousandths of a core' : 'bytes'
 
 const networkView = (parts: AssetServiceParts) => ({
   activeNetworkId: parts.network.activeNetworkId(),

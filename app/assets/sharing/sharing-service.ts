@@ -118,11 +118,11 @@ export class SharingService {
   }
 
   /**
-   * Whether a peer of none of this node's networks may stay connected to use a served asset (memory or
-   * storage): one that is fully public, or one that names the peer as trusted.
+   * Whether a peer of none of this node's networks may stay connected to use a served asset: one that is
+   * fully public, or one that names the peer as trusted.
    */
   admitsOutsider(peer: string): boolean {
-    return (['memory', 'storage'] as const).some((kind) => {
+    return RESOURCE_KINDS.some((kind) => {
       const terms = this.settings[kind]
       return (
         terms.enabled &&
@@ -168,6 +168,25 @@ export class SharingService {
     if (terms.diskQuotaBytes != null) return BigInt(terms.diskQuotaBytes)
     const disk = largestDisk(this.hardware)
     return BigInt(Math.floor(((disk?.availableBytes ?? 0) * terms.allocationPercent) / 100))
+  }
+
+  /**
+   * The CPU or GPU share this node offers to leases now, in thousandths of a core (of all cores for CPU, of
+   * one GPU): the allocation while the resource is shared and active; nothing otherwise, or without a GPU.
+   */
+  computeOffer(kind: 'cpu' | 'gpu'): bigint {
+    if (this.activity[kind]?.active !== true || this.hardware == null) return 0n
+    const percent = this.settings[kind].allocationPercent
+    if (kind === 'gpu') return this.hardware.gpus.length > 0 ? BigInt(percent * 10) : 0n
+    return BigInt(Math.round(this.hardware.cpu.cores * percent * 10))
+  }
+
+  /** How leased work on `kind` is held to its terms here, and what of them cannot be, in words. */
+  enforcementWords(kind: ResourceKind): string {
+    const report = enforcementOf(kind, this.settings[kind], this.parts.limiter.limiter)
+    const parts = [...report.enforced]
+    if (report.notEnforced.length > 0) parts.push(`not enforced here: ${report.notEnforced.join('; ')}`)
+    return parts.join('; ') || 'nothing is enforced for this resource here'
   }
 
   /** Validates new terms for one resource against this machine, stores them, and applies them now. */

@@ -1,15 +1,37 @@
 /**
- * Leases by hand: sign one for a peer on this node's shared memory or storage (the lease text is then
+ * Leases by hand: sign one for a peer on this node's shared CPU, GPU, memory or storage (the lease text is then
  * given to that peer), and use one issued to this node, to see that it works.
  */
 import { useId, useState, type FormEvent } from 'react'
-import type { IssuedLease, LeaseProbeResult } from '../../../../shared/api'
+import {
+  RESOURCE_KINDS,
+  type IssuedLease,
+  type LeaseProbeResult,
+  type ResourceKind,
+} from '../../../../shared/api'
 import { useHyperMesh } from '../../store/context'
 import { selectActions } from '../../store/selectors'
 import { Card } from '../Card'
 import { CopyButton } from '../CopyButton'
 
 const MiB = 1024 * 1024
+const AMOUNT_LABELS: Record<ResourceKind, string> = {
+  memory: 'MiB',
+  storage: 'MiB',
+  cpu: 'Cores',
+  gpu: 'GPU %',
+}
+const DEFAULT_AMOUNTS: Record<ResourceKind, string> = { memory: '64', storage: '64', cpu: '1', gpu: '25' }
+
+/** The request's amount: bytes for memory and storage, thousandths of a core for CPU and GPU. */
+function amountOf(kind: ResourceKind, value: number): { amountBytes: number } | { millicores: number } {
+  if (kind === 'cpu') return { millicores: Math.round(value * 1000) }
+  if (kind === 'gpu') return { millicores: Math.round(value * 10) }
+  return { amountBytes: Math.round(value * MiB) }
+}
+
+const shareText = (kind: ResourceKind, millicores: number): string =>
+  kind === 'gpu' ? `${millicores / 10} % of a GPU` : `${millicores / 1000} cores`
 
 export function LeasesCard() {
   return (
@@ -23,12 +45,13 @@ export function LeasesCard() {
 function IssueLeaseForm() {
   const actions = useHyperMesh(selectActions)
   const [holder, setHolder] = useState('')
-  const [resource, setResource] = useState<'memory' | 'storage'>('memory')
-  const [mib, setMib] = useState('64')
+  const [resource, setResource] = useState<ResourceKind>('memory')
+  // MiB for memory and storage, cores for CPU, percent of the GPU.
+  const [amount, setAmount] = useState('64')
   const [minutes, setMinutes] = useState('60')
   const [issued, setIssued] = useState<IssuedLease | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const ids = { holder: useId(), mib: useId(), minutes: useId() }
+  const ids = { holder: useId(), amount: useId(), minutes: useId() }
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
     setError(null)
@@ -36,7 +59,7 @@ function IssueLeaseForm() {
     const outcome = await actions.issueLease({
       holder: holder.trim(),
       resource,
-      amountBytes: Math.round(Number(mib) * MiB),
+      ...amountOf(resource, Number(amount)),
       minutes: Math.round(Number(minutes)),
     })
     if (outcome.ok) setIssued(outcome.value)
@@ -61,16 +84,31 @@ function IssueLeaseForm() {
           <label>Resource</label>
           <select
             value={resource}
-            onChange={(e) => setResource(e.target.value as 'memory' | 'storage')}
+            onChange={(e) => {
+              const kind = e.target.value as ResourceKind
+              setResource(kind)
+              setAmount(DEFAULT_AMOUNTS[kind])
+            }}
             data-testid="lease-resource"
           >
-            <option value="memory">memory</option>
-            <option value="storage">storage</option>
+            {RESOURCE_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {kind}
+              </option>
+            ))}
           </select>
         </span>
         <span className="field">
-          <label htmlFor={ids.mib}>MiB</label>
-          <input id={ids.mib} type="number" min={1} value={mib} onChange={(e) => setMib(e.target.value)} />
+          <label htmlFor={ids.amount}>{AMOUNT_LABELS[resource]}</label>
+          <input
+            id={ids.amount}
+            type="number"
+            min={0}
+            step="any"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            data-testid="lease-amount"
+          />
         </span>
         <span className="field">
           <label htmlFor={ids.minutes}>Minutes</label>
@@ -160,8 +198,18 @@ function UseLeaseForm() {
       )}
       {result != null && (
         <div className="notice notice-success" role="status" data-testid="probe-ok">
-          Works: wrote and read back {result.bytes / 1024} KiB of the owner’s {result.resource} in{' '}
-          {result.ms.toFixed(0)} ms.
+          {result.reservedMillicores != null ? (
+            <>
+              Works: the owner reserved {shareText(result.resource, result.reservedMillicores)} of its{' '}
+              {result.resource.toUpperCase()} for this node while the lease was held ({result.ms.toFixed(0)}{' '}
+              ms). {result.enforcement}.
+            </>
+          ) : (
+            <>
+              Works: wrote and read back {result.bytes / 1024} KiB of the owner’s {result.resource} in{' '}
+              {result.ms.toFixed(0)} ms.
+            </>
+          )}
         </div>
       )}
     </form>
