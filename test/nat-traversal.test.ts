@@ -1,6 +1,7 @@
 /**
  * NAT traversal over STOQ, for real: three libp2p nodes in network namespaces, two of them behind Linux
- * MASQUERADE routers (test/support/nat-topology.ts). A reaches B through relay R, STOQ end to end; then, with
+ * MASQUERADE routers (test/support/nat-topology.ts). A reaches B through relay R, STOQ end to end; B uses A's
+ * leased memory through R as a node does when there is no direct path; then, with
  * a UPnP port mapping on A's router, DCUtR replaces the relayed connection by a direct one, and we check
  * which path carried the data with the relay's own packet counters.
  *
@@ -160,6 +161,18 @@ describe.skipIf(unavailable != null)('NAT traversal over STOQ (namespaces, MASQU
     const after = net.relayTcpBytes()
     expect(after.received - before.received).toBeGreaterThan(96 * KiB)
     expect(after.sent - before.sent).toBeGreaterThan(96 * KiB)
+  })
+
+  it('B uses A’s leased memory through R, as a node does when the direct path is cut', async () => {
+    const lease = await a.call('serveMemory', { holder: b.peerId })
+    const { addresses } = await a.call<{ addresses: string[] }>('info')
+    // A's own address is on its LAN, which B has no route to; its relayed address is through R.
+    expect(addresses.some((x) => x.startsWith(`/ip4/${net.hostA.address}/`))).toBe(true)
+    const used = await b.call<Sent>('useMemory', { owner: a.peerId, addresses, lease, bytes: 64 * KiB })
+    expect(used.intact).toBe(true)
+    expect(used.connection.limited).toBe(true)
+    expect(used.connection.remoteAddr).toContain(`/p2p/${relay.peerId}/p2p-circuit`)
+    expect(used.connection.encryption).toBe(STOQ_PROTOCOL)
   })
 
   it('through two plain MASQUERADE NATs, DCUtR cannot upgrade: the connection stays relayed (js-libp2p limit)', async () => {

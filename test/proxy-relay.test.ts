@@ -1,7 +1,7 @@
 /**
- * Leased memory reached through a relay when there is no direct path: the owner holds a reservation on a
- * relay (circuit relay v2, STOQ on every hop), the holder dials it through the relay, and reads and writes
- * over the relayed connection within the relay's limits.
+ * Leased memory reached through a relay when there is no direct path: the owner holds reservations on two
+ * relays (circuit relay v2, STOQ on every hop), the holder reaches it through the relay with more stake,
+ * and reads and writes over the relayed connection within the relay's limits.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LeaseBook } from '../app/assets/leases/lease-book'
 import { RemoteMemory } from '../app/assets/proxy/memory-client'
 import { MemoryProxyServer } from '../app/assets/proxy/memory-proxy'
+import { reachPeer, relayOf } from '../app/assets/proxy/relay-choice'
 import { databasePath, openDatabase } from '../app/node/storage/database'
 import { stoqTransportProfile } from '../app/stoq'
 import { natTraversal } from '../app/stoq/nat'
@@ -47,6 +48,7 @@ async function node(
 describe('leased memory through a relay', () => {
   const ownerKeys = falcon1024.keygen()
   let relay: Libp2p
+  let relay2: Libp2p
   let owner: Libp2p
   let holder: Libp2p
   let db: DatabaseSync
@@ -55,7 +57,8 @@ describe('leased memory through a relay', () => {
 
   beforeAll(async () => {
     relay = await node(falcon1024.keygen(), { relayServer: true, relayReservations: 0 })
-    owner = await node(ownerKeys, { relayReservations: 1 })
+    relay2 = await node(falcon1024.keygen(), { relayServer: true, relayReservations: 0 })
+    owner = await node(ownerKeys, { relayReservations: 2 })
     holder = await node(falcon1024.keygen(), { relayReservations: 0 })
     db = openDatabase(databasePath(mkdtempSync(join(tmpdir(), 'hm-relay-proxy-'))))
     book = new LeaseBook(db, {
@@ -72,22 +75,42 @@ describe('leased memory through a relay', () => {
     })
     await server.start()
     await owner.dial(relay.getMultiaddrs()[0]!)
+    await owner.dial(relay2.getMultiaddrs()[0]!)
     await waitFor(
-      'the owner’s reservation on the relay',
-      async () => owner.getMultiaddrs().some((a) => a.toString().includes('/p2p-circuit')),
+      'the owner’s reservations on both relays',
+      async () => new Set(circuits().map((a) => relayOf(a))).size === 2,
       20_000,
     )
   }, 60_000)
 
   afterAll(async () => {
     await server?.stop()
-    await Promise.all([relay, owner, holder].map((n) => n?.stop()))
+    await Promise.all([relay, relay2, owner, holder].map((n) => n?.stop()))
     db?.close()
   })
 
+  const circuits = () => owner.getMultiaddrs().filter((a) => a.toString().includes('/p2p-circuit'))
+
+  it('the holder reaches the owner through the relay with the most stake', async () => {
+    // Only relayed addresses are known to the holder: there is no direct path to try.
+    const addresses = circuits().map((a) => multiaddr(a.toString()))
+    for (const favoured of [relay2, relay]) {
+      const stakes = new Map([[favoured.peerId.toString(), 5_000n]])
+      const connection = await reachPeer(holder, owner.peerId, {
+        addresses,
+        stakeOf: (peer) => stakes.get(peer) ?? 0n,
+      })
+      expect(connection.limits).toBeDefined()
+      expect(relayOf(connection.remoteAddr)).toBe(favoured.peerId.toString())
+      await connection.close()
+    }
+  })
+
   it('the holder reads and writes the owner’s memory over the relayed connection', async () => {
-    const circuit = owner.getMultiaddrs().find((a) => a.toString().includes('/p2p-circuit'))!
-    const connection = await holder.dial(multiaddr(circuit.toString()))
+    const connection = await reachPeer(holder, owner.peerId, {
+      addresses: circuits().map((a) => multiaddr(a.toString())),
+      stakeOf: () => 0n,
+    })
     expect(connection.limits).toBeDefined()
     const lease = book.issue({
       assetId: 'b'.repeat(64),

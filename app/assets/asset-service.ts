@@ -35,6 +35,7 @@ import { MemoryProxyServer } from './proxy/memory-proxy'
 import { refusalFor } from './proxy/privacy'
 import { StorageProxyServer } from './proxy/storage-proxy'
 import { ComputeProxyServer, type ComputeKind } from './proxy/compute-proxy'
+import { peerStakes, reachPeer } from './proxy/relay-choice'
 import { RemoteCompute } from './proxy/compute-client'
 import { BandwidthCaps } from './proxy/token-bucket'
 import { proxyAddressOf } from './proxy-address'
@@ -242,14 +243,18 @@ export class AssetService {
   }
 
   private async connectTo(peer: string, address?: string): Promise<Connection> {
-    const { libp2p } = this.parts
-    // A direct connection first; a relayed one (limited by its relay) where there is no direct path.
-    const open = libp2p.getConnections(peerIdFromString(peer)).filter((c) => c.status === 'open')
-    const best = open.find((c) => c.limits == null) ?? open[0]
-    if (best != null) return best
+    // A relay is chosen by its stake on this node's ledger, where it has one.
+    let stakes = new Map<string, bigint>()
     try {
-      const target = address != null ? multiaddr(address) : peerIdFromString(peer)
-      return await libp2p.dial(target, { signal: AbortSignal.timeout(15_000) })
+      stakes = peerStakes(this.parts.ledger().chain.state)
+    } catch {
+      /* no ledger: relays are tried in the order they are known */
+    }
+    try {
+      return await reachPeer(this.parts.libp2p, peerIdFromString(peer), {
+        addresses: address != null ? [multiaddr(address)] : [],
+        stakeOf: (relay) => stakes.get(relay) ?? 0n,
+      })
     } catch (err) {
       throw new ApiError(
         'UNREACHABLE',

@@ -23,6 +23,18 @@ import { PING_STREAM_LIMITS, stoqTransportProfile } from '../../app/stoq'
 import { natTraversal, type RelayServerLimits } from '../../app/stoq/nat'
 import { sendAll } from '../../app/stoq/backpressure'
 import { emit, serveCommands } from './serve-commands'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Libp2p } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import pino from 'pino'
+import type { SignedLease } from '../../app/assets/leases/lease'
+import { LeaseBook } from '../../app/assets/leases/lease-book'
+import { RemoteMemory } from '../../app/assets/proxy/memory-client'
+import { MemoryProxyServer } from '../../app/assets/proxy/memory-proxy'
+import { reachPeer } from '../../app/assets/proxy/relay-choice'
+import { databasePath, openDatabase } from '../../app/node/storage/database'
 
 export interface PeerConfig {
   role: 'peer'
@@ -60,7 +72,8 @@ async function readAll(stream: Stream): Promise<Buffer> {
 }
 
 async function runPeer(init: PeerConfig): Promise<void> {
-  const profile = stoqTransportProfile({ falcon: falcon1024.keygen() })
+  const falcon = falcon1024.keygen()
+  const profile = stoqTransportProfile({ falcon })
   const base = profile.libp2pOptions()
   const nat = natTraversal({
     loopbackOnly: false,
@@ -121,6 +134,33 @@ async function runPeer(init: PeerConfig): Promise<void> {
         socket.once('timeout', () => (socket.destroy(), resolve('ETIMEDOUT')))
         socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
       }),
+    /** Shares 4 MiB of leased memory (FullPublic) and signs a lease on it for `holder`. */
+    serveMemory: async ({ holder }) => {
+      memoryServer ??= await startMemoryServer(node, falcon)
+      return memoryServer.book.issue({
+        assetId: LEASED_ASSET,
+        holder: String(holder),
+        amount: 4n * 1024n * 1024n,
+        durationMs: 600_000,
+      })
+    },
+    /**
+     * Uses a memory lease on `owner` as the node does (app/assets/proxy/relay-choice.ts reaches it, through
+     * a relay when there is no direct path): writes `bytes` random bytes and reads them back.
+     */
+    useMemory: async ({ owner, addresses, lease, bytes }) => {
+      const connection = await reachPeer(node, peerIdFromString(String(owner)), {
+        addresses: (addresses as string[]).map((a) => multiaddr(a)),
+        stakeOf: () => 0n,
+        directTimeoutMs: 3_000,
+      })
+      const memory = await RemoteMemory.open(connection, lease as SignedLease)
+      const data = new Uint8Array(randomBytes(Number(bytes)))
+      await memory.write(0, data)
+      const back = await memory.read(0, data.length)
+      await memory.close()
+      return { intact: Buffer.from(back).equals(data), connection: describe(connection) }
+    },
     relayReservations: () =>
       [...(node.services.relay?.reservations.keys() ?? [])].map((peer) => peer.toString()),
     stop: async () => {
@@ -137,6 +177,27 @@ async function runPeer(init: PeerConfig): Promise<void> {
     // The test's WAN must count as public for libp2p (see test/nat-traversal.test.ts).
     wanIsPublic: isPrivateIp('10.231.100.10') === false,
   })
+}
+
+const LEASED_ASSET = 'a'.repeat(64)
+let memoryServer: { book: LeaseBook } | null = null
+
+/** The memory proxy of app/assets, with a lease book in a fresh database, open to any peer with a lease. */
+async function startMemoryServer(
+  node: Libp2p,
+  falcon: { publicKey: Uint8Array; secretKey: Uint8Array },
+): Promise<{ book: LeaseBook }> {
+  const db = openDatabase(databasePath(mkdtempSync(join(tmpdir(), 'hm-nat-memory-'))))
+  const book = new LeaseBook(db, { peerId: node.peerId.toString(), falcon, networkId: 'c'.repeat(64) })
+  const server = new MemoryProxyServer({
+    libp2p: node,
+    book,
+    asset: () => ({ assetId: LEASED_ASSET, capacity: 64n * 1024n * 1024n }),
+    refusalFor: () => null,
+    log: pino({ level: 'silent' }),
+  })
+  await server.start()
+  return { book }
 }
 
 const WAN_IP_CONNECTION = 'urn:schemas-upnp-org:service:WANIPConnection:2'

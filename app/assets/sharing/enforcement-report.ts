@@ -50,10 +50,13 @@ export function enforcementOf(
       )
       break
   }
-  if (kind === 'cpu' || kind === 'gpu')
-    notEnforced.push(
-      `who may use it (${settings.privacy}): stored; remote use of this resource is not served yet`,
+  if (kind === 'cpu' || kind === 'gpu') {
+    enforced.push(
+      `who may use it (${settings.privacy}): checked on the authenticated peer for every lease`,
+      'leases reserve their share: together they stay within the allocation, and the time held is metered',
     )
+    notEnforced.push('leased work itself: not carried yet (it comes with the job sandbox)')
+  }
   if (settings.uploadMbps != null || settings.downloadMbps != null) {
     if (kind === 'memory' || kind === 'storage')
       enforced.push('bandwidth caps on leased traffic through the proxy, shared by all its leases')
