@@ -22,7 +22,7 @@ async function startSharing(dir = mkdtempSync(join(tmpdir(), 'hm-sharing-'))) {
   entry.service = await SharingService.start({
     db,
     hardware: createHardwareAdapters(),
-    limiter: detectLimiter(),
+    limiter: await detectLimiter(),
     idleSeconds: () => null,
     log,
   })

@@ -306,7 +306,7 @@ class Node implements HyperMeshNode {
       sharing = await SharingService.start({
         db: this.parts.db,
         hardware: this.hardware,
-        limiter: detectLimiter(),
+        limiter: await detectLimiter(),
         idleSeconds: this.parts.idleSeconds,
         log,
       })

@@ -2,6 +2,7 @@
 import { CgroupV1Limiter } from './cgroup-v1'
 import { CgroupV2Limiter } from './cgroup-v2'
 import { DutyCycleLimiter } from './duty-cycle'
+import { SystemdRunLimiter, type DelegationOptions } from './systemd-run'
 import type { LimiterKind, ResourceLimiter } from './work-limits'
 
 export interface LimiterChoice {
@@ -10,7 +11,7 @@ export interface LimiterChoice {
   passedOver: { kind: LimiterKind; reason: string }[]
 }
 
-export function detectLimiter(): LimiterChoice {
+export async function detectLimiter(options: { systemd?: DelegationOptions } = {}): Promise<LimiterChoice> {
   const passedOver: LimiterChoice['passedOver'] = []
   const v2 = CgroupV2Limiter.detect()
   if (v2 != null) return { limiter: v2, passedOver }
@@ -27,7 +28,9 @@ export function detectLimiter(): LimiterChoice {
         ? 'the cpu, cpuacct, memory and freezer cgroup v1 hierarchies are not all mounted'
         : 'cgroup v1 groups can be made only as root',
   })
-  passedOver.push({ kind: 'systemd-run', reason: 'delegation through systemd-run is not built yet' })
+  const delegated = await SystemdRunLimiter.delegate(options.systemd)
+  if (delegated instanceof SystemdRunLimiter) return { limiter: delegated, passedOver }
+  passedOver.push({ kind: 'systemd-run', reason: delegated.reason })
   const duty = DutyCycleLimiter.detect()
   if (duty != null) return { limiter: duty, passedOver }
   passedOver.push({ kind: 'duty-cycle', reason: 'there is no /proc to measure processes by' })

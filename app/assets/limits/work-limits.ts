@@ -53,6 +53,8 @@ export interface ResourceLimiter {
    * whose groups end with the node process have nothing to do.
    */
   removeOrphans(prefix: string): Promise<number>
+  /** Gives back what the limiter holds for the node itself (a delegated scope), after its groups closed. */
+  release?(): void
 }
 
 export class LimitError extends Error {

@@ -102,6 +102,7 @@ export class SharingService {
     if (this.timer != null) clearInterval(this.timer)
     await this.applying
     await this.workGroup?.close()
+    this.parts.limiter.limiter?.release?.()
   }
 
   async state(): Promise<SharingState> {
