@@ -7,6 +7,7 @@ import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHardwareAdapters } from '../app/assets'
 import { detectLimiter } from '../app/assets/limits/detect'
+import { detectGpuControls } from '../app/assets/gpu-controls'
 import { sampleProcess } from '../app/assets/limits/proc-stat'
 import { defaultSharing } from '../app/assets/sharing/defaults'
 import { SharingService } from '../app/assets/sharing/sharing-service'
@@ -23,6 +24,8 @@ async function startSharing(dir = mkdtempSync(join(tmpdir(), 'hm-sharing-'))) {
     db,
     hardware: createHardwareAdapters(),
     limiter: await detectLimiter(),
+    // This machine's driver tools (none here, and so said), as the node finds them.
+    gpuControls: await detectGpuControls(),
     idleSeconds: () => null,
     log,
   })
@@ -44,7 +47,9 @@ describe('the node’s sharing terms', () => {
     for (const r of Object.values(state.resources))
       expect(r.activity).toEqual({ active: false, reason: 'not shared' })
     expect(service.workGroup?.paused).toBe(true)
-    expect(state.resources.gpu.notEnforced.join(' ')).toMatch(/GPU share: not enforced yet/)
+    expect(state.resources.gpu.notEnforced.join(' ')).toMatch(
+      /GPU share: cannot be enforced on this machine: /,
+    )
   })
 
   it('new terms apply at once to leased work, survive a restart, and bad ones are refused with nothing changed', async () => {

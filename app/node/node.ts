@@ -23,6 +23,7 @@ import {
 } from '../stoq'
 import { createHardwareAdapters } from '../assets'
 import { detectLimiter } from '../assets/limits/detect'
+import { detectGpuControls } from '../assets/gpu-controls'
 import { SharingService } from '../assets/sharing/sharing-service'
 import { AssetService } from '../assets/asset-service'
 import { RewardsService } from '../caesar/rewards-service'
@@ -307,6 +308,7 @@ class Node implements HyperMeshNode {
         db: this.parts.db,
         hardware: this.hardware,
         limiter: await detectLimiter(),
+        gpuControls: await detectGpuControls(),
         idleSeconds: this.parts.idleSeconds,
         log,
       })

@@ -4,6 +4,7 @@
  */
 import type { ResourceKind, SharingSettings } from '../../../shared/sharing-schemas'
 import type { ResourceLimiter } from '../limits/work-limits'
+import type { GpuControls } from '../gpu-controls'
 
 const HOW: Record<ResourceLimiter['kind'], string> = {
   'cgroup-v2': 'by the kernel (cgroup v2)',
@@ -16,6 +17,7 @@ export function enforcementOf(
   kind: ResourceKind,
   settings: SharingSettings,
   limiter: ResourceLimiter | null,
+  gpu?: GpuControls,
 ): { enforced: string[]; notEnforced: string[] } {
   const enforced: string[] = []
   const notEnforced: string[] = []
@@ -39,9 +41,7 @@ export function enforcementOf(
       )
       break
     case 'gpu':
-      notEnforced.push(
-        'GPU share: not enforced yet (nvidia-smi compute mode and MPS are not applied by this version)',
-      )
+      notEnforced.push(gpuShareWords(settings, gpu))
       break
     case 'storage':
       enforced.push(
@@ -63,4 +63,14 @@ export function enforcementOf(
     else notEnforced.push('bandwidth caps: stored; CPU and GPU work is not carried by this version yet')
   }
   return { enforced, notEnforced }
+}
+
+/** What the driver offers for the GPU share here; no leased GPU work runs before the job sandbox. */
+function gpuShareWords(settings: SharingSettings, gpu: GpuControls | undefined): string {
+  if (gpu == null) return 'GPU share: the driver’s controls were not looked for'
+  if (gpu.unavailable != null) return `GPU share: cannot be enforced on this machine: ${gpu.unavailable}`
+  return (
+    `GPU share: NVIDIA MPS is available and will hold leased work to ${settings.allocationPercent} % of a ` +
+    'GPU’s multiprocessors; no leased GPU work runs yet (it comes with the job sandbox)'
+  )
 }

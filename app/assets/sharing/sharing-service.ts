@@ -21,6 +21,7 @@ import type { LimiterChoice } from '../limits/detect'
 import type { LimitedGroup } from '../limits/work-limits'
 import { sharingActivity, type Activity } from './activity'
 import { enforcementOf } from './enforcement-report'
+import type { GpuControls } from '../gpu-controls'
 import { leasedLimits } from './leased-limits'
 import { largestDisk, sharingProblems } from './rules'
 import { SharingStore } from './sharing-store'
@@ -41,6 +42,8 @@ export interface SharingParts {
   db: DatabaseSync
   hardware: HardwareAdapters
   limiter: LimiterChoice
+  /** The NVIDIA driver's controls for the GPU share, as found at start; absent: not looked for. */
+  gpuControls?: GpuControls
   /** Seconds since the last keyboard or mouse input; null where the node cannot tell (headless). */
   idleSeconds(): number | null
   log: Logger
@@ -184,7 +187,12 @@ export class SharingService {
 
   /** How leased work on `kind` is held to its terms here, and what of them cannot be, in words. */
   enforcementWords(kind: ResourceKind): string {
-    const report = enforcementOf(kind, this.settings[kind], this.parts.limiter.limiter)
+    const report = enforcementOf(
+      kind,
+      this.settings[kind],
+      this.parts.limiter.limiter,
+      this.parts.gpuControls,
+    )
     const parts = [...report.enforced]
     if (report.notEnforced.length > 0) parts.push(`not enforced here: ${report.notEnforced.join('; ')}`)
     return parts.join('; ') || 'nothing is enforced for this resource here'
@@ -259,7 +267,7 @@ export class SharingService {
   private resourceState(kind: ResourceKind): ResourceSharingState {
     const settings = this.settings[kind]
     const group = this.workGroup
-    const report = enforcementOf(kind, settings, this.parts.limiter.limiter)
+    const report = enforcementOf(kind, settings, this.parts.limiter.limiter, this.parts.gpuControls)
     const limits = group?.limits
     const measured = this.measured
     return {
