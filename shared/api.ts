@@ -14,6 +14,15 @@
  * ```
  */
 import { RewardsStatus } from './rewards'
+import {
+  FileFetched,
+  FileReadChunk,
+  FileRef,
+  FileUploadBegin,
+  FileUploadChunk,
+  HolderCheck,
+  StoredFileInfo,
+} from './file-schemas'
 import { z } from 'zod'
 import {
   Empty,
@@ -59,6 +68,7 @@ export * from './schemas'
 export * from './chain-schemas'
 export * from './sharing-schemas'
 export * from './rewards'
+export * from './file-schemas'
 
 /** Every call: its params schema and its result schema. */
 export const apiMethods = {
@@ -118,6 +128,19 @@ export const apiMethods = {
   'assets.issueLease': { params: LeaseIssueRequest, result: IssuedLease },
   /** The reward schedule in force, this node's earnings per epoch and resource, and its usage receipts. */
   'rewards.status': { params: Empty, result: RewardsStatus },
+  /** Store a file sharded and encrypted on peers: begin, send its bytes in order, then finish (places it). */
+  'files.beginUpload': { params: FileUploadBegin, result: z.object({ uploadId: z.string() }) },
+  'files.uploadChunk': { params: FileUploadChunk, result: z.object({ received: z.number().int() }) },
+  'files.finishUpload': { params: z.object({ uploadId: z.string() }).strict(), result: StoredFileInfo },
+  /** Files this node stored on peers. */
+  'files.list': { params: Empty, result: z.array(StoredFileInfo) },
+  /** Get a stored file back from its holders, then read it in chunks. */
+  'files.fetch': { params: FileRef, result: FileFetched },
+  'files.readChunk': { params: FileReadChunk, result: z.object({ data: z.string() }) },
+  /** Challenge each holder for a random block of its shard. */
+  'files.check': { params: FileRef, result: z.array(HolderCheck) },
+  /** Delete the shards from the holders that answer, and forget the file. */
+  'files.remove': { params: FileRef, result: z.object({ removedFrom: z.number().int() }) },
 } as const
 
 /** Events the node pushes to the UI. */

@@ -184,13 +184,9 @@ export const OwnAssetInfo = z.object({
 })
 export type OwnAssetInfo = z.infer<typeof OwnAssetInfo>
 
-/**
- * A lease on one of this node's resources for a peer: how much it may use (bytes of memory or storage, or
- * thousandths of a core of CPU or GPU), and for how long.
- */
-export const LeaseIssueRequest = z
+/** How much of a resource a lease is for (bytes of memory or storage, thousandths of a core of CPU or GPU), and for how long. */
+const LeaseAmount = z
   .object({
-    holder: PeerIdText,
     resource: ResourceKind,
     amountBytes: z.number().int().min(4096, 'lease at least 4 KiB').max(Number.MAX_SAFE_INTEGER).optional(),
     millicores: z.number().int().min(1, 'lease at least a thousandth of a core').max(1_000_000).optional(),
@@ -201,21 +197,29 @@ export const LeaseIssueRequest = z
       .max(30 * 24 * 60, 'a lease lasts at most 30 days'),
   })
   .strict()
-  .superRefine((r, ctx) => {
-    const bytes = r.resource === 'memory' || r.resource === 'storage'
-    if (bytes && r.amountBytes == null)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['amountBytes'],
-        message: `say how many bytes of ${r.resource} to lease`,
-      })
-    if (!bytes && r.millicores == null)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['millicores'],
-        message: `say what share of the ${r.resource} to lease`,
-      })
-  })
+
+function amountInItsUnit(r: z.infer<typeof LeaseAmount>, ctx: z.RefinementCtx): void {
+  const bytes = r.resource === 'memory' || r.resource === 'storage'
+  if (bytes && r.amountBytes == null)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['amountBytes'],
+      message: `say how many bytes of ${r.resource} to lease`,
+    })
+  if (!bytes && r.millicores == null)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['millicores'],
+      message: `say what share of the ${r.resource} to lease`,
+    })
+}
+
+/** What a peer asks an owner for (the holder is the asking peer). */
+export const LeaseAsk = LeaseAmount.superRefine(amountInItsUnit)
+export type LeaseAsk = z.infer<typeof LeaseAsk>
+
+/** A lease on one of this node's resources, signed by hand for `holder`. */
+export const LeaseIssueRequest = LeaseAmount.extend({ holder: PeerIdText }).superRefine(amountInItsUnit)
 export type LeaseIssueRequest = z.infer<typeof LeaseIssueRequest>
 
 export const IssuedLease = z.object({

@@ -10,7 +10,7 @@ import type { Connection, Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from 'pino'
-import { ApiError } from '../../shared/api'
+import { ApiError, formatCaesar } from '../../shared/api'
 import {
   RESOURCE_KINDS,
   type ResourceKind,
@@ -18,6 +18,7 @@ import {
   type AssetRegisterRequest,
   type DiscoveredAsset,
   type IssuedLease,
+  type LeaseAsk,
   type LeaseIssueRequest,
   type LeaseProbeRequest,
   type LeaseProbeResult,
@@ -36,6 +37,7 @@ import { refusalFor } from './proxy/privacy'
 import { StorageProxyServer } from './proxy/storage-proxy'
 import { ComputeProxyServer, type ComputeKind } from './proxy/compute-proxy'
 import { peerStakes, reachPeer } from './proxy/relay-choice'
+import { LeaseRequestServer } from './leases/lease-requests'
 import { RemoteCompute } from './proxy/compute-client'
 import { BandwidthCaps } from './proxy/token-bucket'
 import { proxyAddressOf } from './proxy-address'
@@ -50,7 +52,7 @@ export interface AssetServiceParts {
   peerId: string
   falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
   sharing: SharingService
-  network: { activeNetworkId(): string; isMember(peer: string): boolean }
+  network: { activeNetworkId(): string; isMember(peer: string): boolean; members(): string[] }
   /** The active network's ledger; throws ApiError when there is none. */
   ledger(): LedgerService
   /** Usage receipts: kept for this node's leased assets, signed for leases this node uses. */
@@ -99,6 +101,7 @@ export class AssetService {
         kind,
       )
     const proxies = [
+      new LeaseRequestServer(parts.libp2p, (peer, ask) => grantAskedLease(parts, book, peer, ask), parts.log),
       new MemoryProxyServer({ ...leased('memory'), libp2p: parts.libp2p }),
       new StorageProxyServer({ ...leased('storage'), libp2p: parts.libp2p, store }),
       compute('cpu'),
@@ -177,6 +180,22 @@ export class AssetService {
       })
   }
 
+  /** Peers to ask for storage: this network's members, then the servers of registered storage; not this node. */
+  storageCandidates(): string[] {
+    let registered: string[] = []
+    try {
+      registered = this.parts
+        .ledger()
+        .assets()
+        .filter((a) => a.resource === 'storage')
+        .map((a) => a.peerId)
+    } catch {
+      /* no ledger: members only */
+    }
+    const self = this.parts.peerId
+    return [...new Set([...this.parts.network.members(), ...registered])].filter((p) => p !== self)
+  }
+
   /** Peers whose assets this node is using: their connections are kept although they are on no shared network. */
   readonly usedPeers = new Set<string>()
 
@@ -200,7 +219,7 @@ export class AssetService {
     this.usedPeers.add(owner)
     const started = performance.now()
     try {
-      const connection = await this.connectTo(owner, request.address)
+      const connection = await this.reach(owner, request.address)
       if (resource === 'cpu' || resource === 'gpu') {
         const held = await RemoteCompute.open(connection, lease, resource)
         held.sendReceipts(lease.terms, this.parts.receipts)
@@ -242,7 +261,8 @@ export class AssetService {
     }
   }
 
-  private async connectTo(peer: string, address?: string): Promise<Connection> {
+  /** A connection to `peer`: open, direct, or through the relay with the most stake on the ledger. */
+  async reach(peer: string, address?: string): Promise<Connection> {
     // A relay is chosen by its stake on this node's ledger, where it has one.
     let stakes = new Map<string, bigint>()
     try {
@@ -265,30 +285,51 @@ export class AssetService {
   }
 
   issueLease(request: LeaseIssueRequest): IssuedLease {
-    const { sharing, peerId, network } = this.parts
-    const kind = request.resource
-    const refusal = refusalFor(sharing.settingsOf(kind), request.holder, networkView(this.parts))
-    if (refusal != null) throw new ApiError('BAD_REQUEST', `no lease for ${request.holder}: ${refusal}`)
-    const offer = offerOf(this.parts, kind)
-    const amount = BigInt((kind === 'cpu' || kind === 'gpu' ? request.millicores : request.amountBytes) ?? 0)
-    if (amount > offer)
-      throw new ApiError(
-        'BAD_REQUEST',
-        `this node offers ${offer} ${unitOf(kind)} of ${kind} now; ask for less, or raise the allocation`,
-      )
+    const { peerId, network } = this.parts
+    const lease = grantLease(this.parts, this.book, request.holder, request)
     const networkId = network.activeNetworkId()
-    const lease = this.book.issue({
-      assetId: assetIdOf(networkId, peerId, kind, 0),
-      holder: request.holder,
-      amount,
-      durationMs: request.minutes * 60_000,
-    })
     return {
       lease: JSON.stringify(lease),
       expiresAt: lease.terms.expiresAt,
-      proxyAddress: proxyAddressOf({ networkId, peerId, resource: kind, index: 0 }),
+      proxyAddress: proxyAddressOf({ networkId, peerId, resource: request.resource, index: 0 }),
     }
   }
+}
+
+/** Signs a lease for `holder` if the privacy level admits it and the asset offers the amount; else ApiError. */
+function grantLease(parts: AssetServiceParts, book: LeaseBook, holder: string, ask: LeaseAsk): SignedLease {
+  const kind = ask.resource
+  const refusal = refusalFor(parts.sharing.settingsOf(kind), holder, networkView(parts))
+  if (refusal != null) throw new ApiError('BAD_REQUEST', `no lease for ${holder}: ${refusal}`)
+  const offer = offerOf(parts, kind)
+  const amount = BigInt((kind === 'cpu' || kind === 'gpu' ? ask.millicores : ask.amountBytes) ?? 0)
+  if (amount > offer)
+    throw new ApiError(
+      'BAD_REQUEST',
+      `this node offers ${offer} ${unitOf(kind)} of ${kind} now; ask for less, or raise the allocation`,
+    )
+  return book.issue({
+    assetId: assetIdOf(parts.network.activeNetworkId(), parts.peerId, kind, 0),
+    holder,
+    amount,
+    durationMs: ask.minutes * 60_000,
+  })
+}
+
+/** A lease a peer asked for over the network: granted as by hand, and only where it is free. */
+function grantAskedLease(
+  parts: AssetServiceParts,
+  book: LeaseBook,
+  peer: string,
+  ask: LeaseAsk,
+): SignedLease {
+  const price = parts.sharing.settingsOf(ask.resource).minPricePerHour
+  if (price !== '0')
+    throw new ApiError(
+      'BAD_REQUEST',
+      `this owner asks ${formatCaesar(price)} CAESAR an hour for ${ask.resource}; paid leases need the lease market, which is not built yet`,
+    )
+  return grantLease(parts, book, peer, ask)
 }
 
 /**

@@ -27,6 +27,7 @@ import { detectGpuControls } from '../assets/gpu-controls'
 import { SharingService } from '../assets/sharing/sharing-service'
 import { AssetService } from '../assets/asset-service'
 import { RewardsService } from '../caesar/rewards-service'
+import { FileService } from '../assets/files/file-service'
 import type { HyperMeshNode, HyperMeshNodeInit } from './index'
 import { createApiDispatcher } from './api/dispatcher'
 import { loadConfig, rememberListenPorts, type NodeConfig } from './config'
@@ -57,6 +58,7 @@ interface Running {
   sharing: SharingService
   assets: AssetService
   rewards: RewardsService
+  files: FileService
 }
 
 export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<HyperMeshNode> {
@@ -207,6 +209,7 @@ class Node implements HyperMeshNode {
                 sharing: this.running.sharing,
                 assets: this.running.assets,
                 rewards: this.running.rewards,
+                files: this.running.files,
               },
         transportStats: () => parts.stoqMetrics.snapshot(),
         status: () => ({
@@ -322,8 +325,19 @@ class Node implements HyperMeshNode {
         network: {
           activeNetworkId: () => network.activeNetwork().networkId,
           isMember: (peer) => network.isMember(peer),
+          members: () => network.memberIds(),
         },
         ledger: () => ledger.need(),
+        receipts: rewards,
+        log,
+      })
+      const served = assets
+      // Files this node stores on peers that grant it storage leases.
+      const files = new FileService({
+        db: this.parts.db,
+        falcon: identity.falcon,
+        reach: (peer) => served.reach(peer),
+        storageCandidates: () => served.storageCandidates(),
         receipts: rewards,
         log,
       })
@@ -337,6 +351,7 @@ class Node implements HyperMeshNode {
         sharing,
         assets,
         rewards,
+        files,
       }
       this.state = 'running'
       log.info(

@@ -9,6 +9,7 @@ import type { LedgerHost } from './ledger/ledger-host'
 import type { SharingService } from '../assets/sharing/sharing-service'
 import type { AssetService } from '../assets/asset-service'
 import type { RewardsService } from '../caesar/rewards-service'
+import type { FileService } from '../assets/files/file-service'
 
 export interface ServiceParts {
   /** The parts that exist only while the node runs; null before start and after stop. */
@@ -20,6 +21,7 @@ export interface ServiceParts {
     sharing: SharingService
     assets: AssetService
     rewards: RewardsService
+    files: FileService
   } | null
   status(): Omit<NodeStatus, 'network' | 'listenAddresses' | 'startedAt' | 'uptimeMs'>
   hardware: HardwareAdapters
@@ -80,6 +82,14 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'sharing.update': async (update) => need().sharing.update(update),
     'assets.list': async () => need().assets.list(),
     'rewards.status': async () => need().rewards.status(),
+    'files.beginUpload': async (request) => need().files.beginUpload(request),
+    'files.uploadChunk': async (request) => need().files.uploadChunk(request),
+    'files.finishUpload': async ({ uploadId }) => need().files.finishUpload(uploadId),
+    'files.list': async () => need().files.list(),
+    'files.fetch': async ({ fileId }) => need().files.fetch(fileId),
+    'files.readChunk': async (request) => need().files.readChunk(request),
+    'files.check': async ({ fileId }) => need().files.check(fileId),
+    'files.remove': async ({ fileId }) => need().files.remove(fileId),
     'assets.issueLease': async (request) => need().assets.issueLease(request),
     'assets.register': async (request) => need().assets.register(request),
     'assets.discover': async () => need().assets.discover(),

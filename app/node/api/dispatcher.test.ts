@@ -134,6 +134,30 @@ beforeEach(() => {
     'sharing.update': async () => {
       throw new ApiError('BUSY', 'no sharing in this test')
     },
+    'files.beginUpload': async () => {
+      throw new ApiError('BUSY', 'no files in this test')
+    },
+    'files.uploadChunk': async () => {
+      throw new ApiError('BUSY', 'no files in this test')
+    },
+    'files.finishUpload': async () => {
+      throw new ApiError('BUSY', 'no files in this test')
+    },
+    'files.list': async () => {
+      throw new ApiError('BUSY', 'no files in this test')
+    },
+    'files.fetch': async () => {
+      throw new ApiError('BUSY', 'no files in this test')
+    },
+    'files.readChunk': async () => {
+      throw new ApiError('BUSY', 'no files in this test')
+    },
+    'files.check': async () => {
+      throw new ApiError('BUSY', 'no files in this test')
+    },
+    'files.remove': async () => {
+      throw new ApiError('BUSY', 'no files in this test')
+    },
     'rewards.status': async () => {
       throw new ApiError('BUSY', 'no rewards in this test')
     },

@@ -108,4 +108,19 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'files stored on peers',
+    sql: `
+      CREATE TABLE stored_files (
+        file_id     TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        size        INTEGER NOT NULL,
+        k           INTEGER NOT NULL,
+        holders     TEXT NOT NULL,
+        manifest    TEXT NOT NULL,
+        stored_at   INTEGER NOT NULL
+      );
+    `,
+  },
 ]

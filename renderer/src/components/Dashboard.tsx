@@ -13,6 +13,7 @@ import { SharingCard } from './sharing/SharingCard'
 import { NetworkAssetsCard } from './sharing/NetworkAssetsCard'
 import { LeasesCard } from './sharing/LeasesCard'
 import { RewardsCard } from './rewards/RewardsCard'
+import { FilesCard } from './files/FilesCard'
 
 export function Dashboard() {
   // While the link is down the figures are the last known ones: show them dimmed, not gone.
@@ -30,6 +31,7 @@ export function Dashboard() {
         <SharingCard />
         <NetworkAssetsCard />
         <LeasesCard />
+        <FilesCard />
         <RewardsCard />
         <ChainCard />
         <WalletCard />

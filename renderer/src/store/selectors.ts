@@ -54,3 +54,5 @@ export const selectDiscovered = (s: HyperMeshState) => s.sharing.discovered
 export const selectRegistering = (s: HyperMeshState) => s.sharing.registering
 export const selectRegisterResult = (s: HyperMeshState) => s.sharing.registerResult
 export const selectRewards = (s: HyperMeshState) => s.sharing.rewards
+export const selectStoredFiles = (s: HyperMeshState) => s.sharing.files
+export const selectFileTransfer = (s: HyperMeshState) => s.sharing.fileTransfer

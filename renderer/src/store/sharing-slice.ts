@@ -17,6 +17,8 @@ export const emptySharingArea = (): SharingArea => ({
   errors: {},
   saved: null,
   rewards: null,
+  files: [],
+  fileTransfer: null,
 })
 
 interface SliceParts {
@@ -40,8 +42,10 @@ export function createSharingActions({ api, get, set, read, failed }: SliceParts
             // A network without a ledger has nothing registered, and pays nothing.
             api.call('assets.discover', {}).catch(() => []),
             api.call('rewards.status', {}).catch(() => null),
+            api.call('files.list', {}).catch(() => get().sharing.files),
           ]),
-        ([state, assets, discovered, rewards]) => setSharing({ state, assets, discovered, rewards }),
+        ([state, assets, discovered, rewards, files]) =>
+          setSharing({ state, assets, discovered, rewards, files }),
       ),
 
     async registerAsset(resource: ResourceKind) {

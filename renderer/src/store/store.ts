@@ -14,6 +14,7 @@ import { ApiError, MAX_INVITE_LENGTH, type HyperMeshApi, type NetworkInfo } from
 import { documentVisibility, startPolling } from './polling'
 import { CHAIN_POLL_MS, createChainActions, emptyChainArea } from './chain-slice'
 import { createSharingActions, emptySharingArea, SHARING_POLL_MS } from './sharing-slice'
+import { createFilesActions } from './files-slice'
 import type {
   Area,
   HyperMeshActions,
@@ -128,6 +129,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
     const actions: HyperMeshActions = {
       ...createChainActions({ api, get, set, read, failed }),
       ...createSharingActions({ api, get, set, read, failed }),
+      ...createFilesActions({ api, get, set, failed }),
       start() {
         stopRunning?.()
         if (authRequired()) return () => {}

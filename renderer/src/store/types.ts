@@ -1,6 +1,8 @@
 /** The shape of the renderer's store: state by area, and the actions that change it. */
 import type { StoreApi } from 'zustand/vanilla'
 import type {
+  StoredFileInfo,
+  HolderCheck,
   RewardsStatus,
   ApiErrorCode,
   BlockCheck,
@@ -95,6 +97,27 @@ export interface SharingArea {
   saved: ResourceKind | null
   /** Earnings, the reward schedule and usage receipts; null until read (or on a node without rewards). */
   rewards: RewardsStatus | null
+  /** Files this node stored on peers, and the one on its way (null: none). */
+  files: StoredFileInfo[]
+  fileTransfer: FileTransfer | null
+}
+
+export interface FileTransfer {
+  name: string
+  phase: 'uploading' | 'placing' | 'fetching' | 'downloading'
+  done: number
+  total: number
+}
+
+export interface FilesActions {
+  /** Sends a file to the node in chunks; the node seals it and places it on peers. */
+  storeFile(name: string, bytes: Uint8Array): Promise<Outcome<StoredFileInfo>>
+  /** Gets a stored file back from its holders. */
+  fetchFile(
+    file: StoredFileInfo,
+  ): Promise<Outcome<{ bytes: Uint8Array; missing: string[]; tampered: string[] }>>
+  checkFile(fileId: string): Promise<Outcome<HolderCheck[]>>
+  removeFile(fileId: string): Promise<Outcome<{ removedFrom: number }>>
 }
 
 /** The result of a one-off action whose outcome only its form shows. */
@@ -112,7 +135,7 @@ export interface SharingActions {
   probeLease(request: LeaseProbeRequest): Promise<Outcome<LeaseProbeResult>>
 }
 
-export interface HyperMeshActions extends ChainActions, SharingActions {
+export interface HyperMeshActions extends ChainActions, SharingActions, FilesActions {
   /** Subscribe to the node's events and poll while the page is visible. Returns the function that stops it. */
   start(): () => void
   refreshStatus(): Promise<void>

@@ -1,0 +1,306 @@
+/**
+ * Files this node stores on peers: uploaded through the API in chunks, sealed for this node (its ML-KEM
+ * key), erasure-coded k of n, and put on n peers that granted a storage lease when asked
+ * (`/hypermesh/lease/request/1.0.0`). The manifest and the holders' leases stay in SQLite; a file comes
+ * back from any k holders, and each holder can be challenged for a block of its shard.
+ */
+import { randomBytes } from 'node:crypto'
+import type { DatabaseSync } from 'node:sqlite'
+import type { Connection } from '@libp2p/interface'
+import type { Logger } from 'pino'
+import { ApiError } from '../../../shared/api'
+import {
+  FILE_CHUNK_BYTES,
+  type FileFetched,
+  type FileUploadBegin,
+  type HolderCheck,
+  type StoredFileInfo,
+} from '../../../shared/file-schemas'
+import type { SignedLease } from '../leases/lease'
+import { requestLease } from '../leases/lease-requests'
+import type { ReceiptSigner } from '../proxy/leased-stream'
+import { challengeHolder, getFile, putFile, RemoteStorage, type ShardedFile } from '../proxy/storage-client'
+import { storageKemKeys } from '../storage/sealed-file'
+
+/** How long holders are asked to keep a file: the longest lease an owner issues. */
+const STORE_MINUTES = 30 * 24 * 60
+/** Uploads and downloads not finished in this long are dropped. */
+const SESSION_MS = 10 * 60_000
+const MiB = 1024 * 1024
+
+export interface FileServiceParts {
+  db: DatabaseSync
+  falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
+  /** A connection to a peer: open, direct, or through the relay with the most stake. */
+  reach(peer: string): Promise<Connection>
+  /** Peers to ask for storage: this network's members and the owners of registered storage, not this node. */
+  storageCandidates(): string[]
+  receipts: ReceiptSigner
+  log: Logger
+  now?: () => number
+}
+
+interface Upload {
+  begin: FileUploadBegin
+  bytes: Uint8Array
+  received: number
+  startedAt: number
+}
+
+interface Holder {
+  peer: string
+  lease: SignedLease
+}
+
+export class FileService {
+  private readonly uploads = new Map<string, Upload>()
+  private readonly downloads = new Map<string, { name: string; data: Uint8Array; startedAt: number }>()
+
+  constructor(private readonly parts: FileServiceParts) {}
+
+  private get now(): number {
+    return (this.parts.now ?? Date.now)()
+  }
+
+  beginUpload(begin: FileUploadBegin): { uploadId: string } {
+    this.dropStale()
+    const uploadId = randomBytes(16).toString('hex')
+    this.uploads.set(uploadId, { begin, bytes: new Uint8Array(begin.size), received: 0, startedAt: this.now })
+    return { uploadId }
+  }
+
+  uploadChunk({ uploadId, offset, data }: { uploadId: string; offset: number; data: string }): {
+    received: number
+  } {
+    const upload = this.uploadOf(uploadId)
+    const bytes = Buffer.from(data, 'base64')
+    if (offset !== upload.received)
+      throw new ApiError(
+        'BAD_REQUEST',
+        `send the bytes in order: expected offset ${upload.received}, got ${offset}`,
+      )
+    if (bytes.length === 0 || offset + bytes.length > upload.bytes.length)
+      throw new ApiError('BAD_REQUEST', `the chunk passes the ${upload.bytes.length} bytes announced`)
+    upload.bytes.set(bytes, offset)
+    upload.received += bytes.length
+    return { received: upload.received }
+  }
+
+  /** Places the uploaded file on holders; refused with the reasons when too few grant storage. */
+  async finishUpload(uploadId: string): Promise<StoredFileInfo> {
+    const upload = this.uploadOf(uploadId)
+    if (upload.received !== upload.bytes.length)
+      throw new ApiError(
+        'BAD_REQUEST',
+        `${upload.received} of ${upload.bytes.length} bytes arrived; send the rest`,
+      )
+    this.uploads.delete(uploadId)
+    const candidates = this.parts.storageCandidates()
+    const n = upload.begin.n ?? Math.min(5, candidates.length)
+    const k = upload.begin.k ?? Math.max(1, Math.floor((n * 3) / 5))
+    if (n < 2)
+      throw new ApiError(
+        'BAD_REQUEST',
+        `a file is kept on at least two peers, and ${candidates.length === 0 ? 'no peer' : 'only one peer'} is known to ask: join a network whose members share storage, or ask peers to share theirs with you`,
+      )
+    if (k >= n)
+      throw new ApiError('BAD_REQUEST', `k of n needs k below n (some holders may go), not ${k} of ${n}`)
+    const perHolder =
+      Math.ceil(upload.bytes.length / k) + MiB * Math.ceil(upload.bytes.length / (k * 8 * MiB) + 1)
+    const holders = await this.leaseHolders(candidates, n, perHolder)
+    const stores = await Promise.all(holders.map((h) => this.open(h)))
+    try {
+      const file = await putFile(
+        upload.bytes,
+        stores,
+        storageKemKeys(this.parts.falcon.secretKey).publicKey,
+        k,
+      )
+      const fileId = file.segments[0]!.fileId
+      this.parts.db
+        .prepare(
+          'INSERT OR REPLACE INTO stored_files (file_id, name, size, k, holders, manifest, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(fileId, upload.begin.name, file.size, k, JSON.stringify(holders), JSON.stringify(file), this.now)
+      return this.infoOf(fileId)
+    } catch (err) {
+      throw new ApiError('UNREACHABLE', `the file could not be placed: ${(err as Error).message}`, {
+        cause: err,
+      })
+    } finally {
+      await Promise.all(stores.map((s) => s.close()))
+    }
+  }
+
+  list(): StoredFileInfo[] {
+    const rows = this.parts.db.prepare('SELECT file_id FROM stored_files ORDER BY stored_at DESC').all() as {
+      file_id: string
+    }[]
+    return rows.map((r) => this.infoOf(r.file_id))
+  }
+
+  async fetch(fileId: string): Promise<FileFetched> {
+    this.dropStale()
+    const { name, holders, file } = this.stored(fileId)
+    const stores = await Promise.all(holders.map((h) => this.open(h).catch(() => null)))
+    try {
+      const got = await getFile(file, stores, storageKemKeys(this.parts.falcon.secretKey).secretKey)
+      const downloadId = randomBytes(16).toString('hex')
+      this.downloads.set(downloadId, { name, data: got.data, startedAt: this.now })
+      const peers = (indexes: number[]) => indexes.map((i) => holders[i]!.peer)
+      return {
+        downloadId,
+        name,
+        size: got.data.length,
+        missing: peers(got.missing),
+        tampered: peers(got.tampered),
+      }
+    } catch (err) {
+      if (err instanceof ApiError) throw err
+      throw new ApiError('UNREACHABLE', `too few holders answered: ${(err as Error).message}`, { cause: err })
+    } finally {
+      await Promise.all(stores.map((s) => s?.close()))
+    }
+  }
+
+  readChunk({ downloadId, offset, length }: { downloadId: string; offset: number; length: number }): {
+    data: string
+  } {
+    const download = this.downloads.get(downloadId)
+    if (download == null) throw new ApiError('NOT_FOUND', 'no such download; fetch the file again')
+    const part = download.data.subarray(
+      offset,
+      Math.min(offset + Math.min(length, FILE_CHUNK_BYTES), download.data.length),
+    )
+    if (offset + part.length >= download.data.length) this.downloads.delete(downloadId)
+    return { data: Buffer.from(part).toString('base64') }
+  }
+
+  /** Challenges every holder for a random block of its shard of every segment. */
+  async check(fileId: string): Promise<HolderCheck[]> {
+    const { holders, file } = this.stored(fileId)
+    return Promise.all(
+      holders.map(async (holder, index): Promise<HolderCheck> => {
+        let store: RemoteStorage
+        try {
+          store = await this.open(holder)
+        } catch (err) {
+          return { peer: holder.peer, ok: false, detail: `not reachable: ${(err as Error).message}` }
+        }
+        try {
+          for (const segment of file.segments)
+            if (!(await challengeHolder(segment, store, index)))
+              return {
+                peer: holder.peer,
+                ok: false,
+                detail: 'failed its challenge: it does not hold its shard',
+              }
+          return { peer: holder.peer, ok: true, detail: `answered ${file.segments.length} challenge(s)` }
+        } finally {
+          await store.close()
+        }
+      }),
+    )
+  }
+
+  async remove(fileId: string): Promise<{ removedFrom: number }> {
+    const { holders, file } = this.stored(fileId)
+    let removedFrom = 0
+    await Promise.all(
+      holders.map(async (holder, index) => {
+        try {
+          const store = await this.open(holder)
+          for (const segment of file.segments) await store.delete(segment.fileId, index)
+          await store.close()
+          removedFrom++
+        } catch (err) {
+          this.parts.log.info({ err, peer: holder.peer }, 'a holder could not delete its shard')
+        }
+      }),
+    )
+    this.parts.db.prepare('DELETE FROM stored_files WHERE file_id = ?').run(fileId)
+    return { removedFrom }
+  }
+
+  /** Asks candidates for storage leases, in order, until `n` granted; refuses with each one's reason. */
+  private async leaseHolders(candidates: string[], n: number, amountBytes: number): Promise<Holder[]> {
+    const holders: Holder[] = []
+    const refusals: string[] = []
+    for (const peer of candidates) {
+      if (holders.length === n) break
+      try {
+        const lease = await requestLease(await this.parts.reach(peer), {
+          resource: 'storage',
+          amountBytes,
+          minutes: STORE_MINUTES,
+        })
+        holders.push({ peer, lease })
+      } catch (err) {
+        refusals.push(`${peer.slice(-8)}: ${(err as Error).message}`)
+      }
+    }
+    if (holders.length < n)
+      throw new ApiError(
+        'BAD_REQUEST',
+        `${holders.length} of the ${n} holders needed granted storage${refusals.length > 0 ? ` (${refusals.join('; ')})` : ''}; store with fewer holders, or ask more peers to share storage`,
+      )
+    return holders
+  }
+
+  private async open(holder: Holder): Promise<RemoteStorage> {
+    const store = await RemoteStorage.open(await this.parts.reach(holder.peer), holder.lease)
+    store.sendReceipts(holder.lease.terms, this.parts.receipts)
+    return store
+  }
+
+  private stored(fileId: string): {
+    name: string
+    k: number
+    holders: Holder[]
+    file: ShardedFile
+    storedAt: number
+  } {
+    const row = this.parts.db
+      .prepare('SELECT name, k, holders, manifest, stored_at FROM stored_files WHERE file_id = ?')
+      .get(fileId) as
+      { name: string; k: number; holders: string; manifest: string; stored_at: number } | undefined
+    if (row == null) throw new ApiError('NOT_FOUND', `no stored file ${fileId.slice(0, 12)}…`)
+    try {
+      return {
+        name: row.name,
+        k: row.k,
+        holders: JSON.parse(row.holders) as Holder[],
+        file: JSON.parse(row.manifest) as ShardedFile,
+        storedAt: row.stored_at,
+      }
+    } catch (err) {
+      throw new ApiError('INTERNAL', `the record of file ${fileId.slice(0, 12)}… is damaged`, { cause: err })
+    }
+  }
+
+  private infoOf(fileId: string): StoredFileInfo {
+    const { name, k, holders, file, storedAt } = this.stored(fileId)
+    return {
+      fileId,
+      name,
+      size: file.size,
+      k,
+      n: holders.length,
+      holders: holders.map((h) => h.peer),
+      storedAt,
+      expiresAt: Math.min(...holders.map((h) => h.lease.terms.expiresAt)),
+    }
+  }
+
+  private uploadOf(uploadId: string): Upload {
+    const upload = this.uploads.get(uploadId)
+    if (upload == null) throw new ApiError('NOT_FOUND', 'no such upload (it may have timed out); begin again')
+    return upload
+  }
+
+  private dropStale(): void {
+    const cutoff = this.now - SESSION_MS
+    for (const [id, u] of this.uploads) if (u.startedAt < cutoff) this.uploads.delete(id)
+    for (const [id, d] of this.downloads) if (d.startedAt < cutoff) this.downloads.delete(id)
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Files stored through a node's API on the peers of its network: A uploads a file in chunks; B and C,
+ * members of A's network, grant storage leases when asked (C only once it shares storage); the file is
+ * sealed for A and put 1 of 2 on them, comes back identical, and with C gone still comes back from B.
+ * Each holder answers a storage challenge, and one that is gone is reported so.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { defaultSharing } from '../app/assets/sharing/defaults'
+import { FILE_CHUNK_BYTES, type StoredFileInfo } from '../shared/api'
+import { ensureBuilt, startDaemon, waitFor, type Daemon } from './support/daemon'
+
+const MiB = 1024 * 1024
+
+async function upload(node: Daemon, name: string, data: Buffer, kn: { k?: number; n?: number } = {}) {
+  const { uploadId } = await node.call('files.beginUpload', { name, size: data.length, ...kn })
+  for (let offset = 0; offset < data.length; offset += FILE_CHUNK_BYTES)
+    await node.call('files.uploadChunk', {
+      uploadId,
+      offset,
+      data: data.subarray(offset, offset + FILE_CHUNK_BYTES).toString('base64'),
+    })
+  return node.callRaw('files.finishUpload', { uploadId })
+}
+
+async function download(node: Daemon, fileId: string): Promise<{ data: Buffer; missing: string[] }> {
+  const fetched = await node.call('files.fetch', { fileId })
+  const parts: Buffer[] = []
+  for (let offset = 0; offset < fetched.size; offset += FILE_CHUNK_BYTES) {
+    const { data } = await node.call('files.readChunk', {
+      downloadId: fetched.downloadId,
+      offset,
+      length: FILE_CHUNK_BYTES,
+    })
+    parts.push(Buffer.from(data, 'base64'))
+  }
+  return { data: Buffer.concat(parts), missing: fetched.missing }
+}
+
+describe('files stored on the peers of a network', () => {
+  const base = mkdtempSync(join(tmpdir(), 'hm-files-'))
+  const nodes: Record<'A' | 'B' | 'C', Daemon> = {} as never
+  const data = randomBytes(300 * 1024)
+  let stored: StoredFileInfo
+
+  const shareStorage = (node: Daemon, minPricePerHour = '0') =>
+    node.call('sharing.update', {
+      resource: 'storage',
+      settings: {
+        ...defaultSharing('storage'),
+        enabled: true,
+        privacy: 'FullPublic',
+        diskQuotaBytes: 64 * MiB,
+        minPricePerHour,
+      },
+    })
+
+  beforeAll(async () => {
+    ensureBuilt()
+    for (const name of ['A', 'B', 'C'] as const) nodes[name] = await startDaemon(join(base, name))
+    const { invite } = await nodes.A.call('network.invite', {})
+    await nodes.B.call('network.join', { invite })
+    await nodes.C.call('network.join', { invite })
+    await waitFor(
+      'B and C to be members of A’s network',
+      async () => (await nodes.A.call('peers.list', {})).length >= 2,
+      30_000,
+    )
+    await shareStorage(nodes.B)
+  }, 120_000)
+
+  afterAll(async () => {
+    await Promise.all(Object.values(nodes).map((d) => d?.stop()))
+    rmSync(base, { recursive: true, force: true })
+  })
+
+  it('is refused, with each peer’s reason, while too few peers grant storage', async () => {
+    const refused = await upload(nodes.A, 'report.bin', data, { n: 2, k: 1 })
+    expect(refused.ok).toBe(false)
+    if (!refused.ok)
+      expect(refused.error.message).toMatch(
+        /^1 of the 2 holders needed granted storage \(.*this resource is not shared/,
+      )
+    // A price asked is refused too: there is no market to pay it through yet.
+    await shareStorage(nodes.C, '1000000')
+    const paid = await upload(nodes.A, 'report.bin', data, { n: 2, k: 1 })
+    expect(paid.ok).toBe(false)
+    if (!paid.ok)
+      expect(paid.error.message).toMatch(
+        /asks 1 CAESAR an hour for storage; paid leases need the lease market/,
+      )
+    expect(await nodes.A.call('files.list', {})).toEqual([])
+  })
+
+  it('puts the file 1 of 2 on B and C, and gets it back identical', async () => {
+    await shareStorage(nodes.C)
+    const placed = await upload(nodes.A, 'report.bin', data, { n: 2, k: 1 })
+    if (!placed.ok) throw new Error(placed.error.message)
+    stored = placed.result as StoredFileInfo
+    expect(stored).toMatchObject({ name: 'report.bin', size: data.length, k: 1, n: 2 })
+    expect(new Set(stored.holders)).toEqual(new Set([nodes.B.peerId, nodes.C.peerId]))
+    expect(await nodes.A.call('files.list', {})).toEqual([stored])
+    const back = await download(nodes.A, stored.fileId)
+    expect(back.missing).toEqual([])
+    expect(back.data.equals(data)).toBe(true)
+  })
+
+  it('each holder answers its storage challenge', async () => {
+    const checks = await nodes.A.call('files.check', { fileId: stored.fileId })
+    expect(checks.map((c) => c.ok)).toEqual([true, true])
+  })
+
+  it('with C gone, the file still comes back from B, and C is reported unreachable', async () => {
+    await nodes.C.stop()
+    const back = await download(nodes.A, stored.fileId)
+    expect(back.data.equals(data)).toBe(true)
+    expect(back.missing).toEqual([nodes.C.peerId])
+    const checks = await nodes.A.call('files.check', { fileId: stored.fileId })
+    expect(checks.find((c) => c.peer === nodes.C.peerId)).toMatchObject({ ok: false })
+    expect(checks.find((c) => c.peer === nodes.B.peerId)).toMatchObject({ ok: true })
+  }, 60_000)
+
+  it('refuses chunks out of order or past the size announced, keeping nothing', async () => {
+    const { uploadId } = await nodes.A.call('files.beginUpload', { name: 'x', size: 10 })
+    const skipped = await nodes.A.callRaw('files.uploadChunk', { uploadId, offset: 5, data: 'AAAA' })
+    expect(skipped.ok).toBe(false)
+    if (!skipped.ok) expect(skipped.error.message).toMatch(/send the bytes in order: expected offset 0/)
+    const over = await nodes.A.callRaw('files.uploadChunk', {
+      uploadId,
+      offset: 0,
+      data: Buffer.alloc(11).toString('base64'),
+    })
+    expect(over.ok).toBe(false)
+    const early = await nodes.A.callRaw('files.finishUpload', { uploadId })
+    expect(early.ok).toBe(false)
+    if (!early.ok) expect(early.error.message).toMatch(/0 of 10 bytes arrived/)
+    expect((await nodes.A.call('files.list', {})).map((f) => f.fileId)).toEqual([stored.fileId])
+  })
+})
