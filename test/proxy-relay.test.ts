@@ -17,6 +17,7 @@ import { LeaseBook } from '../app/assets/leases/lease-book'
 import { RemoteMemory } from '../app/assets/proxy/memory-client'
 import { MemoryProxyServer } from '../app/assets/proxy/memory-proxy'
 import { reachPeer, relayOf } from '../app/assets/proxy/relay-choice'
+import { RELAY_HOP_PROTOCOL, StakedRelays } from '../app/assets/proxy/staked-relays'
 import { databasePath, openDatabase } from '../app/node/storage/database'
 import { stoqTransportProfile } from '../app/stoq'
 import { natTraversal } from '../app/stoq/nat'
@@ -103,6 +104,31 @@ describe('leased memory through a relay', () => {
       expect(connection.limits).toBeDefined()
       expect(relayOf(connection.remoteAddr)).toBe(favoured.peerId.toString())
       await connection.close()
+    }
+  })
+
+  it('an owner that knows two relays holds a reservation on the one with stake', async () => {
+    const owner2 = await node(falcon1024.keygen(), { relayReservations: 0 })
+    try {
+      await owner2.dial(relay.getMultiaddrs()[0]!)
+      await owner2.dial(relay2.getMultiaddrs()[0]!)
+      const staked = new StakedRelays(
+        owner2,
+        () => new Map([[relay2.peerId.toString(), 5_000n]]),
+        pino({ level: 'silent' }),
+      )
+      await waitFor(
+        'identify to say both relays serve circuit relay',
+        async () =>
+          (await owner2.peerStore.all()).filter((p) => p.protocols.includes(RELAY_HOP_PROTOCOL)).length === 2,
+      )
+      expect(await staked.refresh()).toEqual([relay2.peerId.toString()])
+      await waitFor('the reservation on the staked relay', async () =>
+        owner2.getMultiaddrs().some((a) => relayOf(a) === relay2.peerId.toString()),
+      )
+      expect(owner2.getMultiaddrs().some((a) => relayOf(a) === relay.peerId.toString())).toBe(false)
+    } finally {
+      await owner2.stop()
     }
   })
 

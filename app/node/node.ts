@@ -28,6 +28,8 @@ import { SharingService } from '../assets/sharing/sharing-service'
 import { AssetService } from '../assets/asset-service'
 import { RewardsService } from '../caesar/rewards-service'
 import { FileService } from '../assets/files/file-service'
+import { StakedRelays } from '../assets/proxy/staked-relays'
+import { peerStakes } from '../assets/proxy/relay-choice'
 import type { HyperMeshNode, HyperMeshNodeInit } from './index'
 import { createApiDispatcher } from './api/dispatcher'
 import { loadConfig, rememberListenPorts, type NodeConfig } from './config'
@@ -59,6 +61,7 @@ interface Running {
   assets: AssetService
   rewards: RewardsService
   files: FileService
+  relays: StakedRelays
 }
 
 export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<HyperMeshNode> {
@@ -331,6 +334,16 @@ class Node implements HyperMeshNode {
         receipts: rewards,
         log,
       })
+      // Holders without a direct path reach this node through relays; it reserves on those with stake.
+      const relays = new StakedRelays(
+        libp2p,
+        () => {
+          const chain = ledger.current()?.chain
+          return chain == null ? new Map<string, bigint>() : peerStakes(chain.state)
+        },
+        log,
+      )
+      if (config.nat.relayReservations > 0) relays.start()
       const served = assets
       // Files this node stores on peers that grant it storage leases.
       const files = new FileService({
@@ -352,6 +365,7 @@ class Node implements HyperMeshNode {
         assets,
         rewards,
         files,
+        relays,
       }
       this.state = 'running'
       log.info(
@@ -374,6 +388,7 @@ class Node implements HyperMeshNode {
       if (running != null) {
         clearInterval(running.sampler)
         running.tuner.stop()
+        running.relays.stop()
         await running.assets.stop()
         // Leased work must not keep the node from stopping; what could not be removed is logged.
         await running.sharing.stop().catch((err: unknown) => {
