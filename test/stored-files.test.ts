@@ -108,9 +108,17 @@ describe('files stored on the peers of a network', () => {
     expect(back.data.equals(data)).toBe(true)
   })
 
-  it('each holder answers its storage challenge', async () => {
+  it('each holder answers its storage challenge, and is sent A’s receipt for the storage it proved', async () => {
     const checks = await nodes.A.call('files.check', { fileId: stored.fileId })
     expect(checks.map((c) => c.ok)).toEqual([true, true])
+    // B keeps the receipt; its claim waits, because B, new to the network, has no CAESAR for the fee.
+    await waitFor('B to try to claim A’s storage receipt', async () => {
+      const status = await nodes.B.call('rewards.status', {})
+      return status.receipts.pending >= 1 && status.lastRefusal != null
+    })
+    expect((await nodes.B.call('rewards.status', {})).lastRefusal).toMatch(
+      /has never received funds; a claim pays the network's fee, so this node's account needs CAESAR first$/,
+    )
   })
 
   it('with C gone, the file still comes back from B, and C is reported unreachable', async () => {

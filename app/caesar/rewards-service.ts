@@ -18,6 +18,7 @@ import { DEFAULT_REWARD_SCHEDULE } from '../../shared/rewards'
 import { RESOURCE_KINDS, type ResourceKind } from '../../shared/sharing-schemas'
 import type { LeaseTerms, SignedLease } from '../assets/leases/lease'
 import { fromBase64 } from '../consensus/codec'
+import { LedgerRejection, type RejectionCode } from '../consensus/errors'
 import { falcon1024Scheme } from '../consensus/signature-scheme'
 import { addressOf } from '../consensus/tx'
 import type { ChainParams } from '../consensus/params'
@@ -32,6 +33,8 @@ const CLOCK_SLACK_MS = 5_000
 const RESUBMIT_AFTER_BLOCKS = 20
 const CLAIMS_PER_BLOCK = 20
 const HISTORY_EPOCHS = 200
+/** Refusals that a funded account would not get: such claims wait instead of being dropped. */
+const UNFUNDED = new Set<RejectionCode>(['unknown-account', 'insufficient-balance'])
 
 /** What rewards need of the ledger: its state and parameters, and submitting a claim signed by this node. */
 export interface RewardsLedger {
@@ -93,8 +96,10 @@ export class RewardsService implements ReceiptDesk {
     const refusal = receiptRefusal(signed, lease.terms, chain.chainId)
     if (refusal != null) return refusal
     const { receipt } = signed
-    if (receipt.fromMs < openedAtMs - CLOCK_SLACK_MS || receipt.toMs > this.now + CLOCK_SLACK_MS)
-      return 'the receipt covers time the lease was not in use on this stream'
+    // Stored shards are in use while the lease lasts; memory, CPU and GPU only while a stream holds them.
+    const inUseFrom = resource === 'storage' ? lease.terms.notBefore : openedAtMs
+    if (receipt.fromMs < inUseFrom - CLOCK_SLACK_MS || receipt.toMs > this.now + CLOCK_SLACK_MS)
+      return 'the receipt covers time the lease was not in use'
     if (addressOf(falcon1024Scheme, fromBase64(signed.holderKey)) === this.address)
       return 'a receipt must be signed by the holder, not by this node'
     this.parts.db
@@ -201,6 +206,12 @@ export class RewardsService implements ReceiptDesk {
           .run(ledger.chain.height, row.lease_nonce, row.from_ms)
         this.lastRefusal = null
       } catch (err) {
+        const code = err instanceof ApiError && err.cause instanceof LedgerRejection ? err.cause.code : null
+        if (code != null && UNFUNDED.has(code)) {
+          // The claim is good but its fee cannot be paid yet: it waits, and is tried again with later blocks.
+          this.lastRefusal = `${(err as Error).message}; a claim pays the network's fee, so this node's account needs CAESAR first`
+          return
+        }
         // A refusal by the ledger says why; anything else (a damaged row) is logged in full.
         const reason = (err as Error).message
         if (err instanceof ApiError)

@@ -354,6 +354,7 @@ class Node implements HyperMeshNode {
         receipts: rewards,
         log,
       })
+      files.start()
       this.running = {
         libp2p,
         network,
@@ -389,6 +390,7 @@ class Node implements HyperMeshNode {
         clearInterval(running.sampler)
         running.tuner.stop()
         running.relays.stop()
+        running.files.stop()
         await running.assets.stop()
         // Leased work must not keep the node from stopping; what could not be removed is logged.
         await running.sharing.stop().catch((err: unknown) => {

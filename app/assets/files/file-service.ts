@@ -50,11 +50,17 @@ interface Upload {
 interface Holder {
   peer: string
   lease: SignedLease
+  /** Where this node's usage receipts for the holder's storage end (absent: none yet, so the lease's start). */
+  receiptedTo?: number
 }
+
+/** How often every holder of every file is challenged, and paid a receipt for the storage it proved. */
+const AUDIT_EVERY_MS = 60 * 60_000
 
 export class FileService {
   private readonly uploads = new Map<string, Upload>()
   private readonly downloads = new Map<string, { name: string; data: Uint8Array; startedAt: number }>()
+  private auditTimer: NodeJS.Timeout | null = null
 
   constructor(private readonly parts: FileServiceParts) {}
 
@@ -176,31 +182,58 @@ export class FileService {
     return { data: Buffer.from(part).toString('base64') }
   }
 
-  /** Challenges every holder for a random block of its shard of every segment. */
+  /**
+   * Challenges every holder for a random block of its shard of every segment. A holder that passes is
+   * sent this node's usage receipt for its storage since the last one: storage rewards are backed by
+   * storage proofs.
+   */
   async check(fileId: string): Promise<HolderCheck[]> {
     const { holders, file } = this.stored(fileId)
-    return Promise.all(
-      holders.map(async (holder, index): Promise<HolderCheck> => {
-        let store: RemoteStorage
-        try {
-          store = await this.open(holder)
-        } catch (err) {
-          return { peer: holder.peer, ok: false, detail: `not reachable: ${(err as Error).message}` }
-        }
-        try {
-          for (const segment of file.segments)
-            if (!(await challengeHolder(segment, store, index)))
-              return {
-                peer: holder.peer,
-                ok: false,
-                detail: 'failed its challenge: it does not hold its shard',
-              }
-          return { peer: holder.peer, ok: true, detail: `answered ${file.segments.length} challenge(s)` }
-        } finally {
-          await store.close()
-        }
-      }),
-    )
+    const checks = await Promise.all(holders.map((holder, index) => this.audit(holder, index, file)))
+    this.parts.db
+      .prepare('UPDATE stored_files SET holders = ? WHERE file_id = ?')
+      .run(JSON.stringify(holders), fileId)
+    return checks
+  }
+
+  /** Checks every stored file every `everyMs` (an hour by default). */
+  start(everyMs = AUDIT_EVERY_MS): void {
+    this.auditTimer = setInterval(() => void this.checkAll(), everyMs)
+    this.auditTimer.unref()
+  }
+
+  stop(): void {
+    if (this.auditTimer != null) clearInterval(this.auditTimer)
+  }
+
+  private async checkAll(): Promise<void> {
+    for (const { fileId } of this.list()) {
+      const failed = (await this.check(fileId).catch(() => [])).filter((c) => !c.ok)
+      if (failed.length > 0)
+        this.parts.log.warn({ fileId, failed }, 'holders of a stored file failed their checks')
+    }
+  }
+
+  /** One holder's challenges; where it passes, its receipt (moving `holder.receiptedTo` on). */
+  private async audit(holder: Holder, index: number, file: ShardedFile): Promise<HolderCheck> {
+    let store: RemoteStorage
+    try {
+      store = await this.open(holder)
+    } catch (err) {
+      return { peer: holder.peer, ok: false, detail: `not reachable: ${(err as Error).message}` }
+    }
+    try {
+      for (const segment of file.segments)
+        if (!(await challengeHolder(segment, store, index)))
+          return { peer: holder.peer, ok: false, detail: 'failed its challenge: it does not hold its shard' }
+      store.sendReceipts(holder.lease.terms, this.parts.receipts, {
+        since: holder.receiptedTo ?? holder.lease.terms.notBefore,
+      })
+      return { peer: holder.peer, ok: true, detail: `answered ${file.segments.length} challenge(s)` }
+    } finally {
+      await store.close()
+      holder.receiptedTo = store.receiptedTo() ?? holder.receiptedTo
+    }
   }
 
   async remove(fileId: string): Promise<{ removedFrom: number }> {
@@ -248,9 +281,7 @@ export class FileService {
   }
 
   private async open(holder: Holder): Promise<RemoteStorage> {
-    const store = await RemoteStorage.open(await this.parts.reach(holder.peer), holder.lease)
-    store.sendReceipts(holder.lease.terms, this.parts.receipts)
-    return store
+    return RemoteStorage.open(await this.parts.reach(holder.peer), holder.lease)
   }
 
   private stored(fileId: string): {

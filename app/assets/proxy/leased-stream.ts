@@ -151,6 +151,7 @@ export abstract class LeasedClient {
     since: number
     timer: NodeJS.Timeout
   } | null = null
+  private receiptsEnded: number | null = null
 
   protected constructor(
     protected readonly stream: Stream,
@@ -161,11 +162,21 @@ export abstract class LeasedClient {
    * Sends the owner this holder's signed receipts for the time it holds `lease` (every `intervalMs`, and
    * at close), which the owner claims rewards with. A refused receipt is the owner's loss, not an error.
    */
-  sendReceipts(lease: LeaseTerms, signer: ReceiptSigner, intervalMs = RECEIPT_INTERVAL_MS): void {
+  sendReceipts(
+    lease: LeaseTerms,
+    signer: ReceiptSigner,
+    options: { intervalMs?: number; since?: number } = {},
+  ): void {
+    const intervalMs = options.intervalMs ?? RECEIPT_INTERVAL_MS
     if (this.receipts != null) clearInterval(this.receipts.timer)
     const timer = setInterval(() => void this.sendReceipt().catch(() => {}), intervalMs)
     timer.unref()
-    this.receipts = { lease, signer, since: Date.now(), timer }
+    this.receipts = { lease, signer, since: options.since ?? Date.now(), timer }
+  }
+
+  /** Where the receipts sent so far end (null: none are sent on this stream). */
+  receiptedTo(): number | null {
+    return this.receipts?.since ?? this.receiptsEnded
   }
 
   /** Sends a receipt for the time since the last one; the owner's answer: null when taken, else why not. */
@@ -187,6 +198,7 @@ export abstract class LeasedClient {
     if (this.receipts != null) {
       clearInterval(this.receipts.timer)
       await this.sendReceipt().catch(() => {})
+      this.receiptsEnded = this.receipts.since
       this.receipts = null
     }
     await this.busy.catch(() => {})

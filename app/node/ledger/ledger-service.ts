@@ -291,7 +291,7 @@ export class LedgerService {
     try {
       this.driver.submit(tx)
     } catch (err) {
-      if (err instanceof LedgerRejection) throw new ApiError('BAD_REQUEST', err.message)
+      if (err instanceof LedgerRejection) throw new ApiError('BAD_REQUEST', err.message, { cause: err })
       throw err
     }
     return { txId: txId(tx), nonce: tx.body.nonce }
@@ -307,7 +307,7 @@ export class LedgerService {
       this.driver.submit(tx)
       return { txId: txId(tx), nonce: tx.body.nonce }
     } catch (err) {
-      if (err instanceof LedgerRejection) throw new ApiError('BAD_REQUEST', err.message)
+      if (err instanceof LedgerRejection) throw new ApiError('BAD_REQUEST', err.message, { cause: err })
       throw err
     }
   }
