@@ -297,7 +297,12 @@ class Node implements HyperMeshNode {
         isMember: (peer) => network.isMember(peer),
         listenAddresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
         onBlock: (block) => {
-          rewards.onBlock()
+          // Rewards bookkeeping must never hold up consensus: a failure is logged, and the next block retries.
+          try {
+            rewards.onBlock()
+          } catch (err) {
+            log.error({ err }, 'rewards could not follow a block')
+          }
           this.api.emit('chain.block', block)
         },
       })
