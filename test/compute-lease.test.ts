@@ -4,32 +4,22 @@
  * enforces it, is refused when forged, for another asset, presented by another peer, or expired, and the
  * time it was held comes back as the holder's signed usage receipt.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { DatabaseSync } from 'node:sqlite'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import type { Libp2p } from 'libp2p'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signLease, type SignedLease } from '../app/assets/leases/lease'
-import { LeaseBook } from '../app/assets/leases/lease-book'
+import type { LeaseBook } from '../app/assets/leases/lease-book'
 import { RemoteCompute } from '../app/assets/proxy/compute-client'
 import { ComputeProxyServer } from '../app/assets/proxy/compute-proxy'
 import type { ProxyRefusal } from '../app/assets/proxy/leased-stream'
 import { receiptRefusal, signUsageReceipt, type SignedUsageReceipt } from '../app/caesar/usage-receipt'
-import { databasePath, openDatabase } from '../app/node/storage/database'
-import { stoqTransportProfile } from '../app/stoq'
+import { loopbackNode, ownerLeaseBook } from './support/lease-owner'
 
 const NETWORK = 'c'.repeat(64)
 const CPU_ASSET = 'a'.repeat(64)
 const GPU_ASSET = 'b'.repeat(64)
-
-const node = (falcon: { publicKey: Uint8Array; secretKey: Uint8Array }) =>
-  createLibp2p({
-    ...stoqTransportProfile({ falcon, quic: false, webrtcDirect: false }).libp2pOptions(),
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-  })
 
 describe('CPU leases: reserved while held, metered by receipts', () => {
   const ownerKeys = falcon1024.keygen()
@@ -45,16 +35,11 @@ describe('CPU leases: reserved while held, metered by receipts', () => {
 
   beforeAll(async () => {
     ;[owner, holder, stranger] = await Promise.all([
-      node(ownerKeys),
-      node(holderKeys),
-      node(falcon1024.keygen()),
+      loopbackNode(ownerKeys),
+      loopbackNode(holderKeys),
+      loopbackNode(falcon1024.keygen()),
     ])
-    db = openDatabase(databasePath(mkdtempSync(join(tmpdir(), 'hm-compute-'))))
-    book = new LeaseBook(
-      db,
-      { peerId: owner.peerId.toString(), falcon: ownerKeys, networkId: NETWORK },
-      () => now,
-    )
+    ;({ db, book } = ownerLeaseBook(owner, ownerKeys, NETWORK, () => now))
     server = new ComputeProxyServer(
       {
         libp2p: owner,

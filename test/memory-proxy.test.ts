@@ -3,34 +3,24 @@
  * without one, with a forged, expired, replayed or someone else's lease, beyond the leased size, and when
  * the privacy level does not allow the peer; a closed stream releases the lease.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { DatabaseSync } from 'node:sqlite'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import type { Libp2p } from 'libp2p'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultSharing } from '../app/assets/sharing/defaults'
 import { signLease } from '../app/assets/leases/lease'
-import { LeaseBook } from '../app/assets/leases/lease-book'
+import type { LeaseBook } from '../app/assets/leases/lease-book'
 import { RemoteMemory, ProxyRefusal } from '../app/assets/proxy/memory-client'
 import { MemoryProxyServer } from '../app/assets/proxy/memory-proxy'
 import { refusalFor } from '../app/assets/proxy/privacy'
 import { BandwidthCaps } from '../app/assets/proxy/token-bucket'
-import { databasePath, openDatabase } from '../app/node/storage/database'
-import { stoqTransportProfile } from '../app/stoq'
+import { loopbackNode, ownerLeaseBook } from './support/lease-owner'
 import type { SharingSettings } from '../shared/sharing-schemas'
 
 const NETWORK = 'c'.repeat(64)
 const ASSET = 'd'.repeat(64)
 const MiB = 1024 * 1024
-
-const node = (falcon: { publicKey: Uint8Array; secretKey: Uint8Array }) =>
-  createLibp2p({
-    ...stoqTransportProfile({ falcon, quic: false, webrtcDirect: false }).libp2pOptions(),
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-  })
 
 describe('paged remote memory through the proxy protocol', () => {
   const ownerKeys = falcon1024.keygen(new Uint8Array(48).fill(31))
@@ -46,16 +36,11 @@ describe('paged remote memory through the proxy protocol', () => {
 
   beforeAll(async () => {
     ;[owner, holder, stranger] = await Promise.all([
-      node(ownerKeys),
-      node(falcon1024.keygen()),
-      node(falcon1024.keygen()),
+      loopbackNode(ownerKeys),
+      loopbackNode(falcon1024.keygen()),
+      loopbackNode(falcon1024.keygen()),
     ])
-    db = openDatabase(databasePath(mkdtempSync(join(tmpdir(), 'hm-proxy-'))))
-    book = new LeaseBook(
-      db,
-      { peerId: owner.peerId.toString(), falcon: ownerKeys, networkId: NETWORK },
-      () => now,
-    )
+    ;({ db, book } = ownerLeaseBook(owner, ownerKeys, NETWORK, () => now))
     server = new MemoryProxyServer({
       libp2p: owner,
       book,

@@ -8,10 +8,10 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { DatabaseSync } from 'node:sqlite'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import type { Libp2p } from 'libp2p'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LeaseBook } from '../app/assets/leases/lease-book'
+import type { LeaseBook } from '../app/assets/leases/lease-book'
 import { RemoteMemory } from '../app/assets/proxy/memory-client'
 import { MemoryProxyServer } from '../app/assets/proxy/memory-proxy'
 import { RewardsService } from '../app/caesar/rewards-service'
@@ -24,7 +24,7 @@ import { falcon1024Scheme } from '../app/consensus/signature-scheme'
 import { EMPTY_ACCOUNT, LedgerState } from '../app/consensus/state'
 import { addressOf, signTx, type TxBody } from '../app/consensus/tx'
 import { databasePath, openDatabase } from '../app/node/storage/database'
-import { stoqTransportProfile } from '../app/stoq'
+import { loopbackNode, ownerLeaseBook } from './support/lease-owner'
 import { ApiError } from '../shared/api'
 import { DEFAULT_REWARD_SCHEDULE } from '../shared/rewards'
 
@@ -43,12 +43,6 @@ const PARAMS: ChainParams = {
   },
 }
 const silent = pino({ level: 'silent' })
-
-const node = (falcon: { publicKey: Uint8Array; secretKey: Uint8Array }) =>
-  createLibp2p({
-    ...stoqTransportProfile({ falcon, quic: false, webrtcDirect: false }).libp2pOptions(),
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-  })
 
 /** A ledger that executes the node's transactions as the chain would, one block at a time. */
 class LedgerUnderTest {
@@ -106,13 +100,14 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
   let holder: Libp2p
   let db: DatabaseSync
   let book: LeaseBook
+  let leaseDb: DatabaseSync
   let server: MemoryProxyServer
   let ledger: LedgerUnderTest
   let ownerRewards: RewardsService
   let holderRewards: RewardsService
 
   beforeAll(async () => {
-    ;[owner, holder] = await Promise.all([node(ownerKeys), node(holderKeys)])
+    ;[owner, holder] = await Promise.all([loopbackNode(ownerKeys), loopbackNode(holderKeys)])
     db = openDatabase(databasePath(mkdtempSync(join(tmpdir(), 'hm-receipts-'))))
     ledger = new LedgerUnderTest(ownerKeys)
     ledger.state.accounts.set(ledger.address, { ...EMPTY_ACCOUNT, balance: 1_000_000n })
@@ -125,7 +120,7 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
       peerId: owner.peerId.toString(),
       registeredAt: 1,
     })
-    book = new LeaseBook(db, { peerId: owner.peerId.toString(), falcon: ownerKeys, networkId: NETWORK })
+    ;({ db: leaseDb, book } = ownerLeaseBook(owner, ownerKeys, NETWORK))
     ownerRewards = new RewardsService({ db, falcon: ownerKeys, ledger: () => ledger, log: silent })
     const holderDb = openDatabase(databasePath(mkdtempSync(join(tmpdir(), 'hm-receipts-holder-'))))
     holderRewards = new RewardsService({
@@ -150,6 +145,7 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
     await server?.stop()
     await Promise.all([owner, holder].map((n) => n?.stop()))
     db?.close()
+    leaseDb?.close()
   })
 
   const open = async () => {

@@ -34,22 +34,17 @@ describe('relays chosen by stake', () => {
     const state = new LedgerState(1)
     state.accounts.set('v'.repeat(40), { ...EMPTY_ACCOUNT, bonded: 700n })
     state.accounts.set('o'.repeat(40), { ...EMPTY_ACCOUNT, bonded: 90n })
-    state.validators.set('v'.repeat(40), {
-      address: 'v'.repeat(40),
-      peerId: R1,
-      publicKey: '',
-      space: { root: 'a'.repeat(64), leavesLog2: 4 },
-      active: true,
-      jailed: false,
-    })
-    state.validators.set('x'.repeat(40), {
-      address: 'x'.repeat(40),
-      peerId: R3,
-      publicKey: '',
-      space: { root: 'a'.repeat(64), leavesLog2: 4 },
-      active: false,
-      jailed: true,
-    })
+    const validator = (address: string, peerId: string, active: boolean) =>
+      state.validators.set(address, {
+        address,
+        peerId,
+        publicKey: '',
+        space: { root: 'a'.repeat(64), leavesLog2: 4 },
+        active,
+        jailed: !active,
+      })
+    validator('v'.repeat(40), R1, true)
+    validator('x'.repeat(40), R3, false)
     state.assets.set('f'.repeat(64), {
       assetId: 'f'.repeat(64),
       owner: 'o'.repeat(40),
