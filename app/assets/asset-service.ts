@@ -10,7 +10,7 @@ import type { Connection, Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from 'pino'
-import { ApiError, formatCaesar } from '../../shared/api'
+import { ApiError } from '../../shared/api'
 import {
   RESOURCE_KINDS,
   type ResourceKind,
@@ -18,7 +18,6 @@ import {
   type AssetRegisterRequest,
   type DiscoveredAsset,
   type IssuedLease,
-  type LeaseAsk,
   type LeaseIssueRequest,
   type LeaseProbeRequest,
   type LeaseProbeResult,
@@ -38,6 +37,7 @@ import { StorageProxyServer } from './proxy/storage-proxy'
 import { ComputeProxyServer, type ComputeKind } from './proxy/compute-proxy'
 import { peerStakes, reachPeer } from './proxy/relay-choice'
 import { LeaseRequestServer } from './leases/lease-requests'
+import { capacityOf, grantLease, leaseGrantor, networkView, offerOf } from './asset-offers'
 import { RemoteCompute } from './proxy/compute-client'
 import { BandwidthCaps } from './proxy/token-bucket'
 import { proxyAddressOf } from './proxy-address'
@@ -101,7 +101,7 @@ export class AssetService {
         kind,
       )
     const proxies = [
-      new LeaseRequestServer(parts.libp2p, (peer, ask) => grantAskedLease(parts, book, peer, ask), parts.log),
+      new LeaseRequestServer(parts.libp2p, leaseGrantor(parts, book), parts.log),
       new MemoryProxyServer({ ...leased('memory'), libp2p: parts.libp2p }),
       new StorageProxyServer({ ...leased('storage'), libp2p: parts.libp2p, store }),
       compute('cpu'),
@@ -295,70 +295,3 @@ export class AssetService {
     }
   }
 }
-
-/** Signs a lease for `holder` if the privacy level admits it and the asset offers the amount; else ApiError. */
-function grantLease(parts: AssetServiceParts, book: LeaseBook, holder: string, ask: LeaseAsk): SignedLease {
-  const kind = ask.resource
-  const refusal = refusalFor(parts.sharing.settingsOf(kind), holder, networkView(parts))
-  if (refusal != null) throw new ApiError('BAD_REQUEST', `no lease for ${holder}: ${refusal}`)
-  const offer = offerOf(parts, kind)
-  const amount = BigInt((kind === 'cpu' || kind === 'gpu' ? ask.millicores : ask.amountBytes) ?? 0)
-  if (amount > offer)
-    throw new ApiError(
-      'BAD_REQUEST',
-      `this node offers ${offer} ${unitOf(kind)} of ${kind} now; ask for less, or raise the allocation`,
-    )
-  return book.issue({
-    assetId: assetIdOf(parts.network.activeNetworkId(), parts.peerId, kind, 0),
-    holder,
-    amount,
-    durationMs: ask.minutes * 60_000,
-  })
-}
-
-/** A lease a peer asked for over the network: granted as by hand, and only where it is free. */
-function grantAskedLease(
-  parts: AssetServiceParts,
-  book: LeaseBook,
-  peer: string,
-  ask: LeaseAsk,
-): SignedLease {
-  const price = parts.sharing.settingsOf(ask.resource).minPricePerHour
-  if (price !== '0')
-    throw new ApiError(
-      'BAD_REQUEST',
-      `this owner asks ${formatCaesar(price)} CAESAR an hour for ${ask.resource}; paid leases need the lease market, which is not built yet`,
-    )
-  return grantLease(parts, book, peer, ask)
-}
-
-/**
- * The capacity an asset registers with, in its lease unit: the allocation's share of the CPU cores or of
- * one GPU (whether or not a time window is open now), or the memory and storage offered.
- */
-function capacityOf(parts: AssetServiceParts, resource: ResourceKind, cores: number): bigint {
-  const percent = parts.sharing.settingsOf(resource).allocationPercent
-  if (resource === 'cpu') return BigInt(Math.round(cores * percent * 10))
-  if (resource === 'gpu') return BigInt(percent * 10)
-  return offerOf(parts, resource)
-}
-
-/** What an asset offers now, in its lease unit: bytes, or thousandths of a core (of all cores, or of one GPU). */
-function offerOf(parts: AssetServiceParts, kind: ResourceKind): bigint {
-  switch (kind) {
-    case 'memory':
-      return parts.sharing.memoryOffer()
-    case 'storage':
-      return parts.sharing.storageOffer()
-    default:
-      return parts.sharing.computeOffer(kind)
-  }
-}
-
-const unitOf = (kind: ResourceKind): string =>
-  kind === 'cpu' || kind === 'gpu' ? 'thousandths of a core' : 'bytes'
-
-const networkView = (parts: AssetServiceParts) => ({
-  activeNetworkId: parts.network.activeNetworkId(),
-  isMember: (peer: string) => parts.network.isMember(peer),
-})

@@ -353,6 +353,7 @@ class Node implements HyperMeshNode {
       // Files this node stores on peers that grant it storage leases.
       const files = new FileService({
         db: this.parts.db,
+        peerId: this.peerId,
         falcon: identity.falcon,
         reach: (peer) => served.reach(peer),
         storageCandidates: () => served.storageCandidates(),

@@ -18,6 +18,7 @@ import {
 } from '../../../shared/file-schemas'
 import type { SignedLease } from '../leases/lease'
 import { requestLease } from '../leases/lease-requests'
+import { proveForLease } from '../leases/lease-proofs'
 import type { ReceiptSigner } from '../proxy/leased-stream'
 import { challengeHolder, getFile, putFile, RemoteStorage, type ShardedFile } from '../proxy/storage-client'
 import { storageKemKeys } from '../storage/sealed-file'
@@ -30,6 +31,8 @@ const MiB = 1024 * 1024
 
 export interface FileServiceParts {
   db: DatabaseSync
+  /** This node's peer id: the holder the leases are asked for. */
+  peerId: string
   falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
   /** A connection to a peer: open, direct, or through the relay with the most stake. */
   reach(peer: string): Promise<Connection>
@@ -262,11 +265,12 @@ export class FileService {
     for (const peer of candidates) {
       if (holders.length === n) break
       try {
-        const lease = await requestLease(await this.parts.reach(peer), {
-          resource: 'storage',
-          amountBytes,
-          minutes: STORE_MINUTES,
-        })
+        const lease = await requestLease(
+          await this.parts.reach(peer),
+          { resource: 'storage', amountBytes, minutes: STORE_MINUTES },
+          // The owner's terms may require proofs: a VDF or work over its challenge, a staked key's signature.
+          (asked) => proveForLease(asked, this.parts.peerId, this.parts.falcon),
+        )
         holders.push({ peer, lease })
       } catch (err) {
         refusals.push(`${peer.slice(-8)}: ${(err as Error).message}`)

@@ -3,21 +3,40 @@
  * authenticated peer on the connection is the holder) or says why not. The owner grants under the same
  * rules as a lease it issues by hand: the privacy level must admit the peer and the asset must offer the
  * amount; and since there is no market to pay through yet, it grants only where its minimum price is 0.
+ * Where its terms require proofs of a lease (`requiredProofs`), it first sends a fresh challenge, and the
+ * asker answers with those proofs (lease-proofs.ts) on the same stream.
  */
 import { lpStream } from '@libp2p/utils'
 import type { Connection, Libp2p } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { LeaseAsk } from '../../../shared/sharing-schemas'
-import { encodeJson, MAX_HEADER_BYTES, parseHeader, ProxyRefusal, readAnswer } from '../proxy/leased-stream'
+import type { ProofParams } from '../../consensus/params'
+import { z } from 'zod'
+import { encodeJson, MAX_HEADER_BYTES, parseAnswer, parseHeader, ProxyRefusal } from '../proxy/leased-stream'
 import { MAX_LEASE_BYTES, SignedLease } from './lease'
+import {
+  leaseProofsRefusal,
+  LeaseProofs,
+  newChallenge,
+  ProofChallenge,
+  type LedgerView,
+} from './lease-proofs'
 
 export const LEASE_REQUEST_PROTOCOL = '/hypermesh/lease/request/1.0.0'
+
+export interface LeaseGrantor {
+  /** Signs a lease for `peer`, or throws an error whose message says why not. */
+  grant(peer: string, ask: LeaseAsk): SignedLease
+  /** The proofs the owner's terms require of a lease on this resource. */
+  requiredProofs(ask: LeaseAsk): ProofChallenge['need']
+  proofParams(): Pick<ProofParams, 'workDifficultyBits' | 'vdfSquarings'>
+  ledger: LedgerView
+}
 
 export class LeaseRequestServer {
   constructor(
     private readonly libp2p: Libp2p,
-    /** Signs a lease for `peer`, or throws an error whose message says why not. */
-    private readonly grant: (peer: string, ask: LeaseAsk) => SignedLease,
+    private readonly grantor: LeaseGrantor,
     private readonly log: Logger,
   ) {}
 
@@ -27,16 +46,28 @@ export class LeaseRequestServer {
       async (stream, connection) => {
         const lp = lpStream(stream, { maxDataLength: MAX_HEADER_BYTES })
         const peer = connection.remotePeer.toString()
+        const refuse = (code: string, message: string) => lp.write(encodeJson({ ok: false, code, message }))
         try {
           const ask = parseHeader((await lp.read()).subarray(), LeaseAsk)
-          if (ask == null) {
-            await lp.write(encodeJson({ ok: false, code: 'malformed', message: 'not a lease request' }))
-          } else {
-            try {
-              await lp.write(encodeJson({ ok: true, lease: this.grant(peer, ask) }))
-            } catch (err) {
-              await lp.write(encodeJson({ ok: false, code: 'refused', message: (err as Error).message }))
-            }
+          if (ask == null)
+            return void (await refuse('malformed', 'not a lease request'), await stream.close())
+          const need = this.grantor.requiredProofs(ask)
+          if (need.length > 0) {
+            const asked = newChallenge(need, this.grantor.proofParams())
+            await lp.write(
+              encodeJson({ ok: false, code: 'prove', message: `prove ${need.join(', ')}`, ...asked }),
+            )
+            const answer = parseHeader((await lp.read()).subarray(), LeaseProofs)
+            const refusal =
+              answer == null
+                ? 'not an answer to the challenge'
+                : leaseProofsRefusal(asked, answer, peer, this.grantor.ledger)
+            if (refusal != null) return void (await refuse('proofs-refused', refusal), await stream.close())
+          }
+          try {
+            await lp.write(encodeJson({ ok: true, lease: this.grantor.grant(peer, ask) }))
+          } catch (err) {
+            await refuse('refused', (err as Error).message)
           }
           await stream.close()
         } catch (err) {
@@ -53,20 +84,40 @@ export class LeaseRequestServer {
   }
 }
 
-/** Asks the owner at the other end of `connection` for a lease; a refusal throws ProxyRefusal with why. */
-export async function requestLease(connection: Connection, ask: LeaseAsk): Promise<SignedLease> {
+/**
+ * Asks the owner at the other end of `connection` for a lease, answering its challenge with `prove` where
+ * its terms require proofs; a refusal throws ProxyRefusal with why.
+ */
+export async function requestLease(
+  connection: Connection,
+  ask: LeaseAsk,
+  prove?: (asked: ProofChallenge) => LeaseProofs,
+): Promise<SignedLease> {
   const stream = await connection.newStream(LEASE_REQUEST_PROTOCOL, {
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(30_000),
     runOnLimitedConnection: true,
   })
   const lp = lpStream(stream, { maxDataLength: MAX_LEASE_BYTES + 1024 })
   try {
     await lp.write(encodeJson(LeaseAsk.parse(ask)))
-    const answer = await readAnswer(lp)
-    const lease = SignedLease.safeParse(answer.lease)
+    let frame = (await lp.read()).subarray()
+    const asked = parseHeader(frame, ProveRequest)
+    if (asked != null) {
+      if (prove == null)
+        throw new ProxyRefusal('proofs-required', `the owner requires ${asked.need.join(', ')}`)
+      const { challenge, need, params } = asked
+      await lp.write(encodeJson(prove({ challenge, need, params })))
+      frame = (await lp.read()).subarray()
+    }
+    const lease = SignedLease.safeParse(parseAnswer(frame).lease)
     if (!lease.success) throw new ProxyRefusal('malformed', 'the owner answered without a lease')
     return lease.data
   } finally {
     await stream.close().catch(() => {})
   }
 }
+
+/** The owner's challenge: the refusal frame `prove`, carrying what to prove and with which parameters. */
+const ProveRequest = z
+  .object({ ok: z.literal(false), code: z.literal('prove'), message: z.string(), ...ProofChallenge.shape })
+  .strict()

@@ -106,7 +106,12 @@ export class ProxyRefusal extends Error {
 export async function readAnswer(
   lp: LengthPrefixedStream<Stream>,
 ): Promise<Extract<ProxyResponse, { ok: true }>> {
-  const answer = parseHeader((await lp.read()).subarray(), ProxyResponse)
+  return parseAnswer((await lp.read()).subarray())
+}
+
+/** The owner's answer in `bytes`; a refusal throws ProxyRefusal. */
+export function parseAnswer(bytes: Uint8Array): Extract<ProxyResponse, { ok: true }> {
+  const answer = parseHeader(bytes, ProxyResponse)
   if (answer == null)
     throw new ProxyRefusal('malformed', 'the owner answered with something that is not a proxy response')
   if (!answer.ok) throw new ProxyRefusal(answer.code, answer.message)

@@ -22,7 +22,9 @@ export function defaultSharing(kind: ResourceKind): SharingSettings {
     uploadMbps: null,
     downloadMbps: null,
     minPricePerHour: '0',
-    requiredProofs: ['stake', 'time'],
+    // A peer asking for a lease spends a VDF's time on it (rate-limits floods) but needs no stake, so a new
+    // node can store files on a network; owners who want only staked peers add PoStake.
+    requiredProofs: ['time'],
     relayThroughPeers: true,
     privacy: 'Private',
     networks: [],

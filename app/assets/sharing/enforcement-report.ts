@@ -6,6 +6,8 @@ import type { ResourceKind, SharingSettings } from '../../../shared/sharing-sche
 import type { ResourceLimiter } from '../limits/work-limits'
 import type { GpuControls } from '../gpu-controls'
 
+const PROOF_NAMES = { space: 'PoSpace', stake: 'PoStake', work: 'PoWork', time: 'PoTime' } as const
+
 const HOW: Record<ResourceLimiter['kind'], string> = {
   'cgroup-v2': 'by the kernel (cgroup v2)',
   'cgroup-v1': 'by the kernel (cgroup v1)',
@@ -57,6 +59,14 @@ export function enforcementOf(
     )
     notEnforced.push('leased work itself: not carried yet (it comes with the job sandbox)')
   }
+  if (settings.requiredProofs.length > 0)
+    enforced.push(
+      `proofs a lease must carry (${settings.requiredProofs.map((p) => PROOF_NAMES[p]).join(', ')}): checked when a peer asks for a lease`,
+    )
+  if (settings.minPricePerHour !== '0')
+    enforced.push(
+      'minimum price: peers asking for a lease are refused, since there is no market to pay through yet',
+    )
   if (settings.uploadMbps != null || settings.downloadMbps != null) {
     if (kind === 'memory' || kind === 'storage')
       enforced.push('bandwidth caps on leased traffic through the proxy, shared by all its leases')

@@ -1,0 +1,116 @@
+/**
+ * What this node's assets offer now, and granting leases on them: by hand (the owner's API) or when a peer
+ * asks over the network (free leases only, with the proofs the owner's terms require).
+ */
+import { ApiError, formatCaesar } from '../../shared/api'
+import type { LeaseAsk, ResourceKind } from '../../shared/sharing-schemas'
+import { DEFAULT_PARAMS } from '../consensus/params'
+import type { AssetServiceParts } from './asset-service'
+import type { SignedLease } from './leases/lease'
+import type { LeaseBook } from './leases/lease-book'
+import type { LeaseGrantor } from './leases/lease-requests'
+import { assetIdOf } from './own-assets'
+import { refusalFor } from './proxy/privacy'
+
+/** Signs a lease for `holder` if the privacy level admits it and the asset offers the amount; else ApiError. */
+export function grantLease(
+  parts: AssetServiceParts,
+  book: LeaseBook,
+  holder: string,
+  ask: LeaseAsk,
+): SignedLease {
+  const kind = ask.resource
+  const refusal = refusalFor(parts.sharing.settingsOf(kind), holder, networkView(parts))
+  if (refusal != null) throw new ApiError('BAD_REQUEST', `no lease for ${holder}: ${refusal}`)
+  const offer = offerOf(parts, kind)
+  const amount = BigInt((kind === 'cpu' || kind === 'gpu' ? ask.millicores : ask.amountBytes) ?? 0)
+  if (amount > offer)
+    throw new ApiError(
+      'BAD_REQUEST',
+      `this node offers ${offer} ${unitOf(kind)} of ${kind} now; ask for less, or raise the allocation`,
+    )
+  return book.issue({
+    assetId: assetIdOf(parts.network.activeNetworkId(), parts.peerId, kind, 0),
+    holder,
+    amount,
+    durationMs: ask.minutes * 60_000,
+  })
+}
+
+/** What the lease request protocol needs of this node: granting, its terms' proofs, its ledger's view. */
+export function leaseGrantor(parts: AssetServiceParts, book: LeaseBook): LeaseGrantor {
+  const state = () => {
+    try {
+      return parts.ledger().chain.state
+    } catch {
+      return null
+    }
+  }
+  return {
+    grant: (peer, ask) => grantAskedLease(parts, book, peer, ask),
+    requiredProofs: (ask) => parts.sharing.settingsOf(ask.resource).requiredProofs,
+    proofParams: () => {
+      try {
+        return parts.ledger().chain.params.proofs
+      } catch {
+        return DEFAULT_PARAMS.proofs
+      }
+    },
+    ledger: {
+      bondedOf: (address) => state()?.account(address)?.bonded ?? 0n,
+      hasProvenSpace: (address) => {
+        const s = state()
+        if (s == null) return false
+        if (s.validators.get(address)?.active === true) return true
+        return [...s.assets.values()].some((a) => a.owner === address)
+      },
+    },
+  }
+}
+
+/** A lease a peer asked for over the network: granted as by hand, and only where it is free. */
+function grantAskedLease(
+  parts: AssetServiceParts,
+  book: LeaseBook,
+  peer: string,
+  ask: LeaseAsk,
+): SignedLease {
+  const price = parts.sharing.settingsOf(ask.resource).minPricePerHour
+  if (price !== '0')
+    throw new ApiError(
+      'BAD_REQUEST',
+      `this owner asks ${formatCaesar(price)} CAESAR an hour for ${ask.resource}; paid leases need the lease market, which is not built yet`,
+    )
+  return grantLease(parts, book, peer, ask)
+}
+
+/**
+ * The capacity an asset registers with, in its lease unit: the allocation's share of the CPU cores or of
+ * one GPU (whether or not a time window is open now), or the memory and storage offered.
+ */
+export function capacityOf(parts: AssetServiceParts, resource: ResourceKind, cores: number): bigint {
+  const percent = parts.sharing.settingsOf(resource).allocationPercent
+  if (resource === 'cpu') return BigInt(Math.round(cores * percent * 10))
+  if (resource === 'gpu') return BigInt(percent * 10)
+  return offerOf(parts, resource)
+}
+
+/** What an asset offers now, in its lease unit: bytes, or thousandths of a core (of all cores, or of one GPU). */
+export function offerOf(parts: AssetServiceParts, kind: ResourceKind): bigint {
+  switch (kind) {
+    case 'memory':
+      return parts.sharing.memoryOffer()
+    case 'storage':
+      return parts.sharing.storageOffer()
+    default:
+      return parts.sharing.computeOffer(kind)
+  }
+}
+
+const unitOf = (kind: ResourceKind): string =>
+  kind === 'cpu' || kind === 'gpu' ? 'thousandths of a core' : 'bytes'
+
+export const networkView = (parts: AssetServiceParts) => ({
+  activeNetworkId: parts.network.activeNetworkId(),
+  isMember: (peer: string) => parts.network.isMember(peer),
+})
