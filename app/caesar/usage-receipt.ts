@@ -6,8 +6,8 @@
  */
 import { z } from 'zod'
 import { PeerIdText } from '../../shared/schemas'
-import { fromBase64, signingBytes, toBase64 } from '../consensus/codec'
-import { falcon1024Scheme } from '../consensus/signature-scheme'
+import { signingBytes, toBase64 } from '../consensus/codec'
+import { falcon1024Scheme, falconSignatureProblem } from '../consensus/signature-scheme'
 import type { LeaseTerms } from '../assets/leases/lease'
 
 const RECEIPT_DOMAIN = 'hypermesh/usage-receipt/v1'
@@ -81,17 +81,13 @@ export function receiptRefusal(
     return 'the receipt covers time outside the lease'
   if (BigInt(receipt.unitSeconds) > maxUnitSeconds(lease.amount, receipt.fromMs, receipt.toMs))
     return `the receipt claims more than the leased ${lease.amount} for ${receipt.toMs - receipt.fromMs} ms`
-  let key: Uint8Array
-  let signature: Uint8Array
-  try {
-    key = fromBase64(signed.holderKey)
-    signature = fromBase64(signed.signature)
-  } catch {
-    return 'the receipt key or signature is not base64'
+  switch (falconSignatureProblem(signed.holderKey, signed.signature, signingBytes(RECEIPT_DOMAIN, receipt))) {
+    case 'not-base64':
+      return 'the receipt key or signature is not base64'
+    case 'not-a-falcon-key':
+      return 'the receipt carries no FALCON-1024 key'
+    case 'bad-signature':
+      return 'the receipt signature does not verify with the holder key it carries'
   }
-  if (key.length !== falcon1024Scheme.publicKeyBytes)
-    return `a FALCON-1024 key is ${falcon1024Scheme.publicKeyBytes} bytes, not ${key.length}`
-  if (!falcon1024Scheme.verify(signature, signingBytes(RECEIPT_DOMAIN, receipt), key))
-    return 'the receipt signature does not verify with the holder key it carries'
   return null
 }

@@ -5,6 +5,7 @@
  */
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import { ml_dsa87 } from '@noble/post-quantum/ml-dsa.js'
+import { fromBase64 } from './codec'
 
 export interface SignatureScheme {
   readonly name: string
@@ -68,3 +69,24 @@ export const mlDsa87Scheme = nobleScheme('ml-dsa-87', ml_dsa87, {
 /** The schemes a genesis document may name (ChainParams.scheme). */
 export const LEDGER_SCHEMES = { 'falcon-1024': falcon1024Scheme, 'ml-dsa-87': mlDsa87Scheme } as const
 export type LedgerSchemeName = keyof typeof LEDGER_SCHEMES
+
+/**
+ * Checks a FALCON-1024 signature carried as base64 with its base64 key: null when it verifies, or what is
+ * wrong (for the caller to say in its own words). Never throws.
+ */
+export function falconSignatureProblem(
+  publicKeyBase64: string,
+  signatureBase64: string,
+  message: Uint8Array,
+): 'not-base64' | 'not-a-falcon-key' | 'bad-signature' | null {
+  let publicKey: Uint8Array
+  let signature: Uint8Array
+  try {
+    publicKey = fromBase64(publicKeyBase64)
+    signature = fromBase64(signatureBase64)
+  } catch {
+    return 'not-base64'
+  }
+  if (publicKey.length !== falcon1024Scheme.publicKeyBytes) return 'not-a-falcon-key'
+  return falcon1024Scheme.verify(signature, message, publicKey) ? null : 'bad-signature'
+}

@@ -18,7 +18,7 @@ import { fromBase64, signingBytes, toBase64, hashOf } from '../../consensus/code
 import type { ProofParams } from '../../consensus/params'
 import { evaluateVdf, verifyVdf } from '../../consensus/proofs/vdf'
 import { solveWork, verifyWork } from '../../consensus/proofs/work'
-import { falcon1024Scheme } from '../../consensus/signature-scheme'
+import { falcon1024Scheme, falconSignatureProblem } from '../../consensus/signature-scheme'
 import { addressOf } from '../../consensus/tx'
 
 const DOMAIN = 'hypermesh/lease-proofs/v1'
@@ -99,19 +99,16 @@ export function leaseProofsRefusal(
   peer: string,
   ledger: LedgerView,
 ): string | null {
-  let publicKey: Uint8Array
-  let signature: Uint8Array
-  try {
-    publicKey = fromBase64(answer.publicKey)
-    signature = fromBase64(answer.signature)
-  } catch {
-    return 'the proofs are not base64'
+  const { publicKey, signature, ...proofs } = answer
+  switch (falconSignatureProblem(publicKey, signature, signed(asked.challenge, peer, proofs))) {
+    case 'not-base64':
+      return 'the proofs are not base64'
+    case 'not-a-falcon-key':
+      return 'the proofs carry no FALCON-1024 key'
+    case 'bad-signature':
+      return 'the proofs are not signed for this challenge and peer by the key they carry'
   }
-  if (publicKey.length !== falcon1024Scheme.publicKeyBytes) return 'the proofs carry no FALCON-1024 key'
-  const { publicKey: _key, signature: _signature, ...proofs } = answer
-  if (!falcon1024Scheme.verify(signature, signed(asked.challenge, peer, proofs), publicKey))
-    return 'the proofs are not signed for this challenge and peer by the key they carry'
-  const address = addressOf(falcon1024Scheme, publicKey)
+  const address = addressOf(falcon1024Scheme, fromBase64(publicKey))
   for (const need of asked.need) {
     const problem = partRefusal(need, asked, answer, peer, address, ledger)
     if (problem != null) return problem
