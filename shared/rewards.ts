@@ -7,6 +7,7 @@
  * one GPU-hour, one GiB-hour.
  */
 import { z } from 'zod'
+import { AmountText } from './chain-schemas'
 import type { HardwareSnapshot } from './schemas'
 import {
   PRIVACY_LEVEL_INFO,
@@ -17,16 +18,16 @@ import {
   type SharingSettings,
 } from './sharing-schemas'
 
-const Units = z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'an amount is a whole number of units')
-
 export const RewardSchedule = z
   .object({
     /** Blocks per epoch; rewards are paid in the first block of the next epoch. */
     epochBlocks: z.number().int().min(1).max(1_000_000),
     /** The most an epoch pays in all; claims beyond it are paid pro rata. */
-    emissionPerEpoch: Units,
+    emissionPerEpoch: AmountText,
     /** Base units per standard unit-hour, per resource. */
-    ratePerUnitHour: z.object({ cpu: Units, gpu: Units, memory: Units, storage: Units }).strict(),
+    ratePerUnitHour: z
+      .object({ cpu: AmountText, gpu: AmountText, memory: AmountText, storage: AmountText })
+      .strict(),
     /** The privacy level's multiplier, in parts per million. */
     multiplierPpm: z
       .object({
@@ -90,7 +91,9 @@ export const RESOURCE_UNIT_NAMES: Record<ResourceKind, string> = {
   storage: 'GiB-hour',
 }
 
-export const RewardAmounts = z.object({ cpu: Units, gpu: Units, memory: Units, storage: Units }).strict()
+export const RewardAmounts = z
+  .object({ cpu: AmountText, gpu: AmountText, memory: AmountText, storage: AmountText })
+  .strict()
 export type RewardAmounts = z.infer<typeof RewardAmounts>
 
 export const EpochEarnings = z
@@ -99,7 +102,7 @@ export const EpochEarnings = z
     height: z.number().int().min(0),
     timeMs: z.number(),
     byResource: RewardAmounts,
-    total: Units,
+    total: AmountText,
   })
   .strict()
 export type EpochEarnings = z.infer<typeof EpochEarnings>
@@ -114,7 +117,7 @@ export const RewardsStatus = z
     blocksLeftInEpoch: z.number().int().min(0),
     /** Milliseconds per block over recent blocks, for turning epochs into hours. */
     blockMs: z.number().min(0),
-    lifetime: Units,
+    lifetime: AmountText,
     /** Base units per hour over the last paid epoch. */
     ratePerHour: z.number().min(0),
     /** Receipted use this epoch, as it will be paid if the cap is not reached. */

@@ -9,7 +9,8 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LeaseBook } from '../app/assets/leases/lease-book'
 import { proveForLease, type ProofChallenge } from '../app/assets/leases/lease-proofs'
-import { LeaseRequestServer, requestLease } from '../app/assets/leases/lease-requests'
+import { LEASE_REQUEST_PROTOCOL, LeaseRequestServer, requestLease } from '../app/assets/leases/lease-requests'
+import { lpStream } from '@libp2p/utils'
 import type { DatabaseSync } from 'node:sqlite'
 import { loopbackNode, ownerLeaseBook } from './support/lease-owner'
 
@@ -68,6 +69,15 @@ describe('leases asked for over the network', () => {
     required = []
     const lease = await requestLease(await connect(), ask)
     expect(lease.terms).toMatchObject({ holder: asker.peerId.toString(), amount: String(1024 * 1024) })
+  })
+
+  it('refuses a request that is not a lease request, with the reason', async () => {
+    const stream = await (await connect()).newStream(LEASE_REQUEST_PROTOCOL)
+    const lp = lpStream(stream)
+    await lp.write(new TextEncoder().encode(JSON.stringify({ resource: 'storage', minutes: 10 })))
+    const answer = JSON.parse(new TextDecoder().decode((await lp.read()).subarray())) as { code: string }
+    expect(answer.code).toBe('malformed')
+    await stream.close()
   })
 
   it('asks for PoWork and PoTime over a fresh challenge, and grants once they hold', async () => {

@@ -145,6 +145,21 @@ describe('files stored on the peers of a network', () => {
     const early = await nodes.A.callRaw('files.finishUpload', { uploadId })
     expect(early.ok).toBe(false)
     if (!early.ok) expect(early.error.message).toMatch(/0 of 10 bytes arrived/)
+    // Announcements the node refuses before taking a byte: too large, one holder, k not below n.
+    const refusedBegin = async (params: Record<string, unknown>) => {
+      const answer = await nodes.A.callRaw('files.beginUpload', { name: 'x', size: 10, ...params })
+      return answer.ok ? 'accepted' : answer.error.message
+    }
+    expect(await refusedBegin({ size: 64 * MiB + 1 })).toMatch(/files are stored up to 64 MiB/)
+    expect(await refusedBegin({ n: 1 })).toMatch(/at least two holders/)
+    expect(await refusedBegin({ n: 2, k: 2 })).toMatch(/k is less than n/)
+    const unknown = await nodes.A.callRaw('files.readChunk', {
+      downloadId: 'a'.repeat(32),
+      offset: 0,
+      length: 10,
+    })
+    expect(unknown.ok).toBe(false)
+    if (!unknown.ok) expect(unknown.error.message).toMatch(/no such download; fetch the file again/)
     expect((await nodes.A.call('files.list', {})).map((f) => f.fileId)).toEqual([stored.fileId])
   })
 })

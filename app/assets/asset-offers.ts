@@ -39,23 +39,11 @@ export function grantLease(
 
 /** What the lease request protocol needs of this node: granting, its terms' proofs, its ledger's view. */
 export function leaseGrantor(parts: AssetServiceParts, book: LeaseBook): LeaseGrantor {
-  const state = () => {
-    try {
-      return parts.ledger().chain.state
-    } catch {
-      return null
-    }
-  }
+  const state = () => parts.currentLedger()?.chain.state ?? null
   return {
     grant: (peer, ask) => grantAskedLease(parts, book, peer, ask),
     requiredProofs: (ask) => parts.sharing.settingsOf(ask.resource).requiredProofs,
-    proofParams: () => {
-      try {
-        return parts.ledger().chain.params.proofs
-      } catch {
-        return DEFAULT_PARAMS.proofs
-      }
-    },
+    proofParams: () => parts.currentLedger()?.chain.params.proofs ?? DEFAULT_PARAMS.proofs,
     ledger: {
       bondedOf: (address) => state()?.account(address)?.bonded ?? 0n,
       hasProvenSpace: (address) => {

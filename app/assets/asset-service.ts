@@ -55,6 +55,8 @@ export interface AssetServiceParts {
   network: { activeNetworkId(): string; isMember(peer: string): boolean; members(): string[] }
   /** The active network's ledger; throws ApiError when there is none. */
   ledger(): LedgerService
+  /** The same, or null when there is none. */
+  currentLedger(): LedgerService | null
   /** Usage receipts: kept for this node's leased assets, signed for leases this node uses. */
   receipts: ReceiptDesk
   log: Logger
@@ -182,16 +184,10 @@ export class AssetService {
 
   /** Peers to ask for storage: this network's members, then the servers of registered storage; not this node. */
   storageCandidates(): string[] {
-    let registered: string[] = []
-    try {
-      registered = this.parts
-        .ledger()
-        .assets()
-        .filter((a) => a.resource === 'storage')
-        .map((a) => a.peerId)
-    } catch {
-      /* no ledger: members only */
-    }
+    // Without a ledger, members only.
+    const registered = (this.parts.currentLedger()?.assets() ?? [])
+      .filter((a) => a.resource === 'storage')
+      .map((a) => a.peerId)
     const self = this.parts.peerId
     return [...new Set([...this.parts.network.members(), ...registered])].filter((p) => p !== self)
   }
@@ -264,12 +260,9 @@ export class AssetService {
   /** A connection to `peer`: open, direct, or through the relay with the most stake on the ledger. */
   async reach(peer: string, address?: string): Promise<Connection> {
     // A relay is chosen by its stake on this node's ledger, where it has one.
-    let stakes = new Map<string, bigint>()
-    try {
-      stakes = peerStakes(this.parts.ledger().chain.state)
-    } catch {
-      /* no ledger: relays are tried in the order they are known */
-    }
+    // Without a ledger, relays are tried in the order they are known.
+    const state = this.parts.currentLedger()?.chain.state
+    const stakes = state == null ? new Map<string, bigint>() : peerStakes(state)
     try {
       return await reachPeer(this.parts.libp2p, peerIdFromString(peer), {
         addresses: address != null ? [multiaddr(address)] : [],

@@ -1,10 +1,10 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { defaultSharing } from './sharing/defaults'
 import { enforcementOf } from './sharing/enforcement-report'
-import { detectGpuControls, leasedGpuEnvironment, MpsDaemon, parseGpuControls } from './gpu-controls'
+import { detectGpuControls, parseGpuControls } from './gpu-controls'
 
 // The shape `nvidia-smi --query-gpu=index,uuid,compute_mode,memory.total --format=csv,noheader,nounits` prints.
 const RECORDED = [
@@ -71,39 +71,6 @@ describe('the NVIDIA driver’s controls for the GPU share', () => {
     )
   })
 
-  it('gives leased work one GPU, through the node’s MPS daemon, held to its share of multiprocessors and memory', () => {
-    const env = leasedGpuEnvironment(
-      { uuid: 'GPU-3b0ad7f2-5c1e-8a44-9d0e-7f6c1b2a9e01' },
-      { percent: 25, memoryBytes: 8 * 2 ** 30 },
-      { pipeDirectory: '/d/mps-pipe', logDirectory: '/d/mps-log' },
-    )
-    expect(env).toEqual({
-      CUDA_VISIBLE_DEVICES: 'GPU-3b0ad7f2-5c1e-8a44-9d0e-7f6c1b2a9e01',
-      CUDA_MPS_PIPE_DIRECTORY: '/d/mps-pipe',
-      CUDA_MPS_LOG_DIRECTORY: '/d/mps-log',
-      CUDA_MPS_ACTIVE_THREAD_PERCENTAGE: '25',
-      CUDA_MPS_PINNED_DEVICE_MEM_LIMIT: '0=8192M',
-    })
-    expect(() =>
-      leasedGpuEnvironment({ uuid: 'GPU-1' }, { percent: 0, memoryBytes: null }, env as never),
-    ).toThrow(/whole percentage from 1 to 100/)
-  })
-
-  it('starts and stops its own MPS daemon with its pipe and log directories', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hm-mps-'))
-    const record = join(dir, 'calls')
-    // The stand-in records its arguments, its pipe directory and what it was told on stdin.
-    const control = script(
-      'nvidia-cuda-mps-control',
-      `echo "args=$* pipe=$CUDA_MPS_PIPE_DIRECTORY stdin=$(cat)" >> ${record}; echo "ok"`,
-    )
-    const daemon = await MpsDaemon.start(control, dir)
-    expect(await daemon.stop()).toBe('ok')
-    const calls = readFileSync(record, 'utf8').trim().split('\n')
-    expect(calls[0]).toBe(`args=-d pipe=${join(dir, 'mps-pipe')} stdin=`)
-    expect(calls[1]).toBe(`args= pipe=${join(dir, 'mps-pipe')} stdin=quit`)
-  })
-
   it('the sharing card says what the driver offers for the GPU share, here and on a machine with MPS', async () => {
     const settings = { ...defaultSharing('gpu'), enabled: true, allocationPercent: 40 }
     const none = await detectGpuControls({ nvidiaSmi: '/nonexistent/nvidia-smi' })
@@ -115,7 +82,7 @@ describe('the NVIDIA driver’s controls for the GPU share', () => {
       mpsControl: script('nvidia-cuda-mps-control', 'exit 0'),
     })
     expect(enforcementOf('gpu', settings, null, mps).notEnforced.join(' ')).toMatch(
-      /NVIDIA MPS is available and will hold leased work to 40 % of a GPU’s multiprocessors/,
+      /NVIDIA MPS is available here to hold leased work to 40 % of a GPU’s multiprocessors/,
     )
   })
 })

@@ -3,11 +3,11 @@
  * the Multi-Process Service (MPS) limits a client process to a percentage of the GPU's streaming
  * multiprocessors (CUDA_MPS_ACTIVE_THREAD_PERCENTAGE) and to an amount of device memory
  * (CUDA_MPS_PINNED_DEVICE_MEM_LIMIT); a GPU in the "Prohibited" compute mode runs no compute at all.
- * Leased work is started with `leasedGpuEnvironment` under the node's own MPS daemon (`MpsDaemon`).
+ * No leased GPU work runs before the job sandbox, so this finds what applies here and says it; the sandbox
+ * will start GPU work under MPS with those limits.
  */
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 import { promisify } from 'node:util'
 
@@ -104,85 +104,4 @@ export async function detectGpuControls(
   if (gpus.every((g) => g.computeMode === 'Prohibited'))
     return { gpus, mpsControl, unavailable: 'every GPU is in the Prohibited compute mode' }
   return { gpus, mpsControl, unavailable: null }
-}
-
-/**
- * The environment leased work on `gpu` runs with: only that GPU visible, through the node's MPS daemon,
- * held to `percent` of its multiprocessors and, where given, `memoryBytes` of its memory.
- */
-export function leasedGpuEnvironment(
-  gpu: Pick<ControllableGpu, 'uuid'>,
-  share: { percent: number; memoryBytes: number | null },
-  daemon: { pipeDirectory: string; logDirectory: string },
-): Record<string, string> {
-  if (!(Number.isInteger(share.percent) && share.percent >= 1 && share.percent <= 100))
-    throw new Error(`a GPU share is a whole percentage from 1 to 100, not ${share.percent}`)
-  const env: Record<string, string> = {
-    CUDA_VISIBLE_DEVICES: gpu.uuid,
-    CUDA_MPS_PIPE_DIRECTORY: daemon.pipeDirectory,
-    CUDA_MPS_LOG_DIRECTORY: daemon.logDirectory,
-    CUDA_MPS_ACTIVE_THREAD_PERCENTAGE: String(share.percent),
-  }
-  // Device 0 is the one GPU the work can see.
-  if (share.memoryBytes != null)
-    env.CUDA_MPS_PINNED_DEVICE_MEM_LIMIT = `0=${Math.max(1, Math.floor(share.memoryBytes / MiB))}M`
-  return env
-}
-
-/** The node's own MPS control daemon, with its pipe and log directories under the node's data dir. */
-export class MpsDaemon {
-  private constructor(
-    private readonly controlProgram: string,
-    readonly pipeDirectory: string,
-    readonly logDirectory: string,
-  ) {}
-
-  static async start(control: string, dir: string): Promise<MpsDaemon> {
-    const daemon = new MpsDaemon(control, join(dir, 'mps-pipe'), join(dir, 'mps-log'))
-    await mkdir(daemon.pipeDirectory, { recursive: true })
-    await mkdir(daemon.logDirectory, { recursive: true })
-    // `-d` forks the daemon and returns.
-    await daemon.control(['-d'], null)
-    return daemon
-  }
-
-  /** Asks the daemon to quit (it stops once its clients have). */
-  stop(): Promise<string> {
-    return this.command('quit')
-  }
-
-  /** Sends one command on the control program's stdin and returns what it prints. */
-  command(line: string): Promise<string> {
-    return this.control([], `${line}\n`)
-  }
-
-  /** Runs the control program with `args`, and `input` on its stdin (none: stdin closed). */
-  private control(args: string[], input: string | null): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.controlProgram, args, {
-        env: this.env(),
-        stdio: [input == null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      })
-      let out = ''
-      let err = ''
-      child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
-      child.stderr?.on('data', (d: Buffer) => (err += d.toString()))
-      const timer = setTimeout(() => child.kill(), 10_000)
-      child.once('error', reject)
-      child.once('close', (code) => {
-        clearTimeout(timer)
-        if (code === 0) resolve(out.trim())
-        else reject(new Error(`${this.controlProgram} ${args.join(' ')} exited ${code}: ${err.trim()}`))
-      })
-      if (input != null) child.stdin?.end(input)
-    })
-  }
-
-  private env(): NodeJS.ProcessEnv {
-    return {
-      ...process.env,
-      CUDA_MPS_PIPE_DIRECTORY: this.pipeDirectory,
-      CUDA_MPS_LOG_DIRECTORY: this.logDirectory,
-    }
-  }
 }

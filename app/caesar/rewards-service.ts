@@ -76,6 +76,7 @@ export class RewardsService implements ReceiptDesk {
   private readonly address: string
   private readonly blockTimes: number[] = []
   private lastRefusal: string | null = null
+  private payoutSeen: string | null = null
 
   constructor(private readonly parts: RewardsParts) {
     this.address = addressOf(falcon1024Scheme, parts.falcon.publicKey)
@@ -152,7 +153,10 @@ export class RewardsService implements ReceiptDesk {
 
   private recordPayout(chainId: string, state: LedgerState): void {
     const payouts = state.payouts
-    if (payouts == null) return
+    // The payout stays in the state for a whole epoch: look at it once, when it is new.
+    const seen = `${chainId}/${payouts?.height}`
+    if (payouts == null || seen === this.payoutSeen) return
+    this.payoutSeen = seen
     const amounts: Record<string, string> = { ...ZERO_AMOUNTS }
     let any = false
     for (const [key, amount] of payouts.amounts) {

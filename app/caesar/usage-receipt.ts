@@ -7,20 +7,19 @@
 import { z } from 'zod'
 import { PeerIdText } from '../../shared/schemas'
 import { signingBytes, toBase64 } from '../consensus/codec'
+import { Base64Text, HashText } from '../consensus/params'
 import { falcon1024Scheme, falconSignatureProblem } from '../consensus/signature-scheme'
 import type { LeaseTerms } from '../assets/leases/lease'
 
 const RECEIPT_DOMAIN = 'hypermesh/usage-receipt/v1'
-const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'an id is 64 hex characters')
-const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
 
 export const UsageReceipt = z
   .object({
     v: z.literal(1),
     /** The ledger the receipt may be claimed on. */
-    chainId: Hex64,
-    leaseNonce: Hex64,
-    assetId: Hex64,
+    chainId: HashText,
+    leaseNonce: HashText,
+    assetId: HashText,
     holder: PeerIdText,
     /** The stretch of time the lease was held, in ms since the epoch; `to` after `from`. */
     fromMs: z.number().int().min(0),
@@ -33,7 +32,7 @@ export const UsageReceipt = z
 export type UsageReceipt = z.infer<typeof UsageReceipt>
 
 export const SignedUsageReceipt = z
-  .object({ receipt: UsageReceipt, holderKey: Base64.max(4096), signature: Base64.max(4096) })
+  .object({ receipt: UsageReceipt, holderKey: Base64Text.max(4096), signature: Base64Text.max(4096) })
   .strict()
 export type SignedUsageReceipt = z.infer<typeof SignedUsageReceipt>
 

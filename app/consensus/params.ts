@@ -5,11 +5,12 @@
  */
 import { z } from 'zod'
 import { PeerIdText } from '../../shared/schemas'
+import { AmountText } from '../../shared/chain-schemas'
 import { RewardSchedule, DEFAULT_REWARD_SCHEDULE } from '../../shared/rewards'
 import { HASH_HEX } from './codec'
 
-/** Amounts are whole base units (1 CAESAR = 10^6 units), written as decimal strings to stay exact. */
-export const AmountText = z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'an amount is a whole number of units')
+// Amounts are whole base units, as decimal strings; the API shares the schema.
+export { AmountText } from '../../shared/chain-schemas'
 
 /** An account address: the first 20 bytes of SHA-256 over the scheme name and public key, as hex. */
 export const AddressText = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')

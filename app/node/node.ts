@@ -336,6 +336,7 @@ class Node implements HyperMeshNode {
           members: () => network.memberIds(),
         },
         ledger: () => ledger.need(),
+        currentLedger: () => ledger.current(),
         receipts: rewards,
         log,
       })

@@ -15,19 +15,18 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { ProofKind } from '../../../shared/sharing-schemas'
 import { fromBase64, signingBytes, toBase64, hashOf } from '../../consensus/codec'
-import type { ProofParams } from '../../consensus/params'
+import { HashText, type ProofParams } from '../../consensus/params'
 import { evaluateVdf, verifyVdf } from '../../consensus/proofs/vdf'
 import { solveWork, verifyWork } from '../../consensus/proofs/work'
 import { falcon1024Scheme, falconSignatureProblem } from '../../consensus/signature-scheme'
 import { addressOf } from '../../consensus/tx'
 
 const DOMAIN = 'hypermesh/lease-proofs/v1'
-const Hex64 = z.string().regex(/^[0-9a-f]{64}$/)
 
 /** What the owner asks the asker to prove, and with which parameters. */
 export const ProofChallenge = z
   .object({
-    challenge: Hex64,
+    challenge: HashText,
     need: z.array(ProofKind).min(1).max(4),
     params: z
       .object({

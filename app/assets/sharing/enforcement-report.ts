@@ -80,7 +80,7 @@ function gpuShareWords(settings: SharingSettings, gpu: GpuControls | undefined):
   if (gpu == null) return 'GPU share: the driver’s controls were not looked for'
   if (gpu.unavailable != null) return `GPU share: cannot be enforced on this machine: ${gpu.unavailable}`
   return (
-    `GPU share: NVIDIA MPS is available and will hold leased work to ${settings.allocationPercent} % of a ` +
+    `GPU share: NVIDIA MPS is available here to hold leased work to ${settings.allocationPercent} % of a ` +
     'GPU’s multiprocessors; no leased GPU work runs yet (it comes with the job sandbox)'
   )
 }
