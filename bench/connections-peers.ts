@@ -8,6 +8,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Stream } from '@libp2p/interface'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
+import pino from 'pino'
 import {
   CONNECTION_MONITOR,
   createConnectionLimiter,
@@ -15,17 +16,27 @@ import {
   stoq,
   stoqTransportProfile,
 } from '../app/stoq'
+import { falconWorkerSigner, startSignatureWorkers } from '../app/node/workers/signature-workers'
 
 const ECHO = '/hypermesh/bench/echo/1.0.0'
 const DIAL_CONCURRENCY = 16
 
-export async function runServer(expected: number): Promise<void> {
+/** The node under test allows this many connections; its heap cap is the daemon's for that many. */
+export const serverMaxConnections = (expected: number): number => expected + 1_000
+
+export async function runServer(expected: number, options: { inlineFalcon: boolean }): Promise<void> {
+  // As the node does: handshakes sign and verify with FALCON on the signature workers.
+  const falcon = falcon1024.keygen()
+  const workers = options.inlineFalcon ? null : startSignatureWorkers(pino({ level: 'silent' }))
   // The node's own limits, raised only where one host (this machine) stands for thousands of peers.
   const node = await createLibp2p({
-    ...stoqTransportProfile({ falcon: falcon1024.keygen() }).libp2pOptions(),
+    ...stoqTransportProfile({
+      falcon,
+      falconSigner: workers == null ? undefined : falconWorkerSigner(workers, falcon),
+    }).libp2pOptions(),
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     connectionManager: {
-      maxConnections: expected + 1_000,
+      maxConnections: serverMaxConnections(expected),
       maxIncomingPendingConnections: 512,
       inboundConnectionThreshold: 1_000_000,
       inboundUpgradeTimeout: 120_000,
@@ -42,7 +53,7 @@ export async function runServer(expected: number): Promise<void> {
     },
     { maxInboundStreams: 4 },
   )
-  process.send?.({ address: node.getMultiaddrs()[0]?.toString() })
+  process.send?.({ address: node.getMultiaddrs()[0]?.toString(), falconWorkers: workers?.threads ?? 0 })
   // Exit cleanly when told to stop, so --cpu-prof can write its profile.
   process.on('SIGTERM', () => process.exit(0))
   // The parent asks for the live heap after a full collection (needs --expose-gc).

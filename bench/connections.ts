@@ -10,12 +10,17 @@
  *
  * FALCON-1024 key generation takes about half a second, so the clients' FALCON key pairs come from a pool
  * (--falcon-pool); their libp2p identities are all distinct. The node signs and verifies every handshake.
+ *
+ * The node under test runs as the daemon runs: its heap capped for its connection limit
+ * (app/node/heap-cap.ts), its handshakes' FALCON work on signature worker threads. --default-heap and
+ * --inline-falcon run it without either, to compare.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { runClients, runServer } from './connections-peers'
+import { runClients, runServer, serverMaxConnections } from './connections-peers'
+import { heapCapFlag } from '../app/node/heap-cap'
 import { benchHeader, writeBenchResult } from './report'
 
 const here = fileURLToPath(import.meta.url)
@@ -34,7 +39,7 @@ const rssOf = (pid: number): { rssMiB: number; peakMiB: number } => {
   return { rssMiB: field('VmRSS'), peakMiB: field('VmHWM') }
 }
 
-/** The node under test runs with Node's default heap settings, as a real node would (plus --expose-gc). */
+/** Starts a role in a child process; the node under test gets --expose-gc, to report its live heap. */
 function spawnRole(args: string[], execArgv: string[]): ChildProcess {
   return fork(here, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
 }
@@ -73,9 +78,14 @@ async function main(): Promise<void> {
       'profile-node': { type: 'boolean' },
       /** V8 flags for the node under test, space-separated, as in --node-v8-flags=--max-old-space-size=512. */
       'node-v8-flags': { type: 'string', default: '' },
+      /** Run the node under test on V8's default heap, not the daemon's cap for its connection limit. */
+      'default-heap': { type: 'boolean' },
+      /** Sign and verify handshakes on the node's event loop, not its signature workers. */
+      'inline-falcon': { type: 'boolean' },
     },
   })
-  if (values.serve === true) return runServer(Number(values.connections))
+  if (values.serve === true)
+    return runServer(Number(values.connections), { inlineFalcon: values['inline-falcon'] === true })
   if (values.client != null)
     return runClients(values.address as string, Number(values.count), Number(values['falcon-pool']))
 
@@ -84,20 +94,22 @@ async function main(): Promise<void> {
   const holdSeconds = Number(values.hold)
   const profileFlags =
     values['profile-node'] === true ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : []
-  const v8Flags = (values['node-v8-flags'] ?? '').split(' ').filter((f) => f.length > 0)
-  const server = spawnRole(
-    ['--serve', '--connections', String(total)],
-    ['--expose-gc', ...v8Flags, ...profileFlags],
-  )
-  const address = await new Promise<string>((resolve) =>
-    server.once('message', (m) => resolve((m as { address: string }).address)),
+  // The daemon's heap cap for the node's connection limit (app/node/heap-cap.ts), unless told otherwise.
+  const heapFlags = values['default-heap'] === true ? [] : [heapCapFlag(serverMaxConnections(total))]
+  const v8Flags = [...heapFlags, ...(values['node-v8-flags'] ?? '').split(' ').filter((f) => f.length > 0)]
+  const serveArgs = ['--serve', '--connections', String(total)]
+  if (values['inline-falcon'] === true) serveArgs.push('--inline-falcon')
+  const server = spawnRole(serveArgs, ['--expose-gc', ...v8Flags, ...profileFlags])
+  const { address, falconWorkers } = await new Promise<{ address: string; falconWorkers: number }>(
+    (resolve) => server.once('message', (m) => resolve(m as { address: string; falconWorkers: number })),
   )
   const serverPid = server.pid as number
   await new Promise((r) => setTimeout(r, 500))
   const baseline = rssOf(serverPid)
   const heapBaseline = await liveHeapMiB(server)
   console.log(
-    `node under test: pid ${serverPid}, ${address}, RSS ${baseline.rssMiB.toFixed(0)} MiB before any connection`,
+    `node under test: pid ${serverPid}, ${address}, RSS ${baseline.rssMiB.toFixed(0)} MiB before any connection; ` +
+      `V8 flags: ${v8Flags.join(' ') || 'none'}; FALCON on ${falconWorkers} worker thread(s)`,
   )
 
   const started = performance.now()
@@ -158,8 +170,12 @@ async function main(): Promise<void> {
   const report = {
     ...benchHeader(
       `npm run bench:connections -- --connections ${total} --processes ${processes} --hold ${holdSeconds} --falcon-pool ${values['falcon-pool']}` +
-        (v8Flags.length > 0 ? ` --node-v8-flags="${v8Flags.join(' ')}"` : ''),
+        (values['default-heap'] === true ? ' --default-heap' : '') +
+        (values['inline-falcon'] === true ? ' --inline-falcon' : '') +
+        (values['node-v8-flags'] ? ` --node-v8-flags="${values['node-v8-flags']}"` : ''),
     ),
+    nodeV8Flags: v8Flags,
+    falconWorkerThreads: falconWorkers,
     attempted: total,
     connected,
     failedToConnect,

@@ -5,7 +5,9 @@
  *    receiver runs in a child process, so sender and receiver each have a core; each figure is the median
  *    of several runs.
  * 2. handshakes per second and handshake latency, STOQ hybrid against classical Noise (both ends in one
- *    thread over an in-memory pipe, so the figure is the CPU cost of one handshake, both sides together).
+ *    thread over an in-memory pipe, so the figure is the CPU cost of one handshake, both sides together),
+ *    and STOQ with its FALCON work on the node's signature workers: then the event loop's share is what
+ *    stalls other connections.
  * 3. the frame cipher alone on one core (./cipher-speed.ts), the bound under all of the above.
  * Prints a table and writes bench/results/stoq.json.
  */
@@ -18,7 +20,13 @@ import { defaultLogger } from '@libp2p/logger'
 import { multiaddrConnectionPair } from '@libp2p/utils'
 import type { ConnectionEncrypter, Upgrader } from '@libp2p/interface'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
+import pino from 'pino'
 import { stoq } from '../app/stoq'
+import {
+  falconWorkerSigner,
+  startSignatureWorkers,
+  type SignatureWorkers,
+} from '../app/node/workers/signature-workers'
 import { runReceiver, sendFor, type Mode } from './stoq-peers'
 import { benchHeader, writeBenchResult } from './report'
 import { measureCipherSpeed } from './cipher-speed'
@@ -58,14 +66,23 @@ async function measureThroughput(mode: Mode, seconds: number, runs: number): Pro
   return { mode, runs: results, medianGbps: sorted[Math.floor(sorted.length / 2)] as number }
 }
 
-async function measureHandshakes(kind: 'stoq' | 'noise', count: number) {
+type HandshakeKind = 'noise' | 'stoq' | 'stoq-workers'
+const HANDSHAKE_LABELS: Record<HandshakeKind, string> = {
+  noise: 'Noise XX (X25519)',
+  stoq: 'STOQ (X25519 + ML-KEM-1024, FALCON-1024), FALCON inline',
+  'stoq-workers': 'STOQ, FALCON on signature workers (as the node runs it)',
+}
+
+async function measureHandshakes(kind: HandshakeKind, count: number, workers: SignatureWorkers | null) {
   const upgrader = { getStreamMuxers: () => new Map() } as unknown as Upgrader
   const make = async (): Promise<ConnectionEncrypter> => {
     const privateKey = await generateKeyPair('Ed25519')
     const components = { privateKey, logger: defaultLogger(), upgrader }
-    return kind === 'stoq'
-      ? stoq({ falcon: falcon1024.keygen() })(components)
-      : (noise()(components as never) as ConnectionEncrypter)
+    if (kind === 'noise') return noise()(components as never) as ConnectionEncrypter
+    const falcon = falcon1024.keygen()
+    const falconSigner =
+      kind === 'stoq-workers' && workers != null ? falconWorkerSigner(workers, falcon) : undefined
+    return stoq({ falcon, falconSigner })(components)
   }
   const [a, b] = [await make(), await make()]
   const once = async (): Promise<number> => {
@@ -80,12 +97,15 @@ async function measureHandshakes(kind: 'stoq' | 'noise', count: number) {
   for (let i = 0; i < 3; i++) await once() // warm up the JIT
   const latencies: number[] = []
   const started = performance.now()
+  const loopBefore = performance.eventLoopUtilization()
   for (let i = 0; i < count; i++) latencies.push(await once())
   const perSecond = count / ((performance.now() - started) / 1000)
+  // What the event loop spent per handshake, both sides: the time no other connection could run.
+  const eventLoopMs = performance.eventLoopUtilization(loopBefore).active / count
   latencies.sort((x, y) => x - y)
   const q = (p: number): number =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] as number
-  return { kind, count, perSecond, p50Ms: q(0.5), p99Ms: q(0.99) }
+  return { kind, count, perSecond, p50Ms: q(0.5), p99Ms: q(0.99), eventLoopMs }
 }
 
 async function main(): Promise<void> {
@@ -113,10 +133,12 @@ async function main(): Promise<void> {
   const byMode = Object.fromEntries(throughput.map((t) => [t.mode, t.medianGbps])) as Record<Mode, number>
   // --handshakes 0 skips this part (e.g. to profile the transfer alone).
   const handshakeCount = Number(values.handshakes)
-  const handshakes =
-    handshakeCount > 0
-      ? [await measureHandshakes('noise', handshakeCount), await measureHandshakes('stoq', handshakeCount)]
-      : []
+  const workers = startSignatureWorkers(pino({ level: 'silent' }))
+  const handshakes: Awaited<ReturnType<typeof measureHandshakes>>[] = []
+  if (handshakeCount > 0)
+    for (const kind of ['noise', 'stoq', ...(workers == null ? [] : ['stoq-workers'])] as HandshakeKind[])
+      handshakes.push(await measureHandshakes(kind, handshakeCount, workers))
+  await workers?.stop()
 
   console.log('\nBulk throughput, one connection on loopback (median of %d runs of %d s)', runs, seconds)
   console.table(
@@ -138,10 +160,11 @@ async function main(): Promise<void> {
   console.log('\nHandshakes (both ends in one thread: CPU cost of a whole handshake)')
   console.table(
     handshakes.map((h) => ({
-      handshake: h.kind === 'stoq' ? 'STOQ (X25519 + ML-KEM-1024, FALCON-1024)' : 'Noise XX (X25519)',
+      handshake: HANDSHAKE_LABELS[h.kind],
       'per second': h.perSecond.toFixed(1),
       'p50 ms': h.p50Ms.toFixed(1),
       'p99 ms': h.p99Ms.toFixed(1),
+      'event loop ms': h.eventLoopMs.toFixed(1),
     })),
   )
 

@@ -31,7 +31,7 @@ if (want('node')) {
         cli: 'app/node/cli.ts',
         testnet: 'app/node/testnet.ts',
         'vdf-worker': 'app/node/ledger/vdf-worker.ts',
-        'signature-worker': 'app/node/ledger/signature-worker.ts',
+        'signature-worker': 'app/node/workers/signature-worker.ts',
       },
       outdir: 'dist/daemon',
     }),
@@ -48,7 +48,7 @@ if (only === 'bench') {
         tiers: 'bench/tiers.ts',
         consensus: 'bench/consensus.ts',
         assets: 'bench/assets.ts',
-        'signature-worker': 'app/node/ledger/signature-worker.ts',
+        'signature-worker': 'app/node/workers/signature-worker.ts',
         // The consensus simulator's command line (npm run sim)
         sim: 'test/sim/cli.ts',
       },
@@ -63,7 +63,7 @@ if (want('electron')) {
       entryPoints: {
         index: 'main/index.ts',
         'vdf-worker': 'app/node/ledger/vdf-worker.ts',
-        'signature-worker': 'app/node/ledger/signature-worker.ts',
+        'signature-worker': 'app/node/workers/signature-worker.ts',
       },
       outdir: 'dist/main',
       external: ['electron'],

@@ -1,6 +1,7 @@
 // npm start [-- --headless] [-- <daemon flags>]: builds, then opens the desktop app where an Electron
 // binary (and a display) exists; otherwise runs the node headless and prints the dashboard URL.
 import { spawn, spawnSync } from 'node:child_process'
+import { daemonHeapFlags, followChild, spawnDaemon } from './daemon-launch.mjs'
 import { requireNode22 } from './node-version.mjs'
 import { findElectronBinary } from './electron-binary.mjs'
 
@@ -23,18 +24,15 @@ if (!desktop) {
 
 let child
 if (desktop) {
-  child = spawn(electron.path, ['dist/main/index.js', ...args], { stdio: 'inherit' })
+  // Electron's main process hosts the node: its V8 takes the same heap cap through --js-flags.
+  const heap = daemonHeapFlags(args)
+  const jsFlags = heap.length === 0 ? [] : [`--js-flags=${heap.join(' ')}`]
+  child = spawn(electron.path, [...jsFlags, 'dist/main/index.js', ...args], { stdio: 'inherit' })
 } else {
   if (!forceHeadless) {
     const why = electron.path == null ? electron.reason : 'no display ($DISPLAY is not set)'
     console.log(`Starting headless: ${why}. Open the dashboard in your browser instead, at the URL below.\n`)
   }
-  const daemonArgs = args.filter((a) => a !== '--headless')
-  child = spawn(
-    process.execPath,
-    ['--disable-warning=ExperimentalWarning', 'dist/daemon/cli.js', ...daemonArgs],
-    { stdio: 'inherit' },
-  )
+  child = spawnDaemon(args.filter((a) => a !== '--headless'))
 }
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
-child.on('exit', (code, signal) => process.exit(code ?? (signal == null ? 0 : 1)))
+followChild(child)

@@ -13,6 +13,8 @@ export interface DaemonOptions {
   genesisFile: string | undefined
   /** Print what a genesis needs to make this node a validator, then exit. */
   validatorCandidate: boolean
+  /** Print the node flags this node should start with (its heap cap), then exit: for launchers. */
+  printHeapFlags: boolean
   help: boolean
 }
 
@@ -23,6 +25,7 @@ export const USAGE = `Usage: hypermesh [options]
   --api-port <port>     local API and UI port; if taken, a free one is used (default 4747)
   --port <port>         libp2p TCP port (default: remembered from the last run, else any free port)
   --ws-port <port>      libp2p WebSocket port (same rule)
+  --max-connections <n> connections this node holds at most (default 300); its heap cap follows
   --loopback-only       listen on 127.0.0.1 and ::1 only
   --no-ipv6             do not listen on IPv6
   --no-mdns             do not look for peers on the LAN
@@ -32,6 +35,7 @@ export const USAGE = `Usage: hypermesh [options]
                         network's founder puts in its genesis to make this node a validator), then exit
   --log-level <level>   fatal, error, warn, info, debug or trace
   --ready-json          print one JSON line with the UI URL and token when ready
+  --print-heap-flags    print the node flags to start this node with (its heap cap), then exit
   --headless            accepted for symmetry with npm start; the daemon is always headless
   -h, --help            show this help
 
@@ -46,6 +50,14 @@ const portOf = (name: string, value: string | undefined): number | undefined => 
   return port
 }
 
+const countOf = (name: string, value: string | undefined): number | undefined => {
+  if (value == null) return undefined
+  const count = Number(value)
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`--${name} must be a whole number above 0, got "${value}"`)
+  return count
+}
+
 export function parseDaemonArgs(argv: string[]): DaemonOptions {
   const { values } = parseArgs({
     args: argv,
@@ -57,6 +69,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'api-port': { type: 'string' },
       port: { type: 'string' },
       'ws-port': { type: 'string' },
+      'max-connections': { type: 'string' },
       'loopback-only': { type: 'boolean' },
       ipv6: { type: 'boolean' },
       mdns: { type: 'boolean' },
@@ -66,6 +79,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'log-level': { type: 'string' },
       'ui-dir': { type: 'string' },
       'ready-json': { type: 'boolean' },
+      'print-heap-flags': { type: 'boolean' },
       headless: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -81,6 +95,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     readyJson: values['ready-json'] === true,
     genesisFile: values.genesis,
     validatorCandidate: values['validator-candidate'] === true,
+    printHeapFlags: values['print-heap-flags'] === true,
     help: values.help === true,
     config: {
       devnetName: values['devnet-name'],
@@ -93,6 +108,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
         ipv6: values.ipv6,
       },
       discovery: { mdns: values.mdns },
+      connections: { maxConnections: countOf('max-connections', values['max-connections']) },
     },
   }
 }

@@ -8,6 +8,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createHyperMeshNode, startLocalApiServer, type HyperMeshNode, type LocalApiServer } from './index'
 import { parseDaemonArgs, USAGE } from './cli-args'
 import { GenesisDocument } from './network/genesis'
+import { loadConfig } from './config'
+import { heapCapFlag, heapIsCapped, heapLimitMiB } from './heap-cap'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -24,6 +26,17 @@ function readGenesisFile(path: string): GenesisDocument {
   return parsed.data
 }
 
+/** Started without npm start's heap cap: say how to hold memory down at the connection limit. */
+function warnIfHeapUncapped(node: HyperMeshNode): void {
+  const { maxConnections } = node.config.connections
+  if (heapIsCapped(maxConnections)) return
+  console.warn(
+    `hypermesh: this process may grow its heap to ${heapLimitMiB()} MiB. Start it with npm start or npm run ` +
+      `daemon, or pass ${heapCapFlag(maxConnections)} to node, to keep it in proportion to ` +
+      `${maxConnections} connections.`,
+  )
+}
+
 async function main(): Promise<void> {
   let options
   try {
@@ -34,6 +47,15 @@ async function main(): Promise<void> {
   }
   if (options.help) {
     console.log(USAGE)
+    return
+  }
+  if (options.printHeapFlags) {
+    try {
+      console.log(heapCapFlag(loadConfig(options.dataDir, options.config).connections.maxConnections))
+    } catch (err) {
+      console.error(`hypermesh: ${(err as Error).message}`)
+      process.exit(2)
+    }
     return
   }
 
@@ -54,6 +76,7 @@ async function main(): Promise<void> {
       return
     }
     await node.start()
+    warnIfHeapUncapped(node)
   } catch (err) {
     console.error(`hypermesh: could not start the node: ${(err as Error).message}`)
     process.exit(1)
@@ -89,6 +112,7 @@ async function main(): Promise<void> {
         uiUrl: server.uiUrl,
         token: server.token,
         dataDir: node.dataDir,
+        heapLimitMiB: heapLimitMiB(),
       }),
     )
   } else {

@@ -16,6 +16,9 @@ const relayLimit = (key: keyof typeof RELAY_LIMIT_BOUNDS) =>
     .max(RELAY_LIMIT_BOUNDS[key][1])
     .default(DEFAULT_RELAY_LIMITS[key])
 
+/** Connections a node holds at most unless configured; its heap cap follows (./heap-cap.ts). */
+export const DEFAULT_MAX_CONNECTIONS = 300
+
 export const NodeConfig = z
   .object({
     /** Name of the devnet this node creates at first start (default: "<host> devnet <peer id tail>"). */
@@ -51,7 +54,7 @@ export const NodeConfig = z
     connections: z
       .object({
         /** Open connections in total. */
-        maxConnections: z.number().int().min(1).max(100_000).default(300),
+        maxConnections: z.number().int().min(1).max(100_000).default(DEFAULT_MAX_CONNECTIONS),
         /** Inbound connections in the handshake at once, from all hosts together. */
         maxIncomingPendingConnections: z.number().int().min(1).max(10_000).default(256),
         /** …and from one host: a half-open flood from one host cannot take every slot. */
@@ -68,7 +71,7 @@ export const NodeConfig = z
       })
       .strict()
       .default({
-        maxConnections: 300,
+        maxConnections: DEFAULT_MAX_CONNECTIONS,
         maxIncomingPendingConnections: 256,
         maxPendingPerHost: 8,
         inboundConnectionsPerHostPerSecond: 10,

@@ -3,6 +3,7 @@
  * (lock, config, identity, database, devnet); start() brings up the network; stop() undoes start and
  * releases the data dir. Every part is created here and handed to the others as named components.
  */
+import { falconWorkerSigner, startSignatureWorkers, type SignatureWorkers } from './workers/signature-workers'
 import type { DatabaseSync } from 'node:sqlite'
 import { hostname } from 'node:os'
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -68,6 +69,7 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
   const dataDir = prepareDataDir(init.dataDir)
   const lock = acquireDataDirLock(dataDir)
   let db: DatabaseSync | undefined
+  let signatureWorkers: SignatureWorkers | null = null
   try {
     const config = loadConfig(dataDir, init.config)
     const log = createLogger({ dataDir, level: config.logLevel, toConsole: init.logToConsole })
@@ -88,8 +90,12 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
       log.info({ networkId: joined.networkId, name: joined.name }, 'joined the network of the given genesis')
     }
     const stoqMetrics = createStoqMetrics()
+    // Handshakes sign and verify with FALCON on worker threads, off the event loop.
+    signatureWorkers = startSignatureWorkers(log)
     const profile = stoqTransportProfile({
       falcon: identity.falcon,
+      falconSigner:
+        signatureWorkers == null ? undefined : falconWorkerSigner(signatureWorkers, identity.falcon),
       metrics: stoqMetrics,
       offerClassicalNoise: config.transport.offerClassicalNoise,
       quic: config.transport.quic,
@@ -108,10 +114,12 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
       mode: init.mode,
       profile,
       stoqMetrics,
+      signatureWorkers,
       validatorCandidate,
       idleSeconds: init.idleSeconds ?? (() => null),
     })
   } catch (err) {
+    await signatureWorkers?.stop()
     db?.close()
     lock.release()
     throw err
@@ -176,6 +184,8 @@ interface NodeParts {
   mode: 'desktop' | 'headless'
   profile: TransportProfile
   stoqMetrics: StoqMetrics
+  /** FALCON work for STOQ handshakes; null when running from source without built workers. */
+  signatureWorkers: SignatureWorkers | null
   validatorCandidate: ValidatorCandidate
   idleSeconds(): number | null
 }
@@ -408,6 +418,7 @@ class Node implements HyperMeshNode {
         await running.libp2p.stop()
       }
     } finally {
+      await this.parts.signatureWorkers?.stop()
       this.parts.db.close()
       this.parts.log.info('node stopped')
       this.parts.lock.release()

@@ -28,6 +28,7 @@ import {
 import { FrameCipher, SecureMessageStream } from './secure-stream'
 import { defaultCrypto } from './crypto/default'
 import type { StoqCrypto, X25519KeyPair } from './crypto/types'
+import { inlineFalconSigner, type FalconKeyPair, type FalconSigner } from './handshake/falcon-signer'
 import { HandshakeCryptoError } from './handshake/symmetric-state'
 import { createStoqMetrics, type StoqMetrics } from './metrics'
 
@@ -38,7 +39,12 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000
 
 export interface StoqInit {
   /** The node's FALCON-1024 key pair, bound into every handshake. */
-  falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
+  falcon: FalconKeyPair
+  /**
+   * Where the handshake's FALCON work runs: the node passes worker threads (app/node/workers); by default
+   * it runs inline, with the key pair above.
+   */
+  falconSigner?: FalconSigner
   /** A handshake that takes longer is abandoned (ms). */
   handshakeTimeoutMs?: number
   /** Where handshake and traffic counts go (the node's metrics). */
@@ -75,6 +81,7 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
   readonly [serviceCapabilities] = ['@libp2p/connection-encryption', 'hypermesh/stoq']
   private readonly crypto: StoqCrypto
   private readonly staticKey: X25519KeyPair
+  private readonly falcon: FalconSigner
   private readonly prologue = new TextEncoder().encode(`${STOQ_PROTOCOL} ${STOQ_NOISE_PROTOCOL}`)
   readonly metrics: StoqMetrics
 
@@ -85,6 +92,7 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
     this.metrics = init.metrics ?? createStoqMetrics()
     this.crypto = init.crypto ?? defaultCrypto
     this.staticKey = generateX25519(this.crypto)
+    this.falcon = init.falconSigner ?? inlineFalconSigner(init.falcon)
   }
 
   secureOutbound(
@@ -118,7 +126,7 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
       identity: this.components.privateKey,
       staticKey: this.staticKey,
       crypto: this.crypto,
-      falcon: this.init.falcon,
+      falcon: this.falcon,
       streamMuxers:
         options?.skipStreamMuxerNegotiation === true
           ? []

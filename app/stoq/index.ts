@@ -29,6 +29,12 @@ export {
 } from './stoq-profile'
 export { stoq, STOQ_PROTOCOL, type StoqInit, type StoqExtensions } from './encrypter'
 export { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
+export {
+  inlineFalconSigner,
+  verifyFalconSignature,
+  type FalconKeyPair,
+  type FalconSigner,
+} from './handshake/falcon-signer'
 export { nodeCrypto } from './crypto/node'
 export { nobleCrypto } from './crypto/noble'
 export type { StoqCrypto } from './crypto/types'

@@ -7,12 +7,15 @@ import { classicTransportProfile } from './classic'
 import { stoq, STOQ_PROTOCOL } from './encrypter'
 import { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
 import type { StoqMetrics } from './metrics'
+import type { FalconKeyPair, FalconSigner } from './handshake/falcon-signer'
 import type { ListenOptions, TransportProfile } from './profile'
 import { stoqOverQuic } from './quic'
 import { stoqOverWebRTCDirect, webRTCDirectListenAddress } from './webrtc-direct'
 
 export interface StoqProfileInit {
-  falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
+  falcon: FalconKeyPair
+  /** Where handshakes sign and verify with FALCON: worker threads in the node, inline by default. */
+  falconSigner?: FalconSigner
   metrics?: StoqMetrics
   /**
    * Also speak classical Noise, listed after STOQ so that STOQ wins whenever both peers have it. Whether a
@@ -71,7 +74,7 @@ export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
         ...(withWebRTC ? [stoqOverWebRTCDirect({ certificate: init.webrtcCertificate })] : []),
       ],
       connectionEncrypters: [
-        stoq({ falcon: init.falcon, metrics: init.metrics }),
+        stoq({ falcon: init.falcon, falconSigner: init.falconSigner, metrics: init.metrics }),
         ...(init.offerClassicalNoise === true ? [noise()] : []),
       ],
       streamMuxers: [

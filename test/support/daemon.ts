@@ -7,6 +7,8 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import type { ApiMethod, ApiParams, ApiResult, RpcResponse } from '../../shared/api'
+import { DEFAULT_MAX_CONNECTIONS } from '../../app/node/config'
+import { heapCapFlag } from '../../app/node/heap-cap'
 
 /** The repository root: the nearest folder up with a package.json (this file also runs bundled in dist/bench). */
 function repositoryRoot(from: string): string {
@@ -48,6 +50,11 @@ export interface DaemonOptions {
   wrap?: string[]
 }
 
+const valueOf = (args: string[], flag: string): string | undefined => {
+  const at = args.indexOf(flag)
+  return at < 0 ? undefined : args[at + 1]
+}
+
 export async function startDaemon(
   dataDir: string,
   extraArgs: string[] = [],
@@ -60,6 +67,8 @@ export async function startDaemon(
     [
       ...prefix,
       '--disable-warning=ExperimentalWarning',
+      // As npm start runs it: with its heap capped for its connection limit.
+      heapCapFlag(Number(valueOf(extraArgs, '--max-connections') ?? DEFAULT_MAX_CONNECTIONS)),
       cli,
       '--data-dir',
       dataDir,

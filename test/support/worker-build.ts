@@ -1,5 +1,5 @@
 /**
- * Builds a worker entry (e.g. app/node/ledger/signature-worker.ts) into one self-contained file, as the
+ * Builds a worker entry (e.g. app/node/workers/signature-worker.ts) into one self-contained file, as the
  * app's build does, so that tests run the real worker code from source.
  */
 import { mkdtempSync } from 'node:fs'

@@ -36,7 +36,7 @@ let pool: TxSignaturePool
 beforeAll(async () => {
   pool = TxSignaturePool.start('falcon-1024', log, {
     threads: 2,
-    file: await buildWorker('app/node/ledger/signature-worker.ts'),
+    file: await buildWorker('app/node/workers/signature-worker.ts'),
   })!
 }, 60_000)
 afterAll(() => pool.stop())

@@ -38,7 +38,7 @@ let workerFile: string
 let pool: TxSignaturePool
 
 beforeAll(async () => {
-  workerFile = await buildWorker('app/node/ledger/signature-worker.ts')
+  workerFile = await buildWorker('app/node/workers/signature-worker.ts')
   pool = TxSignaturePool.start('falcon-1024', log, { threads: 2, file: workerFile })!
 }, 60_000)
 afterAll(() => pool.stop())

@@ -18,8 +18,7 @@ import {
 import { TAGLEN } from './symmetric-state'
 import { nobleCrypto } from '../crypto/noble'
 import { nodeCrypto } from '../crypto/node'
-
-type FalconKeyPair = { publicKey: Uint8Array; secretKey: Uint8Array }
+import { inlineFalconSigner, type FalconKeyPair } from './falcon-signer'
 
 const PROLOGUE = new TextEncoder().encode(`/stoq/1.0.0 ${STOQ_NOISE_PROTOCOL}`)
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
@@ -51,10 +50,15 @@ beforeAll(async () => {
   alice = {
     identity: identityA,
     staticKey: generateX25519(),
-    falcon: falconA,
+    falcon: inlineFalconSigner(falconA),
     streamMuxers: ['/yamux/1.0.0'],
   }
-  bob = { identity: identityB, staticKey: generateX25519(), falcon: falconB, streamMuxers: [] }
+  bob = {
+    identity: identityB,
+    staticKey: generateX25519(),
+    falcon: inlineFalconSigner(falconB),
+    streamMuxers: [],
+  }
 })
 
 interface RunOptions {
@@ -257,7 +261,7 @@ describe('XXhfs handshake: identities', () => {
   it("refuses a responder whose FALCON public key is not the one that signed (X's key, Y's secret)", async () => {
     const forged: LocalKeys = {
       ...bob,
-      falcon: { publicKey: falconB.publicKey, secretKey: falconA.secretKey },
+      falcon: inlineFalconSigner({ publicKey: falconB.publicKey, secretKey: falconA.secretKey }),
     }
     const { initiator, m2 } = await upToMessage2({ responder: forged })
     await expect(initiator.readMessage2(m2)).rejects.toThrow(/FALCON/)
@@ -266,7 +270,7 @@ describe('XXhfs handshake: identities', () => {
   it("refuses an initiator whose FALCON public key is not the one that signed (X's key, Y's secret)", async () => {
     const forged: LocalKeys = {
       ...alice,
-      falcon: { publicKey: falconA.publicKey, secretKey: falconB.secretKey },
+      falcon: inlineFalconSigner({ publicKey: falconA.publicKey, secretKey: falconB.secretKey }),
     }
     const { responder, m3 } = await upToMessage3({ initiator: forged })
     await expect(responder.readMessage3(m3)).rejects.toThrow(/FALCON/)

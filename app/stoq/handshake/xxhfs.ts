@@ -20,6 +20,7 @@ import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
 import { HASHLEN, SymmetricState, TAGLEN } from './symmetric-state'
+import type { FalconSigner } from './falcon-signer'
 import { decodePayload, encodePayload, type HandshakePayload, type PayloadError } from './payload'
 
 export const STOQ_NOISE_PROTOCOL = 'Noise_XXhfs_25519+MLKEM1024_ChaChaPoly_SHA256'
@@ -52,7 +53,8 @@ export interface LocalKeys {
   identity: PrivateKey
   /** This connection-encrypter's static X25519 key pair. */
   staticKey: X25519KeyPair
-  falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
+  /** Signs the transcript with this node's FALCON-1024 key, and checks the peer's signature. */
+  falcon: FalconSigner
   streamMuxers: string[]
   /** The primitives to use: node:crypto by default, @noble where there is no node:crypto (browsers). */
   crypto?: StoqCrypto
@@ -105,10 +107,7 @@ function expectLength(message: Uint8Array, expected: number, which: string): voi
 async function buildPayload(keys: LocalKeys, transcript: Uint8Array): Promise<Uint8Array> {
   const identityKey = publicKeyToProtobuf(keys.identity.publicKey)
   const identitySig = await keys.identity.sign(concatBytes(STATIC_KEY_PREFIX, keys.staticKey.publicKey))
-  const falconSig = falcon1024.sign(
-    concatBytes(FALCON_PREFIX, transcript, identityKey),
-    keys.falcon.secretKey,
-  )
+  const falconSig = await keys.falcon.sign(concatBytes(FALCON_PREFIX, transcript, identityKey))
   return encodePayload({
     identityKey,
     identitySig,
@@ -124,6 +123,7 @@ async function verifyPayload(
   remoteStatic: Uint8Array,
   transcript: Uint8Array,
   expected: PublicKey | undefined,
+  falcon: FalconSigner,
 ): Promise<RemoteIdentity> {
   let payload: HandshakePayload
   try {
@@ -143,22 +143,13 @@ async function verifyPayload(
   if (!(await identityKey.verify(concatBytes(STATIC_KEY_PREFIX, remoteStatic), payload.identitySig))) {
     throw new HandshakeError('the identity signature over the static key is invalid')
   }
-  if (!verifyFalcon(payload, transcript))
+  const signed = concatBytes(FALCON_PREFIX, transcript, payload.identityKey)
+  if (!(await falcon.verify(payload.falconSig, signed, payload.falconPublicKey)))
     throw new HandshakeError('the FALCON-1024 signature over the handshake transcript is invalid')
   return {
     identityKey,
     falconPublicKey: new Uint8Array(payload.falconPublicKey),
     streamMuxers: payload.streamMuxers,
-  }
-}
-
-/** FALCON-1024 over the transcript; a malformed signature counts as invalid, never as an exception. */
-function verifyFalcon(payload: HandshakePayload, transcript: Uint8Array): boolean {
-  try {
-    const message = concatBytes(FALCON_PREFIX, transcript, payload.identityKey)
-    return falcon1024.verify(payload.falconSig, message, payload.falconPublicKey)
-  } catch {
-    return false
   }
 }
 
@@ -211,7 +202,7 @@ export class InitiatorHandshake extends HandshakeSide {
     this.ss.mixKey(dh(this.crypto, this.e, rs))
     const transcript = this.ss.handshakeHash()
     const payload = this.ss.decryptAndHash(message.subarray(offset))
-    this.remote = await verifyPayload(payload, rs, transcript, this.expectedRemote)
+    this.remote = await verifyPayload(payload, rs, transcript, this.expectedRemote, this.keys.falcon)
   }
 
   /** -> s, se, payload */
@@ -272,7 +263,7 @@ export class ResponderHandshake extends HandshakeSide {
     this.ss.mixKey(dh(this.crypto, this.e, rs))
     const transcript = this.ss.handshakeHash()
     const payload = this.ss.decryptAndHash(message.subarray(DH_LEN + TAGLEN))
-    this.remote = await verifyPayload(payload, rs, transcript, this.expectedRemote)
+    this.remote = await verifyPayload(payload, rs, transcript, this.expectedRemote, this.keys.falcon)
   }
 
   result(): HandshakeResult {

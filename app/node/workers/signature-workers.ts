@@ -1,0 +1,44 @@
+/**
+ * The node's signature workers: one pool of threads running ./signature-worker.ts, built beside this
+ * bundle as signature-worker.js.
+ */
+import { fileURLToPath } from 'node:url'
+import type { Logger } from 'pino'
+import { inlineFalconSigner, type FalconKeyPair, type FalconSigner } from '../../stoq/handshake/falcon-signer'
+import type { SignatureJob, SignatureResult } from './signature-worker'
+import { WorkerPool } from './worker-pool'
+
+export type SignatureWorkers = WorkerPool<SignatureJob, SignatureResult>
+
+export function startSignatureWorkers(
+  log: Logger,
+  options: { threads?: number; file?: string } = {},
+): SignatureWorkers | null {
+  const file = options.file ?? fileURLToPath(new URL('./signature-worker.js', import.meta.url))
+  return WorkerPool.start<SignatureJob, SignatureResult>(file, { name: 'signature', log, ...options })
+}
+
+/**
+ * STOQ's FALCON work on the signature workers, so handshakes do not stall the event loop. Where no worker
+ * is alive, or one fails, the same work is done inline: a handshake never fails for the pool's sake.
+ */
+export function falconWorkerSigner(workers: SignatureWorkers, keys: FalconKeyPair): FalconSigner {
+  const inline = inlineFalconSigner(keys)
+  return {
+    publicKey: keys.publicKey,
+    async sign(message) {
+      if (workers.threads === 0) return inline.sign(message)
+      const result = await workers
+        .run({ kind: 'falcon-sign', message, secretKey: keys.secretKey })
+        .catch(() => null)
+      return result instanceof Uint8Array ? result : inline.sign(message)
+    },
+    async verify(signature, message, publicKey) {
+      if (workers.threads === 0) return inline.verify(signature, message, publicKey)
+      const result = await workers
+        .run({ kind: 'falcon-verify', signature, message, publicKey })
+        .catch(() => null)
+      return typeof result === 'boolean' ? result : inline.verify(signature, message, publicKey)
+    },
+  }
+}

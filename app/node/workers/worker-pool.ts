@@ -1,0 +1,137 @@
+/**
+ * A pool of worker threads running one worker file, for CPU-heavy work the event loop should not do:
+ * FALCON-1024 signatures of transactions and of STOQ handshakes. A job goes to the least loaded live
+ * worker. A worker that dies fails the jobs it held and takes no more; callers then do the work inline.
+ * Idle workers do not keep the process alive.
+ *
+ * Messages: the pool sends { id, job } and the worker answers { id, result } or { id, error }.
+ */
+import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import type { Logger } from 'pino'
+
+/** One core is left to the event loop (consensus, the network). */
+export const defaultWorkerThreads = (): number => Math.max(1, Math.min(availableParallelism() - 1, 8))
+
+export interface WorkerRequest<Job> {
+  id: number
+  job: Job
+}
+
+export interface WorkerReply<Result> {
+  id: number
+  result?: Result
+  error?: string
+}
+
+interface PoolWorker {
+  worker: Worker
+  /** Weight of the jobs sent to it and not yet answered. */
+  load: number
+  alive: boolean
+}
+
+interface PendingJob<Result> {
+  worker: PoolWorker
+  weight: number
+  resolve(result: Result): void
+  reject(err: Error): void
+}
+
+export class WorkerPool<Job, Result> {
+  private readonly workers: PoolWorker[]
+  private readonly pending = new Map<number, PendingJob<Result>>()
+  private nextId = 1
+
+  private constructor(
+    file: string,
+    threads: number,
+    private readonly name: string,
+    private readonly log: Logger,
+  ) {
+    this.workers = Array.from({ length: threads }, () => this.spawn(file))
+  }
+
+  /**
+   * Starts `threads` workers from `file`. Null when there is no such file, as when running from source
+   * without a build: then the work is done inline, and the log says so.
+   */
+  static start<Job, Result>(
+    file: string,
+    options: { name: string; log: Logger; threads?: number },
+  ): WorkerPool<Job, Result> | null {
+    if (!existsSync(file)) {
+      options.log.info({ file }, `no ${options.name} worker file beside this build; that work is done inline`)
+      return null
+    }
+    return new WorkerPool<Job, Result>(
+      file,
+      options.threads ?? defaultWorkerThreads(),
+      options.name,
+      options.log,
+    )
+  }
+
+  /** Workers still running. */
+  get threads(): number {
+    return this.workers.filter((w) => w.alive).length
+  }
+
+  /**
+   * Runs a job on the least loaded live worker. Rejects when none is alive, when the worker reports an
+   * error, or when it dies first. `weight` is the job's size, for balancing (e.g. transactions in it).
+   */
+  run(job: Job, weight = 1): Promise<Result> {
+    const alive = this.workers.filter((w) => w.alive)
+    if (alive.length === 0) return Promise.reject(new Error(`no ${this.name} worker is running`))
+    const target = alive.reduce((best, w) => (w.load < best.load ? w : best))
+    const id = this.nextId++
+    // A worker with work to answer keeps the process alive until it answers.
+    if (target.load === 0) target.worker.ref()
+    target.load += weight
+    return new Promise<Result>((resolve, reject) => {
+      this.pending.set(id, { worker: target, weight, resolve, reject })
+      const request: WorkerRequest<Job> = { id, job }
+      target.worker.postMessage(request)
+    })
+  }
+
+  async stop(): Promise<void> {
+    for (const job of this.pending.values()) job.reject(new Error(`the ${this.name} pool stopped`))
+    this.pending.clear()
+    await Promise.all(this.workers.map((w) => ((w.alive = false), w.worker.terminate())))
+  }
+
+  private settle(from: PoolWorker, reply: WorkerReply<Result>): void {
+    const job = this.pending.get(reply.id)
+    if (job == null) return
+    this.pending.delete(reply.id)
+    from.load -= job.weight
+    if (from.load === 0) from.worker.unref()
+    if (reply.error != null || !('result' in reply)) {
+      job.reject(new Error(`${this.name} worker failed: ${reply.error ?? 'no result'}`))
+      return
+    }
+    job.resolve(reply.result as Result)
+  }
+
+  private spawn(file: string): PoolWorker {
+    const entry: PoolWorker = { worker: new Worker(file), load: 0, alive: true }
+    entry.worker.on('message', (reply: WorkerReply<Result>) => this.settle(entry, reply))
+    const fail = (err: Error): void => {
+      if (!entry.alive) return
+      entry.alive = false
+      this.log.error({ err }, `a ${this.name} worker stopped; its work is done inline`)
+      for (const [id, job] of this.pending)
+        if (job.worker === entry) {
+          this.pending.delete(id)
+          job.reject(err)
+        }
+    }
+    entry.worker.on('error', fail)
+    entry.worker.on('exit', (code) => fail(new Error(`${this.name} worker exited with code ${code}`)))
+    entry.worker.unref()
+    return entry
+  }
+}

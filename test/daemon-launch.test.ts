@@ -1,0 +1,129 @@
+/**
+ * npm start and npm run daemon start the node with its heap capped in proportion to its connection limit:
+ * the launcher asks the daemon for the flag, from the data dir's config and the command line.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// @ts-expect-error: a plain .mjs script without type declarations
+import { daemonHeapFlags, spawnDaemon } from '../scripts/daemon-launch.mjs'
+import { heapCapMiB } from '../app/node/heap-cap'
+import { ensureBuilt, root } from './support/daemon'
+
+const launch = { daemonHeapFlags, spawnDaemon } as {
+  daemonHeapFlags(args: string[]): string[]
+  spawnDaemon(
+    args: string[],
+    options: { stdio: ['ignore', 'pipe', 'pipe']; env: NodeJS.ProcessEnv },
+  ): ChildProcessWithoutNullStreams
+}
+
+let dir: string
+beforeAll(() => {
+  ensureBuilt()
+  dir = mkdtempSync(join(tmpdir(), 'hm-launch-'))
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('the daemon launcher caps the heap for the connection limit', () => {
+  it('asks the daemon, which reads --max-connections, else the config file, else the default', () => {
+    const dataDir = join(dir, 'flags')
+    expect(launch.daemonHeapFlags(['--data-dir', dataDir])).toEqual([
+      `--max-old-space-size=${heapCapMiB(300)}`,
+    ])
+    expect(launch.daemonHeapFlags(['--data-dir', dataDir, '--max-connections', '10000'])).toEqual([
+      '--max-old-space-size=647',
+    ])
+    const configured = join(dir, 'configured')
+    mkdirSync(configured)
+    writeFileSync(
+      join(configured, 'config.json'),
+      JSON.stringify({ connections: { maxConnections: 20_000 } }),
+    )
+    expect(launch.daemonHeapFlags(['--data-dir', configured])).toEqual([
+      `--max-old-space-size=${heapCapMiB(20_000)}`,
+    ])
+  })
+
+  it('gives no flag for arguments the daemon refuses, which then says what is wrong itself', () => {
+    expect(launch.daemonHeapFlags(['--data-dir', join(dir, 'bad'), '--max-connections', 'many'])).toEqual([])
+    expect(launch.daemonHeapFlags(['--no-such-flag'])).toEqual([])
+    expect(launch.daemonHeapFlags(['--help'])).toEqual([])
+  })
+
+  it('starts a daemon whose V8 heap limit is the cap, and which says so when ready', async () => {
+    const dataDir = join(dir, 'daemon')
+    const child = launch.spawnDaemon(
+      [
+        '--data-dir',
+        dataDir,
+        '--ready-json',
+        '--api-port',
+        '0',
+        '--loopback-only',
+        '--no-mdns',
+        '--max-connections',
+        '10000',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, HYPERMESH_MACHINE_KEY_FILE: join(dir, 'machine.key') },
+      },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    try {
+      const ready = await new Promise<{ heapLimitMiB: number }>((resolve, reject) => {
+        child.once('exit', (code) => reject(new Error(`the daemon exited (${code}): ${stderr}`)))
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          if (line.includes('"event":"ready"')) resolve(JSON.parse(line) as { heapLimitMiB: number })
+        })
+      })
+      // V8's limit is the old space plus its young space.
+      expect(ready.heapLimitMiB).toBeGreaterThanOrEqual(647)
+      expect(ready.heapLimitMiB).toBeLessThan(647 * 1.5)
+      expect(stderr).not.toMatch(/may grow its heap/)
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+  }, 60_000)
+
+  it('started without the cap, the daemon says how to start it with one', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        // Above the cap whatever this machine's V8 default is.
+        '--max-old-space-size=2048',
+        join(root, 'dist', 'daemon', 'cli.js'),
+        '--data-dir',
+        join(dir, 'uncapped'),
+        '--ready-json',
+        '--api-port',
+        '0',
+        '--loopback-only',
+        '--no-mdns',
+      ],
+      { env: { ...process.env, HYPERMESH_MACHINE_KEY_FILE: join(dir, 'machine.key') } },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.once('exit', (code) => reject(new Error(`the daemon exited (${code}): ${stderr}`)))
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          if (line.includes('"event":"ready"')) resolve()
+        })
+      })
+      expect(stderr).toMatch(/may grow its heap to \d+ MiB.*--max-old-space-size=512/s)
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+  }, 60_000)
+})
