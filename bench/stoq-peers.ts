@@ -10,14 +10,16 @@ import type { Stream } from '@libp2p/interface'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import { classicTransportProfile, stoqTransportProfile, type TransportProfile } from '../app/stoq'
 
-export type Mode = 'raw-tcp' | 'libp2p-default' | 'stoq' | 'stoq-quic'
+export type Mode = 'raw-tcp' | 'libp2p-default' | 'stoq' | 'stoq-chacha' | 'stoq-quic'
 const PROTOCOL = '/hypermesh/bench/1.0.0'
 const CHUNK = Buffer.alloc(256 * 1024, 0x5a)
 
-const profileFor = (mode: Mode): TransportProfile =>
-  mode === 'stoq' || mode === 'stoq-quic'
-    ? stoqTransportProfile({ falcon: falcon1024.keygen() })
-    : classicTransportProfile()
+const profileFor = (mode: Mode): TransportProfile => {
+  if (mode === 'raw-tcp' || mode === 'libp2p-default') return classicTransportProfile()
+  // STOQ negotiates its frame cipher (AES-256-GCM between nodes here); stoq-chacha offers ChaCha20 only.
+  const frameCiphers = mode === 'stoq-chacha' ? (['chacha20-poly1305'] as const) : undefined
+  return stoqTransportProfile({ falcon: falcon1024.keygen(), frameCiphers })
+}
 
 /** Tells the parent the result, then exits cleanly (so --cpu-prof can write its profile). */
 const report = (bytes: number, ms: number): void => {

@@ -1,7 +1,8 @@
 /**
  * npm run bench:stoq — STOQ against its baselines, measured in one run on loopback:
  * 1. bulk throughput of one connection: raw TCP (node:net, no encryption), libp2p's default stack
- *    (TCP + Noise + yamux), STOQ (TCP + STOQ + yamux) and STOQ over QUIC (QUIC + STOQ + yamux). The
+ *    (TCP + Noise + yamux), STOQ (TCP + STOQ + yamux) with the frame cipher it negotiates (AES-256-GCM
+ *    between nodes) and with ChaCha20-Poly1305, and STOQ over QUIC (QUIC + STOQ + yamux). The
  *    receiver runs in a child process, so sender and receiver each have a core; each figure is the median
  *    of several runs.
  * 2. handshakes per second and handshake latency, STOQ hybrid against classical Noise (both ends in one
@@ -32,11 +33,12 @@ import { benchHeader, writeBenchResult } from './report'
 import { measureCipherSpeed } from './cipher-speed'
 
 const here = fileURLToPath(import.meta.url)
-const MODES: Mode[] = ['raw-tcp', 'libp2p-default', 'stoq', 'stoq-quic']
+const MODES: Mode[] = ['raw-tcp', 'libp2p-default', 'stoq', 'stoq-chacha', 'stoq-quic']
 const LABELS: Record<Mode, string> = {
   'raw-tcp': 'raw TCP (node:net, no encryption)',
   'libp2p-default': 'libp2p default (TCP + Noise + yamux)',
-  stoq: 'STOQ (TCP + STOQ hybrid PQ + yamux)',
+  stoq: 'STOQ (TCP + STOQ hybrid PQ + yamux), AES-256-GCM frames',
+  'stoq-chacha': 'STOQ, ChaCha20-Poly1305 frames',
   'stoq-quic': 'STOQ over QUIC (QUIC/TLS + STOQ hybrid PQ + yamux)',
 }
 
@@ -46,24 +48,53 @@ interface ThroughputResult {
   medianGbps: number
 }
 
-async function measureThroughput(mode: Mode, seconds: number, runs: number): Promise<ThroughputResult> {
-  const results: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const child = fork(here, ['--receive', mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    const address = await new Promise<string>((resolve, reject) => {
-      child.once('message', (m) => resolve((m as { address: string }).address))
-      child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)))
-    })
-    const report = new Promise<{ bytes: number; ms: number }>((resolve) =>
-      child.once('message', (m) => resolve(m as never)),
-    )
-    await sendFor(mode, address, seconds * 1000)
-    const { bytes, ms } = await report
-    if (child.exitCode == null) await new Promise((resolve) => child.once('exit', resolve))
-    results.push((bytes * 8) / (ms / 1000) / 1e9)
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+
+/** One transfer of `seconds` over `mode`, the receiver in a child process; Gbit/s received. */
+async function measureOnce(mode: Mode, seconds: number): Promise<number> {
+  const child = fork(here, ['--receive', mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const address = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { address: string }).address))
+    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)))
+  })
+  const report = new Promise<{ bytes: number; ms: number }>((resolve) =>
+    child.once('message', (m) => resolve(m as never)),
+  )
+  await sendFor(mode, address, seconds * 1000)
+  const { bytes, ms } = await report
+  if (child.exitCode == null) await new Promise((resolve) => child.once('exit', resolve))
+  return (bytes * 8) / (ms / 1000) / 1e9
+}
+
+/**
+ * Rounds of one run per mode, the modes taking turns, so that each round compares them over the same
+ * minute of a machine whose speed drifts; ratios are taken within each round, then their median.
+ */
+async function measureThroughput(modes: Mode[], seconds: number, runs: number) {
+  const byMode = new Map<Mode, number[]>(modes.map((m) => [m, []]))
+  for (let round = 0; round < runs; round++) {
+    for (const mode of modes) {
+      process.stdout.write(`round ${round + 1}/${runs}: ${LABELS[mode]}… `)
+      const gbps = await measureOnce(mode, seconds)
+      byMode.get(mode)?.push(gbps)
+      console.log(`${gbps.toFixed(2)} Gbit/s`)
+    }
   }
-  const sorted = [...results].sort((a, b) => a - b)
-  return { mode, runs: results, medianGbps: sorted[Math.floor(sorted.length / 2)] as number }
+  const results: ThroughputResult[] = modes.map((mode) => {
+    const runs = byMode.get(mode) ?? []
+    return { mode, runs, medianGbps: median(runs) }
+  })
+  const ratio = (a: Mode, b: Mode): number | null => {
+    const x = byMode.get(a)
+    const y = byMode.get(b)
+    if (x == null || y == null || x.length === 0 || y.length === 0) return null
+    return median(x.map((v, i) => v / (y[i] as number)))
+  }
+  return {
+    results,
+    ratios: { stoqVsRawTcp: ratio('stoq', 'raw-tcp'), stoqVsLibp2pDefault: ratio('stoq', 'libp2p-default') },
+  }
 }
 
 type HandshakeKind = 'noise' | 'stoq' | 'stoq-workers'
@@ -122,15 +153,8 @@ async function main(): Promise<void> {
 
   const seconds = Number(values.seconds)
   const runs = Number(values.runs)
-  const throughput: ThroughputResult[] = []
   const modes = values.modes.split(',').filter((m): m is Mode => (MODES as string[]).includes(m))
-  for (const mode of modes) {
-    process.stdout.write(`measuring ${LABELS[mode]}… `)
-    const result = await measureThroughput(mode, seconds, runs)
-    throughput.push(result)
-    console.log(`${result.medianGbps.toFixed(2)} Gbit/s`)
-  }
-  const byMode = Object.fromEntries(throughput.map((t) => [t.mode, t.medianGbps])) as Record<Mode, number>
+  const { results: throughput, ratios } = await measureThroughput(modes, seconds, runs)
   // --handshakes 0 skips this part (e.g. to profile the transfer alone).
   const handshakeCount = Number(values.handshakes)
   const workers = startSignatureWorkers(pino({ level: 'silent' }))
@@ -148,10 +172,10 @@ async function main(): Promise<void> {
       runs: t.runs.map((r) => r.toFixed(2)).join(' '),
     })),
   )
-  const stoqVsRaw = byMode.stoq / byMode['raw-tcp']
-  const stoqVsDefault = byMode.stoq / byMode['libp2p-default']
+  const show = (r: number | null): string => (r == null ? 'not measured' : `${r.toFixed(2)}x`)
   console.log(
-    `STOQ / raw TCP: ${stoqVsRaw.toFixed(2)}x   STOQ / libp2p default: ${stoqVsDefault.toFixed(2)}x`,
+    `Median of the per-round ratios: STOQ / raw TCP ${show(ratios.stoqVsRawTcp)}, ` +
+      `STOQ / libp2p default ${show(ratios.stoqVsLibp2pDefault)}`,
   )
   // The bound on any one connection here: what the frame cipher alone does on one core.
   const ciphers = measureCipherSpeed(2)
@@ -169,9 +193,11 @@ async function main(): Promise<void> {
   )
 
   const report = {
-    ...benchHeader(`npm run bench:stoq -- --seconds ${seconds} --runs ${runs}`),
+    ...benchHeader(
+      `npm run bench:stoq -- --seconds ${seconds} --runs ${runs} --handshakes ${handshakeCount}`,
+    ),
     throughput,
-    ratios: { stoqVsRawTcp: stoqVsRaw, stoqVsLibp2pDefault: stoqVsDefault },
+    ratios,
     cipherAloneOneCore: ciphers,
     handshakes,
   }

@@ -213,6 +213,51 @@ describe('STOQ encrypter: timeouts, extensions and metrics', () => {
     expect(server.remoteExtensions?.suite).toBe(STOQ_NOISE_PROTOCOL)
   })
 
+  it('frames with the negotiated cipher: AES-256-GCM between nodes, ChaCha20-Poly1305 where one end asks', async () => {
+    const secure = async (a: Partial<StoqInit>, b: Partial<StoqInit>) => {
+      const [alice, bob] = [await stoqPeer(a), await stoqPeer(b)]
+      const [outbound, inbound] = multiaddrConnectionPair()
+      return withDeadline(
+        Promise.all([
+          alice.encrypter.secureOutbound(outbound, NO_MUXER),
+          bob.encrypter.secureInbound(inbound, NO_MUXER),
+        ]),
+        DEADLINE_MS,
+        'handshake',
+      )
+    }
+    for (const [a, b, chosen] of [
+      [{}, {}, 'aes-256-gcm'],
+      [{ frameCiphers: ['chacha20-poly1305'] }, {}, 'chacha20-poly1305'],
+      [{ crypto: nobleCrypto }, {}, 'chacha20-poly1305'],
+      [{}, { crypto: nobleCrypto }, 'aes-256-gcm'],
+    ] as const) {
+      const [client, server] = await secure(a, b)
+      expect(client.remoteExtensions?.frameCipher).toBe(chosen)
+      expect(server.remoteExtensions?.frameCipher).toBe(chosen)
+      // Data goes through under that cipher, both ways.
+      client.connection.send(Buffer.from('ping'))
+      expect(Buffer.from(await receiveBytes(server.connection, 4)).toString()).toBe('ping')
+      server.connection.send(Buffer.from('pong'))
+      expect(Buffer.from(await receiveBytes(client.connection, 4)).toString()).toBe('pong')
+      await Promise.all([client.connection.close(), server.connection.close()])
+    }
+  })
+
+  it('refuses a peer with no frame cipher in common, saying what each offered', async () => {
+    const [alice, bob] = [
+      await stoqPeer({ frameCiphers: ['aes-256-gcm'] }),
+      await stoqPeer({ frameCiphers: ['chacha20-poly1305'] }),
+    ]
+    const [outbound, inbound] = multiaddrConnectionPair()
+    const inboundResult = bob.encrypter.secureInbound(inbound, NO_MUXER).catch((err: Error) => err)
+    await expect(alice.encrypter.secureOutbound(outbound, NO_MUXER)).rejects.toThrow(
+      /STOQ handshake refused: no frame cipher in common/,
+    )
+    outbound.abort(new Error('refused'))
+    expect(await inboundResult).toBeInstanceOf(Error)
+  })
+
   it('counts succeeded and failed handshakes, and the bytes of the frames', async () => {
     const metrics = createStoqMetrics()
     const [alice, bob] = [await stoqPeer(), await stoqPeer({ metrics })]

@@ -27,7 +27,7 @@ import {
 } from './handshake/xxhfs'
 import { FrameCipher, SecureMessageStream } from './secure-stream'
 import { defaultCrypto } from './crypto/default'
-import type { StoqCrypto, X25519KeyPair } from './crypto/types'
+import type { FrameCipherName, StoqCrypto, X25519KeyPair } from './crypto/types'
 import { inlineFalconSigner, type FalconKeyPair, type FalconSigner } from './handshake/falcon-signer'
 import { HandshakeCryptoError } from './handshake/symmetric-state'
 import { createStoqMetrics, type StoqMetrics } from './metrics'
@@ -51,6 +51,8 @@ export interface StoqInit {
   metrics?: StoqMetrics
   /** The primitives: node:crypto by default; `nobleCrypto` where there is no node:crypto (browsers). */
   crypto?: StoqCrypto
+  /** Frame ciphers to offer, preferred first; by default every one the primitives have, fastest first. */
+  frameCiphers?: readonly FrameCipherName[]
 }
 
 export interface StoqComponents {
@@ -63,6 +65,8 @@ export interface StoqComponents {
 export interface StoqExtensions {
   falconPublicKey: Uint8Array
   suite: string
+  /** The AEAD the connection's frames use. */
+  frameCipher: FrameCipherName
 }
 
 const u16Encode = (n: number): Uint8Array => Uint8Array.of(n >> 8, n & 0xff)
@@ -126,6 +130,7 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
       identity: this.components.privateKey,
       staticKey: this.staticKey,
       crypto: this.crypto,
+      frameCiphers: this.init.frameCiphers,
       falcon: this.falcon,
       streamMuxers:
         options?.skipStreamMuxerNegotiation === true
@@ -162,14 +167,18 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
     const remotePeer = peerIdFromPublicKey(result.remote.identityKey)
     const secured = new SecureMessageStream(
       lp.unwrap(),
-      new FrameCipher(result.sendKey, this.crypto),
-      new FrameCipher(result.receiveKey, this.crypto),
+      new FrameCipher(result.sendKey, this.crypto, result.frameCipher),
+      new FrameCipher(result.receiveKey, this.crypto, result.frameCipher),
       this.metrics.trackConnection(remotePeer.toString()),
     )
     return {
       connection: secured,
       remotePeer,
-      remoteExtensions: { falconPublicKey: result.remote.falconPublicKey, suite: STOQ_NOISE_PROTOCOL },
+      remoteExtensions: {
+        falconPublicKey: result.remote.falconPublicKey,
+        suite: STOQ_NOISE_PROTOCOL,
+        frameCipher: result.frameCipher,
+      },
       streamMuxer: this.chooseMuxer(role, keys.streamMuxers, result.remote.streamMuxers),
     }
   }

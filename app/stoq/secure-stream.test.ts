@@ -1,3 +1,4 @@
+import { nodeCrypto } from './crypto/node'
 import { describe, it, expect } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { multiaddrConnectionPair } from '@libp2p/utils'
@@ -55,6 +56,40 @@ describe('FrameCipher', () => {
     sender.seal(Buffer.from('second'), sealed)
     const [, second] = frames(sealed)
     expect(() => new FrameCipher(key).open(second!)).toThrow(FrameError)
+  })
+
+  it.each(['aes-256-gcm', 'chacha20-poly1305'] as const)(
+    '%s: both ends move to the next key after each interval, in step; an end that does not is refused',
+    (cipher) => {
+      const sender = new FrameCipher(key, nodeCrypto, cipher, 3)
+      const receiver = new FrameCipher(key, nodeCrypto, cipher, 3)
+      const late = new FrameCipher(key, nodeCrypto, cipher, 5)
+      const never = new FrameCipher(key, nodeCrypto, cipher, 1_000)
+      const sealed = new Uint8ArrayList()
+      for (let i = 0; i < 10; i++) sender.seal(Buffer.from(`frame ${i}`), sealed)
+      const got = frames(sealed)
+      got.forEach((frame, i) =>
+        expect(Buffer.from(receiver.open(frame).subarray()).toString()).toBe(`frame ${i}`),
+      )
+      // Frames 0–2 use the first key; frame 3 the next one, which an end that has not moved on lacks.
+      for (let i = 0; i < 3; i++) late.open(got[i]!)
+      expect(() => late.open(got[3]!)).toThrow(FrameError)
+      for (let i = 0; i < 3; i++) never.open(got[i]!)
+      expect(() => never.open(got[3]!)).toThrow(/failed authentication/)
+    },
+  )
+
+  it('the two frame ciphers do not open each other’s frames', () => {
+    const sealed = new Uint8ArrayList()
+    new FrameCipher(key, nodeCrypto, 'aes-256-gcm').seal(Buffer.from('hello'), sealed)
+    expect(() => new FrameCipher(key, nodeCrypto, 'chacha20-poly1305').open(frames(sealed)[0]!)).toThrow(
+      FrameError,
+    )
+    expect(
+      Buffer.from(
+        new FrameCipher(key, nodeCrypto, 'aes-256-gcm').open(frames(sealed)[0]!).subarray(),
+      ).toString(),
+    ).toBe('hello')
   })
 
   it('refuses a frame sealed under another key, and one shorter than its tag', () => {

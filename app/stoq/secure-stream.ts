@@ -1,17 +1,25 @@
 /**
- * The encrypted connection after the handshake: frames of `u32 length ‖ ChaCha20-Poly1305(ciphertext ‖ tag)`,
- * one key and nonce counter per direction. Frames are larger than Noise's 64 KiB (up to
- * {@link MAX_FRAME_PLAINTEXT}) so bulk data costs fewer cipher calls and writes.
+ * The encrypted connection after the handshake: frames of `u32 length ‖ AEAD(ciphertext ‖ tag)`, with the
+ * AEAD the handshake negotiated (AES-256-GCM or ChaCha20-Poly1305), one key and nonce counter per
+ * direction. Frames are larger than Noise's 64 KiB (up to {@link MAX_FRAME_PLAINTEXT}) so bulk data costs
+ * fewer cipher calls and writes. Every {@link REKEY_INTERVAL_FRAMES} frames both ends replace the
+ * direction's key, in step, so that no key protects more than AES-GCM's safe amount of data.
  */
 import { AbstractMessageStream, LengthPrefixedDecoder, type SendResult } from '@libp2p/utils'
 import type { AbortOptions, MessageStream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { nonceBytes, TAGLEN } from './handshake/symmetric-state'
 import { defaultCrypto } from './crypto/default'
-import { StoqCryptoError, type FrameSealer, type StoqCrypto } from './crypto/types'
+import { StoqCryptoError, type FrameCipherName, type FrameSealer, type StoqCrypto } from './crypto/types'
 
 export const MAX_FRAME_PLAINTEXT = 256 * 1024
 export const MAX_FRAME_CIPHERTEXT = MAX_FRAME_PLAINTEXT + TAGLEN
+/**
+ * 2^20 frames of at most 256 KiB is 256 GiB per key: inside the 2^34.5 AES blocks (about 390 GB) that
+ * TLS 1.3 allows one AES-GCM key (RFC 8446 §5.5) for a 2^-57 margin.
+ */
+export const REKEY_INTERVAL_FRAMES = 2 ** 20
+const REKEY_LABEL = new TextEncoder().encode('stoq-rekey')
 
 export class FrameError extends Error {
   constructor(message: string) {
@@ -33,31 +41,55 @@ function readU32(data: Uint8ArrayList | Uint8Array): number {
     : data.getUint32(0)
 }
 
-/** One direction of the transport: a key and a nonce counter that only moves forward. */
+/**
+ * One direction of the transport: a key and a nonce counter that only moves forward. After every
+ * `rekeyInterval` frames the key becomes HMAC-SHA-256(key, "stoq-rekey"); the counter goes on.
+ */
 export class FrameCipher {
   private n = 0n
-  private readonly sealer: FrameSealer
-  constructor(key: Uint8Array, crypto: StoqCrypto = defaultCrypto) {
-    this.sealer = crypto.frameSealer(key)
+  private key: Uint8Array
+  private sealer: FrameSealer
+  private readonly rekeyInterval: bigint
+  constructor(
+    key: Uint8Array,
+    private readonly crypto: StoqCrypto = defaultCrypto,
+    readonly cipher: FrameCipherName = 'chacha20-poly1305',
+    rekeyInterval = REKEY_INTERVAL_FRAMES,
+  ) {
+    this.key = key
+    this.sealer = crypto.frameSealer(key, cipher)
+    this.rekeyInterval = BigInt(rekeyInterval)
   }
 
   seal(plaintext: Uint8Array | Uint8ArrayList, out: Uint8ArrayList): void {
     out.append(u32(plaintext.byteLength + TAGLEN))
     const parts = plaintext instanceof Uint8Array ? [plaintext] : plaintext
-    for (const part of this.sealer.seal(parts, nonceBytes(this.n++))) out.append(part)
+    // The nonce first: taking it may move this direction to its next key (and sealer).
+    const nonce = this.nextNonce()
+    for (const part of this.sealer.seal(parts, nonce)) out.append(part)
   }
 
   /** Decrypts one frame. The plaintext comes back in parts, as it was received, without being copied together. */
   open(frame: Uint8ArrayList): Uint8ArrayList {
     if (frame.byteLength < TAGLEN) throw new FrameError('frame shorter than its authentication tag')
     const tag = frame.subarray(frame.byteLength - TAGLEN)
+    const nonce = this.nextNonce()
     try {
-      const parts = this.sealer.open(frame.sublist(0, frame.byteLength - TAGLEN), tag, nonceBytes(this.n++))
+      const parts = this.sealer.open(frame.sublist(0, frame.byteLength - TAGLEN), tag, nonce)
       return new Uint8ArrayList(...parts)
     } catch (err) {
       if (err instanceof StoqCryptoError) throw new FrameError(err.message)
       throw err
     }
+  }
+
+  /** The nonce for the next frame, after moving to the next key where an interval ends. */
+  private nextNonce(): Uint8Array {
+    if (this.n > 0n && this.n % this.rekeyInterval === 0n) {
+      this.key = this.crypto.hmacSha256(this.key, REKEY_LABEL)
+      this.sealer = this.crypto.frameSealer(this.key, this.cipher)
+    }
+    return nonceBytes(this.n++)
   }
 }
 

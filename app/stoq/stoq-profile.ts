@@ -8,6 +8,7 @@ import { stoq, STOQ_PROTOCOL } from './encrypter'
 import { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
 import type { StoqMetrics } from './metrics'
 import type { FalconKeyPair, FalconSigner } from './handshake/falcon-signer'
+import type { FrameCipherName } from './crypto/types'
 import type { ListenOptions, TransportProfile } from './profile'
 import { stoqOverQuic } from './quic'
 import { stoqOverWebRTCDirect, webRTCDirectListenAddress } from './webrtc-direct'
@@ -16,6 +17,8 @@ export interface StoqProfileInit {
   falcon: FalconKeyPair
   /** Where handshakes sign and verify with FALCON: worker threads in the node, inline by default. */
   falconSigner?: FalconSigner
+  /** Frame ciphers to offer, preferred first; by default all, fastest here first. */
+  frameCiphers?: readonly FrameCipherName[]
   metrics?: StoqMetrics
   /**
    * Also speak classical Noise, listed after STOQ so that STOQ wins whenever both peers have it. Whether a
@@ -74,7 +77,12 @@ export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
         ...(withWebRTC ? [stoqOverWebRTCDirect({ certificate: init.webrtcCertificate })] : []),
       ],
       connectionEncrypters: [
-        stoq({ falcon: init.falcon, falconSigner: init.falconSigner, metrics: init.metrics }),
+        stoq({
+          falcon: init.falcon,
+          falconSigner: init.falconSigner,
+          frameCiphers: init.frameCiphers,
+          metrics: init.metrics,
+        }),
         ...(init.offerClassicalNoise === true ? [noise()] : []),
       ],
       streamMuxers: [

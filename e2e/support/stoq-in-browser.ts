@@ -14,6 +14,7 @@ import {
   type LocalKeys,
 } from '../../app/stoq/handshake/xxhfs'
 import { FrameCipher } from '../../app/stoq/secure-stream'
+import { inlineFalconSigner } from '../../app/stoq/handshake/falcon-signer'
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
 
@@ -21,7 +22,7 @@ async function keys(): Promise<LocalKeys> {
   return {
     identity: await generateKeyPair('Ed25519'),
     staticKey: generateX25519(defaultCrypto),
-    falcon: falcon1024.keygen(),
+    falcon: inlineFalconSigner(falcon1024.keygen()),
     streamMuxers: ['/yamux/1.0.0'],
     crypto: defaultCrypto,
   }
@@ -40,14 +41,14 @@ async function stoqSelfTest() {
 
   const data = Uint8Array.from({ length: 100_000 }, (_, n) => n % 251)
   const framed = new Uint8ArrayList()
-  new FrameCipher(i.sendKey, defaultCrypto).seal(data, framed)
+  new FrameCipher(i.sendKey, defaultCrypto, i.frameCipher).seal(data, framed)
   const frame = framed.sublist(4)
-  const opened = new FrameCipher(r.receiveKey, defaultCrypto).open(frame)
+  const opened = new FrameCipher(r.receiveKey, defaultCrypto, r.frameCipher).open(frame)
   const tampered = frame.subarray()
   tampered[100] = (tampered[100] as number) ^ 1
   let tamperRefused = false
   try {
-    new FrameCipher(r.receiveKey, defaultCrypto).open(new Uint8ArrayList(tampered))
+    new FrameCipher(r.receiveKey, defaultCrypto, r.frameCipher).open(new Uint8ArrayList(tampered))
   } catch (err) {
     tamperRefused = (err as Error).name === 'FrameError'
   }
@@ -65,6 +66,7 @@ async function stoqSelfTest() {
 
   return {
     crypto: defaultCrypto.name,
+    frameCipher: i.frameCipher === r.frameCipher ? i.frameCipher : 'the ends disagree',
     keysMatch: hex(i.sendKey) === hex(r.receiveKey) && hex(i.receiveKey) === hex(r.sendKey),
     identityLearned: r.remote.identityKey.equals(alice.identity.publicKey),
     framesIntact: hex(opened.subarray()) === hex(data),

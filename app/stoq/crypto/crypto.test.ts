@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { nobleCrypto } from './noble'
 import { nodeCrypto } from './node'
-import { StoqCryptoError, type StoqCrypto } from './types'
+import { chooseFrameCipher, FRAME_CIPHER_NAMES, StoqCryptoError, type StoqCrypto } from './types'
 
 const IMPLEMENTATIONS: StoqCrypto[] = [nodeCrypto, nobleCrypto]
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'))
@@ -22,6 +22,16 @@ const AEAD = {
   ),
   tag: '1ae10b594f09e26a7e902ecbd0600691',
   ciphertextStart: 'd31a8d34648e60db7b86afbc53ef7ec2',
+}
+// The GCM specification (McGrew and Viega), test case 15: AES-256, 96-bit IV, no associated data.
+const AES_256_GCM = {
+  key: hex('feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308'),
+  nonce: hex('cafebabefacedbaddecaf888'),
+  plaintext: hex(`d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72
+    1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255`),
+  ciphertext: `522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa
+    8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad`.replace(/\s/g, ''),
+  tag: 'b094dac5d93471bdec1a502270e3cc6c',
 }
 // RFC 7748 §6.1: Alice and Bob.
 const X25519_VECTOR = {
@@ -89,17 +99,62 @@ describe.each(IMPLEMENTATIONS)('StoqCrypto: $name', (crypto) => {
     expect(() => crypto.x25519PublicKey(new Uint8Array(31))).toThrow(StoqCryptoError)
   })
 
-  it('seals frames given in pieces and opens them given in other pieces; a changed frame fails', () => {
-    const key = crypto.sha256(hex('01'))
-    const nonce = new Uint8Array(12)
-    const data = Uint8Array.from({ length: 1000 }, (_, i) => i % 256)
-    const sealed = concat(crypto.frameSealer(key).seal([data.subarray(0, 300), data.subarray(300)], nonce))
-    const body = sealed.subarray(0, sealed.length - 16)
-    const tag = sealed.subarray(sealed.length - 16)
-    const opened = crypto.frameSealer(key).open([body.subarray(0, 700), body.subarray(700)], tag, nonce)
-    expect(toHex(concat(opened))).toBe(toHex(data))
-    body.set([(body[10] as number) ^ 1], 10)
-    expect(() => crypto.frameSealer(key).open([body], tag, nonce)).toThrow(StoqCryptoError)
+  it('offers every frame cipher there is', () => {
+    expect([...crypto.frameCiphers].sort()).toEqual([...FRAME_CIPHER_NAMES].sort())
+  })
+
+  it('seals AES-256-GCM frames as the GCM specification says (test case 15)', () => {
+    const { key, nonce, plaintext } = AES_256_GCM
+    const sealed = concat(
+      crypto.frameSealer(key, 'aes-256-gcm').seal([plaintext.subarray(0, 20), plaintext.subarray(20)], nonce),
+    )
+    expect(toHex(sealed)).toBe(AES_256_GCM.ciphertext + AES_256_GCM.tag)
+  })
+
+  it.each(FRAME_CIPHER_NAMES)(
+    '%s: seals frames given in pieces and opens them given in other pieces; a changed frame, the other cipher or another nonce fails',
+    (cipher) => {
+      const key = crypto.sha256(hex('01'))
+      const nonce = new Uint8Array(12)
+      const data = Uint8Array.from({ length: 1000 }, (_, i) => i % 256)
+      const sealed = concat(
+        crypto.frameSealer(key, cipher).seal([data.subarray(0, 300), data.subarray(300)], nonce),
+      )
+      const body = sealed.subarray(0, sealed.length - 16)
+      const tag = sealed.subarray(sealed.length - 16)
+      const opened = crypto
+        .frameSealer(key, cipher)
+        .open([body.subarray(0, 700), body.subarray(700)], tag, nonce)
+      expect(toHex(concat(opened))).toBe(toHex(data))
+      const other = FRAME_CIPHER_NAMES.find((c) => c !== cipher)!
+      expect(() => crypto.frameSealer(key, other).open([body], tag, nonce)).toThrow(StoqCryptoError)
+      expect(() =>
+        crypto.frameSealer(key, cipher).open([body], tag, hex('000000000100000000000000')),
+      ).toThrow(StoqCryptoError)
+      body.set([(body[10] as number) ^ 1], 10)
+      expect(() => crypto.frameSealer(key, cipher).open([body], tag, nonce)).toThrow(StoqCryptoError)
+    },
+  )
+})
+
+describe('frame cipher choice', () => {
+  it("takes the initiator's first choice that the responder offers, the same on both ends", () => {
+    expect(
+      chooseFrameCipher(['aes-256-gcm', 'chacha20-poly1305'], ['chacha20-poly1305', 'aes-256-gcm']),
+    ).toBe('aes-256-gcm')
+    expect(
+      chooseFrameCipher(['chacha20-poly1305', 'aes-256-gcm'], ['aes-256-gcm', 'chacha20-poly1305']),
+    ).toBe('chacha20-poly1305')
+    expect(chooseFrameCipher(['aes-256-gcm'], ['chacha20-poly1305', 'aes-256-gcm'])).toBe('aes-256-gcm')
+  })
+
+  it('passes over names it does not know, and finds none when nothing is shared', () => {
+    expect(chooseFrameCipher(['rot13', 'chacha20-poly1305'], ['rot13', 'chacha20-poly1305'])).toBe(
+      'chacha20-poly1305',
+    )
+    expect(chooseFrameCipher(['rot13'], ['rot13'])).toBeNull()
+    expect(chooseFrameCipher(['aes-256-gcm'], ['chacha20-poly1305'])).toBeNull()
+    expect(chooseFrameCipher([], FRAME_CIPHER_NAMES)).toBeNull()
   })
 })
 
@@ -113,10 +168,11 @@ describe('implementations interoperate', () => {
     const nonce = hex('000000000100000000000000')
     const sealed = a.seal(key, nonce, hex('aa'), hex('0102030405'))
     expect(toHex(b.open(key, nonce, hex('aa'), sealed))).toBe('0102030405')
-    const frame = concat(a.frameSealer(key).seal([hex('0a0b0c')], nonce))
-    expect(toHex(concat(b.frameSealer(key).open([frame.subarray(0, 3)], frame.subarray(3), nonce)))).toBe(
-      '0a0b0c',
-    )
+    for (const cipher of FRAME_CIPHER_NAMES) {
+      const frame = concat(a.frameSealer(key, cipher).seal([hex('0a0b0c')], nonce))
+      const opened = b.frameSealer(key, cipher).open([frame.subarray(0, 3)], frame.subarray(3), nonce)
+      expect(toHex(concat(opened))).toBe('0a0b0c')
+    }
     const x = a.x25519Keygen()
     const y = b.x25519Keygen()
     expect(toHex(a.x25519(x.secretKey, y.publicKey))).toBe(toHex(b.x25519(y.secretKey, x.publicKey)))

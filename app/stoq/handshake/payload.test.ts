@@ -13,22 +13,31 @@ const sample = (overrides: Partial<HandshakePayload> = {}): HandshakePayload => 
   falconPublicKey: filled(FALCON_KEY_LEN, 3),
   falconSig: filled(1270, 4),
   streamMuxers: ['/yamux/1.0.0', '/mplex/6.7.0'],
+  frameCiphers: ['aes-256-gcm', 'chacha20-poly1305'],
   ...overrides,
 })
 
 const u16 = (n: number): number[] => [n >> 8, n & 0xff]
 
 /** Hand-built wire bytes, for inputs encodePayload refuses to make. */
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
+const CIPHERS = ['chacha20-poly1305'].map(utf8)
+
 function wire(
   fields: Uint8Array[],
   muxerCount: number,
   muxerNames: Uint8Array[],
   version = PAYLOAD_VERSION,
+  ciphers: { count: number; names: Uint8Array[] } | null = { count: CIPHERS.length, names: CIPHERS },
 ): Uint8Array {
   const parts: number[] = [version]
   for (const field of fields) parts.push(...u16(field.length), ...field)
   parts.push(muxerCount)
   for (const name of muxerNames) parts.push(name.length, ...name)
+  if (ciphers != null) {
+    parts.push(ciphers.count)
+    for (const name of ciphers.names) parts.push(name.length, ...name)
+  }
   return Uint8Array.from(parts)
 }
 
@@ -58,6 +67,46 @@ describe('handshake payload encoding', () => {
     expect(Buffer.from(decoded.falconPublicKey)).toEqual(Buffer.from(payload.falconPublicKey))
     expect(Buffer.from(decoded.falconSig)).toEqual(Buffer.from(payload.falconSig))
     expect(decoded.streamMuxers).toEqual(payload.streamMuxers)
+    expect(decoded.frameCiphers).toEqual(payload.frameCiphers)
+  })
+
+  it('keeps frame cipher names it does not know, for the choice to pass over', () => {
+    const frameCiphers = ['aes-512-future', 'chacha20-poly1305']
+    expect(decodePayload(encodePayload(sample({ frameCiphers })), limits).frameCiphers).toEqual(frameCiphers)
+    expect(decodePayload(encodePayload(sample({ frameCiphers: [] })), limits).frameCiphers).toEqual([])
+  })
+
+  it('refuses more than eight frame ciphers, an empty or over-long name, and one that is not UTF-8', () => {
+    const nine = Array.from({ length: 9 }, (_, i) => `c${i}`)
+    expect(() => encodePayload(sample({ frameCiphers: nine }))).toThrow(PayloadError)
+    expect(() => encodePayload(sample({ frameCiphers: ['x'.repeat(33)] }))).toThrow(PayloadError)
+    const p = sample()
+    const fields = [p.identityKey, p.identitySig, p.falconPublicKey, p.falconSig]
+    expectPayloadError(
+      wire(fields, 0, [], PAYLOAD_VERSION, { count: 9, names: nine.map(utf8) }),
+      /too many frame ciphers/,
+    )
+    expectPayloadError(
+      wire(fields, 0, [], PAYLOAD_VERSION, { count: 1, names: [new Uint8Array(0)] }),
+      /bad frame cipher name/,
+    )
+    expectPayloadError(
+      wire(fields, 0, [], PAYLOAD_VERSION, { count: 1, names: [utf8('x'.repeat(33))] }),
+      /bad frame cipher name/,
+    )
+    expectPayloadError(
+      wire(fields, 0, [], PAYLOAD_VERSION, { count: 1, names: [Uint8Array.of(0xff)] }),
+      /frame cipher name is not UTF-8/,
+    )
+    expectPayloadError(wire(fields, 0, [], PAYLOAD_VERSION, null), /truncated in frame cipher count/)
+  })
+
+  it('refuses version 1, which could not choose a frame cipher, saying the peer needs updating', () => {
+    const p = sample()
+    expectPayloadError(
+      wire([p.identityKey, p.identitySig, p.falconPublicKey, p.falconSig], 0, [], 1, null),
+      /version 1.*needs updating/,
+    )
   })
 
   it('round-trips no stream muxers, eight muxers, and non-ASCII muxer names', () => {
@@ -76,9 +125,13 @@ describe('handshake payload encoding', () => {
     const payload = sample({ streamMuxers: ['/y'] })
     expect(Buffer.from(encodePayload(payload))).toEqual(
       Buffer.from(
-        wire([payload.identityKey, payload.identitySig, payload.falconPublicKey, payload.falconSig], 1, [
-          new TextEncoder().encode('/y'),
-        ]),
+        wire(
+          [payload.identityKey, payload.identitySig, payload.falconPublicKey, payload.falconSig],
+          1,
+          [new TextEncoder().encode('/y')],
+          PAYLOAD_VERSION,
+          { count: 2, names: payload.frameCiphers.map(utf8) },
+        ),
       ),
     )
   })
@@ -97,7 +150,7 @@ describe('handshake payload encoding', () => {
     expect(accepted).toEqual([])
   })
 
-  it('refuses trailing bytes after the last muxer name', () => {
+  it('refuses trailing bytes after the last frame cipher name', () => {
     const bytes = encodePayload(sample())
     expectPayloadError(Buffer.concat([bytes, Uint8Array.of(0)]), /trailing bytes/)
   })
@@ -160,7 +213,7 @@ describe('handshake payload encoding', () => {
     )
   })
 
-  it.each([0, 2, 255])('refuses payload version %i', (version) => {
+  it.each([0, 3, 255])('refuses payload version %i', (version) => {
     const p = sample()
     expectPayloadError(
       wire([p.identityKey, p.identitySig, p.falconPublicKey, p.falconSig], 0, [], version),

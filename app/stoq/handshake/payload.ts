@@ -1,18 +1,23 @@
 /**
  * The handshake payload each side sends (encrypted) in messages 2 and 3: who it is (libp2p identity key
  * and its signature over the static X25519 key), its FALCON-1024 node key and signature over the
- * transcript, and the stream muxers it speaks. Binary, length-prefixed, every field bounded.
+ * transcript, the stream muxers it speaks and the frame ciphers it offers. Binary, length-prefixed,
+ * every field bounded.
  *
- *   version u8 (=1) | identityKey u16+bytes | identitySig u16+bytes | falconPublicKey u16+bytes |
- *   falconSig u16+bytes | muxer count u8 | (u8 length + UTF-8)*
+ *   version u8 (=2) | identityKey u16+bytes | identitySig u16+bytes | falconPublicKey u16+bytes |
+ *   falconSig u16+bytes | muxer count u8 | (u8 length + UTF-8)* | cipher count u8 | (u8 length + UTF-8)*
+ *
+ * Version 1 had no cipher list (ChaCha20-Poly1305 only); it is refused with a reason.
  */
 import { concatBytes } from '@noble/hashes/utils.js'
 
-export const PAYLOAD_VERSION = 1
+export const PAYLOAD_VERSION = 2
 const MAX_IDENTITY_KEY = 1024
 const MAX_SIGNATURE = 4096
 const MAX_MUXERS = 8
 const MAX_MUXER_NAME = 64
+const MAX_CIPHERS = 8
+const MAX_CIPHER_NAME = 32
 
 export interface HandshakePayload {
   identityKey: Uint8Array
@@ -20,6 +25,8 @@ export interface HandshakePayload {
   falconPublicKey: Uint8Array
   falconSig: Uint8Array
   streamMuxers: string[]
+  /** Frame ciphers, in the sender's order of preference; names this version does not know are kept. */
+  frameCiphers: string[]
 }
 
 export class PayloadError extends Error {
@@ -39,14 +46,21 @@ export function encodePayload(p: HandshakePayload): Uint8Array {
       throw new PayloadError('payload fields must be 1–65535 bytes')
     parts.push(u16(field.length), field)
   }
-  if (p.streamMuxers.length > MAX_MUXERS) throw new PayloadError('too many stream muxers')
-  parts.push(Uint8Array.of(p.streamMuxers.length))
-  for (const name of p.streamMuxers) {
+  parts.push(...encodeNames(p.streamMuxers, MAX_MUXERS, MAX_MUXER_NAME, 'stream muxer'))
+  parts.push(...encodeNames(p.frameCiphers, MAX_CIPHERS, MAX_CIPHER_NAME, 'frame cipher'))
+  return concatBytes(...parts)
+}
+
+/** count u8 | (u8 length + UTF-8)* */
+function encodeNames(names: string[], maxCount: number, maxLength: number, what: string): Uint8Array[] {
+  if (names.length > maxCount) throw new PayloadError(`too many ${what}s`)
+  const parts = [Uint8Array.of(names.length)]
+  for (const name of names) {
     const bytes = new TextEncoder().encode(name)
-    if (bytes.length === 0 || bytes.length > MAX_MUXER_NAME) throw new PayloadError('bad stream muxer name')
+    if (bytes.length === 0 || bytes.length > maxLength) throw new PayloadError(`bad ${what} name`)
     parts.push(Uint8Array.of(bytes.length), bytes)
   }
-  return concatBytes(...parts)
+  return parts
 }
 
 export function decodePayload(
@@ -67,7 +81,27 @@ export function decodePayload(
       throw new PayloadError(`handshake payload has an invalid ${what} length (${length})`)
     return take(length, what)
   }
+  const names = (maxCount: number, maxLength: number, what: string): string[] => {
+    const count = take(1, `${what} count`)[0] as number
+    if (count > maxCount) throw new PayloadError(`too many ${what}s`)
+    const out: string[] = []
+    for (let i = 0; i < count; i++) {
+      const length = take(1, `${what} name`)[0] as number
+      if (length === 0 || length > maxLength) throw new PayloadError(`bad ${what} name`)
+      try {
+        out.push(new TextDecoder('utf-8', { fatal: true }).decode(take(length, `${what} name`)))
+      } catch (err) {
+        if (err instanceof PayloadError) throw err
+        throw new PayloadError(`${what} name is not UTF-8`)
+      }
+    }
+    return out
+  }
   const version = take(1, 'version')[0]
+  if (version === 1)
+    throw new PayloadError(
+      'the peer speaks STOQ payload version 1, without frame cipher choice; it needs updating',
+    )
   if (version !== PAYLOAD_VERSION) throw new PayloadError(`unsupported handshake payload version ${version}`)
   const identityKey = field('identity key', MAX_IDENTITY_KEY)
   const identitySig = field('identity signature', MAX_SIGNATURE)
@@ -75,19 +109,8 @@ export function decodePayload(
   if (falconPublicKey.length !== limits.falconPublicKeyLength)
     throw new PayloadError('FALCON public key has the wrong length')
   const falconSig = field('FALCON signature', MAX_SIGNATURE)
-  const count = take(1, 'muxer count')[0] as number
-  if (count > MAX_MUXERS) throw new PayloadError('too many stream muxers')
-  const streamMuxers: string[] = []
-  for (let i = 0; i < count; i++) {
-    const length = take(1, 'muxer name')[0] as number
-    if (length === 0 || length > MAX_MUXER_NAME) throw new PayloadError('bad stream muxer name')
-    try {
-      streamMuxers.push(new TextDecoder('utf-8', { fatal: true }).decode(take(length, 'muxer name')))
-    } catch (err) {
-      if (err instanceof PayloadError) throw err
-      throw new PayloadError('stream muxer name is not UTF-8')
-    }
-  }
+  const streamMuxers = names(MAX_MUXERS, MAX_MUXER_NAME, 'stream muxer')
+  const frameCiphers = names(MAX_CIPHERS, MAX_CIPHER_NAME, 'frame cipher')
   if (offset !== bytes.length) throw new PayloadError('handshake payload has trailing bytes')
-  return { identityKey, identitySig, falconPublicKey, falconSig, streamMuxers }
+  return { identityKey, identitySig, falconPublicKey, falconSig, streamMuxers, frameCiphers }
 }

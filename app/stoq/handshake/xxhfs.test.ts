@@ -6,6 +6,7 @@ import {
   DH_LEN,
   FALCON_PUBLIC_KEY_LEN,
   generateX25519,
+  HandshakeError,
   InitiatorHandshake,
   KEM_CIPHERTEXT_LEN,
   KEM_PUBLIC_KEY_LEN,
@@ -110,6 +111,35 @@ const flipBit = (message: Uint8Array, index: number, bit = 0): Uint8Array => {
   copy[index] = (copy[index] as number) ^ (1 << bit)
   return copy
 }
+
+describe('XXhfs handshake: the frame cipher', () => {
+  it("both ends take the initiator's first choice that the responder offers", async () => {
+    for (const [initiatorOffers, responderOffers, chosen] of [
+      [undefined, undefined, nodeCrypto.frameCiphers[0]],
+      [['chacha20-poly1305', 'aes-256-gcm'], ['aes-256-gcm', 'chacha20-poly1305'], 'chacha20-poly1305'],
+      [['aes-256-gcm', 'chacha20-poly1305'], ['chacha20-poly1305'], 'chacha20-poly1305'],
+    ] as const) {
+      const { initiator, responder } = await upToMessage3({
+        deliver: true,
+        initiator: { ...alice, frameCiphers: initiatorOffers },
+        responder: { ...bob, frameCiphers: responderOffers },
+      })
+      expect(initiator.result().frameCipher).toBe(chosen)
+      expect(responder.result().frameCipher).toBe(chosen)
+    }
+  })
+
+  it('ends the handshake at message 2 when the peers share no frame cipher, naming what each offered', async () => {
+    const run = await upToMessage2({
+      initiator: { ...alice, frameCiphers: ['aes-256-gcm'] },
+      responder: { ...bob, frameCiphers: ['chacha20-poly1305'] },
+    })
+    await expect(run.initiator.readMessage2(run.m2)).rejects.toThrow(
+      /no frame cipher in common: the initiator offers aes-256-gcm, the responder chacha20-poly1305/,
+    )
+    expect(() => run.initiator.result()).toThrow(HandshakeError)
+  })
+})
 
 describe('XXhfs handshake: a full run', () => {
   it('gives both sides matching transport keys and the same handshake hash', async () => {

@@ -14,7 +14,13 @@
  */
 import { concatBytes } from '@noble/hashes/utils.js'
 import { defaultCrypto } from '../crypto/default'
-import { StoqCryptoError, type StoqCrypto, type X25519KeyPair } from '../crypto/types'
+import {
+  chooseFrameCipher,
+  StoqCryptoError,
+  type FrameCipherName,
+  type StoqCrypto,
+  type X25519KeyPair,
+} from '../crypto/types'
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
@@ -58,12 +64,15 @@ export interface LocalKeys {
   streamMuxers: string[]
   /** The primitives to use: node:crypto by default, @noble where there is no node:crypto (browsers). */
   crypto?: StoqCrypto
+  /** Frame ciphers to offer, preferred first: by default all the primitives have, fastest first. */
+  frameCiphers?: readonly FrameCipherName[]
 }
 
 export interface RemoteIdentity {
   identityKey: PublicKey
   falconPublicKey: Uint8Array
   streamMuxers: string[]
+  frameCiphers: string[]
 }
 
 export interface HandshakeResult {
@@ -72,6 +81,8 @@ export interface HandshakeResult {
   sendKey: Uint8Array
   receiveKey: Uint8Array
   handshakeHash: Uint8Array
+  /** The AEAD of the connection's frames: the initiator's first choice that the responder offered. */
+  frameCipher: FrameCipherName
 }
 
 // ---- X25519 with node:crypto (raw 32-byte public keys on the wire) ----
@@ -114,6 +125,7 @@ async function buildPayload(keys: LocalKeys, transcript: Uint8Array): Promise<Ui
     falconPublicKey: keys.falcon.publicKey,
     falconSig,
     streamMuxers: keys.streamMuxers,
+    frameCiphers: [...offeredCiphers(keys)],
   })
 }
 
@@ -150,7 +162,22 @@ async function verifyPayload(
     identityKey,
     falconPublicKey: new Uint8Array(payload.falconPublicKey),
     streamMuxers: payload.streamMuxers,
+    frameCiphers: payload.frameCiphers,
   }
+}
+
+const offeredCiphers = (keys: LocalKeys): readonly FrameCipherName[] =>
+  keys.frameCiphers ?? (keys.crypto ?? defaultCrypto).frameCiphers
+
+/** Both ends take the initiator's first choice that the responder offers; no common one ends it here. */
+function agreeOnCipher(initiator: readonly string[], responder: readonly string[]): FrameCipherName {
+  const chosen = chooseFrameCipher(initiator, responder)
+  if (chosen == null)
+    throw new HandshakeError(
+      `no frame cipher in common: the initiator offers ${initiator.join(', ') || 'none'}, ` +
+        `the responder ${responder.join(', ') || 'none'}`,
+    )
+  return chosen
 }
 
 const payloadOverhead = TAGLEN
@@ -162,6 +189,7 @@ abstract class HandshakeSide {
   protected readonly ss: SymmetricState
   protected readonly e: X25519KeyPair
   protected remote: RemoteIdentity | null = null
+  protected frameCipher: FrameCipherName | null = null
 
   constructor(
     protected readonly keys: LocalKeys,
@@ -203,6 +231,7 @@ export class InitiatorHandshake extends HandshakeSide {
     const transcript = this.ss.handshakeHash()
     const payload = this.ss.decryptAndHash(message.subarray(offset))
     this.remote = await verifyPayload(payload, rs, transcript, this.expectedRemote, this.keys.falcon)
+    this.frameCipher = agreeOnCipher(offeredCiphers(this.keys), this.remote.frameCiphers)
   }
 
   /** -> s, se, payload */
@@ -216,9 +245,15 @@ export class InitiatorHandshake extends HandshakeSide {
   }
 
   result(): HandshakeResult {
-    if (this.remote == null) throw new HandshakeError('handshake not complete')
+    if (this.remote == null || this.frameCipher == null) throw new HandshakeError('handshake not complete')
     const [k1, k2] = this.ss.split()
-    return { remote: this.remote, sendKey: k1, receiveKey: k2, handshakeHash: this.ss.handshakeHash() }
+    return {
+      remote: this.remote,
+      sendKey: k1,
+      receiveKey: k2,
+      handshakeHash: this.ss.handshakeHash(),
+      frameCipher: this.frameCipher,
+    }
   }
 }
 
@@ -264,12 +299,19 @@ export class ResponderHandshake extends HandshakeSide {
     const transcript = this.ss.handshakeHash()
     const payload = this.ss.decryptAndHash(message.subarray(DH_LEN + TAGLEN))
     this.remote = await verifyPayload(payload, rs, transcript, this.expectedRemote, this.keys.falcon)
+    this.frameCipher = agreeOnCipher(this.remote.frameCiphers, offeredCiphers(this.keys))
   }
 
   result(): HandshakeResult {
-    if (this.remote == null) throw new HandshakeError('handshake not complete')
+    if (this.remote == null || this.frameCipher == null) throw new HandshakeError('handshake not complete')
     const [k1, k2] = this.ss.split()
-    return { remote: this.remote, sendKey: k2, receiveKey: k1, handshakeHash: this.ss.handshakeHash() }
+    return {
+      remote: this.remote,
+      sendKey: k2,
+      receiveKey: k1,
+      handshakeHash: this.ss.handshakeHash(),
+      frameCipher: this.frameCipher,
+    }
   }
 }
 
