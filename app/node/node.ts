@@ -3,7 +3,6 @@
  * (lock, config, identity, database, devnet); start() brings up the network; stop() undoes start and
  * releases the data dir. Every part is created here and handed to the others as named components.
  */
-import { falconWorkerSigner, startSignatureWorkers, type SignatureWorkers } from './workers/signature-workers'
 import type { DatabaseSync } from 'node:sqlite'
 import { hostname } from 'node:os'
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -48,6 +47,12 @@ import { loadOrCreatePlot } from './ledger/plot-file'
 import { LedgerHost } from './ledger/ledger-host'
 import { NetworkManager } from './network/network-manager'
 import { NetworkStore, type StoredNetwork } from './network/network-store'
+import {
+  falconWorkerSigner,
+  handshakeSignerThreads,
+  startSignatureWorkers,
+  type SignatureWorkers,
+} from './workers/signature-workers'
 
 type NodeLibp2p = Libp2p<{ identify: Identify; ping: Ping }>
 
@@ -91,7 +96,7 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
     }
     const stoqMetrics = createStoqMetrics()
     // Handshakes sign and verify with FALCON on worker threads, off the event loop.
-    signatureWorkers = startSignatureWorkers(log)
+    signatureWorkers = startSignatureWorkers(log, { threads: handshakeSignerThreads() })
     const profile = stoqTransportProfile({
       falcon: identity.falcon,
       falconSigner:

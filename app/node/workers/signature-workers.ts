@@ -6,9 +6,15 @@ import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
 import { inlineFalconSigner, type FalconKeyPair, type FalconSigner } from '../../stoq/handshake/falcon-signer'
 import type { SignatureJob, SignatureResult } from './signature-worker'
-import { WorkerPool } from './worker-pool'
+import { defaultWorkerThreads, WorkerPool } from './worker-pool'
 
 export type SignatureWorkers = WorkerPool<SignatureJob, SignatureResult>
+
+/**
+ * Threads for handshake signatures: two at most. Each costs tens of MiB (its own V8 isolate), and two
+ * sign about 270 handshakes a second, more than a node's per-host and pending limits let in.
+ */
+export const handshakeSignerThreads = (): number => Math.min(2, defaultWorkerThreads())
 
 export function startSignatureWorkers(
   log: Logger,
