@@ -5,20 +5,48 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
+import type { Readable } from 'node:stream'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain .mjs script without type declarations
 import { daemonHeapFlags, spawnDaemon } from '../scripts/daemon-launch.mjs'
 import { heapCapMiB } from '../app/node/heap-cap'
-import { ensureBuilt, root } from './support/daemon'
+import { ensureBuilt, loopbackDaemonArgs, root } from './support/daemon'
 
 const launch = { daemonHeapFlags, spawnDaemon } as {
   daemonHeapFlags(args: string[]): string[]
   spawnDaemon(
     args: string[],
     options: { stdio: ['ignore', 'pipe', 'pipe']; env: NodeJS.ProcessEnv },
-  ): ChildProcessWithoutNullStreams
+  ): ChildProcessByStdio<null, Readable, Readable>
+}
+
+const PIPED: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe']
+const daemonEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  HYPERMESH_MACHINE_KEY_FILE: join(dir, 'machine.key'),
+})
+
+/** Waits for the daemon's ready line, then stops it; its ready line and what it wrote to stderr. */
+async function untilReady(
+  child: ChildProcessByStdio<null, Readable, Readable>,
+): Promise<{ ready: { heapLimitMiB: number }; stderr: string }> {
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  try {
+    const ready = await new Promise<{ heapLimitMiB: number }>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`the daemon exited (${code}): ${stderr}`)))
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        if (line.includes('"event":"ready"')) resolve(JSON.parse(line) as { heapLimitMiB: number })
+      })
+    })
+    return { ready, stderr }
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+  }
 }
 
 let dir: string
@@ -55,75 +83,22 @@ describe('the daemon launcher caps the heap for the connection limit', () => {
   })
 
   it('starts a daemon whose V8 heap limit is the cap, and which says so when ready', async () => {
-    const dataDir = join(dir, 'daemon')
-    const child = launch.spawnDaemon(
-      [
-        '--data-dir',
-        dataDir,
-        '--ready-json',
-        '--api-port',
-        '0',
-        '--loopback-only',
-        '--no-mdns',
-        '--max-connections',
-        '10000',
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, HYPERMESH_MACHINE_KEY_FILE: join(dir, 'machine.key') },
-      },
-    )
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    try {
-      const ready = await new Promise<{ heapLimitMiB: number }>((resolve, reject) => {
-        child.once('exit', (code) => reject(new Error(`the daemon exited (${code}): ${stderr}`)))
-        createInterface({ input: child.stdout }).on('line', (line) => {
-          if (line.includes('"event":"ready"')) resolve(JSON.parse(line) as { heapLimitMiB: number })
-        })
-      })
-      // V8's limit is the old space plus its young space.
-      expect(ready.heapLimitMiB).toBeGreaterThanOrEqual(647)
-      expect(ready.heapLimitMiB).toBeLessThan(647 * 1.5)
-      expect(stderr).not.toMatch(/may grow its heap/)
-    } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    }
+    const args = [...loopbackDaemonArgs(join(dir, 'daemon')), '--max-connections', '10000']
+    const { ready, stderr } = await untilReady(launch.spawnDaemon(args, { stdio: PIPED, env: daemonEnv() }))
+    // V8's limit is the old space plus its young space.
+    expect(ready.heapLimitMiB).toBeGreaterThanOrEqual(647)
+    expect(ready.heapLimitMiB).toBeLessThan(647 * 1.5)
+    expect(stderr).not.toMatch(/may grow its heap/)
   }, 60_000)
 
   it('started without the cap, the daemon says how to start it with one', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        // Above the cap whatever this machine's V8 default is.
-        '--max-old-space-size=2048',
-        join(root, 'dist', 'daemon', 'cli.js'),
-        '--data-dir',
-        join(dir, 'uncapped'),
-        '--ready-json',
-        '--api-port',
-        '0',
-        '--loopback-only',
-        '--no-mdns',
-      ],
-      { env: { ...process.env, HYPERMESH_MACHINE_KEY_FILE: join(dir, 'machine.key') } },
-    )
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    try {
-      await new Promise<void>((resolve, reject) => {
-        child.once('exit', (code) => reject(new Error(`the daemon exited (${code}): ${stderr}`)))
-        createInterface({ input: child.stdout }).on('line', (line) => {
-          if (line.includes('"event":"ready"')) resolve()
-        })
-      })
-      expect(stderr).toMatch(/may grow its heap to \d+ MiB.*--max-old-space-size=512/s)
-    } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    }
+    // Above the cap whatever this machine's V8 default is.
+    const node = ['--max-old-space-size=2048', join(root, 'dist', 'daemon', 'cli.js')]
+    const child = spawn(process.execPath, [...node, ...loopbackDaemonArgs(join(dir, 'uncapped'))], {
+      stdio: PIPED,
+      env: daemonEnv(),
+    })
+    const { stderr } = await untilReady(child)
+    expect(stderr).toMatch(/may grow its heap to \d+ MiB.*--max-old-space-size=512/s)
   }, 60_000)
 })

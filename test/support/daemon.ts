@@ -50,6 +50,17 @@ export interface DaemonOptions {
   wrap?: string[]
 }
 
+/** A daemon for tests: its own data dir, loopback only, any free API port, a ready line on stdout. */
+export const loopbackDaemonArgs = (dataDir: string): string[] => [
+  '--data-dir',
+  dataDir,
+  '--ready-json',
+  '--api-port',
+  '0',
+  '--loopback-only',
+  '--no-mdns',
+]
+
 const valueOf = (args: string[], flag: string): string | undefined => {
   const at = args.indexOf(flag)
   return at < 0 ? undefined : args[at + 1]
@@ -70,13 +81,7 @@ export async function startDaemon(
       // As npm start runs it: with its heap capped for its connection limit.
       heapCapFlag(Number(valueOf(extraArgs, '--max-connections') ?? DEFAULT_MAX_CONNECTIONS)),
       cli,
-      '--data-dir',
-      dataDir,
-      '--ready-json',
-      '--api-port',
-      '0',
-      '--loopback-only',
-      '--no-mdns',
+      ...loopbackDaemonArgs(dataDir),
       ...extraArgs,
     ],
     {
