@@ -32,7 +32,7 @@ export class TxSignaturePool {
     return workers == null ? null : new TxSignaturePool(workers, schemeName)
   }
 
-  /** Workers still running. */
+  /** Workers running now (they start when there is work). */
   get threads(): number {
     return this.workers.threads
   }
@@ -45,7 +45,7 @@ export class TxSignaturePool {
   async verifyAll(txs: readonly SignedTx[]): Promise<void> {
     const scheme = LEDGER_SCHEMES[this.schemeName]
     const unknown = txs.filter((tx) => !hasTxVerdict(tx, scheme))
-    const threads = this.workers.threads
+    const threads = this.workers.capacity
     if (unknown.length === 0 || threads === 0) return
     const chunks = Math.max(1, Math.min(threads, Math.floor(unknown.length / MIN_CHUNK)))
     const size = Math.ceil(unknown.length / chunks)

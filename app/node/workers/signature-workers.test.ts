@@ -79,6 +79,7 @@ describe('signature workers', () => {
         }),
       ).rejects.toThrow(/exited with code 3/)
       expect(broken.threads).toBe(0)
+      expect(broken.capacity).toBe(0)
       await expect(
         broken.run({ kind: 'falcon-sign', message: new Uint8Array(1), secretKey: new Uint8Array(1) }),
       ).rejects.toThrow(/no signature worker is running/)
@@ -102,6 +103,25 @@ describe('signature workers', () => {
 
   it('without a built worker file there are no workers, and the caller works inline', () => {
     expect(startSignatureWorkers(log, { file: join(dirname(workerFile), 'absent.js') })).toBeNull()
+  })
+
+  it('starts threads only when work needs them, up to its size', async () => {
+    const pool = startSignatureWorkers(log, { threads: 2, file: workerFile })!
+    try {
+      expect(pool.threads).toBe(0)
+      expect(pool.capacity).toBe(2)
+      const keys = falcon1024.keygen(new Uint8Array(48).fill(9))
+      const signer = falconWorkerSigner(pool, keys)
+      await signer.sign(Uint8Array.of(1))
+      // One job at a time: the one idle thread takes it each time.
+      await signer.sign(Uint8Array.of(2))
+      expect(pool.threads).toBe(1)
+      await Promise.all(Array.from({ length: 6 }, (_, i) => signer.sign(Uint8Array.of(i))))
+      expect(pool.threads).toBe(2)
+    } finally {
+      await pool.stop()
+    }
+    expect(pool.capacity).toBe(0)
   })
 
   it('stopping fails what is still pending', async () => {

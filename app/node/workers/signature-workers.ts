@@ -33,14 +33,14 @@ export function falconWorkerSigner(workers: SignatureWorkers, keys: FalconKeyPai
   return {
     publicKey: keys.publicKey,
     async sign(message) {
-      if (workers.threads === 0) return inline.sign(message)
+      if (workers.capacity === 0) return inline.sign(message)
       const result = await workers
         .run({ kind: 'falcon-sign', message, secretKey: keys.secretKey })
         .catch(() => null)
       return result instanceof Uint8Array ? result : inline.sign(message)
     },
     async verify(signature, message, publicKey) {
-      if (workers.threads === 0) return inline.verify(signature, message, publicKey)
+      if (workers.capacity === 0) return inline.verify(signature, message, publicKey)
       const result = await workers
         .run({ kind: 'falcon-verify', signature, message, publicKey })
         .catch(() => null)

@@ -1,8 +1,10 @@
 /**
  * A pool of worker threads running one worker file, for CPU-heavy work the event loop should not do:
- * FALCON-1024 signatures of transactions and of STOQ handshakes. A job goes to the least loaded live
- * worker. A worker that dies fails the jobs it held and takes no more; callers then do the work inline.
- * Idle workers do not keep the process alive.
+ * FALCON-1024 signatures of transactions and of STOQ handshakes. Threads start when work needs them (an
+ * idle node keeps none; each costs tens of MiB), up to the pool's size. A job goes to an idle worker, a
+ * new one while there is room, else the least loaded. A worker that dies fails the jobs it held and is
+ * not replaced; once all have died, callers do the work inline. Idle workers do not keep the process
+ * alive.
  *
  * Messages: the pool sends { id, job } and the worker answers { id, result } or { id, error }.
  */
@@ -40,18 +42,17 @@ interface PendingJob<Result> {
 }
 
 export class WorkerPool<Job, Result> {
-  private readonly workers: PoolWorker[]
+  private readonly workers: PoolWorker[] = []
   private readonly pending = new Map<number, PendingJob<Result>>()
   private nextId = 1
+  private stopped = false
 
   private constructor(
-    file: string,
-    threads: number,
+    private readonly file: string,
+    private readonly maxThreads: number,
     private readonly name: string,
     private readonly log: Logger,
-  ) {
-    this.workers = Array.from({ length: threads }, () => this.spawn(file))
-  }
+  ) {}
 
   /**
    * Starts `threads` workers from `file`. Null when there is no such file, as when running from source
@@ -73,9 +74,15 @@ export class WorkerPool<Job, Result> {
     )
   }
 
-  /** Workers still running. */
+  /** Workers running now. */
   get threads(): number {
     return this.workers.filter((w) => w.alive).length
+  }
+
+  /** Threads the pool can still work on: running ones and ones not started yet. 0 once stopped or dead. */
+  get capacity(): number {
+    if (this.stopped) return 0
+    return this.maxThreads - this.workers.filter((w) => !w.alive).length
   }
 
   /**
@@ -83,9 +90,8 @@ export class WorkerPool<Job, Result> {
    * error, or when it dies first. `weight` is the job's size, for balancing (e.g. transactions in it).
    */
   run(job: Job, weight = 1): Promise<Result> {
-    const alive = this.workers.filter((w) => w.alive)
-    if (alive.length === 0) return Promise.reject(new Error(`no ${this.name} worker is running`))
-    const target = alive.reduce((best, w) => (w.load < best.load ? w : best))
+    const target = this.pickWorker()
+    if (target == null) return Promise.reject(new Error(`no ${this.name} worker is running`))
     const id = this.nextId++
     // A worker with work to answer keeps the process alive until it answers.
     if (target.load === 0) target.worker.ref()
@@ -98,6 +104,7 @@ export class WorkerPool<Job, Result> {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true
     for (const job of this.pending.values()) job.reject(new Error(`the ${this.name} pool stopped`))
     this.pending.clear()
     await Promise.all(this.workers.map((w) => ((w.alive = false), w.worker.terminate())))
@@ -116,8 +123,20 @@ export class WorkerPool<Job, Result> {
     job.resolve(reply.result as Result)
   }
 
-  private spawn(file: string): PoolWorker {
-    const entry: PoolWorker = { worker: new Worker(file), load: 0, alive: true }
+  /** An idle worker, else a new one while there is room, else the least loaded; null when none can run. */
+  private pickWorker(): PoolWorker | null {
+    if (this.stopped) return null
+    const alive = this.workers.filter((w) => w.alive)
+    const idle = alive.find((w) => w.load === 0)
+    if (idle != null) return idle
+    if (this.workers.length < this.maxThreads) return this.spawn()
+    if (alive.length === 0) return null
+    return alive.reduce((best, w) => (w.load < best.load ? w : best))
+  }
+
+  private spawn(): PoolWorker {
+    const entry: PoolWorker = { worker: new Worker(this.file), load: 0, alive: true }
+    this.workers.push(entry)
     entry.worker.on('message', (reply: WorkerReply<Result>) => this.settle(entry, reply))
     const fail = (err: Error): void => {
       if (!entry.alive) return
