@@ -16,11 +16,7 @@ import {
   stoq,
   stoqTransportProfile,
 } from '../app/stoq'
-import {
-  falconWorkerSigner,
-  handshakeSignerThreads,
-  startSignatureWorkers,
-} from '../app/node/workers/signature-workers'
+import { falconWorkerSigner, startSignatureWorkers } from '../app/node/workers/signature-workers'
 
 const ECHO = '/hypermesh/bench/echo/1.0.0'
 const DIAL_CONCURRENCY = 16
@@ -31,9 +27,7 @@ export const serverMaxConnections = (expected: number): number => expected + 1_0
 export async function runServer(expected: number, options: { inlineFalcon: boolean }): Promise<void> {
   // As the node does: handshakes sign and verify with FALCON on the signature workers.
   const falcon = falcon1024.keygen()
-  const workers = options.inlineFalcon
-    ? null
-    : startSignatureWorkers(pino({ level: 'silent' }), { threads: handshakeSignerThreads() })
+  const workers = options.inlineFalcon ? null : startSignatureWorkers(pino({ level: 'silent' }))
   // The node's own limits, raised only where one host (this machine) stands for thousands of peers.
   const node = await createLibp2p({
     ...stoqTransportProfile({

@@ -25,7 +25,6 @@ import pino from 'pino'
 import { stoq } from '../app/stoq'
 import {
   falconWorkerSigner,
-  handshakeSignerThreads,
   startSignatureWorkers,
   type SignatureWorkers,
 } from '../app/node/workers/signature-workers'
@@ -158,7 +157,7 @@ async function main(): Promise<void> {
   const { results: throughput, ratios } = await measureThroughput(modes, seconds, runs)
   // --handshakes 0 skips this part (e.g. to profile the transfer alone).
   const handshakeCount = Number(values.handshakes)
-  const workers = startSignatureWorkers(pino({ level: 'silent' }), { threads: handshakeSignerThreads() })
+  const workers = startSignatureWorkers(pino({ level: 'silent' }))
   const handshakes: Awaited<ReturnType<typeof measureHandshakes>>[] = []
   if (handshakeCount > 0)
     for (const kind of ['noise', 'stoq', ...(workers == null ? [] : ['stoq-workers'])] as HandshakeKind[])

@@ -47,12 +47,7 @@ import { loadOrCreatePlot } from './ledger/plot-file'
 import { LedgerHost } from './ledger/ledger-host'
 import { NetworkManager } from './network/network-manager'
 import { NetworkStore, type StoredNetwork } from './network/network-store'
-import {
-  falconWorkerSigner,
-  handshakeSignerThreads,
-  startSignatureWorkers,
-  type SignatureWorkers,
-} from './workers/signature-workers'
+import { falconWorkerSigner, startSignatureWorkers, type SignatureWorkers } from './workers/signature-workers'
 
 type NodeLibp2p = Libp2p<{ identify: Identify; ping: Ping }>
 
@@ -95,8 +90,9 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
       log.info({ networkId: joined.networkId, name: joined.name }, 'joined the network of the given genesis')
     }
     const stoqMetrics = createStoqMetrics()
-    // Handshakes sign and verify with FALCON on worker threads, off the event loop.
-    signatureWorkers = startSignatureWorkers(log, { threads: handshakeSignerThreads() })
+    // One pool of worker threads, off the event loop: STOQ handshakes sign and verify with FALCON on it,
+    // and the ledger checks transaction signatures on it. Threads start as work needs them.
+    signatureWorkers = startSignatureWorkers(log)
     const profile = stoqTransportProfile({
       falcon: identity.falcon,
       falconSigner:
@@ -189,7 +185,7 @@ interface NodeParts {
   mode: 'desktop' | 'headless'
   profile: TransportProfile
   stoqMetrics: StoqMetrics
-  /** FALCON work for STOQ handshakes; null when running from source without built workers. */
+  /** Signature work of STOQ handshakes and the ledger; null when running from source without built workers. */
   signatureWorkers: SignatureWorkers | null
   validatorCandidate: ValidatorCandidate
   idleSeconds(): number | null
@@ -311,6 +307,7 @@ class Node implements HyperMeshNode {
         members: () => network.memberIds(),
         isMember: (peer) => network.isMember(peer),
         listenAddresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
+        signatureWorkers: this.parts.signatureWorkers,
         onBlock: (block) => {
           // Rewards bookkeeping must never hold up consensus: a failure is logged, and the next block retries.
           try {

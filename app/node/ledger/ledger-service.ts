@@ -31,6 +31,7 @@ import { Libp2pConsensusTransport } from './consensus-transport'
 import { loadOrCreatePlot } from './plot-file'
 import { PreverifiedInbox } from './preverified-inbox'
 import { TxSignaturePool } from './signature-pool'
+import type { SignatureWorkers } from '../workers/signature-workers'
 import { WorkerTimeProofs } from './time-proof-worker'
 
 export interface LedgerParts {
@@ -44,6 +45,11 @@ export interface LedgerParts {
   isMember(peer: string): boolean
   listenAddresses(): string[]
   onBlock(block: BlockSummary): void
+  /**
+   * The node's signature workers, shared with the transport's handshakes so that the node's threads stay
+   * within one pool; the node stops them, not the ledger. Null: transactions are verified inline.
+   */
+  signatureWorkers: SignatureWorkers | null
 }
 
 /** The system clock; a timer callback that throws is logged, never allowed to take the node down. */
@@ -112,7 +118,10 @@ export class LedgerService {
       members: parts.members,
       isMember: parts.isMember,
     })
-    const signatures = TxSignaturePool.start(consensus.params.scheme, parts.log)
+    const signatures =
+      parts.signatureWorkers == null
+        ? null
+        : TxSignaturePool.over(parts.signatureWorkers, consensus.params.scheme)
     const clock = systemClock(parts.log)
     let service: LedgerService | null = null
     const driver = new ConsensusDriver(chain, identity, clock, transport, {

@@ -9,6 +9,7 @@ import { addressOf, hasTxVerdict, signTx, verifyTxSignature, type SignedTx } fro
 import { rejectionCode } from '../../../test/support/ledger-fixture'
 import { buildWorker } from '../../../test/support/worker-build'
 import { TxSignaturePool } from './signature-pool'
+import { falconWorkerSigner, startSignatureWorkers } from '../workers/signature-workers'
 
 const CHAIN = 'f'.repeat(64)
 const log = pino({ level: 'silent' })
@@ -86,6 +87,23 @@ describe('TxSignaturePool verifies on worker threads what the consensus thread t
       expect(rejectionCode(() => verifyTxSignature(tx, falcon1024Scheme, CHAIN))).toBeNull()
     } finally {
       await broken.stop()
+    }
+  })
+
+  it('over the node’s shared workers it verifies the same, and stopping it leaves them to their owner', async () => {
+    const shared = startSignatureWorkers(log, { threads: 1, file: workerFile })!
+    try {
+      const ledgerPool = TxSignaturePool.over(shared, 'falcon-1024')
+      const tx = transfer()
+      await ledgerPool.verifyAll([tx])
+      expect(hasTxVerdict(tx, falcon1024Scheme)).toBe(true)
+      await ledgerPool.stop()
+      expect(shared.capacity).toBe(1)
+      // The transport's handshakes still sign on them.
+      const signature = await falconWorkerSigner(shared, alice).sign(Uint8Array.of(7))
+      expect(falcon1024.verify(signature, Uint8Array.of(7), alice.publicKey)).toBe(true)
+    } finally {
+      await shared.stop()
     }
   })
 

@@ -17,7 +17,14 @@ export class TxSignaturePool {
   private constructor(
     private readonly workers: SignatureWorkers,
     private readonly schemeName: LedgerSchemeName,
+    /** Whether stop() ends the workers: only for a pool started here, not for one it was given. */
+    private readonly ownsWorkers: boolean,
   ) {}
+
+  /** Verifies on workers someone else owns (the node's, shared with its transport). */
+  static over(workers: SignatureWorkers, schemeName: LedgerSchemeName): TxSignaturePool {
+    return new TxSignaturePool(workers, schemeName, false)
+  }
 
   /**
    * Starts `threads` workers from `file` (by default the worker built beside this bundle). Null when there
@@ -29,7 +36,7 @@ export class TxSignaturePool {
     options: { threads?: number; file?: string } = {},
   ): TxSignaturePool | null {
     const workers = startSignatureWorkers(log, options)
-    return workers == null ? null : new TxSignaturePool(workers, schemeName)
+    return workers == null ? null : new TxSignaturePool(workers, schemeName, true)
   }
 
   /** Workers running now (they start when there is work). */
@@ -54,8 +61,9 @@ export class TxSignaturePool {
     await Promise.all(jobs)
   }
 
-  stop(): Promise<void> {
-    return this.workers.stop()
+  /** Ends the workers if this pool started them; workers it was given keep serving their owner. */
+  async stop(): Promise<void> {
+    if (this.ownsWorkers) await this.workers.stop()
   }
 
   private async verifyChunk(txs: SignedTx[]): Promise<void> {

@@ -1,20 +1,15 @@
 /**
  * The node's signature workers: one pool of threads running ./signature-worker.ts, built beside this
- * bundle as signature-worker.js.
+ * bundle as signature-worker.js, shared by STOQ handshakes and the ledger. At most one thread per core
+ * less one (./worker-pool.ts), started as work needs them.
  */
 import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
 import { inlineFalconSigner, type FalconKeyPair, type FalconSigner } from '../../stoq/handshake/falcon-signer'
 import type { SignatureJob, SignatureResult } from './signature-worker'
-import { defaultWorkerThreads, WorkerPool } from './worker-pool'
+import { WorkerPool } from './worker-pool'
 
 export type SignatureWorkers = WorkerPool<SignatureJob, SignatureResult>
-
-/**
- * Threads for handshake signatures: two at most. Each costs tens of MiB (its own V8 isolate), and two
- * sign about 270 handshakes a second, more than a node's per-host and pending limits let in.
- */
-export const handshakeSignerThreads = (): number => Math.min(2, defaultWorkerThreads())
 
 export function startSignatureWorkers(
   log: Logger,
