@@ -27,8 +27,10 @@ export class TxSignaturePool {
   }
 
   /**
-   * Starts `threads` workers from `file` (by default the worker built beside this bundle). Null when there
-   * is no such file, as when running from source: then signatures are verified on the consensus thread.
+   * A pool of its own, of up to `threads` workers from `file` (by default the worker built beside this
+   * bundle), for benchmarks and tests; the node uses {@link TxSignaturePool.over} its shared workers.
+   * Null when there is no such file, as when running from source: then signatures are verified on the
+   * consensus thread.
    */
   static start(
     schemeName: LedgerSchemeName,

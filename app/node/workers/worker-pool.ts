@@ -55,8 +55,8 @@ export class WorkerPool<Job, Result> {
   ) {}
 
   /**
-   * Starts `threads` workers from `file`. Null when there is no such file, as when running from source
-   * without a build: then the work is done inline, and the log says so.
+   * A pool of up to `threads` workers from `file`, none started yet. Null when there is no such file, as
+   * when running from source without a build: then the work is done inline, and the log says so.
    */
   static start<Job, Result>(
     file: string,
@@ -86,8 +86,9 @@ export class WorkerPool<Job, Result> {
   }
 
   /**
-   * Runs a job on the least loaded live worker. Rejects when none is alive, when the worker reports an
-   * error, or when it dies first. `weight` is the job's size, for balancing (e.g. transactions in it).
+   * Runs a job on an idle worker, a new one while there is room, else the least loaded. Rejects when none
+   * can run, when the worker reports an error, or when it dies first. `weight` is the job's size, for
+   * balancing (e.g. the transactions in it).
    */
   run(job: Job, weight = 1): Promise<Result> {
     const target = this.pickWorker()
