@@ -23,7 +23,9 @@ import { solveWork, verifyWork } from '../app/consensus/proofs/work'
 import { proveConsensus, verifyConsensusProof } from '../app/consensus/proofs/consensus-proof'
 import { falcon1024Scheme } from '../app/consensus/signature-scheme'
 import { addressOf, signTx, txSignatureVerdict, type SignedTx } from '../app/consensus/tx'
-import { TxSignaturePool } from '../app/node/ledger/signature-pool'
+import { TxSignaturePool } from '../app/consensus/ledger/signature-pool'
+import { VerificationCache } from '../app/consensus/verification-cache'
+import { startSignatureWorkers, txVerifierThreads } from '../app/node/workers/signature-workers'
 import { toBase64 } from '../app/consensus/codec'
 import type { Daemon } from '../test/support/daemon'
 import { chainStatus, startValidatorNet, waitForHeight } from '../test/support/validator-net'
@@ -188,9 +190,10 @@ async function signatureThroughput(count: number): Promise<Record<string, number
   for (const tx of inline) txSignatureVerdict(tx, falcon1024Scheme)
   rows['on the consensus thread (baseline)'] = perSecond(performance.now() - started)
   for (let threads = 1; threads <= availableParallelism(); threads++) {
-    const pool = TxSignaturePool.start('falcon-1024', pino({ level: 'silent' }), { threads })
-    if (pool == null)
+    const workers = startSignatureWorkers(pino({ level: 'silent' }), { threads })
+    if (workers == null)
       throw new Error('no signature worker beside the bench build; run npm run bench:consensus')
+    const pool = TxSignaturePool.owning(txVerifierThreads(workers), 'falcon-1024', new VerificationCache())
     await pool.verifyAll(signed(threads * 8)) // workers loaded and warm
     const txs = signed(count)
     started = performance.now()

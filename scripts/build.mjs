@@ -30,7 +30,7 @@ if (want('node')) {
       entryPoints: {
         cli: 'app/node/cli.ts',
         testnet: 'app/node/testnet.ts',
-        'vdf-worker': 'app/node/ledger/vdf-worker.ts',
+        'vdf-worker': 'app/consensus/ledger/vdf-worker.ts',
         'signature-worker': 'app/node/workers/signature-worker.ts',
       },
       outdir: 'dist/daemon',
@@ -62,7 +62,7 @@ if (want('electron')) {
       ...esmNode,
       entryPoints: {
         index: 'main/index.ts',
-        'vdf-worker': 'app/node/ledger/vdf-worker.ts',
+        'vdf-worker': 'app/consensus/ledger/vdf-worker.ts',
         'signature-worker': 'app/node/workers/signature-worker.ts',
       },
       outdir: 'dist/main',

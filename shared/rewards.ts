@@ -1,6 +1,6 @@
 /**
- * The reward schedule: what the ledger pays providers each epoch for leased, receipted use of their
- * assets, and the arithmetic both the ledger (exactly, in base units) and the UI (estimates) use.
+ * The reward schedule's shape (a genesis carries one; the rewards view shows it), what the rewards view
+ * reports, and the UI's estimates. The ledger's exact arithmetic is in app/consensus/rewards.
  *
  * Use is metered in amount·seconds of the lease's unit (bytes for memory and storage, thousandths of a
  * core for CPU and GPU); a rate is in base units (10^-6 CAESAR) per standard unit-hour: one core-hour,
@@ -9,14 +9,7 @@
 import { z } from 'zod'
 import { AmountText } from './chain-schemas'
 import type { HardwareSnapshot } from './schemas'
-import {
-  PRIVACY_LEVEL_INFO,
-  PRIVACY_LEVELS,
-  RESOURCE_KINDS,
-  type PrivacyLevel,
-  type ResourceKind,
-  type SharingSettings,
-} from './sharing-schemas'
+import { RESOURCE_KINDS, type PrivacyLevel, type ResourceKind, type SharingSettings } from './sharing-schemas'
 
 export const RewardSchedule = z
   .object({
@@ -42,32 +35,16 @@ export const RewardSchedule = z
   .strict()
 export type RewardSchedule = z.infer<typeof RewardSchedule>
 
-const GIB = 2 ** 30
-/** Amount·seconds of a lease's unit in one standard unit-hour. */
-export const UNIT_SECONDS_PER_HOUR: Record<ResourceKind, bigint> = {
-  cpu: 1000n * 3600n,
-  gpu: 1000n * 3600n,
-  memory: BigInt(GIB) * 3600n,
-  storage: BigInt(GIB) * 3600n,
+/**
+ * How many of a lease's units make one standard unit (a core, a GPU, a GiB), for estimates and labels. The
+ * ledger's exact arithmetic is its own (app/consensus/rewards); a test holds the two to the same figures.
+ */
+export const UNITS_PER_STANDARD_UNIT: Record<ResourceKind, number> = {
+  cpu: 1000,
+  gpu: 1000,
+  memory: 2 ** 30,
+  storage: 2 ** 30,
 }
-
-/** Ten minutes of one-second blocks; 0.1 CAESAR a core-hour, 1 a GPU-hour, 0.02 and 0.0005 a GiB-hour. */
-export const DEFAULT_REWARD_SCHEDULE: RewardSchedule = {
-  epochBlocks: 600,
-  emissionPerEpoch: '100000000000',
-  ratePerUnitHour: { cpu: '100000', gpu: '1000000', memory: '20000', storage: '500' },
-  multiplierPpm: Object.fromEntries(
-    PRIVACY_LEVELS.map((level) => [level, Math.round(PRIVACY_LEVEL_INFO[level].rewardMultiplier * 1e6)]),
-  ) as RewardSchedule['multiplierPpm'],
-}
-
-/** Weighted use: amount·seconds times the privacy multiplier in ppm, the figure claims add up. */
-export const weightedUse = (unitSeconds: bigint, privacy: PrivacyLevel, schedule: RewardSchedule): bigint =>
-  unitSeconds * BigInt(schedule.multiplierPpm[privacy])
-
-/** Base units that weighted use of `resource` earns before the epoch's emission cap. */
-export const rewardFor = (weighted: bigint, resource: ResourceKind, schedule: RewardSchedule): bigint =>
-  (weighted * BigInt(schedule.ratePerUnitHour[resource])) / (UNIT_SECONDS_PER_HOUR[resource] * 1_000_000n)
 
 /**
  * What an offer earns per hour while fully leased, in base units (a float: it is an estimate for people,
@@ -79,8 +56,7 @@ export function estimatePerHour(
   privacy: PrivacyLevel,
   schedule: RewardSchedule,
 ): number {
-  const perUnitHour =
-    Number(schedule.ratePerUnitHour[resource]) / Number(UNIT_SECONDS_PER_HOUR[resource] / 3600n)
+  const perUnitHour = Number(schedule.ratePerUnitHour[resource]) / UNITS_PER_STANDARD_UNIT[resource]
   return amount * perUnitHour * (schedule.multiplierPpm[privacy] / 1e6)
 }
 

@@ -11,8 +11,16 @@ export const PeerIdText = z
   .max(128)
   .regex(/^[1-9A-HJ-NP-Za-km-z]+$/, 'a peer id is base58btc text')
 
+/**
+ * A SHA-256 hash, or an id of 32 bytes (network, asset, lease, file, block, transaction): 64 lowercase hex
+ * characters. The one schema for all of them, so that every layer accepts exactly one spelling.
+ */
+export const HEX64 = /^[0-9a-f]{64}$/
+const hex64Text = (what: string) => z.string().regex(HEX64, `${what} is 64 hex characters`)
+export const HashText = hex64Text('a hash or id')
+
 /** A network id: the hex SHA-256 of the network's canonical genesis document. */
-export const NetworkIdText = z.string().regex(/^[0-9a-f]{64}$/, 'a network id is 64 hex characters')
+export const NetworkIdText = hex64Text('a network id')
 
 export const NetworkInfo = z.object({
   networkId: NetworkIdText,

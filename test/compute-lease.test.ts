@@ -9,12 +9,12 @@ import type { Libp2p } from 'libp2p'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { signLease, type SignedLease } from '../app/assets/leases/lease'
+import { signLease, type SignedLease } from '../app/consensus'
 import type { LeaseBook } from '../app/assets/leases/lease-book'
 import { RemoteCompute } from '../app/assets/proxy/compute-client'
 import { ComputeProxyServer } from '../app/assets/proxy/compute-proxy'
 import type { ProxyRefusal } from '../app/assets/proxy/leased-stream'
-import { receiptRefusal, signUsageReceipt, type SignedUsageReceipt } from '../app/caesar/usage-receipt'
+import { receiptRefusal, signUsageReceipt, type SignedUsageReceipt } from '../app/consensus'
 import { loopbackNode, ownerLeaseBook } from './support/lease-owner'
 
 const NETWORK = 'c'.repeat(64)
@@ -111,13 +111,13 @@ describe('CPU leases: reserved while held, metered by receipts', () => {
     const held = await RemoteCompute.open(await connect(holder), lease, 'cpu')
     const started = Date.now()
     held.sendReceipts(lease.terms, {
-      sign: (terms, fromMs, toMs) => signUsageReceipt(terms, { chainId: NETWORK, fromMs, toMs }, holderKeys),
+      sign: (terms, startsAt, endsAt) => signUsageReceipt(terms, { startsAt, endsAt }, holderKeys),
     })
     await new Promise((resolve) => setTimeout(resolve, 400))
     await held.close()
     const heldMs = Date.now() - started
     const receipt = receipts.at(-1)!.receipt
-    expect(receipt.leaseNonce).toBe(lease.terms.nonce)
+    expect(receipt.leaseId).toBe(lease.terms.leaseId)
     // 500 thousandths of a core for about 0.4 s: about 200 thousandth-core-seconds.
     expect(Number(receipt.unitSeconds)).toBeGreaterThanOrEqual(190)
     expect(Number(receipt.unitSeconds)).toBeLessThanOrEqual((500 * heldMs) / 1000)

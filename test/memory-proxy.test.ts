@@ -9,7 +9,7 @@ import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultSharing } from '../app/assets/sharing/defaults'
-import { signLease } from '../app/assets/leases/lease'
+import { signLease } from '../app/consensus'
 import type { LeaseBook } from '../app/assets/leases/lease-book'
 import { RemoteMemory, ProxyRefusal } from '../app/assets/proxy/memory-client'
 import { MemoryProxyServer } from '../app/assets/proxy/memory-proxy'
@@ -83,7 +83,7 @@ describe('paged remote memory through the proxy protocol', () => {
     expect(await memory.read(100_000, data.length)).toEqual(data)
     expect(await memory.read(0, 16)).toEqual(new Uint8Array(16))
     await memory.close()
-    await expect.poll(() => book.statusOf(lease.terms.nonce)).toBe('released')
+    await expect.poll(() => book.statusOf(lease.terms.leaseId)).toBe('released')
   })
 
   it('refuses reads and writes beyond the leased size, and the stream stays usable', async () => {

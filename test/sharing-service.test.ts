@@ -7,7 +7,7 @@ import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHardwareAdapters } from '../app/assets'
 import { detectLimiter } from '../app/assets/limits/detect'
-import { detectGpuControls } from '../app/assets/gpu-controls'
+import { detectGpuControls } from '../app/assets'
 import { sampleProcess } from '../app/assets/limits/proc-stat'
 import { defaultSharing } from '../app/assets/sharing/defaults'
 import { SharingService } from '../app/assets/sharing/sharing-service'
@@ -20,7 +20,7 @@ async function startSharing(dir = mkdtempSync(join(tmpdir(), 'hm-sharing-'))) {
   const db = openDatabase(databasePath(dir))
   const entry: { db: DatabaseSync; service?: SharingService } = { db }
   open.push(entry)
-  entry.service = await SharingService.start({
+  const service = new SharingService({
     db,
     hardware: createHardwareAdapters(),
     limiter: await detectLimiter(),
@@ -29,7 +29,9 @@ async function startSharing(dir = mkdtempSync(join(tmpdir(), 'hm-sharing-'))) {
     idleSeconds: () => null,
     log,
   })
-  return { dir, db, service: entry.service }
+  entry.service = service
+  await service.start()
+  return { dir, db, service }
 }
 
 afterEach(async () => {

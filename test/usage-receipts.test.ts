@@ -14,19 +14,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LeaseBook } from '../app/assets/leases/lease-book'
 import { RemoteMemory } from '../app/assets/proxy/memory-client'
 import { MemoryProxyServer } from '../app/assets/proxy/memory-proxy'
-import { RewardsService } from '../app/caesar/rewards-service'
-import { signUsageReceipt } from '../app/caesar/usage-receipt'
-import { toBase64 } from '../app/consensus/codec'
-import { LedgerRejection } from '../app/consensus/errors'
+import { RewardsService } from '../app/caesar'
+import {
+  addressOf,
+  DEFAULT_PARAMS,
+  DEFAULT_REWARD_SCHEDULE,
+  EMPTY_ACCOUNT,
+  falcon1024Scheme,
+  LedgerState,
+  signUsageReceipt,
+  toBase64,
+  type ChainParams,
+  type TxBody,
+} from '../app/consensus'
 import { applyTx, beginBlock } from '../app/consensus/execute'
-import { DEFAULT_PARAMS, type ChainParams } from '../app/consensus/params'
-import { falcon1024Scheme } from '../app/consensus/signature-scheme'
-import { EMPTY_ACCOUNT, LedgerState } from '../app/consensus/state'
-import { addressOf, signTx, type TxBody } from '../app/consensus/tx'
+import { signTx } from '../app/consensus/tx'
 import { databasePath, openDatabase } from '../app/node/storage/database'
 import { loopbackNode, ownerLeaseBook } from './support/lease-owner'
-import { ApiError } from '../shared/api'
-import { DEFAULT_REWARD_SCHEDULE } from '../shared/rewards'
 
 // A network's chain id is its network id.
 const NETWORK = 'c'.repeat(64)
@@ -74,17 +78,13 @@ class LedgerUnderTest {
       this.keys.secretKey,
     )
     const working = this.state.copy()
-    try {
-      applyTx(
-        working,
-        tx,
-        { chainId: CHAIN, params: PARAMS, scheme: falcon1024Scheme, isRecentAnchor: () => false },
-        this.address,
-      )
-    } catch (err) {
-      if (err instanceof LedgerRejection) throw new ApiError('BAD_REQUEST', err.message)
-      throw err
-    }
+    // A refusal (LedgerRejection) reaches the rewards service as the real ledger throws it.
+    applyTx(
+      working,
+      tx,
+      { chainId: CHAIN, params: PARAMS, scheme: falcon1024Scheme, isRecentAnchor: () => false },
+      this.address,
+    )
     this.state = working
     return { txId: 'x', nonce: tx.body.nonce }
   }
@@ -135,7 +135,7 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
       asset: () => ({ assetId: ASSET, capacity: BigInt(64 * MiB) }),
       refusalFor: () => null,
       takeReceipt: (receipt, terms, openedAt) =>
-        ownerRewards.take(receipt, book.signedLease(terms.nonce)!, 'memory', openedAt),
+        ownerRewards.take(receipt, book.signedLease(terms.leaseId)!, 'memory', openedAt),
       log: silent,
     })
     await server.start()
@@ -167,7 +167,7 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
     await memory.close()
     // Kept and claimed at once: the ledger takes it into this epoch's tally.
     expect(ownerRewards.status().receipts).toEqual({ pending: 1, claimed: 0, refused: 0 })
-    expect(ledger.state.leaseClaims.get(lease.terms.nonce)).toBeDefined()
+    expect(ledger.state.leaseClaims.get(lease.terms.leaseId)).toBeDefined()
     expect(ownerRewards.status().accruing.memory).not.toBe('0')
     ledger.nextBlock()
     ownerRewards.onBlock() // sees it on the ledger
@@ -185,24 +185,24 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
     expect(status.ratePerHour).toBeGreaterThan(0)
   })
 
-  it('refuses receipts for another chain or for time before the stream opened, keeping nothing', async () => {
+  it('refuses receipts for another network or for time before the stream opened, keeping nothing', async () => {
     const before = ownerRewards.status().receipts
     const { lease, memory } = await open()
     memory.sendReceipts(lease.terms, {
-      sign: (terms, fromMs, toMs) =>
-        signUsageReceipt(terms, { chainId: 'f'.repeat(64), fromMs, toMs }, holderKeys),
+      sign: (terms, startsAt, endsAt) =>
+        signUsageReceipt({ ...terms, networkId: 'f'.repeat(64) }, { startsAt, endsAt }, holderKeys),
     })
     await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(await memory.sendReceipt()).toBe('the receipt is for another ledger')
+    expect(await memory.sendReceipt()).toBe('the receipt is for another network')
     memory.sendReceipts(lease.terms, {
-      sign: (terms, _fromMs, toMs) =>
-        signUsageReceipt(terms, { chainId: CHAIN, fromMs: terms.notBefore - 60_000, toMs }, holderKeys),
+      sign: (terms, _startsAt, endsAt) =>
+        signUsageReceipt(terms, { startsAt: terms.startsAt - 60_000, endsAt }, holderKeys),
     })
     expect(await memory.sendReceipt()).toMatch(/outside the lease|not in use/)
     // The owner's own key cannot stand in for the holder.
     memory.sendReceipts(lease.terms, {
-      sign: (terms, fromMs, toMs) =>
-        signUsageReceipt(terms, { chainId: CHAIN, fromMs, toMs: toMs + 10 }, ownerKeys),
+      sign: (terms, startsAt, endsAt) =>
+        signUsageReceipt(terms, { startsAt, endsAt: endsAt + 10 }, ownerKeys),
     })
     expect(await memory.sendReceipt()).toBe('a receipt must be signed by the holder, not by this node')
     // The stream still serves the lease after refused receipts.

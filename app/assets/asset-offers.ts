@@ -4,9 +4,8 @@
  */
 import { ApiError, formatCaesar } from '../../shared/api'
 import type { LeaseAsk, ResourceKind } from '../../shared/sharing-schemas'
-import { DEFAULT_PARAMS } from '../consensus/params'
-import type { AssetServiceParts } from './asset-service'
-import type { SignedLease } from './leases/lease'
+import { DEFAULT_PARAMS, type SignedLease } from '../consensus'
+import type { AssetServiceParts } from './ports'
 import type { LeaseBook } from './leases/lease-book'
 import type { LeaseGrantor } from './leases/lease-requests'
 import { assetIdOf } from './own-assets'

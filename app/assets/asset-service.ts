@@ -4,12 +4,10 @@
  * storage quota and kept-free space on every write).
  */
 import { join } from 'node:path'
-import type { DatabaseSync } from 'node:sqlite'
 import { createHash, randomBytes } from 'node:crypto'
-import type { Connection, Libp2p } from '@libp2p/interface'
+import type { Connection } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import type { Logger } from 'pino'
 import { ApiError } from '../../shared/api'
 import {
   RESOURCE_KINDS,
@@ -23,11 +21,10 @@ import {
   type LeaseProbeResult,
   type OwnAssetInfo,
 } from '../../shared/sharing-schemas'
-import { decodeLease, type SignedLease } from './leases/lease'
+import { decodeLease, type SignedLease } from '../consensus'
 import { ProxyRefusal } from './proxy/leased-stream'
 import { RemoteMemory } from './proxy/memory-client'
 import { RemoteStorage } from './proxy/storage-client'
-import type { LedgerService } from '../node/ledger/ledger-service'
 import { LeaseBook } from './leases/lease-book'
 import { assetIdOf, ownAssets } from './own-assets'
 import type { LeasedAsset } from './proxy/leased-stream'
@@ -41,35 +38,15 @@ import { capacityOf, grantLease, leaseGrantor, networkView, offerOf } from './as
 import { RemoteCompute } from './proxy/compute-client'
 import { BandwidthCaps } from './proxy/token-bucket'
 import { proxyAddressOf } from './proxy-address'
-import type { SharingService } from './sharing/sharing-service'
 import { ShardStore } from './storage/shard-store'
-import type { ReceiptDesk } from '../caesar/rewards-service'
-
-export interface AssetServiceParts {
-  libp2p: Libp2p
-  db: DatabaseSync
-  dataDir: string
-  peerId: string
-  falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
-  sharing: SharingService
-  network: { activeNetworkId(): string; isMember(peer: string): boolean; members(): string[] }
-  /** The active network's ledger; throws ApiError when there is none. */
-  ledger(): LedgerService
-  /** The same, or null when there is none. */
-  currentLedger(): LedgerService | null
-  /** Usage receipts: kept for this node's leased assets, signed for leases this node uses. */
-  receipts: ReceiptDesk
-  log: Logger
-}
+import type { AssetServiceParts } from './ports'
 
 export class AssetService {
-  private constructor(
-    private readonly parts: AssetServiceParts,
-    private readonly book: LeaseBook,
-    private readonly proxies: { stop(): Promise<void> }[],
-  ) {}
+  readonly name = 'assets'
+  private readonly book: LeaseBook
+  private readonly proxies: { start(): Promise<void>; stop(): Promise<void> }[]
 
-  static async start(parts: AssetServiceParts): Promise<AssetService> {
+  constructor(private readonly parts: AssetServiceParts) {
     const owner = {
       peerId: parts.peerId,
       falcon: parts.falcon,
@@ -87,7 +64,7 @@ export class AssetService {
       refusalFor: (peer) => refusalFor(parts.sharing.settingsOf(kind), peer, networkView(parts)),
       caps: new BandwidthCaps(() => parts.sharing.settingsOf(kind)),
       takeReceipt: (receipt, terms, openedAt) => {
-        const lease = book.signedLease(terms.nonce)
+        const lease = book.signedLease(terms.leaseId)
         if (lease == null) return 'this node has no record of the lease'
         return parts.receipts.take(receipt, lease, kind, openedAt)
       },
@@ -102,17 +79,22 @@ export class AssetService {
         { ...leased(kind), libp2p: parts.libp2p, enforcement: () => parts.sharing.enforcementWords(kind) },
         kind,
       )
-    const proxies = [
+    this.book = book
+    this.proxies = [
       new LeaseRequestServer(parts.libp2p, leaseGrantor(parts, book), parts.log),
       new MemoryProxyServer({ ...leased('memory'), libp2p: parts.libp2p }),
       new StorageProxyServer({ ...leased('storage'), libp2p: parts.libp2p, store }),
       compute('cpu'),
       compute('gpu'),
     ]
-    for (const proxy of proxies) await proxy.start()
-    return new AssetService(parts, book, proxies)
   }
 
+  /** Serves lease requests and the leased proxies (memory, storage, CPU, GPU). */
+  async start(): Promise<void> {
+    for (const proxy of this.proxies) await proxy.start()
+  }
+
+  /** Stops serving; safe to call whatever part of start() ran. */
   async stop(): Promise<void> {
     for (const proxy of this.proxies) await proxy.stop()
   }
@@ -192,9 +174,6 @@ export class AssetService {
     return [...new Set([...this.parts.network.members(), ...registered])].filter((p) => p !== self)
   }
 
-  /** Peers whose assets this node is using: their connections are kept although they are on no shared network. */
-  readonly usedPeers = new Set<string>()
-
   /**
    * Uses a lease issued to this node once: reaches the owner (over an existing connection, or `address`),
    * writes a 4 KiB probe through its memory or storage proxy and reads it back. A refusal names its reason.
@@ -212,7 +191,7 @@ export class AssetService {
     )
     if (resource == null)
       throw new ApiError('BAD_REQUEST', 'the lease is not for an asset this version knows')
-    this.usedPeers.add(owner)
+    this.parts.usedPeers.add(owner)
     const started = performance.now()
     try {
       const connection = await this.reach(owner, request.address)
@@ -253,7 +232,7 @@ export class AssetService {
         throw new ApiError('BAD_REQUEST', `refused (${err.code}): ${err.message}`, { cause: err })
       throw err
     } finally {
-      this.usedPeers.delete(owner)
+      this.parts.usedPeers.delete(owner)
     }
   }
 
@@ -283,7 +262,7 @@ export class AssetService {
     const networkId = network.activeNetworkId()
     return {
       lease: JSON.stringify(lease),
-      expiresAt: lease.terms.expiresAt,
+      expiresAt: lease.terms.endsAt,
       proxyAddress: proxyAddressOf({ networkId, peerId, resource: request.resource, index: 0 }),
     }
   }

@@ -1,52 +1,37 @@
 /**
- * HyperMesh assets: the hardware this node can share. Each resource kind has an {@link AssetAdapter} that
- * reads it from the operating system (via `systeminformation`); every adapter passes one compliance suite
- * (test/support/adapter-compliance.ts). Sharing settings and their enforcement are in sharing/ and limits/.
+ * HyperMesh assets: the hardware this node can share, on what terms, and the protocols that let peers use
+ * it. Hardware adapters read each resource from the OS (hardware/); the sharing service holds the terms
+ * and enforces them on leased work (sharing/, limits/); the asset service registers assets on the ledger
+ * and serves leased memory, storage, CPU and GPU over STOQ (leases/, proxy/); the file service stores a
+ * person's files sealed and erasure-coded on peers (files/, storage/).
+ *
+ * What it needs from the rest of the node it declares as ports (./ports.ts): the active network's ledger,
+ * a desk for usage receipts, and the network this node is on.
  *
  * @example
  * ```ts
  * const hardware = createHardwareAdapters()
- * const cpu = await hardware.cpu.read() // { model, cores, loadPercent, … }
+ * const sharing = new SharingService({ db, hardware, limiter: await detectLimiter(),
+ *   gpuControls: await detectGpuControls(), idleSeconds: () => null, log })
+ * await sharing.start()
+ * const assets = new AssetService({ libp2p, db, dataDir, peerId, falcon, sharing, network, ledger,
+ *   currentLedger, receipts, log })
+ * await assets.start()
  * ```
  */
-import type {
-  CpuReading,
-  DiskReading,
-  GpuReading,
-  HardwareSnapshot,
-  MemoryReading,
-} from '../../shared/schemas'
-import { cpuAdapter } from './cpu'
-import { gpuAdapter } from './gpu'
-import { memoryAdapter } from './memory'
-import { storageAdapter } from './storage'
-
-export type AssetKind = 'cpu' | 'gpu' | 'memory' | 'storage'
-
-export interface AssetAdapter<K extends AssetKind = AssetKind, R = unknown> {
-  readonly kind: K
-  /** A fresh reading of the resource. Rejects only when the OS cannot be read at all. */
-  read(): Promise<R>
-}
-
-export interface HardwareAdapters {
-  cpu: AssetAdapter<'cpu', CpuReading>
-  gpu: AssetAdapter<'gpu', GpuReading[]>
-  memory: AssetAdapter<'memory', MemoryReading>
-  storage: AssetAdapter<'storage', DiskReading[]>
-}
-
-export function createHardwareAdapters(): HardwareAdapters {
-  return { cpu: cpuAdapter(), gpu: gpuAdapter(), memory: memoryAdapter(), storage: storageAdapter() }
-}
-
-/** Reads all four adapters at once. */
-export async function readHardware(adapters: HardwareAdapters): Promise<HardwareSnapshot> {
-  const [cpu, gpus, memory, disks] = await Promise.all([
-    adapters.cpu.read(),
-    adapters.gpu.read(),
-    adapters.memory.read(),
-    adapters.storage.read(),
-  ])
-  return { cpu, gpus, memory, disks, readAt: Date.now() }
-}
+export {
+  createHardwareAdapters,
+  detectGpuControls,
+  readHardware,
+  type AssetAdapter,
+  type AssetKind,
+  type GpuControls,
+  type HardwareAdapters,
+} from './hardware'
+export { detectLimiter } from './limits/detect'
+export { SharingService, type SharingParts } from './sharing/sharing-service'
+export { AssetService } from './asset-service'
+export { FileService, type FileServiceParts } from './files/file-service'
+export { StakedRelays } from './proxy/staked-relays'
+export { peerStakes } from './proxy/relay-choice'
+export type { AssetLedger, AssetNetwork, AssetServiceParts, ReceiptDesk } from './ports'

@@ -4,7 +4,7 @@
  */
 import type { HardwareSnapshot } from '../../shared/schemas'
 import type { ResourceKind } from '../../shared/sharing-schemas'
-import { hashOf } from '../consensus/codec'
+import { hashOf } from '../consensus'
 import { proxyAddressOf } from './proxy-address'
 
 export interface OwnAsset {

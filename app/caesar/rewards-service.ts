@@ -6,26 +6,33 @@
  */
 import type { DatabaseSync } from 'node:sqlite'
 import type { Logger } from 'pino'
-import { ApiError } from '../../shared/api'
 import {
-  rewardFor,
   ZERO_AMOUNTS,
   type EpochEarnings,
   type RewardAmounts,
   type RewardsStatus,
 } from '../../shared/rewards'
-import { DEFAULT_REWARD_SCHEDULE } from '../../shared/rewards'
 import { RESOURCE_KINDS, type ResourceKind } from '../../shared/sharing-schemas'
-import type { LeaseTerms, SignedLease } from '../assets/leases/lease'
-import { fromBase64 } from '../consensus/codec'
-import { LedgerRejection, type RejectionCode } from '../consensus/errors'
-import { falcon1024Scheme } from '../consensus/signature-scheme'
-import { addressOf } from '../consensus/tx'
-import type { ChainParams } from '../consensus/params'
-import type { LedgerState } from '../consensus/state'
-import type { TxBody } from '../consensus/tx'
-import { epochOf, parseUsageKey, scheduleOf } from './usage-claims'
-import { receiptRefusal, signUsageReceipt, type SignedUsageReceipt } from './usage-receipt'
+import {
+  addressOf,
+  DEFAULT_REWARD_SCHEDULE,
+  epochOf,
+  falcon1024Scheme,
+  fromBase64,
+  LedgerRejection,
+  parseUsageKey,
+  receiptRefusal,
+  rewardFor,
+  scheduleOf,
+  signUsageReceipt,
+  type ChainParams,
+  type LeaseTerms,
+  type LedgerState,
+  type RejectionCode,
+  type SignedLease,
+  type SignedUsageReceipt,
+  type TxBody,
+} from '../consensus'
 
 /** Clocks of holder and owner differ a little; a receipt may reach this far outside the stream's life. */
 const CLOCK_SLACK_MS = 5_000
@@ -57,22 +64,12 @@ export interface RewardsParts {
   now?: () => number
 }
 
-/** What the leased proxies need: receipts in as owner, a signer as holder. */
-export interface ReceiptDesk {
-  /** Keeps a receipt `lease`'s holder sent on a stream opened at `openedAtMs`; null, or why it was refused. */
-  take(
-    receipt: SignedUsageReceipt,
-    lease: SignedLease,
-    resource: ResourceKind,
-    openedAtMs: number,
-  ): string | null
-  /** Signs this node's receipt for holding a lease (for the lease's network); null when nothing is owed. */
-  sign(lease: LeaseTerms, fromMs: number, toMs: number): SignedUsageReceipt | null
-}
+type ReceiptRow = { lease_id: string; starts_at: number; ends_at: number; receipt: string; lease: string }
 
-type ReceiptRow = { lease_nonce: string; from_ms: number; to_ms: number; receipt: string; lease: string }
-
-export class RewardsService implements ReceiptDesk {
+/**
+ * Satisfies the assets subsystem's receipt port (assets/ports.ts): receipts in as owner, a signer as holder.
+ */
+export class RewardsService {
   private readonly address: string
   private readonly blockTimes: number[] = []
   private lastRefusal: string | null = null
@@ -98,21 +95,21 @@ export class RewardsService implements ReceiptDesk {
     if (refusal != null) return refusal
     const { receipt } = signed
     // Stored shards are in use while the lease lasts; memory, CPU and GPU only while a stream holds them.
-    const inUseFrom = resource === 'storage' ? lease.terms.notBefore : openedAtMs
-    if (receipt.fromMs < inUseFrom - CLOCK_SLACK_MS || receipt.toMs > this.now + CLOCK_SLACK_MS)
+    const inUseFrom = resource === 'storage' ? lease.terms.startsAt : openedAtMs
+    if (receipt.startsAt < inUseFrom - CLOCK_SLACK_MS || receipt.endsAt > this.now + CLOCK_SLACK_MS)
       return 'the receipt covers time the lease was not in use'
     if (addressOf(falcon1024Scheme, fromBase64(signed.holderKey)) === this.address)
       return 'a receipt must be signed by the holder, not by this node'
     this.parts.db
       .prepare(
         `INSERT OR IGNORE INTO usage_receipts
-           (lease_nonce, from_ms, to_ms, chain_id, resource, receipt, lease, status, received_at)
+           (lease_id, starts_at, ends_at, network_id, resource, receipt, lease, status, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
       .run(
-        receipt.leaseNonce,
-        receipt.fromMs,
-        receipt.toMs,
+        receipt.leaseId,
+        receipt.startsAt,
+        receipt.endsAt,
         chain.chainId,
         resource,
         JSON.stringify(signed),
@@ -134,9 +131,30 @@ export class RewardsService implements ReceiptDesk {
     }
   }
 
-  sign(lease: LeaseTerms, fromMs: number, toMs: number): SignedUsageReceipt | null {
-    // A network's chain id is its network id: the receipt is claimable on the lease's network only.
-    return signUsageReceipt(lease, { chainId: lease.networkId, fromMs, toMs }, this.parts.falcon)
+  sign(lease: LeaseTerms, startsAt: number, endsAt: number): SignedUsageReceipt | null {
+    return signUsageReceipt(lease, { startsAt, endsAt }, this.parts.falcon)
+  }
+
+  /**
+   * Follows a chain's blocks while started (a service the node starts before the ledger, so that no
+   * block's payout goes unseen).
+   */
+  followChain(chain: { onBlock(listener: () => void): () => void }): {
+    name: string
+    start(): void
+    stop(): void
+  } {
+    let unsubscribe: (() => void) | null = null
+    return {
+      name: 'rewards',
+      start: () => {
+        unsubscribe ??= chain.onBlock(() => this.onBlock())
+      },
+      stop: () => {
+        unsubscribe?.()
+        unsubscribe = null
+      },
+    }
   }
 
   /** After each committed block: record a new epoch's payout, settle and submit claims. */
@@ -151,10 +169,10 @@ export class RewardsService implements ReceiptDesk {
     this.submitPending(ledger)
   }
 
-  private recordPayout(chainId: string, state: LedgerState): void {
+  private recordPayout(networkId: string, state: LedgerState): void {
     const payouts = state.payouts
     // The payout stays in the state for a whole epoch: look at it once, when it is new.
-    const seen = `${chainId}/${payouts?.height}`
+    const seen = `${networkId}/${payouts?.height}`
     if (payouts == null || seen === this.payoutSeen) return
     this.payoutSeen = seen
     const amounts: Record<string, string> = { ...ZERO_AMOUNTS }
@@ -168,22 +186,22 @@ export class RewardsService implements ReceiptDesk {
     if (!any) return
     this.parts.db
       .prepare(
-        'INSERT OR IGNORE INTO reward_epochs (chain_id, epoch, height, time_ms, amounts) VALUES (?, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO reward_epochs (network_id, epoch, height, time_ms, amounts) VALUES (?, ?, ?, ?, ?)',
       )
-      .run(chainId, payouts.epoch, payouts.height, state.timeMs, JSON.stringify(amounts))
+      .run(networkId, payouts.epoch, payouts.height, state.timeMs, JSON.stringify(amounts))
   }
 
   /** Submitted claims the ledger has taken become claimed; ones it never took go back to pending. */
-  private settle(chainId: string, state: LedgerState): void {
+  private settle(networkId: string, state: LedgerState): void {
     const { db } = this.parts
     const rows = db
       .prepare(
-        "SELECT lease_nonce, from_ms, to_ms, submitted_height FROM usage_receipts WHERE chain_id = ? AND status = 'submitted'",
+        "SELECT lease_id, starts_at, ends_at, submitted_height FROM usage_receipts WHERE network_id = ? AND status = 'submitted'",
       )
-      .all(chainId) as { lease_nonce: string; from_ms: number; to_ms: number; submitted_height: number }[]
+      .all(networkId) as { lease_id: string; starts_at: number; ends_at: number; submitted_height: number }[]
     for (const row of rows) {
-      const claimed = state.leaseClaims.get(row.lease_nonce)
-      if (claimed != null && claimed.claimedToMs >= row.to_ms) this.setStatus(row, 'claimed', null)
+      const claimed = state.leaseClaims.get(row.lease_id)
+      if (claimed != null && claimed.claimedToMs >= row.ends_at) this.setStatus(row, 'claimed', null)
       else if (state.height - row.submitted_height > RESUBMIT_AFTER_BLOCKS)
         this.setStatus(row, 'pending', null)
     }
@@ -192,8 +210,8 @@ export class RewardsService implements ReceiptDesk {
   private submitPending(ledger: RewardsLedger): void {
     const rows = this.parts.db
       .prepare(
-        `SELECT lease_nonce, from_ms, to_ms, receipt, lease FROM usage_receipts
-         WHERE chain_id = ? AND status = 'pending' ORDER BY lease_nonce, from_ms LIMIT ?`,
+        `SELECT lease_id, starts_at, ends_at, receipt, lease FROM usage_receipts
+         WHERE network_id = ? AND status = 'pending' ORDER BY lease_id, starts_at LIMIT ?`,
       )
       .all(ledger.chain.chainId, CLAIMS_PER_BLOCK) as ReceiptRow[]
     for (const row of rows) {
@@ -205,12 +223,12 @@ export class RewardsService implements ReceiptDesk {
         })
         this.parts.db
           .prepare(
-            "UPDATE usage_receipts SET status = 'submitted', submitted_height = ? WHERE lease_nonce = ? AND from_ms = ?",
+            "UPDATE usage_receipts SET status = 'submitted', submitted_height = ? WHERE lease_id = ? AND starts_at = ?",
           )
-          .run(ledger.chain.height, row.lease_nonce, row.from_ms)
+          .run(ledger.chain.height, row.lease_id, row.starts_at)
         this.lastRefusal = null
       } catch (err) {
-        const code = err instanceof ApiError && err.cause instanceof LedgerRejection ? err.cause.code : null
+        const code = err instanceof LedgerRejection ? err.code : null
         if (code != null && UNFUNDED.has(code)) {
           // The claim is good but its fee cannot be paid yet: it waits, and is tried again with later blocks.
           this.lastRefusal = `${(err as Error).message}; a claim pays the network's fee, so this node's account needs CAESAR first`
@@ -218,8 +236,8 @@ export class RewardsService implements ReceiptDesk {
         }
         // A refusal by the ledger says why; anything else (a damaged row) is logged in full.
         const reason = (err as Error).message
-        if (err instanceof ApiError)
-          this.parts.log.info({ lease: row.lease_nonce, reason }, 'a usage claim was refused')
+        if (err instanceof LedgerRejection)
+          this.parts.log.info({ lease: row.lease_id, reason }, 'a usage claim was refused')
         else this.parts.log.error({ err }, 'a stored usage receipt could not be claimed')
         this.lastRefusal = reason
         this.setStatus(row, 'refused', reason)
@@ -228,13 +246,13 @@ export class RewardsService implements ReceiptDesk {
   }
 
   private setStatus(
-    row: { lease_nonce: string; from_ms: number },
+    row: { lease_id: string; starts_at: number },
     status: string,
     reason: string | null,
   ): void {
     this.parts.db
-      .prepare('UPDATE usage_receipts SET status = ?, reason = ? WHERE lease_nonce = ? AND from_ms = ?')
-      .run(status, reason, row.lease_nonce, row.from_ms)
+      .prepare('UPDATE usage_receipts SET status = ?, reason = ? WHERE lease_id = ? AND starts_at = ?')
+      .run(status, reason, row.lease_id, row.starts_at)
   }
 
   status(): RewardsStatus {
@@ -290,12 +308,12 @@ export class RewardsService implements ReceiptDesk {
     return Math.max((times.at(-1)! - times[0]!) / (times.length - 1), 1)
   }
 
-  private history(chainId: string): EpochEarnings[] {
+  private history(networkId: string): EpochEarnings[] {
     const rows = this.parts.db
       .prepare(
-        'SELECT epoch, height, time_ms, amounts FROM reward_epochs WHERE chain_id = ? ORDER BY epoch DESC LIMIT ?',
+        'SELECT epoch, height, time_ms, amounts FROM reward_epochs WHERE network_id = ? ORDER BY epoch DESC LIMIT ?',
       )
-      .all(chainId, HISTORY_EPOCHS) as { epoch: number; height: number; time_ms: number; amounts: string }[]
+      .all(networkId, HISTORY_EPOCHS) as { epoch: number; height: number; time_ms: number; amounts: string }[]
     return rows.reverse().map((row) => {
       const byResource = { ...ZERO_AMOUNTS, ...(JSON.parse(row.amounts) as Partial<RewardAmounts>) }
       const total = RESOURCE_KINDS.reduce((sum, r) => sum + BigInt(byResource[r]), 0n)
@@ -309,11 +327,11 @@ export class RewardsService implements ReceiptDesk {
     })
   }
 
-  private receiptCounts(chainId: string): RewardsStatus['receipts'] {
+  private receiptCounts(networkId: string): RewardsStatus['receipts'] {
     const counts = { pending: 0, claimed: 0, refused: 0 }
     const rows = this.parts.db
-      .prepare('SELECT status, COUNT(*) AS n FROM usage_receipts WHERE chain_id = ? GROUP BY status')
-      .all(chainId) as { status: string; n: number }[]
+      .prepare('SELECT status, COUNT(*) AS n FROM usage_receipts WHERE network_id = ? GROUP BY status')
+      .all(networkId) as { status: string; n: number }[]
     for (const { status, n } of rows) {
       if (status === 'claimed' || status === 'refused') counts[status] += n
       else counts.pending += n

@@ -12,6 +12,7 @@ import { ConsensusProof } from './proofs/consensus-proof'
 import type { SignatureScheme } from './signature-scheme'
 import type { ValidatorSet } from './state'
 import { SignedTx, txId } from './tx'
+import type { VerificationCache } from './verification-cache'
 import { Vote, verifyVote } from './votes'
 
 export const Commit = z
@@ -95,6 +96,7 @@ export function verifyCommit(
   validators: ValidatorSet,
   scheme: SignatureScheme,
   chainId: string,
+  cache?: VerificationCache,
 ): void {
   if (commit.height !== expected.height || commit.blockHash !== expected.blockHash)
     reject(
@@ -110,7 +112,7 @@ export function verifyCommit(
       reject('invalid-block', 'commit holds a precommit for another block')
     if (seen.has(vote.validator)) reject('invalid-block', `commit counts validator ${vote.validator} twice`)
     seen.add(vote.validator)
-    verifyVote(vote, validators, scheme, chainId)
+    verifyVote(vote, validators, scheme, chainId, cache)
     power += validators.powerOf(vote.validator)
   }
   if (!validators.isQuorum(power))

@@ -37,8 +37,9 @@ import type { SignatureScheme } from './signature-scheme'
 import { fromBase64 } from './codec'
 import type { LedgerState, ValidatorRecord, ValidatorSet } from './state'
 import { txSize, type SignedTx } from './tx'
+import { VerificationCache } from './verification-cache'
 
-/** Where committed blocks live: MemoryBlockStore in the simulator, the node's SQLite store (app/node/ledger). */
+/** Where committed blocks live: MemoryBlockStore in the simulator, the node's SQLite store (./ledger). */
 export interface BlockStore {
   append(entry: CommittedBlock): void
   /** Every committed block from height 1, in order. */
@@ -78,6 +79,8 @@ export class Chain {
   /** Outcome of validating each header (whose body matched it) on top of the current tip. */
   private readonly checked = new Map<Hash, LedgerState | LedgerRejection>()
   readonly ctx: ExecutionContext
+  /** This chain's memory of signatures and proofs already verified (this node's alone). */
+  readonly cache = new VerificationCache()
 
   constructor(
     readonly chainId: Hash,
@@ -94,6 +97,7 @@ export class Chain {
       params: genesis.params,
       scheme,
       isRecentAnchor: (hash) => this.recentHashes.has(hash) || hash === chainId,
+      cache: this.cache,
     }
     this.setsByHeight.set(1, this.state.validatorSet())
   }
@@ -253,6 +257,7 @@ export class Chain {
           this.validatorsAt(h.height - 1),
           this.scheme,
           this.chainId,
+          this.ctx.cache,
         )
     }
     const proposer = this.validatorsAt(h.height).get(h.proposer)
@@ -288,6 +293,7 @@ export class Chain {
       space: proposer.space,
       peerId: proposer.peerId,
       stakeRefusal,
+      cache: this.ctx.cache,
     })
   }
 
@@ -301,7 +307,14 @@ export class Chain {
     const set = this.setsByHeight.get(h.height)
     if (set == null)
       reject('invalid-block', `block ${h.height} is older than the last ${HISTORY}; a full replay checks it`)
-    verifyCommit(entry.commit, { height: h.height, blockHash: entry.hash }, set!, this.scheme, this.chainId)
+    verifyCommit(
+      entry.commit,
+      { height: h.height, blockHash: entry.hash },
+      set!,
+      this.scheme,
+      this.chainId,
+      this.ctx.cache,
+    )
     const proposer = set!.get(h.proposer)
     if (proposer == null) return reject('invalid-block', `proposer ${h.proposer} was not a validator`)
     const minimum = BigInt(this.params.minValidatorStake)
@@ -323,6 +336,7 @@ export class Chain {
       this.validatorsAt(block.header.height),
       this.scheme,
       this.chainId,
+      this.ctx.cache,
     )
     const next = this.validateBlock(block, { nowMs: Number.MAX_SAFE_INTEGER, forCommit: true })
     if (persist) this.store.append(entry)

@@ -8,8 +8,6 @@ import canonicalize from 'canonicalize'
 
 export type Hash = string // 64 lowercase hex characters (SHA-256)
 
-export const HASH_HEX = /^[0-9a-f]{64}$/
-
 /** Canonical JSON bytes of a JSON value (no bigints, no undefined, no typed arrays). */
 export function canonicalBytes(value: unknown): Uint8Array {
   const text = canonicalize(value)

@@ -1,7 +1,7 @@
 /**
  * One node's consensus participation: it hosts the Tendermint machine over a Chain, a Mempool and a
  * transport, gossips, detects equivocation, and syncs blocks it missed. Time and transport are injected, so
- * the simulator runs this exact code in virtual time, and the node (app/node/ledger) runs it over libp2p.
+ * the simulator runs this exact code in virtual time, and the node (app/consensus/ledger) runs it over libp2p.
  */
 import { blockHash, type Block, type Commit, type Evidence } from './block'
 import type { Chain } from './chain'
@@ -334,6 +334,7 @@ export class ConsensusDriver implements ConsensusHost {
       this.validators(proposal.height),
       this.chain.scheme,
       this.chain.chainId,
+      this.chain.ctx.cache,
     )
     this.relayed.add(key)
     this.transport.broadcast({ type: 'proposal', proposal, block })
@@ -344,7 +345,13 @@ export class ConsensusDriver implements ConsensusHost {
   private onVote(vote: Vote): void {
     const key = `v/${vote.signature}`
     if (this.relayed.has(key) || !this.knowsHeight(vote.height)) return
-    verifyVote(vote, this.validators(vote.height), this.chain.scheme, this.chain.chainId)
+    verifyVote(
+      vote,
+      this.validators(vote.height),
+      this.chain.scheme,
+      this.chain.chainId,
+      this.chain.ctx.cache,
+    )
     this.relayed.add(key)
     this.transport.broadcast({ type: 'vote', vote })
     this.followPeerInto(vote.height)

@@ -33,3 +33,19 @@ export class LedgerRejection extends Error {
 export const reject = (code: RejectionCode, message: string): never => {
   throw new LedgerRejection(code, message)
 }
+
+/**
+ * Why the node's ledger could not do what it was asked, where no rule of the ledger was broken: the
+ * request itself is wrong, what it names does not exist, or the ledger cannot do it now. The API layer
+ * turns it into its own error codes.
+ */
+export class LedgerRequestError extends Error {
+  constructor(
+    readonly kind: 'bad-request' | 'not-found' | 'busy',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = 'LedgerRequestError'
+  }
+}

@@ -4,7 +4,7 @@
  * A transaction that fails any check changes nothing; a block with such a transaction is invalid.
  */
 import { ASSET_RECORD_DOMAIN } from './asset-registration'
-import { applyUsageClaim, beginEpochBlock } from '../caesar/usage-claims'
+import { applyUsageClaim, beginEpochBlock } from './rewards/usage-claims'
 import { fromBase64, hashOf, type Hash } from './codec'
 import { LedgerRejection, reject } from './errors'
 import type { ChainParams, GenesisConsensus } from './params'
@@ -12,6 +12,7 @@ import { verifyConsensusProof } from './proofs/consensus-proof'
 import type { SignatureScheme } from './signature-scheme'
 import { EMPTY_ACCOUNT, LedgerState, type Account } from './state'
 import { addressOf, txId, verifyTxSignature, type SignedTx, type TxBody } from './tx'
+import type { VerificationCache } from './verification-cache'
 import { evidenceId, voteSignatureValid } from './votes'
 import type { Evidence } from './block'
 
@@ -21,6 +22,8 @@ export interface ExecutionContext {
   readonly scheme: SignatureScheme
   /** Hashes of recent blocks an asset proof may be anchored to. */
   readonly isRecentAnchor: (hash: Hash) => boolean
+  /** The executing ledger's memory of checks already made; absent, every check verifies. */
+  readonly cache?: VerificationCache
 }
 
 export function genesisState(genesis: GenesisConsensus, scheme: SignatureScheme): LedgerState {
@@ -50,7 +53,7 @@ export function genesisState(genesis: GenesisConsensus, scheme: SignatureScheme)
 /** Checks and applies one transaction to `state` (a copy the caller owns). Throws LedgerRejection. */
 export function applyTx(state: LedgerState, tx: SignedTx, ctx: ExecutionContext, proposer: string): void {
   const body = tx.body
-  verifyTxSignature(tx, ctx.scheme, ctx.chainId)
+  verifyTxSignature(tx, ctx.scheme, ctx.chainId, ctx.cache)
   const sender = state.account(body.from)
   if (sender == null) return reject('unknown-account', `account ${body.from} has never received funds`)
   if (body.nonce !== sender.nonce)
@@ -111,7 +114,7 @@ function applyKind(
       registerAsset(state, sender, body, tx, ctx)
       return sender
     case 'usage-claim':
-      applyUsageClaim(state, body, { chainId: ctx.chainId, params: ctx.params, timeMs: state.timeMs })
+      applyUsageClaim(state, body, { networkId: ctx.chainId, params: ctx.params, timeMs: state.timeMs })
       return sender
   }
 }
@@ -190,6 +193,7 @@ function registerAsset(
     signerPublicKey: fromBase64(tx.body.publicKey),
     space: body.space,
     stakeRefusal: () => (sender.bonded > 0n ? null : `owner ${body.from} has no bonded stake`),
+    cache: ctx.cache,
   })
   state.assets.set(body.assetId, {
     assetId: body.assetId,
@@ -216,8 +220,8 @@ export function applyEvidence(state: LedgerState, evidence: Evidence, ctx: Execu
   const record = state.validators.get(a.validator)
   if (record == null) return bad(`${a.validator} was never a validator`)
   if (
-    !voteSignatureValid(a, record.publicKey, ctx.scheme) ||
-    !voteSignatureValid(b, record.publicKey, ctx.scheme)
+    !voteSignatureValid(a, record.publicKey, ctx.scheme, ctx.cache) ||
+    !voteSignatureValid(b, record.publicKey, ctx.scheme, ctx.cache)
   )
     bad('a vote in the evidence is not signed by the validator')
   const id = evidenceId(a, b)

@@ -35,7 +35,7 @@ export class Mempool {
     const size = txSize(tx)
     if (size > this.ctx.params.maxTxBytes)
       reject('oversized', `transaction is ${size} bytes; the limit is ${this.ctx.params.maxTxBytes}`)
-    verifyTxSignature(tx, this.ctx.scheme, this.ctx.chainId)
+    verifyTxSignature(tx, this.ctx.scheme, this.ctx.chainId, this.ctx.cache)
     const account = state.account(tx.body.from)
     if (account == null) reject('unknown-account', `account ${tx.body.from} has never received funds`)
     if (tx.body.nonce < account!.nonce)

@@ -4,17 +4,17 @@
  * part of the network id.
  */
 import { z } from 'zod'
-import { PeerIdText } from '../../shared/schemas'
+import { HashText, PeerIdText } from '../../shared/schemas'
 import { AmountText } from '../../shared/chain-schemas'
-import { RewardSchedule, DEFAULT_REWARD_SCHEDULE } from '../../shared/rewards'
-import { HASH_HEX } from './codec'
+import { RewardSchedule } from '../../shared/rewards'
+import { DEFAULT_REWARD_SCHEDULE } from './rewards/schedule'
 
-// Amounts are whole base units, as decimal strings; the API shares the schema.
+// Amounts are whole base units, as decimal strings; hashes and ids 64 hex characters; the API shares both.
 export { AmountText } from '../../shared/chain-schemas'
+export { HashText } from '../../shared/schemas'
 
 /** An account address: the first 20 bytes of SHA-256 over the scheme name and public key, as hex. */
 export const AddressText = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
-export const HashText = z.string().regex(HASH_HEX, 'a hash is 64 hex characters')
 export const Base64Text = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
 
 export const ProofParams = z

@@ -36,10 +36,10 @@ export interface AssetRecord {
   readonly registeredAt: number
 }
 
-/** How far a lease's use has been claimed, and when the lease expires (after which the entry is dropped). */
+/** How far a lease's use has been claimed, and when the lease ends (its entry is dropped a week later). */
 export interface LeaseClaim {
   readonly claimedToMs: number
-  readonly expiresAt: number
+  readonly leaseEndsAt: number
 }
 
 /** What the first block of an epoch paid for the epoch before, by `owner|resource`. */
@@ -60,7 +60,7 @@ export class LedgerState {
     readonly assets = new Map<string, AssetRecord>(),
     /** Hashes of equivocation evidence already slashed, so one offence is punished once. */
     readonly punished = new Set<string>(),
-    /** This epoch's claimed use by `owner|resource`, weighted by privacy level (caesar/usage-claims.ts). */
+    /** This epoch's claimed use by `owner|resource`, weighted by privacy level (rewards/usage-claims.ts). */
     readonly usage = new Map<string, bigint>(),
     readonly leaseClaims = new Map<string, LeaseClaim>(),
     public payouts: EpochPayouts | null = null,

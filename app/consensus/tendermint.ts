@@ -3,7 +3,7 @@
  * consensus" (Buchman, Kwon, Milosevic, 2018) gives it. Comments name the paper's line numbers. The machine
  * is synchronous and owns no I/O: messages, timeouts and built proposals come in as calls; broadcasts,
  * timeout requests, proposal requests, decisions and evidence go out through the host. That is what lets the
- * deterministic simulator run it in virtual time, and the node run it over libp2p (app/node/ledger).
+ * deterministic simulator run it in virtual time, and the node run it over libp2p (app/consensus/ledger).
  *
  * 2f+1 in the paper is "more than two thirds of the voting power" here, f+1 "more than one third".
  */

@@ -7,12 +7,16 @@ import { PeerIdText } from '../../shared/schemas'
 // One list of resources and privacy levels for the UI, the sharing terms and the ledger.
 import { PrivacyLevel, ResourceKind } from '../../shared/sharing-schemas'
 import { canonicalBytes, fromBase64, hashOf, sha256Hex, signingBytes, toBase64, type Hash } from './codec'
-import { LedgerRejection, reject, type RejectionCode } from './errors'
+import { LedgerRejection, reject } from './errors'
 import { AddressText, AmountText, Base64Text, HashText, SpaceCommitment, type ChainParams } from './params'
 import { ConsensusProof } from './proofs/consensus-proof'
-import { SignedLease } from '../assets/leases/lease'
-import { SignedUsageReceipt } from '../caesar/usage-receipt'
+import { decodeRecordJson } from './records/conventions'
+import { SignedLease } from './records/lease'
+import { SignedUsageReceipt } from './records/usage-receipt'
 import type { SignatureScheme } from './signature-scheme'
+import type { TxSignatureFailure, VerificationCache } from './verification-cache'
+
+export type { TxSignatureFailure } from './verification-cache'
 
 const Envelope = {
   chainId: HashText,
@@ -34,7 +38,7 @@ export const TxBody = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('asset-register'),
       ...Envelope,
-      assetId: z.string().regex(/^[0-9a-f]{64}$/),
+      assetId: HashText,
       resource: ResourceKind,
       capacity: AmountText,
       privacy: PrivacyLevel,
@@ -44,7 +48,7 @@ export const TxBody = z.discriminatedUnion('kind', [
       proof: ConsensusProof,
     })
     .strict(),
-  /** An asset owner claims the holder's receipt for use of its asset under `lease` (caesar/usage-claims.ts). */
+  /** An asset owner claims the holder's receipt for use of its asset under `lease` (rewards/usage-claims.ts). */
   z
     .object({ kind: z.literal('usage-claim'), ...Envelope, lease: SignedLease, receipt: SignedUsageReceipt })
     .strict(),
@@ -89,15 +93,9 @@ export const txSize = (tx: SignedTx): number => canonicalBytes(tx).length
  * is not a well-formed transaction of a known kind.
  */
 export function decodeTx(bytes: Uint8Array, params: Pick<ChainParams, 'maxTxBytes'>): SignedTx {
-  if (bytes.length > params.maxTxBytes)
-    reject('oversized', `transaction is ${bytes.length} bytes; the limit is ${params.maxTxBytes}`)
-  let json: unknown
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-  } catch {
-    return reject('malformed', 'transaction is not UTF-8 JSON')
-  }
-  return parseTx(json, params)
+  const decoded = decodeRecordJson(bytes, z.unknown(), { name: 'transaction', maxBytes: params.maxTxBytes })
+  if (!decoded.ok) return reject(decoded.code, decoded.message)
+  return parseTx(decoded.value, params)
 }
 
 export function parseTx(json: unknown, params: Pick<ChainParams, 'maxTxBytes'>): SignedTx {
@@ -114,26 +112,25 @@ export function parseTx(json: unknown, params: Pick<ChainParams, 'maxTxBytes'>):
 
 /**
  * Checks what a transaction says about itself: the chain, that its key is the sender's, and its signature.
- * State checks (nonce, balance) come at execution.
+ * State checks (nonce, balance) come at execution. With a cache, a transaction is checked when it enters
+ * the pool, when a block is built and when a block is validated, but its FALCON signature (about 1 ms)
+ * only once; the cache key hashes the whole body (key and chain included) and the signature.
  */
-export function verifyTxSignature(tx: SignedTx, scheme: SignatureScheme, chainId: string): void {
-  // A transaction is checked when it enters the pool, when a block is built and when a block is validated;
-  // its FALCON signature (about 1 ms) only once. The id hashes the whole body (key and chain included).
+export function verifyTxSignature(
+  tx: SignedTx,
+  scheme: SignatureScheme,
+  chainId: string,
+  cache?: VerificationCache,
+): void {
   if (tx.body.chainId !== chainId)
     reject('wrong-chain', `transaction is for chain ${tx.body.chainId.slice(0, 12)}…`)
   const key = verdictKey(tx, scheme)
-  let verdict = txVerdicts.get(key)
+  let verdict = cache?.txVerdicts.get(key)
   if (verdict === undefined) {
-    verdict = txSignatureVerdict(tx, scheme)
-    remember(key, verdict)
+    verdict = txSignatureVerdict(tx, scheme) ?? 'valid'
+    cache?.txVerdicts.set(key, verdict)
   }
-  if (verdict != null) reject(verdict.code, verdict.message)
-}
-
-/** Why a transaction's key or signature was refused. */
-export interface TxSignatureFailure {
-  code: RejectionCode
-  message: string
+  if (verdict !== 'valid') reject(verdict.code, verdict.message)
 }
 
 /**
@@ -144,40 +141,31 @@ export function txSignatureVerdict(tx: SignedTx, scheme: SignatureScheme): TxSig
     checkTxSignature(tx, scheme)
     return null
   } catch (err) {
-    if (err instanceof LedgerRejection) return { code: err.code, message: err.message }
+    if (err instanceof LedgerRejection)
+      return { code: err.code as TxSignatureFailure['code'], message: err.message }
     throw err
   }
 }
 
-/** Whether this process already knows the verdict on `tx`'s signature. */
-export const hasTxVerdict = (tx: SignedTx, scheme: SignatureScheme): boolean =>
-  txVerdicts.has(verdictKey(tx, scheme))
+/** Whether `cache` already holds the verdict on `tx`'s signature. */
+export const hasTxVerdict = (tx: SignedTx, scheme: SignatureScheme, cache: VerificationCache): boolean =>
+  cache.txVerdicts.has(verdictKey(tx, scheme))
 
 /**
- * Takes a verdict that txSignatureVerdict computed on another thread of this process, so that
- * verifyTxSignature does not compute it again. Only the node's own verification workers call this.
+ * Takes a verdict that txSignatureVerdict computed elsewhere (the node's verification workers), so that
+ * verifyTxSignature does not compute it again.
  */
 export function rememberTxVerdict(
   tx: SignedTx,
   scheme: SignatureScheme,
   verdict: TxSignatureFailure | null,
+  cache: VerificationCache,
 ): void {
-  remember(verdictKey(tx, scheme), verdict)
+  cache.txVerdicts.set(verdictKey(tx, scheme), verdict ?? 'valid')
 }
 
-/**
- * Verdicts by (scheme, id, signature): a pure function of those bytes, so a refusal is as safe to keep
- * as a success, and a flood of one forged transaction costs one verification.
- */
-const txVerdicts = new Map<string, TxSignatureFailure | null>()
-const VERDICT_CAPACITY = 100_000
 const verdictKey = (tx: SignedTx, scheme: SignatureScheme): string =>
   `${scheme.name}|${txId(tx)}|${tx.signature}`
-
-function remember(key: string, verdict: TxSignatureFailure | null): void {
-  if (txVerdicts.size >= VERDICT_CAPACITY) txVerdicts.clear()
-  txVerdicts.set(key, verdict)
-}
 
 function checkTxSignature(tx: SignedTx, scheme: SignatureScheme): void {
   let publicKey: Uint8Array

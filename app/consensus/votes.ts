@@ -8,6 +8,7 @@ import { reject } from './errors'
 import { AddressText, Base64Text, HashText } from './params'
 import type { SignatureScheme } from './signature-scheme'
 import type { ValidatorSet } from './state'
+import type { VerificationCache } from './verification-cache'
 
 export const VoteType = z.enum(['prevote', 'precommit'])
 export type VoteType = z.infer<typeof VoteType>
@@ -62,45 +63,42 @@ export function signProposal(proposal: Unsigned<Proposal>, key: ValidatorKey): P
   }
 }
 
-/** Decoded public keys, cached: validators sign every round and decoding FALCON keys each time is waste. */
-const keyCache = new Map<string, Uint8Array>()
-function publicKeyOf(base64: string): Uint8Array {
-  let key = keyCache.get(base64)
+/** A validator's decoded public key: remembered where there is a cache, since validators sign every round. */
+function publicKeyOf(base64: string, cache: VerificationCache | undefined): Uint8Array {
+  let key = cache?.publicKeys.get(base64)
   if (key == null) {
     key = fromBase64(base64)
-    if (keyCache.size > 10_000) keyCache.clear()
-    keyCache.set(base64, key)
+    cache?.publicKeys.set(base64, key)
   }
   return key
 }
 
 /**
- * Signatures already verified, keyed by scheme, key, signature and a hash of the signed bytes: a vote is
- * checked when it arrives and again inside every commit that carries it, and post-quantum verification is
- * the costliest step of consensus. Only successes are remembered, and the key binds all three inputs.
+ * Checks a signature over a vote's or proposal's fields. With a cache, signatures already verified are
+ * remembered, keyed by scheme, key, signature and a hash of the signed bytes: a vote is checked when it
+ * arrives and again inside every commit that carries it. Only successes are remembered.
  */
-const verified = new Set<string>()
-const VERIFIED_CAPACITY = 50_000
-
 function verifySigned(
   domain: string,
   message: { signature: string },
   publicKeyBase64: string,
   scheme: SignatureScheme,
+  cache: VerificationCache | undefined,
 ): boolean {
   const { signature, ...fields } = message
   const bytes = signingBytes(domain, fields)
   const cacheKey = `${scheme.name}|${sha256Hex(publicKeyBase64)}|${signature}|${sha256Hex(bytes)}`
-  if (verified.has(cacheKey)) return true
+  if (cache?.signatures.has(cacheKey) === true) return true
   let sig: Uint8Array
+  let publicKey: Uint8Array
   try {
     sig = fromBase64(signature)
+    publicKey = publicKeyOf(publicKeyBase64, cache)
   } catch {
     return false
   }
-  if (!scheme.verify(sig, bytes, publicKeyOf(publicKeyBase64))) return false
-  if (verified.size >= VERIFIED_CAPACITY) verified.clear()
-  verified.add(cacheKey)
+  if (!scheme.verify(sig, bytes, publicKey)) return false
+  cache?.signatures.set(cacheKey, true)
   return true
 }
 
@@ -110,18 +108,23 @@ export function verifyVote(
   validators: ValidatorSet,
   scheme: SignatureScheme,
   chainId: string,
+  cache?: VerificationCache,
 ): void {
   if (vote.chainId !== chainId) reject('wrong-chain', 'vote is for another chain')
   const member = validators.get(vote.validator)
   if (member == null)
     reject('not-a-validator', `vote from ${vote.validator}, which is not a validator at this height`)
-  if (!verifySigned(VOTE_DOMAIN, vote, member!.record.publicKey, scheme))
+  if (!verifySigned(VOTE_DOMAIN, vote, member!.record.publicKey, scheme, cache))
     reject('bad-signature', `vote signature does not verify for validator ${vote.validator}`)
 }
 
 /** Checks a vote's signature against a key directly (evidence about validators that have since left). */
-export const voteSignatureValid = (vote: Vote, publicKeyBase64: string, scheme: SignatureScheme): boolean =>
-  verifySigned(VOTE_DOMAIN, vote, publicKeyBase64, scheme)
+export const voteSignatureValid = (
+  vote: Vote,
+  publicKeyBase64: string,
+  scheme: SignatureScheme,
+  cache?: VerificationCache,
+): boolean => verifySigned(VOTE_DOMAIN, vote, publicKeyBase64, scheme, cache)
 
 export function verifyProposal(
   proposal: Proposal,
@@ -129,6 +132,7 @@ export function verifyProposal(
   validators: ValidatorSet,
   scheme: SignatureScheme,
   chainId: string,
+  cache?: VerificationCache,
 ): void {
   if (proposal.chainId !== chainId) reject('wrong-chain', 'proposal is for another chain')
   if (proposal.proposer !== expectedProposer)
@@ -140,7 +144,7 @@ export function verifyProposal(
     reject('malformed', 'a proposal’s valid round must be before its round')
   const member = validators.get(proposal.proposer)
   if (member == null) reject('not-a-validator', `proposer ${proposal.proposer} is not a validator`)
-  if (!verifySigned(PROPOSAL_DOMAIN, proposal, member!.record.publicKey, scheme))
+  if (!verifySigned(PROPOSAL_DOMAIN, proposal, member!.record.publicKey, scheme, cache))
     reject('bad-signature', `proposal signature does not verify for ${proposal.proposer}`)
 }
 

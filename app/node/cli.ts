@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createHyperMeshNode, startLocalApiServer, type HyperMeshNode, type LocalApiServer } from './index'
 import { parseDaemonArgs, USAGE } from './cli-args'
-import { GenesisDocument } from './network/genesis'
+import { GenesisDocument } from '../consensus'
 import { loadConfig } from './config'
 import { heapCapFlag, heapIsCapped, heapLimitMiB } from './heap-cap'
 

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { DEFAULT_RELAY_LIMITS, RELAY_LIMIT_BOUNDS } from '../stoq/nat'
+import { DEFAULT_RELAY_LIMITS, RELAY_LIMIT_BOUNDS } from '../stoq'
 
 const Port = z.number().int().min(0).max(65535)
 const relayLimit = (key: keyof typeof RELAY_LIMIT_BOUNDS) =>

@@ -7,8 +7,14 @@ import { ping } from '@libp2p/ping'
 import { mdns } from '@libp2p/mdns'
 import { FaultTolerance, type ConnectionGater, type PrivateKey } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
-import { CONNECTION_MONITOR, PING_STREAM_LIMITS, type ListenOptions, type TransportProfile } from '../stoq'
-import { natTraversal, type NatTraversal } from '../stoq/nat'
+import {
+  CONNECTION_MONITOR,
+  natTraversal,
+  PING_STREAM_LIMITS,
+  type ListenOptions,
+  type NatTraversal,
+  type TransportProfile,
+} from '../stoq'
 import type { NodeConfig } from './config'
 
 export interface Libp2pOptionsInit {

@@ -12,6 +12,7 @@ import type { PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { version } from '../../package.json'
 import {
+  cancelAddressUpdatesOnStop,
   createConnectionLimiter,
   createStoqMetrics,
   fixQuadraticGetConnections,
@@ -21,48 +22,62 @@ import {
   type StoqMetrics,
   type TransportProfile,
 } from '../stoq'
-import { createHardwareAdapters } from '../assets'
-import { detectLimiter } from '../assets/limits/detect'
-import { detectGpuControls } from '../assets/gpu-controls'
-import { SharingService } from '../assets/sharing/sharing-service'
-import { AssetService } from '../assets/asset-service'
-import { RewardsService } from '../caesar/rewards-service'
-import { FileService } from '../assets/files/file-service'
-import { StakedRelays } from '../assets/proxy/staked-relays'
-import { peerStakes } from '../assets/proxy/relay-choice'
-import type { HyperMeshNode, HyperMeshNodeInit } from './index'
+import {
+  ActiveLedger,
+  createDevnetGenesis,
+  DEVNET_PARAMS,
+  loadOrCreatePlot,
+  type ValidatorCandidate,
+} from '../consensus'
+import {
+  AssetService,
+  createHardwareAdapters,
+  detectGpuControls,
+  detectLimiter,
+  FileService,
+  peerStakes,
+  SharingService,
+  StakedRelays,
+} from '../assets'
+import { RewardsService } from '../caesar'
+import type { HyperMeshNode, HyperMeshNodeInit } from './hypermesh-node'
 import { createApiDispatcher } from './api/dispatcher'
 import { loadConfig, rememberListenPorts, type NodeConfig } from './config'
 import { acquireDataDirLock, prepareDataDir, type DataDirLock } from './data-dir'
 import { loadOrCreateIdentity, type NodeIdentity } from './identity/identity'
 import { defaultKeyProtector } from './identity/protectors'
 import { loadOrCreateWebRTCCertificate, type WebRTCCertificate } from './identity/webrtc-certificate'
+import { startInOrder, type NodeService, type StartedServices, type StartOptions } from './lifecycle'
 import { createLogger, logFilePath, type Logger } from './logger'
 import { choosePort, listenerKindOf, type ListenerKind } from './ports'
-import { createApiHandlers } from './service'
+import { createApiHandlers, type RunningParts } from './service'
 import { buildLibp2pOptions } from './libp2p-options'
 import { databasePath, openDatabase } from './storage/database'
-import { createDevnetGenesis, DEVNET_PARAMS, type ValidatorCandidate } from './network/genesis'
-import { loadOrCreatePlot } from './ledger/plot-file'
-import { LedgerHost } from './ledger/ledger-host'
 import { NetworkManager } from './network/network-manager'
 import { NetworkStore, type StoredNetwork } from './network/network-store'
-import { falconWorkerSigner, startSignatureWorkers, type SignatureWorkers } from './workers/signature-workers'
+import {
+  falconWorkerSigner,
+  startSignatureWorkers,
+  txVerifierThreads,
+  type SignatureWorkers,
+} from './workers/signature-workers'
 
 type NodeLibp2p = Libp2p<{ identify: Identify; ping: Ping }>
 
-interface Running {
+/** What exists while the node runs: the parts the API serves from, and the services to stop. */
+interface Running extends RunningParts {
   libp2p: NodeLibp2p
-  network: NetworkManager
-  startedAt: number
-  sampler: NodeJS.Timeout
-  tuner: LinkTuner
-  ledger: LedgerHost
-  sharing: SharingService
-  assets: AssetService
-  rewards: RewardsService
-  files: FileService
-  relays: StakedRelays
+  nat: NatSettings
+  services: StartedServices
+}
+
+type NatSettings = ReturnType<typeof buildLibp2pOptions>['nat']
+
+/** The network the node was on when it stopped (its own devnet at first start). */
+function activeNetwork(store: NetworkStore): StoredNetwork {
+  const active = store.getNetwork(store.activeNetworkId() ?? '')
+  if (active == null) throw new Error('no active network is on record')
+  return active
 }
 
 export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<HyperMeshNode> {
@@ -208,23 +223,10 @@ class Node implements HyperMeshNode {
     this.config = parts.config
     this.logFile = logFilePath(parts.dataDir)
     this.validatorCandidate = parts.validatorCandidate
-    const hardware = this.hardware
     this.api = createApiDispatcher(
       createApiHandlers({
-        hardware,
-        running: () =>
-          this.running == null
-            ? null
-            : {
-                network: this.running.network,
-                startedAt: this.running.startedAt,
-                listenAddresses: () => this.running?.libp2p.getMultiaddrs().map((a) => a.toString()) ?? [],
-                ledger: this.running.ledger,
-                sharing: this.running.sharing,
-                assets: this.running.assets,
-                rewards: this.running.rewards,
-                files: this.running.files,
-              },
+        hardware: this.hardware,
+        running: () => this.running,
         transportStats: () => parts.stoqMetrics.snapshot(),
         status: () => ({
           peerId: this.peerId,
@@ -238,19 +240,150 @@ class Node implements HyperMeshNode {
     )
   }
 
-  async start(): Promise<void> {
+  /**
+   * Builds the node's parts and starts them in order (./lifecycle.ts). A start that fails or is cancelled
+   * stops what it started, and the node can be started again.
+   */
+  async start(options: StartOptions = {}): Promise<void> {
     if (this.state !== 'created') throw new Error(`cannot start a node that is ${this.state}`)
     this.state = 'starting'
-    const { config, log, store, identity, profile } = this.parts
+    try {
+      const composed = await this.compose()
+      const services = await startInOrder(composed.services, this.parts.log, options)
+      this.running = { ...composed.parts, services, startedAt: Date.now() }
+      this.state = 'running'
+      const addresses = composed.parts.listenAddresses()
+      this.parts.log.info(
+        {
+          transport: this.parts.profile.name,
+          nat: composed.parts.nat,
+          addresses,
+          networkId: composed.parts.network.activeNetwork().networkId,
+        },
+        'node started',
+      )
+    } catch (err) {
+      this.state = 'created'
+      throw err
+    }
+  }
+
+  /**
+   * Every part of a running node, wired to the parts it needs, and the services in the order they start.
+   * Nothing here starts anything: constructors only keep what they are given.
+   */
+  private async compose(): Promise<{
+    parts: Omit<Running, 'services' | 'startedAt'>
+    services: NodeService[]
+  }> {
+    const { config, log, store, identity, db, signatureWorkers } = this.parts
+    const { libp2p, nat } = await this.createLibp2p()
+    const listenAddresses = (): string[] => libp2p.getMultiaddrs().map((a) => a.toString())
+    const sharing = new SharingService({
+      db,
+      hardware: this.hardware,
+      limiter: await detectLimiter(),
+      gpuControls: await detectGpuControls(),
+      idleSeconds: this.parts.idleSeconds,
+      log,
+    })
+    // Peers whose assets this node uses stay connected although they are on none of its networks.
+    const usedPeers = new Set<string>()
+    const network = new NetworkManager(
+      { libp2p, store, log, events: this.api },
+      {
+        pingIntervalMs: config.pingIntervalMs,
+        keepOutsider: (peer) => sharing.admitsOutsider(peer) || usedPeers.has(peer),
+      },
+      activeNetwork(store),
+    )
+    const ledger = new ActiveLedger({
+      db,
+      dataDir: this.dataDir,
+      falcon: identity.falcon,
+      peerId: this.peerId,
+      log,
+      libp2p,
+      members: () => network.memberIds(),
+      isMember: (peer) => network.isMember(peer),
+      listenAddresses,
+      signatureWorkers: signatureWorkers == null ? null : txVerifierThreads(signatureWorkers),
+    })
+    // The ledger follows the active network: a join or leave closes one chain and opens the other.
+    network.onActiveNetworkChanged((active) => void ledger.switchTo(active))
+    ledger.onBlock((block) => this.api.emit('chain.block', block))
+    // Usage receipts in, claims out, earnings recorded: on every block of the active network's ledger.
+    const rewards = new RewardsService({ db, falcon: identity.falcon, ledger: () => ledger.current(), log })
+    const assets = new AssetService({
+      libp2p,
+      db,
+      dataDir: this.dataDir,
+      peerId: this.peerId,
+      falcon: identity.falcon,
+      sharing,
+      network: {
+        activeNetworkId: () => network.activeNetwork().networkId,
+        isMember: (peer) => network.isMember(peer),
+        members: () => network.memberIds(),
+      },
+      ledger: () => ledger.need(),
+      currentLedger: () => ledger.current(),
+      receipts: rewards,
+      usedPeers,
+      log,
+    })
+    // Holders without a direct path reach this node through relays; it reserves on those with stake.
+    const relays = new StakedRelays(
+      libp2p,
+      () => {
+        const chain = ledger.current()?.chain
+        return chain == null ? new Map<string, bigint>() : peerStakes(chain.state)
+      },
+      log,
+    )
+    // Files this node stores on peers that grant it storage leases.
+    const files = new FileService({
+      db,
+      peerId: this.peerId,
+      falcon: identity.falcon,
+      reach: (peer) => assets.reach(peer),
+      storageCandidates: () => assets.storageCandidates(),
+      receipts: rewards,
+      log,
+    })
+    const services: NodeService[] = [
+      {
+        name: 'signature workers',
+        start: () => signatureWorkers?.start(),
+        stop: () => signatureWorkers?.stop(),
+      },
+      { name: 'libp2p', start: () => this.startLibp2p(libp2p), stop: () => libp2p.stop() },
+      network,
+      this.trafficSampler(libp2p),
+      rewards.followChain(ledger),
+      { name: 'ledger', start: () => ledger.switchTo(network.activeNetwork()), stop: () => ledger.stop() },
+      sharing,
+      assets,
+      ...(config.nat.relayReservations > 0 ? [relays] : []),
+      files,
+    ]
+    return {
+      parts: { libp2p, nat, network, ledger, sharing, assets, rewards, files, listenAddresses },
+      services,
+    }
+  }
+
+  private async createLibp2p(): Promise<{ libp2p: NodeLibp2p; nat: NatSettings }> {
+    const { config, identity, profile } = this.parts
     const listen = await this.listenOptions()
-    // The limiter counts a peer's connections through libp2p, which exists only once created below.
-    let countConnections = (_peer: PeerId): number => 0
+    // The limiter counts a peer's connections through libp2p, which the limiter is an option of.
+    const connections = { of: (_peer: PeerId): number => 0 }
     const limiter = createConnectionLimiter(
       {
         maxPendingPerHost: config.connections.maxPendingPerHost,
         maxConnectionsPerPeer: config.connections.maxConnectionsPerPeer,
       },
-      (peer) => countConnections(peer),
+      (peer) => connections.of(peer),
     )
     const { options, nat } = buildLibp2pOptions({
       privateKey: identity.privateKey,
@@ -261,141 +394,39 @@ class Node implements HyperMeshNode {
     })
     const libp2p = (await createLibp2p(options)) as NodeLibp2p
     fixQuadraticGetConnections(libp2p)
-    countConnections = (peer) => libp2p.getConnections(peer).length
-    try {
-      await libp2p.start()
-      const addresses = libp2p.getMultiaddrs()
-      if (addresses.length === 0)
-        throw new Error('could not listen on any address; check the listen settings and free ports')
-      this.rememberPorts(addresses.map((a) => a.toString()))
-      const active = store.getNetwork(store.activeNetworkId() ?? '') as StoredNetwork
-      // The ledger follows the active network: a join or leave closes one chain and opens the other.
-      let ledger: LedgerHost | null = null
-      // Made after the network (it reads the hardware first); until then no outsider is admitted.
-      let sharing: SharingService | null = null
-      let assets: AssetService | null = null
-      const events = {
-        emit: ((event, payload) => {
-          this.api.emit(event, payload)
-          if (event === 'network.changed') void ledger?.switchTo(network.activeNetwork())
-        }) as typeof this.api.emit,
-      }
-      const network: NetworkManager = new NetworkManager(
-        { libp2p, store, log, events },
-        {
-          pingIntervalMs: config.pingIntervalMs,
-          keepOutsider: (peer) =>
-            (sharing?.admitsOutsider(peer) ?? false) || (assets?.usedPeers.has(peer) ?? false),
-        },
-        active,
-      )
-      await network.start()
-      // Usage receipts in, claims out, earnings recorded: on every block of the active network's ledger.
-      const rewards: RewardsService = new RewardsService({
-        db: this.parts.db,
-        falcon: identity.falcon,
-        ledger: () => ledger?.current() ?? null,
-        log,
-      })
-      ledger = new LedgerHost({
-        db: this.parts.db,
-        dataDir: this.dataDir,
-        falcon: identity.falcon,
-        peerId: this.peerId,
-        log,
-        libp2p,
-        members: () => network.memberIds(),
-        isMember: (peer) => network.isMember(peer),
-        listenAddresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
-        signatureWorkers: this.parts.signatureWorkers,
-        onBlock: (block) => {
-          // Rewards bookkeeping must never hold up consensus: a failure is logged, and the next block retries.
-          try {
-            rewards.onBlock()
-          } catch (err) {
-            log.error({ err }, 'rewards could not follow a block')
-          }
-          this.api.emit('chain.block', block)
-        },
-      })
-      await ledger.switchTo(active)
-      // Traffic rates and the dashboard's chart come from one sample a second.
-      const sampler = setInterval(() => this.parts.stoqMetrics.sample(), 1_000)
-      sampler.unref()
-      // Each connection measures its link and is tuned to it (app/stoq/link).
-      const tuner = startLinkTuner(libp2p, (err) =>
-        log.error({ err }, 'link tuning stopped; connections keep yamux defaults'),
-      )
-      // Leased work runs under the sharing terms, enforced by the strongest limiter this system allows.
-      sharing = await SharingService.start({
-        db: this.parts.db,
-        hardware: this.hardware,
-        limiter: await detectLimiter(),
-        gpuControls: await detectGpuControls(),
-        idleSeconds: this.parts.idleSeconds,
-        log,
-      })
-      assets = await AssetService.start({
-        libp2p,
-        db: this.parts.db,
-        dataDir: this.dataDir,
-        peerId: this.peerId,
-        falcon: identity.falcon,
-        sharing,
-        network: {
-          activeNetworkId: () => network.activeNetwork().networkId,
-          isMember: (peer) => network.isMember(peer),
-          members: () => network.memberIds(),
-        },
-        ledger: () => ledger.need(),
-        currentLedger: () => ledger.current(),
-        receipts: rewards,
-        log,
-      })
-      // Holders without a direct path reach this node through relays; it reserves on those with stake.
-      const relays = new StakedRelays(
-        libp2p,
-        () => {
-          const chain = ledger.current()?.chain
-          return chain == null ? new Map<string, bigint>() : peerStakes(chain.state)
-        },
-        log,
-      )
-      if (config.nat.relayReservations > 0) relays.start()
-      const served = assets
-      // Files this node stores on peers that grant it storage leases.
-      const files = new FileService({
-        db: this.parts.db,
-        peerId: this.peerId,
-        falcon: identity.falcon,
-        reach: (peer) => served.reach(peer),
-        storageCandidates: () => served.storageCandidates(),
-        receipts: rewards,
-        log,
-      })
-      files.start()
-      this.running = {
-        libp2p,
-        network,
-        startedAt: Date.now(),
-        sampler,
-        tuner,
-        ledger,
-        sharing,
-        assets,
-        rewards,
-        files,
-        relays,
-      }
-      this.state = 'running'
-      log.info(
-        { transport: profile.name, nat, addresses: addresses.map(String), networkId: active.networkId },
-        'node started',
-      )
-    } catch (err) {
-      await Promise.resolve(libp2p.stop()).catch(() => {})
-      this.state = 'created'
-      throw err
+    cancelAddressUpdatesOnStop(libp2p)
+    connections.of = (peer) => libp2p.getConnections(peer).length
+    return { libp2p, nat }
+  }
+
+  private async startLibp2p(libp2p: NodeLibp2p): Promise<void> {
+    await libp2p.start()
+    const addresses = libp2p.getMultiaddrs()
+    if (addresses.length === 0)
+      throw new Error('could not listen on any address; check the listen settings and free ports')
+    this.rememberPorts(addresses.map((a) => a.toString()))
+  }
+
+  /** Traffic rates and the dashboard's chart (one sample a second), and each connection tuned to its link. */
+  private trafficSampler(libp2p: NodeLibp2p): NodeService {
+    let sampler: NodeJS.Timeout | null = null
+    let tuner: LinkTuner | null = null
+    const { stoqMetrics, log } = this.parts
+    return {
+      name: 'traffic',
+      start() {
+        sampler = setInterval(() => stoqMetrics.sample(), 1_000)
+        sampler.unref()
+        tuner = startLinkTuner(libp2p, (err) =>
+          log.error({ err }, 'link tuning stopped; connections keep yamux defaults'),
+        )
+      },
+      stop() {
+        if (sampler != null) clearInterval(sampler)
+        tuner?.stop()
+        sampler = null
+        tuner = null
+      },
     }
   }
 
@@ -405,20 +436,7 @@ class Node implements HyperMeshNode {
     const running = this.running
     this.running = null
     try {
-      if (running != null) {
-        clearInterval(running.sampler)
-        running.tuner.stop()
-        running.relays.stop()
-        running.files.stop()
-        await running.assets.stop()
-        // Leased work must not keep the node from stopping; what could not be removed is logged.
-        await running.sharing.stop().catch((err: unknown) => {
-          this.parts.log.error({ err }, 'sharing did not stop cleanly')
-        })
-        await running.ledger.stop()
-        await running.network.stop()
-        await running.libp2p.stop()
-      }
+      await running?.services.stop()
     } finally {
       await this.parts.signatureWorkers?.stop()
       this.parts.db.close()

@@ -2,27 +2,33 @@
  * The API service: what each call of the contract does, in terms of the node's parts.
  */
 import { ApiError, type NodeStatus, type TransportStats } from '../../shared/api'
-import { readHardware, type HardwareAdapters } from '../assets'
+import {
+  readHardware,
+  type AssetService,
+  type FileService,
+  type HardwareAdapters,
+  type SharingService,
+} from '../assets'
+import type { RewardsService } from '../caesar'
+import type { ActiveLedger } from '../consensus'
 import type { ApiHandlers } from './api/dispatcher'
 import type { NetworkManager } from './network/network-manager'
-import type { LedgerHost } from './ledger/ledger-host'
-import type { SharingService } from '../assets/sharing/sharing-service'
-import type { AssetService } from '../assets/asset-service'
-import type { RewardsService } from '../caesar/rewards-service'
-import type { FileService } from '../assets/files/file-service'
+
+/** The parts of a running node that the API serves from. */
+export interface RunningParts {
+  network: NetworkManager
+  listenAddresses: () => string[]
+  startedAt: number
+  ledger: ActiveLedger
+  sharing: SharingService
+  assets: AssetService
+  rewards: RewardsService
+  files: FileService
+}
 
 export interface ServiceParts {
   /** The parts that exist only while the node runs; null before start and after stop. */
-  running(): {
-    network: NetworkManager
-    listenAddresses: () => string[]
-    startedAt: number
-    ledger: LedgerHost
-    sharing: SharingService
-    assets: AssetService
-    rewards: RewardsService
-    files: FileService
-  } | null
+  running(): RunningParts | null
   status(): Omit<NodeStatus, 'network' | 'listenAddresses' | 'startedAt' | 'uptimeMs'>
   hardware: HardwareAdapters
   transportStats(): TransportStats

@@ -41,7 +41,7 @@ export type { StoqCrypto, FrameCipherName } from './crypto/types'
 export { FRAME_CIPHER_NAMES, chooseFrameCipher } from './crypto/types'
 export { createStoqMetrics, type StoqMetrics, type StoqMetricsSnapshot } from './metrics'
 export type { TransportProfile, ListenOptions, TransportComponents } from './profile'
-export { fixQuadraticGetConnections } from './libp2p-fixes'
+export { cancelAddressUpdatesOnStop, fixQuadraticGetConnections } from './libp2p-fixes'
 export { drained, sendAll } from './backpressure'
 export { startLinkTuner, tuneConnection, type LinkTuner } from './link/tuner'
 export { classifyLinkTier, tuneForLink, LINK_TIERS, type LinkTier, type LinkTuning } from './link/tiers'
@@ -53,3 +53,10 @@ export {
   type ConnectionLimiter,
   type ConnectionLimits,
 } from './limits'
+export {
+  natTraversal,
+  DEFAULT_RELAY_LIMITS,
+  RELAY_LIMIT_BOUNDS,
+  type NatTraversal,
+  type RelayServerLimits,
+} from './nat'

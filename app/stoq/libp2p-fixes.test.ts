@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { Connection } from '@libp2p/interface'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
-import { fixQuadraticGetConnections } from './libp2p-fixes'
+import { cancelAddressUpdatesOnStop, fixQuadraticGetConnections } from './libp2p-fixes'
 import { stoqTransportProfile } from './stoq-profile'
 
 describe('fixQuadraticGetConnections', () => {
@@ -39,5 +39,33 @@ describe('fixQuadraticGetConnections', () => {
 
   it('refuses, loudly, a libp2p whose internals it does not recognise', () => {
     expect(() => fixQuadraticGetConnections({} as Libp2p)).toThrow(/internals changed/)
+  })
+})
+
+describe('cancelAddressUpdatesOnStop', () => {
+  it('a stopped node does not update its peer store a second later', async () => {
+    const node = await createLibp2p({
+      ...stoqTransportProfile({
+        falcon: falcon1024.keygen(),
+        quic: false,
+        webrtcDirect: false,
+      }).libp2pOptions(),
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    })
+    cancelAddressUpdatesOnStop(node)
+    const patched: string[] = []
+    const peerStore = node.peerStore
+    const patch = peerStore.patch.bind(peerStore)
+    peerStore.patch = async (...args) => {
+      patched.push(args[0].toString())
+      return patch(...args)
+    }
+    await node.stop()
+    await new Promise((resolve) => setTimeout(resolve, 1_300))
+    expect(patched).toEqual([])
+  })
+
+  it('refuses, loudly, a libp2p whose internals it does not recognise', () => {
+    expect(() => cancelAddressUpdatesOnStop({} as Libp2p)).toThrow(/internals changed/)
   })
 })

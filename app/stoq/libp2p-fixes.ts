@@ -32,3 +32,27 @@ export function fixQuadraticGetConnections(libp2p: Libp2p): void {
   manager.getConnections = (peerId?: PeerId): Connection[] =>
     peerId != null ? byPeer(peerId) : [...connections.values()].flat()
 }
+
+interface AddressManagerInternals {
+  /** A debounced function (@libp2p/utils debounce): callable, with a stop() that cancels it. */
+  _updatePeerStoreAddresses: (() => void) & { stop?: () => void }
+}
+
+/**
+ * libp2p 3.3.11, AddressManager: listeners closing at stop() schedule a debounced peer-store update
+ * (1 s) that nothing cancels, so a stopped node still runs it a second later. After this, the node's
+ * stop() cancels it, and stop leaves no timer behind (test/node-lifecycle.test.ts).
+ */
+export function cancelAddressUpdatesOnStop(libp2p: Libp2p): void {
+  const manager = (
+    libp2p as unknown as { components?: { addressManager?: Partial<AddressManagerInternals> } }
+  ).components?.addressManager
+  const cancel = manager?._updatePeerStoreAddresses?.stop
+  if (typeof manager?._updatePeerStoreAddresses !== 'function' || typeof cancel !== 'function')
+    throw new Error('libp2p address manager internals changed: review app/stoq/libp2p-fixes.ts')
+  const stop = libp2p.stop.bind(libp2p)
+  libp2p.stop = async () => {
+    await stop()
+    cancel()
+  }
+}

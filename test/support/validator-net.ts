@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { ChainStatus } from '../../shared/api'
-import { createNetworkGenesis, type GenesisDocument } from '../../app/node/network/genesis'
+import { createNetworkGenesis, type GenesisDocument } from '../../app/consensus'
 import type { ChainParams } from '../../app/consensus/params'
 import { root, startDaemon, waitFor, type Daemon } from './daemon'
 

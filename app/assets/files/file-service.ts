@@ -16,7 +16,7 @@ import {
   type HolderCheck,
   type StoredFileInfo,
 } from '../../../shared/file-schemas'
-import type { SignedLease } from '../leases/lease'
+import type { SignedLease } from '../../consensus'
 import { requestLease } from '../leases/lease-requests'
 import { proveForLease } from '../leases/lease-proofs'
 import type { ReceiptSigner } from '../proxy/leased-stream'
@@ -61,6 +61,7 @@ interface Holder {
 const AUDIT_EVERY_MS = 60 * 60_000
 
 export class FileService {
+  readonly name = 'files'
   private readonly uploads = new Map<string, Upload>()
   private readonly downloads = new Map<string, { name: string; data: Uint8Array; startedAt: number }>()
   private auditTimer: NodeJS.Timeout | null = null
@@ -230,7 +231,7 @@ export class FileService {
         if (!(await challengeHolder(segment, store, index)))
           return { peer: holder.peer, ok: false, detail: 'failed its challenge: it does not hold its shard' }
       store.sendReceipts(holder.lease.terms, this.parts.receipts, {
-        since: holder.receiptedTo ?? holder.lease.terms.notBefore,
+        since: holder.receiptedTo ?? holder.lease.terms.startsAt,
       })
       return { peer: holder.peer, ok: true, detail: `answered ${file.segments.length} challenge(s)` }
     } finally {
@@ -323,7 +324,7 @@ export class FileService {
       n: holders.length,
       holders: holders.map((h) => h.peer),
       storedAt,
-      expiresAt: Math.min(...holders.map((h) => h.lease.terms.expiresAt)),
+      expiresAt: Math.min(...holders.map((h) => h.lease.terms.endsAt)),
     }
   }
 

@@ -6,7 +6,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { DatabaseSync } from 'node:sqlite'
-import { LeaseError, signLease, verifyLease, type LeaseTerms, type SignedLease } from './lease'
+import {
+  LeaseError,
+  RECORDS_VERSION,
+  signLease,
+  verifyLease,
+  type LeaseTerms,
+  type SignedLease,
+} from '../../consensus'
 
 export interface LeaseOwner {
   peerId: string
@@ -33,35 +40,35 @@ export class LeaseBook {
   }
 
   issue(request: LeaseRequest): SignedLease {
-    const notBefore = this.now()
+    const startsAt = this.now()
     const lease = signLease(
       {
-        v: 1,
+        v: RECORDS_VERSION,
         networkId: this.owner.networkId,
+        leaseId: randomBytes(32).toString('hex'),
         assetId: request.assetId,
         owner: this.owner.peerId,
         holder: request.holder,
         amount: request.amount.toString(),
-        notBefore,
-        expiresAt: notBefore + request.durationMs,
-        nonce: randomBytes(32).toString('hex'),
+        startsAt,
+        endsAt: startsAt + request.durationMs,
       },
       this.owner.falcon.secretKey,
     )
     const { terms } = lease
     this.db
       .prepare(
-        `INSERT INTO leases (nonce, asset_id, holder, amount, expires_at, status, lease, issued_at)
+        `INSERT INTO leases (lease_id, asset_id, holder, amount, ends_at, status, lease, issued_at)
          VALUES (?, ?, ?, ?, ?, 'issued', ?, ?)`,
       )
       .run(
-        terms.nonce,
+        terms.leaseId,
         terms.assetId,
         terms.holder,
         terms.amount,
-        terms.expiresAt,
+        terms.endsAt,
         JSON.stringify(lease),
-        notBefore,
+        startsAt,
       )
     return lease
   }
@@ -79,7 +86,7 @@ export class LeaseBook {
       presentedBy,
       now: this.now(),
     })
-    const status = this.statusOf(terms.nonce)
+    const status = this.statusOf(terms.leaseId)
     if (status == null) throw new LeaseError('revoked', 'this node has no record of issuing this lease')
     if (status === 'revoked') throw new LeaseError('revoked', 'this lease was revoked by its owner')
     if (status === 'active') throw new LeaseError('replayed', 'this lease is already in use')
@@ -89,22 +96,24 @@ export class LeaseBook {
         'over-capacity',
         `the asset offers ${capacity}; ${inUse} is leased now, so ${terms.amount} more does not fit`,
       )
-    this.setStatus(terms.nonce, 'active')
+    this.setStatus(terms.leaseId, 'active')
     return terms
   }
 
   /** The holder is done (or its connection closed): the lease may be presented again until it expires. */
-  release(nonce: string): void {
-    this.db.prepare("UPDATE leases SET status = 'released' WHERE nonce = ? AND status = 'active'").run(nonce)
+  release(leaseId: string): void {
+    this.db
+      .prepare("UPDATE leases SET status = 'released' WHERE lease_id = ? AND status = 'active'")
+      .run(leaseId)
   }
 
-  revoke(nonce: string): void {
-    this.setStatus(nonce, 'revoked')
+  revoke(leaseId: string): void {
+    this.setStatus(leaseId, 'revoked')
   }
 
-  /** The signed lease this node issued with `nonce`, as it was issued; null if none (or its row is damaged). */
-  signedLease(nonce: string): SignedLease | null {
-    const row = this.db.prepare('SELECT lease FROM leases WHERE nonce = ?').get(nonce) as
+  /** The signed lease this node issued with `leaseId`, as it was issued; null if none (or its row is damaged). */
+  signedLease(leaseId: string): SignedLease | null {
+    const row = this.db.prepare('SELECT lease FROM leases WHERE lease_id = ?').get(leaseId) as
       { lease: string } | undefined
     if (row == null) return null
     try {
@@ -114,8 +123,8 @@ export class LeaseBook {
     }
   }
 
-  statusOf(nonce: string): Status | null {
-    const row = this.db.prepare('SELECT status FROM leases WHERE nonce = ?').get(nonce) as
+  statusOf(leaseId: string): Status | null {
+    const row = this.db.prepare('SELECT status FROM leases WHERE lease_id = ?').get(leaseId) as
       { status: Status } | undefined
     return row?.status ?? null
   }
@@ -124,21 +133,19 @@ export class LeaseBook {
   active(assetId: string): number {
     return (
       this.db
-        .prepare(
-          "SELECT COUNT(*) AS n FROM leases WHERE asset_id = ? AND status = 'active' AND expires_at > ?",
-        )
+        .prepare("SELECT COUNT(*) AS n FROM leases WHERE asset_id = ? AND status = 'active' AND ends_at > ?")
         .get(assetId, this.now()) as { n: number }
     ).n
   }
 
   private amountInUse(assetId: string): bigint {
     const rows = this.db
-      .prepare("SELECT amount FROM leases WHERE asset_id = ? AND status = 'active' AND expires_at > ?")
+      .prepare("SELECT amount FROM leases WHERE asset_id = ? AND status = 'active' AND ends_at > ?")
       .all(assetId, this.now()) as { amount: string }[]
     return rows.reduce((sum, r) => sum + BigInt(r.amount), 0n)
   }
 
-  private setStatus(nonce: string, status: Status): void {
-    this.db.prepare('UPDATE leases SET status = ? WHERE nonce = ?').run(status, nonce)
+  private setStatus(leaseId: string, status: Status): void {
+    this.db.prepare('UPDATE leases SET status = ? WHERE lease_id = ?').run(status, leaseId)
   }
 }

@@ -14,12 +14,21 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { ProofKind } from '../../../shared/sharing-schemas'
-import { fromBase64, signingBytes, toBase64, hashOf } from '../../consensus/codec'
-import { HashText, type ProofParams } from '../../consensus/params'
-import { evaluateVdf, verifyVdf } from '../../consensus/proofs/vdf'
-import { solveWork, verifyWork } from '../../consensus/proofs/work'
-import { falcon1024Scheme, falconSignatureProblem } from '../../consensus/signature-scheme'
-import { addressOf } from '../../consensus/tx'
+import {
+  addressOf,
+  evaluateVdf,
+  falcon1024Scheme,
+  falconSignatureProblem,
+  fromBase64,
+  hashOf,
+  HashText,
+  signingBytes,
+  solveWork,
+  toBase64,
+  verifyVdf,
+  verifyWork,
+  type ProofParams,
+} from '../../consensus'
 
 const DOMAIN = 'hypermesh/lease-proofs/v1'
 

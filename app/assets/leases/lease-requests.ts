@@ -10,10 +10,9 @@ import { lpStream } from '@libp2p/utils'
 import type { Connection, Libp2p } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { LeaseAsk } from '../../../shared/sharing-schemas'
-import type { ProofParams } from '../../consensus/params'
+import { MAX_LEASE_BYTES, SignedLease, type ProofParams } from '../../consensus'
 import { z } from 'zod'
 import { encodeJson, MAX_HEADER_BYTES, parseAnswer, parseHeader, ProxyRefusal } from '../proxy/leased-stream'
-import { MAX_LEASE_BYTES, SignedLease } from './lease'
 import {
   leaseProofsRefusal,
   LeaseProofs,

@@ -4,7 +4,7 @@
  */
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Stream } from '@libp2p/interface'
-import type { SignedLease } from '../leases/lease'
+import type { SignedLease } from '../../consensus'
 import { computeProtocol, ComputeStatus, type ComputeKind } from './compute-proxy'
 import { encodeJson, LeasedClient, MAX_HEADER_BYTES, ProxyRefusal, readAnswer } from './leased-stream'
 

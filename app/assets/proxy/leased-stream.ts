@@ -8,8 +8,7 @@ import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { SignedUsageReceipt } from '../../caesar/usage-receipt'
-import { LeaseError, SignedLease, type LeaseTerms } from '../leases/lease'
+import { LeaseError, SignedLease, SignedUsageReceipt, type LeaseTerms } from '../../consensus'
 import type { LeaseBook } from '../leases/lease-book'
 import type { BandwidthCaps } from './token-bucket'
 
@@ -189,7 +188,7 @@ export abstract class LeasedClient {
     return this.serially(async () => {
       const r = this.receipts
       if (r == null) return 'no receipts are sent on this stream'
-      const now = Math.min(Date.now(), r.lease.expiresAt)
+      const now = Math.min(Date.now(), r.lease.endsAt)
       const receipt = r.signer.sign(r.lease, r.since, now)
       if (receipt == null) return 'nothing to receipt'
       r.since = now
@@ -217,9 +216,9 @@ export abstract class LeasedClient {
   }
 }
 
-/** Signs the holder's receipt for holding a lease from `fromMs` to `toMs`; null when none can be made. */
+/** Signs the holder's receipt for holding a lease from `startsAt` to `endsAt`; null when none can be made. */
 export interface ReceiptSigner {
-  sign(lease: LeaseTerms, fromMs: number, toMs: number): SignedUsageReceipt | null
+  sign(lease: LeaseTerms, startsAt: number, endsAt: number): SignedUsageReceipt | null
 }
 
 export interface LeasedServerParts extends LeasedAsset {
@@ -298,7 +297,7 @@ export abstract class LeasedProxyServer<Request, Session> {
         }
         const request = this.requests.safeParse(json)
         if (!request.success) return await refuse('malformed', `not a request of ${this.protocol}`)
-        if ((this.parts.now ?? Date.now)() >= lease.expiresAt)
+        if ((this.parts.now ?? Date.now)() >= lease.endsAt)
           return await refuse('expired', 'the lease expired')
         await this.handle(lp, session, request.data)
       }
@@ -310,7 +309,7 @@ export abstract class LeasedProxyServer<Request, Session> {
       }
     } finally {
       this.streams.delete(stream)
-      if (lease != null) this.parts.book.release(lease.nonce)
+      if (lease != null) this.parts.book.release(lease.leaseId)
     }
   }
 }

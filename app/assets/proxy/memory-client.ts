@@ -4,7 +4,7 @@
  */
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Stream } from '@libp2p/interface'
-import type { SignedLease } from '../leases/lease'
+import type { SignedLease } from '../../consensus'
 import { encodeJson, LeasedClient, readAnswer } from './leased-stream'
 import { MAX_CHUNK_BYTES, MEMORY_PROXY_PROTOCOL } from './memory-proxy'
 

@@ -10,7 +10,7 @@
 import type { LengthPrefixedStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import { z } from 'zod'
-import type { LeaseTerms } from '../leases/lease'
+import type { LeaseTerms } from '../../consensus'
 import { encodeJson, LeasedProxyServer, MAX_HEADER_BYTES, type LeasedServerParts } from './leased-stream'
 import { MemoryBoundsError, PagedMemory } from './paged-memory'
 

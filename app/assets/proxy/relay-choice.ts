@@ -6,7 +6,7 @@
  */
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import type { LedgerState } from '../../consensus/state'
+import type { LedgerState } from '../../consensus'
 
 const CIRCUIT = '/p2p-circuit'
 

@@ -18,6 +18,7 @@ interface WithTransportManager {
 }
 
 export class StakedRelays {
+  readonly name = 'relays'
   private readonly reserved = new Set<string>()
   private timer: NodeJS.Timeout | null = null
 

@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto'
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Stream } from '@libp2p/interface'
-import type { SignedLease } from '../leases/lease'
+import type { SignedLease } from '../../consensus'
 import {
   BLOCK_BYTES,
   openFile,

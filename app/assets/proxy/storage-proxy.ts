@@ -21,7 +21,7 @@ import {
   writeChunked,
   type LeasedServerParts,
 } from './leased-stream'
-import type { LeaseTerms } from '../leases/lease'
+import type { LeaseTerms } from '../../consensus'
 
 export const STORAGE_PROXY_PROTOCOL = '/hypermesh/proxy/storage/1.0.0'
 /** The largest shard: a file sealed k of n may be up to k × this (striping larger files is not built). */

@@ -4,7 +4,7 @@
  */
 import type { ResourceKind, SharingSettings } from '../../../shared/sharing-schemas'
 import type { ResourceLimiter } from '../limits/work-limits'
-import type { GpuControls } from '../gpu-controls'
+import type { GpuControls } from '../hardware/gpu-controls'
 
 const PROOF_NAMES = { space: 'PoSpace', stake: 'PoStake', work: 'PoWork', time: 'PoTime' } as const
 

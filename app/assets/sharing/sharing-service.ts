@@ -16,12 +16,12 @@ import {
   type SharingState,
   type SharingUpdate,
 } from '../../../shared/sharing-schemas'
-import { readHardware, type HardwareAdapters } from '../index'
+import { readHardware, type HardwareAdapters } from '../hardware'
 import type { LimiterChoice } from '../limits/detect'
 import type { LimitedGroup } from '../limits/work-limits'
 import { sharingActivity, type Activity } from './activity'
 import { enforcementOf } from './enforcement-report'
-import type { GpuControls } from '../gpu-controls'
+import type { GpuControls } from '../hardware/gpu-controls'
 import { leasedLimits } from './leased-limits'
 import { largestDisk, sharingProblems } from './rules'
 import { SharingStore } from './sharing-store'
@@ -57,6 +57,7 @@ interface Measured {
 }
 
 export class SharingService {
+  readonly name = 'sharing'
   private readonly store: SharingStore
   private readonly settings: Record<ResourceKind, SharingSettings>
   private activity = {} as Record<ResourceKind, Activity>
@@ -65,11 +66,10 @@ export class SharingService {
   private timer: NodeJS.Timeout | null = null
   private applying: Promise<void> = Promise.resolve()
 
-  private constructor(
-    private readonly parts: SharingParts,
-    /** Where leased work runs; null where this system offers no way to limit it (then none is accepted). */
-    readonly workGroup: LimitedGroup | null,
-  ) {
+  /** Where leased work runs; null until started, and where this system offers no way to limit it. */
+  private group: LimitedGroup | null = null
+
+  constructor(private readonly parts: SharingParts) {
     this.store = new SharingStore(parts.db)
     const loaded = this.store.load()
     this.settings = loaded.settings
@@ -77,34 +77,39 @@ export class SharingService {
       parts.log.warn({ resource, reason }, 'stored sharing settings do not parse; using defaults until saved')
   }
 
-  static async start(parts: SharingParts): Promise<SharingService> {
-    const { limiter } = parts.limiter
-    let group: LimitedGroup | null = null
+  /** The group leased work runs in (paused until the terms allow work); null where nothing can limit it. */
+  get workGroup(): LimitedGroup | null {
+    return this.group
+  }
+
+  /** Makes the leased-work group, paused, applies the stored terms to it and follows them from then on. */
+  async start(): Promise<void> {
+    const { limiter } = this.parts.limiter
     if (limiter != null) {
       const orphans = await limiter.removeOrphans(GROUP_PREFIX)
       if (orphans > 0)
-        parts.log.warn({ orphans }, 'removed leased-work groups of node processes that are gone')
-      group = await limiter.createGroup(`${GROUP_PREFIX}${process.pid}-${++groupsMade}`, {
+        this.parts.log.warn({ orphans }, 'removed leased-work groups of node processes that are gone')
+      this.group = await limiter.createGroup(`${GROUP_PREFIX}${process.pid}-${++groupsMade}`, {
         cpuCores: 0.01,
         memoryBytes: null,
       })
     }
-    await group?.setPaused(true)
-    const service = new SharingService(parts, group)
-    await service.apply()
-    service.timer = setInterval(() => void service.apply(), TICK_MS)
-    service.timer.unref()
-    parts.log.info(
-      { limiter: limiter?.kind ?? null, passedOver: parts.limiter.passedOver },
+    await this.group?.setPaused(true)
+    await this.apply()
+    this.timer = setInterval(() => void this.apply(), TICK_MS)
+    this.timer.unref()
+    this.parts.log.info(
+      { limiter: limiter?.kind ?? null, passedOver: this.parts.limiter.passedOver },
       limiter == null ? 'no way to limit leased work here; none is accepted' : 'leased work is limited',
     )
-    return service
   }
 
   async stop(): Promise<void> {
     if (this.timer != null) clearInterval(this.timer)
+    this.timer = null
     await this.applying
-    await this.workGroup?.close()
+    await this.group?.close()
+    this.group = null
     this.parts.limiter.limiter?.release?.()
   }
 
@@ -238,7 +243,7 @@ export class SharingService {
               ? gpuTemperature
               : null,
       })
-    const group = this.workGroup
+    const group = this.group
     if (group == null) return
     const { limits, paused } = leasedLimits({
       cpu: this.settings.cpu,
@@ -266,7 +271,7 @@ export class SharingService {
 
   private resourceState(kind: ResourceKind): ResourceSharingState {
     const settings = this.settings[kind]
-    const group = this.workGroup
+    const group = this.group
     const report = enforcementOf(kind, settings, this.parts.limiter.limiter, this.parts.gpuControls)
     const limits = group?.limits
     const measured = this.measured

@@ -8,8 +8,14 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto'
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js'
 import { z } from 'zod'
-import { fromBase64, toBase64 } from '../../consensus/codec'
-import { inclusionProof, leafHash, merkleRoot, verifyInclusionProof } from '../../consensus/merkle'
+import {
+  fromBase64,
+  inclusionProof,
+  leafHash,
+  merkleRoot,
+  toBase64,
+  verifyInclusionProof,
+} from '../../consensus'
 import { encodeShards, ErasureError, reconstructData } from './erasure'
 
 export const BLOCK_BYTES = 4096

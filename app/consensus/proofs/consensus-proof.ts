@@ -18,6 +18,7 @@ import type { SignatureScheme } from '../signature-scheme'
 import { plotOwner, SpaceAnswer, verifySpaceAnswers, type Plot } from './space'
 import { evaluateVdf, verifyVdf } from './vdf'
 import { solveWork, verifyWork } from './work'
+import type { VerificationCache } from '../verification-cache'
 
 export const NetworkLocation = z
   .object({ peerId: PeerIdText, addrs: z.array(z.string().min(1).max(256)).max(16) })
@@ -126,6 +127,8 @@ export interface ProofExpectations {
   peerId?: string
   /** Ledger-side stake check: null when the signer's bond is enough, else why not. */
   stakeRefusal: () => string | null
+  /** Where the checking ledger remembers verified VDFs; absent, every check verifies. */
+  cache?: VerificationCache
 }
 
 /** Throws LedgerRejection('invalid-proof') naming the first proof that fails. */
@@ -186,6 +189,6 @@ export function verifyConsensusProof(proof: ConsensusProof, expect: ProofExpecta
   // PoTime (WHEN): last, because it is the costliest check
   if (proof.time.squarings !== expect.params.vdfSquarings)
     fail('PoTime', `${proof.time.squarings} squarings; the network requires ${expect.params.vdfSquarings}`)
-  if (!verifyVdf(vdfSeed(expect.anchor), proof.time.squarings, proof.time))
+  if (!verifyVdf(vdfSeed(expect.anchor), proof.time.squarings, proof.time, expect.cache))
     fail('PoTime', 'the VDF output or proof is wrong for this anchor')
 }

@@ -8,6 +8,7 @@
  * otherwise let anyone turn one valid (y, π) into a second one.
  */
 import { createHash } from 'node:crypto'
+import type { VerificationCache } from '../verification-cache'
 
 /** RSA-2048 from the RSA Factoring Challenge (617 digits); its factorisation is unknown. */
 export const RSA_2048 = BigInt(
@@ -128,18 +129,20 @@ export function evaluateVdf(seed: string, squarings: number): VdfProof {
   return { y: y.toString(16), pi: canonical(pi).toString(16) }
 }
 
-/** Verified (seed, T, y, π), remembered: a block's proof is checked at prevote and again at commit. */
-const verifiedProofs = new Set<string>()
-
-/** Checks a VDF proof for the seed and T; false for anything malformed, out of range or wrong. */
-export function verifyVdf(seed: string, squarings: number, proof: VdfProof): boolean {
+/**
+ * Checks a VDF proof for the seed and T; false for anything malformed, out of range or wrong. With a
+ * cache, a proof that verified is remembered: a block's proof is checked at prevote and again at commit.
+ */
+export function verifyVdf(
+  seed: string,
+  squarings: number,
+  proof: VdfProof,
+  cache?: Pick<VerificationCache, 'vdfProofs'>,
+): boolean {
   const key = `${seed}|${squarings}|${proof.y}|${proof.pi}`
-  if (verifiedProofs.has(key)) return true
+  if (cache?.vdfProofs.has(key) === true) return true
   const ok = checkVdf(seed, squarings, proof)
-  if (ok) {
-    if (verifiedProofs.size > 10_000) verifiedProofs.clear()
-    verifiedProofs.add(key)
-  }
+  if (ok) cache?.vdfProofs.set(key, true)
   return ok
 }
 

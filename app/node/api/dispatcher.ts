@@ -16,6 +16,7 @@ import {
   type RpcEvent,
   type RpcResponse,
 } from '../../../shared/api'
+import { apiErrorOf } from './domain-errors'
 
 /** What the node implements: one function per method, given params already validated. */
 export type ApiHandlers = {
@@ -83,7 +84,8 @@ export function createApiDispatcher(handlers: ApiHandlers, log: DispatcherLog): 
         }
         return { id, ok: true, result: checked.data }
       } catch (err) {
-        if (err instanceof ApiError) return fail(id, err)
+        const known = apiErrorOf(err)
+        if (known != null) return fail(id, known)
         log.error({ method, err }, 'API handler failed')
         const reason = err instanceof Error ? err.message : 'an unexpected error (see the node log)'
         return fail(id, new ApiError('INTERNAL', `${method} failed: ${reason}`))

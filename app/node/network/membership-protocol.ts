@@ -9,7 +9,7 @@ import { lpStream } from '@libp2p/utils'
 import type { Connection, Stream } from '@libp2p/interface'
 import { z } from 'zod'
 import { NetworkIdText, PeerIdText } from '../../../shared/schemas'
-import { GenesisDocument, networkIdOf } from './genesis'
+import { GenesisDocument, networkIdOf } from '../../consensus'
 
 export const MEMBERSHIP_PROTOCOL = '/hypermesh/network/1.0.0'
 /** A welcome carries the genesis, validators' FALCON keys included (about 2.5 KiB each, at most 1,000). */

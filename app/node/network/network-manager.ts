@@ -22,7 +22,7 @@ import {
 import { decodeInvite, encodeInvite, InviteError } from './invite'
 import { inviteAddresses } from './addresses'
 import type { NetworkStore, StoredNetwork } from './network-store'
-import { allowsClassicalNoise } from './genesis'
+import { allowsClassicalNoise } from '../../consensus'
 import { isStoqConnection } from '../../stoq'
 import { probeForNetwork } from './probe'
 import { dialBest } from './dial'
@@ -59,6 +59,7 @@ interface Member {
 const ADMISSION_GRACE_MS = MEMBERSHIP_TIMEOUT_MS + 5_000
 
 export class NetworkManager {
+  readonly name = 'network'
   private active: StoredNetwork
   private readonly members = new Map<string, Member>()
   private readonly offers: LanOfferBook
@@ -67,6 +68,9 @@ export class NetworkManager {
   private readonly timers: NodeJS.Timeout[] = []
   private operation: Promise<unknown> = Promise.resolve()
   private peersChangedTimer: NodeJS.Timeout | null = null
+  /** Connections given a grace period to prove membership: their timers end with the manager. */
+  private readonly admissionTimers = new Set<NodeJS.Timeout>()
+  private readonly activeListeners = new Set<(network: StoredNetwork) => void>()
   private stopped = false
 
   constructor(
@@ -97,6 +101,9 @@ export class NetworkManager {
   async stop(): Promise<void> {
     this.stopped = true
     for (const timer of this.timers) clearInterval(timer)
+    this.timers.length = 0
+    for (const timer of this.admissionTimers) clearTimeout(timer)
+    this.admissionTimers.clear()
     if (this.peersChangedTimer != null) clearTimeout(this.peersChangedTimer)
     const { libp2p } = this.components
     libp2p.removeEventListener('connection:open', this.onConnectionOpen)
@@ -127,6 +134,12 @@ export class NetworkManager {
   /** The network this node is on now. */
   activeNetwork(): StoredNetwork {
     return this.active
+  }
+
+  /** Calls `listener` with the new network whenever a join or leave changes the active one. */
+  onActiveNetworkChanged(listener: (network: StoredNetwork) => void): () => void {
+    this.activeListeners.add(listener)
+    return () => this.activeListeners.delete(listener)
   }
 
   peers(): PeerInfo[] {
@@ -235,6 +248,7 @@ export class NetworkManager {
       this.members.delete(peerId)
       await this.components.libp2p.hangUp(member.peerId).catch(() => {})
     }
+    for (const listener of this.activeListeners) listener(this.active)
     this.components.events.emit('network.changed', this.networkInfo())
     this.components.events.emit('lan.offers', this.lanOffers())
     this.peersChanged()
@@ -299,11 +313,13 @@ export class NetworkManager {
     // Any connection not admitted in time (no hello, or another network) is closed, unless a shared
     // asset's privacy level admits the peer.
     const timer = setTimeout(() => {
+      this.admissionTimers.delete(timer)
       const admitted =
         this.members.has(peer) || this.probing.has(peer) || this.init.keepOutsider?.(peer) === true
       if (!admitted && connection.status === 'open') connection.close().catch(() => {})
     }, ADMISSION_GRACE_MS)
     timer.unref()
+    this.admissionTimers.add(timer)
   }
 
   private async verifyOutbound(connection: Connection): Promise<void> {

@@ -3,7 +3,7 @@
  * and the peers seen in each, so a restarted node can find its network again.
  */
 import type { DatabaseSync } from 'node:sqlite'
-import { GenesisDocument, networkIdOf } from './genesis'
+import { GenesisDocument, networkIdOf } from '../../consensus'
 
 export interface StoredNetwork {
   networkId: string

@@ -123,4 +123,22 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'signed records version 2: lease ids, startsAt/endsAt, network ids',
+    // Records of version 1 were signed under the old field names: they can no longer be presented to an
+    // owner or claimed on a ledger, so leases issued and receipts not yet claimed under them are dropped.
+    // Claimed and refused receipts stay, for the rewards view's counts; earnings history stays as it was.
+    sql: `
+      DELETE FROM leases;
+      ALTER TABLE leases RENAME COLUMN nonce TO lease_id;
+      ALTER TABLE leases RENAME COLUMN expires_at TO ends_at;
+      DELETE FROM usage_receipts WHERE status IN ('pending', 'submitted');
+      ALTER TABLE usage_receipts RENAME COLUMN lease_nonce TO lease_id;
+      ALTER TABLE usage_receipts RENAME COLUMN from_ms TO starts_at;
+      ALTER TABLE usage_receipts RENAME COLUMN to_ms TO ends_at;
+      ALTER TABLE usage_receipts RENAME COLUMN chain_id TO network_id;
+      ALTER TABLE reward_epochs RENAME COLUMN chain_id TO network_id;
+    `,
+  },
 ]

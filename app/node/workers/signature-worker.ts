@@ -5,9 +5,14 @@
  */
 import { parentPort } from 'node:worker_threads'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
-import { LEDGER_SCHEMES, type LedgerSchemeName } from '../../consensus/signature-scheme'
-import { txSignatureVerdict, type SignedTx, type TxSignatureFailure } from '../../consensus/tx'
-import { verifyFalconSignature } from '../../stoq/handshake/falcon-signer'
+import {
+  LEDGER_SCHEMES,
+  txSignatureVerdict,
+  type LedgerSchemeName,
+  type SignedTx,
+  type TxSignatureFailure,
+} from '../../consensus'
+import { verifyFalconSignature } from '../../stoq'
 import type { WorkerReply, WorkerRequest } from './worker-pool'
 
 export type SignatureJob =

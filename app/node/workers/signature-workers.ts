@@ -5,7 +5,8 @@
  */
 import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
-import { inlineFalconSigner, type FalconKeyPair, type FalconSigner } from '../../stoq/handshake/falcon-signer'
+import type { TxVerifierThreads } from '../../consensus'
+import { inlineFalconSigner, type FalconKeyPair, type FalconSigner } from '../../stoq'
 import type { SignatureJob, SignatureResult } from './signature-worker'
 import { WorkerPool } from './worker-pool'
 
@@ -41,5 +42,19 @@ export function falconWorkerSigner(workers: SignatureWorkers, keys: FalconKeyPai
         .catch(() => null)
       return typeof result === 'boolean' ? result : inline.verify(signature, message, publicKey)
     },
+  }
+}
+
+/** The ledger's transaction checks on the signature workers (the port the ledger declares). */
+export function txVerifierThreads(workers: SignatureWorkers): TxVerifierThreads {
+  return {
+    get capacity() {
+      return workers.capacity
+    },
+    get threads() {
+      return workers.threads
+    },
+    verifyTxs: (scheme, txs) => workers.run({ kind: 'verify-txs', scheme, txs }, txs.length),
+    stop: () => workers.stop(),
   }
 }

@@ -104,11 +104,19 @@ export class WorkerPool<Job, Result> {
     })
   }
 
+  /** Takes work again after stop(); threads start as work needs them, as at first. */
+  start(): void {
+    this.stopped = false
+    this.workers.length = 0
+  }
+
+  /** Ends every thread and refuses work (callers then do it inline) until start(). */
   async stop(): Promise<void> {
     this.stopped = true
     for (const job of this.pending.values()) job.reject(new Error(`the ${this.name} pool stopped`))
     this.pending.clear()
-    await Promise.all(this.workers.map((w) => ((w.alive = false), w.worker.terminate())))
+    const workers = this.workers.splice(0)
+    await Promise.all(workers.map((w) => ((w.alive = false), w.worker.terminate())))
   }
 
   private settle(from: PoolWorker, reply: WorkerReply<Result>): void {

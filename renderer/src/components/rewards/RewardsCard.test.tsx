@@ -1,12 +1,26 @@
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_REWARD_SCHEDULE, ZERO_AMOUNTS, type RewardsStatus } from '../../../../shared/api'
+import { ZERO_AMOUNTS, type RewardSchedule, type RewardsStatus } from '../../../../shared/api'
 import { createApiClient } from '../../../../shared/client'
 import { StoreProvider } from '../../store/context'
 import { alwaysVisible } from '../../store/polling'
 import { createHyperMeshStore } from '../../store/store'
 import { createFakeBridge } from '../../testing/fake-bridge'
 import { RewardsCard } from './RewardsCard'
+
+/** A network's schedule as the node reports it (these are a default network's figures). */
+const SCHEDULE: RewardSchedule = {
+  epochBlocks: 600,
+  emissionPerEpoch: '100000000000',
+  ratePerUnitHour: { cpu: '100000', gpu: '1000000', memory: '20000', storage: '500' },
+  multiplierPpm: {
+    Private: 0,
+    PrivateNetwork: 500_000,
+    P2P: 750_000,
+    PublicNetwork: 1_000_000,
+    FullPublic: 1_250_000,
+  },
+}
 
 const epoch = (n: number, byResource: Partial<RewardsStatus['accruing']>) => {
   const amounts = { ...ZERO_AMOUNTS, ...byResource }
@@ -22,7 +36,7 @@ const epoch = (n: number, byResource: Partial<RewardsStatus['accruing']>) => {
 
 const status: RewardsStatus = {
   enabled: true,
-  schedule: DEFAULT_REWARD_SCHEDULE,
+  schedule: SCHEDULE,
   epoch: 3,
   blocksLeftInEpoch: 120,
   blockMs: 1_000,

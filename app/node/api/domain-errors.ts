@@ -1,0 +1,22 @@
+/**
+ * Domain errors into the API's: subsystems throw their own errors (a ledger rule refused something, a
+ * lease was refused); the API layer, and only it, says what they mean to a caller.
+ */
+import { ApiError, type ApiErrorCode } from '../../../shared/api'
+import { LeaseError, LedgerRejection, LedgerRequestError } from '../../consensus'
+
+const REQUEST_KINDS: Record<LedgerRequestError['kind'], ApiErrorCode> = {
+  'bad-request': 'BAD_REQUEST',
+  'not-found': 'NOT_FOUND',
+  busy: 'BUSY',
+}
+
+/** The API error a domain error stands for; null for anything that is not a known domain error. */
+export function apiErrorOf(err: unknown): ApiError | null {
+  if (err instanceof ApiError) return err
+  if (err instanceof LedgerRejection || err instanceof LeaseError)
+    return new ApiError('BAD_REQUEST', err.message, { cause: err })
+  if (err instanceof LedgerRequestError)
+    return new ApiError(REQUEST_KINDS[err.kind], err.message, { cause: err })
+  return null
+}
