@@ -22,19 +22,46 @@ const esmNode = {
   },
 }
 
+/**
+ * Worker threads load only what their work needs: our own modules are marked free of side effects for
+ * these bundles, so the parts of a subsystem's face that a worker does not use (and the npm packages
+ * behind them, libp2p included) are left out of its file. Each worker thread costs tens of MiB less.
+ */
+const workerBundle = {
+  ...esmNode,
+  plugins: [
+    {
+      name: 'hypermesh-side-effect-free',
+      setup(build) {
+        build.onResolve({ filter: /^\./ }, async (args) => {
+          if (args.pluginData === 'resolved' || args.kind === 'entry-point') return undefined
+          const result = await build.resolve(args.path, {
+            kind: args.kind,
+            resolveDir: args.resolveDir,
+            importer: args.importer,
+            pluginData: 'resolved',
+          })
+          if (result.errors.length > 0) return { errors: result.errors }
+          return { ...result, sideEffects: !/[/\\](app|shared)[/\\]/.test(result.path) ? undefined : false }
+        })
+      },
+    },
+  ],
+}
+const workerEntries = {
+  'vdf-worker': 'app/consensus/ledger/vdf-worker.ts',
+  'signature-worker': 'app/node/workers/signature-worker.ts',
+}
+
 const jobs = []
 if (want('node')) {
   jobs.push(
     build({
       ...esmNode,
-      entryPoints: {
-        cli: 'app/node/cli.ts',
-        testnet: 'app/node/testnet.ts',
-        'vdf-worker': 'app/consensus/ledger/vdf-worker.ts',
-        'signature-worker': 'app/node/workers/signature-worker.ts',
-      },
+      entryPoints: { cli: 'app/node/cli.ts', testnet: 'app/node/testnet.ts' },
       outdir: 'dist/daemon',
     }),
+    build({ ...workerBundle, entryPoints: workerEntries, outdir: 'dist/daemon' }),
   )
 }
 if (only === 'bench') {
@@ -60,14 +87,11 @@ if (want('electron')) {
   jobs.push(
     build({
       ...esmNode,
-      entryPoints: {
-        index: 'main/index.ts',
-        'vdf-worker': 'app/consensus/ledger/vdf-worker.ts',
-        'signature-worker': 'app/node/workers/signature-worker.ts',
-      },
+      entryPoints: { index: 'main/index.ts' },
       outdir: 'dist/main',
       external: ['electron'],
     }),
+    build({ ...workerBundle, entryPoints: workerEntries, outdir: 'dist/main' }),
   )
   // Sandboxed preloads must be CommonJS and may require only electron: bundle everything else in.
   jobs.push(

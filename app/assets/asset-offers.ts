@@ -2,7 +2,8 @@
  * What this node's assets offer now, and granting leases on them: by hand (the owner's API) or when a peer
  * asks over the network (free leases only, with the proofs the owner's terms require).
  */
-import { ApiError, formatCaesar } from '../../shared/api'
+import { formatCaesar } from '../../shared/api'
+import { AssetRequestError } from './errors'
 import type { LeaseAsk, ResourceKind } from '../../shared/sharing-schemas'
 import { DEFAULT_PARAMS, type SignedLease } from '../consensus'
 import type { AssetServiceParts } from './ports'
@@ -11,7 +12,7 @@ import type { LeaseGrantor } from './leases/lease-requests'
 import { assetIdOf } from './own-assets'
 import { refusalFor } from './proxy/privacy'
 
-/** Signs a lease for `holder` if the privacy level admits it and the asset offers the amount; else ApiError. */
+/** Signs a lease for `holder` if the privacy level admits it and the asset offers the amount; else AssetRequestError. */
 export function grantLease(
   parts: AssetServiceParts,
   book: LeaseBook,
@@ -20,12 +21,12 @@ export function grantLease(
 ): SignedLease {
   const kind = ask.resource
   const refusal = refusalFor(parts.sharing.settingsOf(kind), holder, networkView(parts))
-  if (refusal != null) throw new ApiError('BAD_REQUEST', `no lease for ${holder}: ${refusal}`)
+  if (refusal != null) throw new AssetRequestError('bad-request', `no lease for ${holder}: ${refusal}`)
   const offer = offerOf(parts, kind)
   const amount = BigInt((kind === 'cpu' || kind === 'gpu' ? ask.millicores : ask.amountBytes) ?? 0)
   if (amount > offer)
-    throw new ApiError(
-      'BAD_REQUEST',
+    throw new AssetRequestError(
+      'bad-request',
       `this node offers ${offer} ${unitOf(kind)} of ${kind} now; ask for less, or raise the allocation`,
     )
   return book.issue({
@@ -64,8 +65,8 @@ function grantAskedLease(
 ): SignedLease {
   const price = parts.sharing.settingsOf(ask.resource).minPricePerHour
   if (price !== '0')
-    throw new ApiError(
-      'BAD_REQUEST',
+    throw new AssetRequestError(
+      'bad-request',
       `this owner asks ${formatCaesar(price)} CAESAR an hour for ${ask.resource}; paid leases need the lease market, which is not built yet`,
     )
   return grantLease(parts, book, peer, ask)

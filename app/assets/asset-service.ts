@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Connection } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { ApiError } from '../../shared/api'
+import { AssetRequestError } from './errors'
 import {
   RESOURCE_KINDS,
   type ResourceKind,
@@ -116,10 +116,11 @@ export class AssetService {
     const { sharing, peerId, network } = this.parts
     const { resource, index = 0 } = request
     const settings = sharing.settingsOf(resource)
-    if (!settings.enabled) throw new ApiError('BAD_REQUEST', `share the ${resource} first, then register it`)
+    if (!settings.enabled)
+      throw new AssetRequestError('bad-request', `share the ${resource} first, then register it`)
     if (settings.privacy === 'Private' || settings.privacy === 'P2P')
-      throw new ApiError(
-        'BAD_REQUEST',
+      throw new AssetRequestError(
+        'bad-request',
         `a ${settings.privacy} asset is not announced on the ledger; choose a network or public level`,
       )
     const hardware = await sharing.hardwareNow()
@@ -128,7 +129,7 @@ export class AssetService {
         (a) => a.resource === resource && a.index === index,
       )
     )
-      throw new ApiError('NOT_FOUND', `this computer has no ${resource} ${index}`)
+      throw new AssetRequestError('not-found', `this computer has no ${resource} ${index}`)
     const assetId = assetIdOf(network.activeNetworkId(), peerId, resource, index)
     const capacity = capacityOf(this.parts, resource, hardware.cpu.cores).toString()
     const receipt = this.parts
@@ -183,14 +184,14 @@ export class AssetService {
     try {
       lease = decodeLease(new TextEncoder().encode(request.lease))
     } catch (err) {
-      throw new ApiError('BAD_REQUEST', `not a lease: ${(err as Error).message}`, { cause: err })
+      throw new AssetRequestError('bad-request', `not a lease: ${(err as Error).message}`, { cause: err })
     }
     const { owner, networkId, assetId } = lease.terms
     const resource = RESOURCE_KINDS.find((kind) =>
       Array.from({ length: 16 }, (_, i) => i).some((i) => assetIdOf(networkId, owner, kind, i) === assetId),
     )
     if (resource == null)
-      throw new ApiError('BAD_REQUEST', 'the lease is not for an asset this version knows')
+      throw new AssetRequestError('bad-request', 'the lease is not for an asset this version knows')
     this.parts.usedPeers.add(owner)
     const started = performance.now()
     try {
@@ -215,7 +216,8 @@ export class AssetService {
         await memory.write(0, probe)
         const back = await memory.read(0, probe.length)
         await memory.close()
-        if (!Buffer.from(back).equals(probe)) throw new ApiError('INTERNAL', 'the probe came back different')
+        if (!Buffer.from(back).equals(probe))
+          throw new AssetRequestError('internal', 'the probe came back different')
       } else {
         const storage = await RemoteStorage.open(connection, lease)
         storage.sendReceipts(lease.terms, this.parts.receipts)
@@ -224,12 +226,13 @@ export class AssetService {
         const back = await storage.get(fileId, 0)
         await storage.delete(fileId, 0)
         await storage.close()
-        if (!Buffer.from(back).equals(probe)) throw new ApiError('INTERNAL', 'the probe came back different')
+        if (!Buffer.from(back).equals(probe))
+          throw new AssetRequestError('internal', 'the probe came back different')
       }
       return { resource, bytes: probe.length, ms: performance.now() - started }
     } catch (err) {
       if (err instanceof ProxyRefusal)
-        throw new ApiError('BAD_REQUEST', `refused (${err.code}): ${err.message}`, { cause: err })
+        throw new AssetRequestError('bad-request', `refused (${err.code}): ${err.message}`, { cause: err })
       throw err
     } finally {
       this.parts.usedPeers.delete(owner)
@@ -248,8 +251,8 @@ export class AssetService {
         stakeOf: (relay) => stakes.get(relay) ?? 0n,
       })
     } catch (err) {
-      throw new ApiError(
-        'UNREACHABLE',
+      throw new AssetRequestError(
+        'unreachable',
         `could not reach the lease's owner ${peer}: ${(err as Error).message}`,
         { cause: err },
       )

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import type { DatabaseSync } from 'node:sqlite'
 import type { Connection } from '@libp2p/interface'
 import type { Logger } from 'pino'
-import { ApiError } from '../../../shared/api'
+import { AssetRequestError } from '../errors'
 import {
   FILE_CHUNK_BYTES,
   type FileFetched,
@@ -85,12 +85,15 @@ export class FileService {
     const upload = this.uploadOf(uploadId)
     const bytes = Buffer.from(data, 'base64')
     if (offset !== upload.received)
-      throw new ApiError(
-        'BAD_REQUEST',
+      throw new AssetRequestError(
+        'bad-request',
         `send the bytes in order: expected offset ${upload.received}, got ${offset}`,
       )
     if (bytes.length === 0 || offset + bytes.length > upload.bytes.length)
-      throw new ApiError('BAD_REQUEST', `the chunk passes the ${upload.bytes.length} bytes announced`)
+      throw new AssetRequestError(
+        'bad-request',
+        `the chunk passes the ${upload.bytes.length} bytes announced`,
+      )
     upload.bytes.set(bytes, offset)
     upload.received += bytes.length
     return { received: upload.received }
@@ -100,8 +103,8 @@ export class FileService {
   async finishUpload(uploadId: string): Promise<StoredFileInfo> {
     const upload = this.uploadOf(uploadId)
     if (upload.received !== upload.bytes.length)
-      throw new ApiError(
-        'BAD_REQUEST',
+      throw new AssetRequestError(
+        'bad-request',
         `${upload.received} of ${upload.bytes.length} bytes arrived; send the rest`,
       )
     this.uploads.delete(uploadId)
@@ -109,12 +112,15 @@ export class FileService {
     const n = upload.begin.n ?? Math.min(5, candidates.length)
     const k = upload.begin.k ?? Math.max(1, Math.floor((n * 3) / 5))
     if (n < 2)
-      throw new ApiError(
-        'BAD_REQUEST',
+      throw new AssetRequestError(
+        'bad-request',
         `a file is kept on at least two peers, and ${candidates.length === 0 ? 'no peer' : 'only one peer'} is known to ask: join a network whose members share storage, or ask peers to share theirs with you`,
       )
     if (k >= n)
-      throw new ApiError('BAD_REQUEST', `k of n needs k below n (some holders may go), not ${k} of ${n}`)
+      throw new AssetRequestError(
+        'bad-request',
+        `k of n needs k below n (some holders may go), not ${k} of ${n}`,
+      )
     const perHolder =
       Math.ceil(upload.bytes.length / k) + MiB * Math.ceil(upload.bytes.length / (k * 8 * MiB) + 1)
     const holders = await this.leaseHolders(candidates, n, perHolder)
@@ -134,7 +140,7 @@ export class FileService {
         .run(fileId, upload.begin.name, file.size, k, JSON.stringify(holders), JSON.stringify(file), this.now)
       return this.infoOf(fileId)
     } catch (err) {
-      throw new ApiError('UNREACHABLE', `the file could not be placed: ${(err as Error).message}`, {
+      throw new AssetRequestError('unreachable', `the file could not be placed: ${(err as Error).message}`, {
         cause: err,
       })
     } finally {
@@ -166,8 +172,10 @@ export class FileService {
         tampered: peers(got.tampered),
       }
     } catch (err) {
-      if (err instanceof ApiError) throw err
-      throw new ApiError('UNREACHABLE', `too few holders answered: ${(err as Error).message}`, { cause: err })
+      if (err instanceof AssetRequestError) throw err
+      throw new AssetRequestError('unreachable', `too few holders answered: ${(err as Error).message}`, {
+        cause: err,
+      })
     } finally {
       await Promise.all(stores.map((s) => s?.close()))
     }
@@ -177,7 +185,7 @@ export class FileService {
     data: string
   } {
     const download = this.downloads.get(downloadId)
-    if (download == null) throw new ApiError('NOT_FOUND', 'no such download; fetch the file again')
+    if (download == null) throw new AssetRequestError('not-found', 'no such download; fetch the file again')
     const part = download.data.subarray(
       offset,
       Math.min(offset + Math.min(length, FILE_CHUNK_BYTES), download.data.length),
@@ -278,8 +286,8 @@ export class FileService {
       }
     }
     if (holders.length < n)
-      throw new ApiError(
-        'BAD_REQUEST',
+      throw new AssetRequestError(
+        'bad-request',
         `${holders.length} of the ${n} holders needed granted storage${refusals.length > 0 ? ` (${refusals.join('; ')})` : ''}; store with fewer holders, or ask more peers to share storage`,
       )
     return holders
@@ -300,7 +308,7 @@ export class FileService {
       .prepare('SELECT name, k, holders, manifest, stored_at FROM stored_files WHERE file_id = ?')
       .get(fileId) as
       { name: string; k: number; holders: string; manifest: string; stored_at: number } | undefined
-    if (row == null) throw new ApiError('NOT_FOUND', `no stored file ${fileId.slice(0, 12)}…`)
+    if (row == null) throw new AssetRequestError('not-found', `no stored file ${fileId.slice(0, 12)}…`)
     try {
       return {
         name: row.name,
@@ -310,7 +318,9 @@ export class FileService {
         storedAt: row.stored_at,
       }
     } catch (err) {
-      throw new ApiError('INTERNAL', `the record of file ${fileId.slice(0, 12)}… is damaged`, { cause: err })
+      throw new AssetRequestError('internal', `the record of file ${fileId.slice(0, 12)}… is damaged`, {
+        cause: err,
+      })
     }
   }
 
@@ -330,7 +340,8 @@ export class FileService {
 
   private uploadOf(uploadId: string): Upload {
     const upload = this.uploads.get(uploadId)
-    if (upload == null) throw new ApiError('NOT_FOUND', 'no such upload (it may have timed out); begin again')
+    if (upload == null)
+      throw new AssetRequestError('not-found', 'no such upload (it may have timed out); begin again')
     return upload
   }
 

@@ -6,7 +6,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite'
 import type { Logger } from 'pino'
-import { ApiError } from '../../../shared/api'
+import { AssetRequestError } from '../errors'
 import type { HardwareSnapshot } from '../../../shared/schemas'
 import {
   RESOURCE_KINDS,
@@ -207,7 +207,7 @@ export class SharingService {
   async update({ resource, settings }: SharingUpdate): Promise<SharingState> {
     const hardware = this.hardware ?? (await readHardware(this.parts.hardware))
     const problems = sharingProblems(resource, settings, hardware)
-    if (problems.length > 0) throw new ApiError('BAD_REQUEST', `${resource}: ${problems.join('; ')}`)
+    if (problems.length > 0) throw new AssetRequestError('bad-request', `${resource}: ${problems.join('; ')}`)
     this.store.save(resource, settings)
     this.settings[resource] = settings
     await this.apply()

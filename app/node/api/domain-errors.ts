@@ -3,12 +3,20 @@
  * lease was refused); the API layer, and only it, says what they mean to a caller.
  */
 import { ApiError, type ApiErrorCode } from '../../../shared/api'
+import { AssetRequestError } from '../../assets'
 import { LeaseError, LedgerRejection, LedgerRequestError } from '../../consensus'
 
 const REQUEST_KINDS: Record<LedgerRequestError['kind'], ApiErrorCode> = {
   'bad-request': 'BAD_REQUEST',
   'not-found': 'NOT_FOUND',
   busy: 'BUSY',
+}
+
+const ASSET_KINDS: Record<AssetRequestError['kind'], ApiErrorCode> = {
+  'bad-request': 'BAD_REQUEST',
+  'not-found': 'NOT_FOUND',
+  unreachable: 'UNREACHABLE',
+  internal: 'INTERNAL',
 }
 
 /** The API error a domain error stands for; null for anything that is not a known domain error. */
@@ -18,5 +26,7 @@ export function apiErrorOf(err: unknown): ApiError | null {
     return new ApiError('BAD_REQUEST', err.message, { cause: err })
   if (err instanceof LedgerRequestError)
     return new ApiError(REQUEST_KINDS[err.kind], err.message, { cause: err })
+  if (err instanceof AssetRequestError)
+    return new ApiError(ASSET_KINDS[err.kind], err.message, { cause: err })
   return null
 }
