@@ -10,8 +10,17 @@ import {
   selectChainStatus,
 } from '../store/selectors'
 import { Card, EmptyState } from './Card'
+import { DataTable, type Column } from './DataTable'
 
 const selectChainError = selectAreaError('chain')
+const COLUMNS: Column[] = [
+  { label: 'Block' },
+  { label: 'Age' },
+  { label: 'Proposer' },
+  { label: 'Txs', num: true },
+  { label: 'Proofs' },
+  { label: 'Check' },
+]
 
 /** The latest blocks of the current network's ledger, each with its four proofs. */
 export function ChainCard() {
@@ -35,27 +44,11 @@ export function ChainCard() {
             Every block was checked by this node before it was committed: its commit signatures, the state it
             leads to, and all four proofs. “Verify” checks a block again now.
           </p>
-          <div className="table-wrap">
-            <table className="peers blocks" data-testid="block-list">
-              <thead>
-                <tr>
-                  <th scope="col">Block</th>
-                  <th scope="col">Age</th>
-                  <th scope="col">Proposer</th>
-                  <th scope="col" className="num">
-                    Txs
-                  </th>
-                  <th scope="col">Proofs</th>
-                  <th scope="col">Check</th>
-                </tr>
-              </thead>
-              <tbody>
-                {blocks.map((block) => (
-                  <BlockRow key={block.hash} block={block} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable className="blocks" testId="block-list" columns={COLUMNS}>
+            {blocks.map((block) => (
+              <BlockRow key={block.hash} block={block} />
+            ))}
+          </DataTable>
           {blocks.length === 0 && <EmptyState>No block yet: the first comes within seconds.</EmptyState>}
         </>
       )}

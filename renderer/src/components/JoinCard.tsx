@@ -13,6 +13,7 @@ import {
 } from '../store/selectors'
 import { Card } from './Card'
 import { LanOffers } from './LanOffers'
+import { ErrorNotice, SuccessNotice } from './Notice'
 
 /** Join a network by invite or from the LAN, or leave back to the own devnet. */
 export function JoinCard() {
@@ -90,14 +91,14 @@ export function JoinCard() {
       </form>
 
       {error != null && (
-        <div className="notice notice-error" role="alert" data-testid="join-error">
-          <strong>{joinErrorHeadline(error.code)}:</strong> {error.message}
-        </div>
+        <ErrorNotice headline={joinErrorHeadline(error.code)} testId="join-error">
+          {error.message}
+        </ErrorNotice>
       )}
       {success != null && (
-        <div className="notice notice-success" role="status" data-testid="join-success">
+        <SuccessNotice testId="join-success">
           Joined <strong>{success.name}</strong>. This node is now part of that network.
-        </div>
+        </SuccessNotice>
       )}
 
       <LanOffers />

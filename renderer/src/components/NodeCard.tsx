@@ -13,8 +13,6 @@ export function NodeCard() {
   const node = useHyperMesh(selectNode)
   const network = useHyperMesh(selectCurrentNetwork)
   const error = useHyperMesh(selectNodeError)
-  const peerIdRef = useRef<HTMLElement>(null)
-  const networkIdRef = useRef<HTMLElement>(null)
 
   const badge =
     network == null ? null : (
@@ -33,12 +31,7 @@ export function NodeCard() {
       ) : (
         <dl className="facts">
           <dt>Peer ID</dt>
-          <dd className="id-row">
-            <code className="mono id-full" data-testid="peer-id" ref={peerIdRef}>
-              {node.peerId}
-            </code>
-            <CopyButton text={node.peerId} target={peerIdRef} what="peer id" compact />
-          </dd>
+          <IdRow id={node.peerId} what="peer id" testId="peer-id" />
 
           <dt>Network</dt>
           <dd className="network-name" data-testid="network-name">
@@ -46,17 +39,7 @@ export function NodeCard() {
           </dd>
 
           <dt>Network ID</dt>
-          <dd className="id-row">
-            <code
-              className="mono id-truncate"
-              data-testid="network-id"
-              title={network?.networkId}
-              ref={networkIdRef}
-            >
-              {network?.networkId}
-            </code>
-            <CopyButton text={network?.networkId} target={networkIdRef} what="network id" compact />
-          </dd>
+          <IdRow id={network?.networkId} what="network id" testId="network-id" truncate />
 
           <dt>Uptime</dt>
           <dd>
@@ -101,6 +84,35 @@ export function NodeCard() {
         </dl>
       )}
     </Card>
+  )
+}
+
+/** An id in full (or cut short, with the full one as its title) and a button that copies it. */
+function IdRow({
+  id,
+  what,
+  testId,
+  truncate,
+}: {
+  id?: string
+  what: string
+  testId: string
+  truncate?: boolean
+}) {
+  // The clipboard may be unavailable: then the button selects the id on screen.
+  const ref = useRef<HTMLElement>(null)
+  return (
+    <dd className="id-row">
+      <code
+        className={truncate === true ? 'mono id-truncate' : 'mono id-full'}
+        data-testid={testId}
+        title={truncate === true ? id : undefined}
+        ref={ref}
+      >
+        {id}
+      </code>
+      <CopyButton text={id} target={ref} what={what} compact />
+    </dd>
   )
 }
 

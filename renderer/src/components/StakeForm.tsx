@@ -4,6 +4,7 @@ import { formatCaesar } from '../../../shared/api'
 import { useHyperMesh } from '../store/context'
 import { selectActions, selectLastStake, selectStakeError, selectStaking } from '../store/selectors'
 import type { StakeAction } from '../store/types'
+import { ErrorNotice, SuccessNotice } from './Notice'
 
 const DONE: Record<StakeAction, string> = {
   stake: 'Stake submitted: it is bonded once in a block.',
@@ -58,15 +59,11 @@ export function StakeForm({ isValidator, minStake }: { isValidator: boolean; min
         </button>
       </div>
       {error != null && (
-        <div className="notice notice-error" role="alert" data-testid="stake-error">
-          <strong>Not submitted:</strong> {error.message}
-        </div>
+        <ErrorNotice headline="Not submitted" testId="stake-error">
+          {error.message}
+        </ErrorNotice>
       )}
-      {done != null && error == null && (
-        <div className="notice notice-success" role="status" data-testid="stake-done">
-          {DONE[done]}
-        </div>
-      )}
+      {done != null && error == null && <SuccessNotice testId="stake-done">{DONE[done]}</SuccessNotice>}
     </div>
   )
 }

@@ -12,6 +12,7 @@ import {
 } from '../store/selectors'
 import { Card } from './Card'
 import { CopyButton } from './CopyButton'
+import { ErrorNotice, SuccessNotice } from './Notice'
 import { StakeForm } from './StakeForm'
 
 /** This node's account on the ledger, its role, a transfer form, and the validator set. */
@@ -127,15 +128,15 @@ function TransferForm({ minFee }: { minFee: string }) {
         </button>
       </div>
       {error != null && (
-        <div className="notice notice-error" role="alert" data-testid="transfer-error">
-          <strong>Not sent:</strong> {error.message}
-        </div>
+        <ErrorNotice headline="Not sent" testId="transfer-error">
+          {error.message}
+        </ErrorNotice>
       )}
       {sent != null && (
-        <div className="notice notice-success" role="status" data-testid="transfer-sent">
+        <SuccessNotice testId="transfer-sent">
           Signed with this node’s FALCON-1024 key and submitted (nonce {sent.nonce}); it is final once in a
           block.
-        </div>
+        </SuccessNotice>
       )}
     </form>
   )

@@ -2,8 +2,9 @@
  * The chain view's part of the store: the ledger's status, the latest blocks (kept fresh by the node's
  * `chain.block` event and a slow poll), the validator set, transfers and on-demand block verification.
  */
-import { ApiError, parseCaesar, type BlockSummary, type HyperMeshApi } from '../../../shared/api'
-import type { ChainArea, ChainActions, HyperMeshState, UiError } from './types'
+import { ApiError, parseCaesar, type BlockSummary } from '../../../shared/api'
+import type { SliceParts } from './slice'
+import type { ChainArea, ChainActions } from './types'
 
 export const CHAIN_POLL_MS = 3_000
 /** Blocks the chain view keeps. */
@@ -22,15 +23,7 @@ export const emptyChainArea = (): ChainArea => ({
   checks: {},
 })
 
-interface SliceParts {
-  api: HyperMeshApi
-  get: () => HyperMeshState
-  set: (patch: Partial<HyperMeshState>) => void
-  read: <T>(area: 'chain', call: () => Promise<T>, apply: (value: T) => void) => Promise<void>
-  failed: (err: unknown) => UiError
-}
-
-export function createChainActions({ api, get, set, read, failed }: SliceParts): ChainActions {
+export function createChainActions({ api, get, set, read, failed }: SliceParts<'chain'>): ChainActions {
   const setChain = (patch: Partial<ChainArea>): void => set({ chain: { ...get().chain, ...patch } })
 
   return {

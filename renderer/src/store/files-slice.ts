@@ -3,15 +3,12 @@
  * and places them; getting one back reads it in chunks the same way. The list is read with the sharing
  * view's poll.
  */
-import { FILE_CHUNK_BYTES, type HyperMeshApi, type StoredFileInfo } from '../../../shared/api'
-import type { FileTransfer, FilesActions, HyperMeshState, SharingArea, UiError } from './types'
+import { FILE_CHUNK_BYTES, type StoredFileInfo } from '../../../shared/api'
+import { outcomeOf, type SliceParts } from './slice'
+import type { FileTransfer, FilesActions, SharingArea } from './types'
 
-interface SliceParts {
-  api: HyperMeshApi
-  get: () => HyperMeshState
-  set: (patch: Partial<HyperMeshState>) => void
-  failed: (err: unknown) => UiError
-}
+/** The file list is read with the sharing view's poll, so this slice has no read of its own. */
+type FilesParts = Omit<SliceParts<'sharing'>, 'read'>
 
 const toBase64 = (bytes: Uint8Array): string => {
   let text = ''
@@ -20,7 +17,7 @@ const toBase64 = (bytes: Uint8Array): string => {
 }
 const fromBase64 = (text: string): Uint8Array => Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
 
-export function createFilesActions({ api, get, set, failed }: SliceParts): FilesActions {
+export function createFilesActions({ api, get, set, failed }: FilesParts): FilesActions {
   const setSharing = (patch: Partial<SharingArea>): void => set({ sharing: { ...get().sharing, ...patch } })
   const progress = (transfer: FileTransfer | null): void => setSharing({ fileTransfer: transfer })
   const refresh = async (): Promise<void> => {
@@ -30,7 +27,7 @@ export function createFilesActions({ api, get, set, failed }: SliceParts): Files
   return {
     async storeFile(name, bytes) {
       if (get().sharing.fileTransfer != null) return { ok: false, message: 'another file is on its way' }
-      try {
+      const outcome = await outcomeOf(async () => {
         progress({ name, phase: 'uploading', done: 0, total: bytes.length })
         const { uploadId } = await api.call('files.beginUpload', { name, size: bytes.length })
         for (let offset = 0; offset < bytes.length; offset += FILE_CHUNK_BYTES) {
@@ -41,17 +38,15 @@ export function createFilesActions({ api, get, set, failed }: SliceParts): Files
         progress({ name, phase: 'placing', done: bytes.length, total: bytes.length })
         const stored = await api.call('files.finishUpload', { uploadId })
         await refresh()
-        return { ok: true, value: stored }
-      } catch (err) {
-        return { ok: false, message: failed(err).message }
-      } finally {
-        progress(null)
-      }
+        return stored
+      }, failed)
+      progress(null)
+      return outcome
     },
 
     async fetchFile(file: StoredFileInfo) {
       if (get().sharing.fileTransfer != null) return { ok: false, message: 'another file is on its way' }
-      try {
+      const outcome = await outcomeOf(async () => {
         progress({ name: file.name, phase: 'fetching', done: 0, total: file.size })
         const fetched = await api.call('files.fetch', { fileId: file.fileId })
         const out = new Uint8Array(fetched.size)
@@ -69,30 +64,19 @@ export function createFilesActions({ api, get, set, failed }: SliceParts): Files
             total: fetched.size,
           })
         }
-        return { ok: true, value: { bytes: out, missing: fetched.missing, tampered: fetched.tampered } }
-      } catch (err) {
-        return { ok: false, message: failed(err).message }
-      } finally {
-        progress(null)
-      }
+        return { bytes: out, missing: fetched.missing, tampered: fetched.tampered }
+      }, failed)
+      progress(null)
+      return outcome
     },
 
-    async checkFile(fileId) {
-      try {
-        return { ok: true, value: await api.call('files.check', { fileId }) }
-      } catch (err) {
-        return { ok: false, message: failed(err).message }
-      }
-    },
+    checkFile: (fileId) => outcomeOf(() => api.call('files.check', { fileId }), failed),
 
-    async removeFile(fileId) {
-      try {
+    removeFile: (fileId) =>
+      outcomeOf(async () => {
         const result = await api.call('files.remove', { fileId })
         await refresh()
-        return { ok: true, value: result }
-      } catch (err) {
-        return { ok: false, message: failed(err).message }
-      }
-    },
+        return result
+      }, failed),
   }
 }

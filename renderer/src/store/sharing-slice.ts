@@ -2,8 +2,9 @@
  * The sharing view's part of the store: each resource's terms, what the node enforces of them, and live
  * use against the limits (polled every two seconds), and saving new terms for one resource.
  */
-import type { HyperMeshApi, ResourceKind, SharingSettings } from '../../../shared/api'
-import type { HyperMeshState, SharingActions, SharingArea, UiError } from './types'
+import type { ResourceKind, SharingSettings } from '../../../shared/api'
+import { outcomeOf, type SliceParts } from './slice'
+import type { SharingActions, SharingArea } from './types'
 
 export const SHARING_POLL_MS = 2_000
 
@@ -21,15 +22,7 @@ export const emptySharingArea = (): SharingArea => ({
   fileTransfer: null,
 })
 
-interface SliceParts {
-  api: HyperMeshApi
-  get: () => HyperMeshState
-  set: (patch: Partial<HyperMeshState>) => void
-  read: <T>(area: 'sharing', call: () => Promise<T>, apply: (value: T) => void) => Promise<void>
-  failed: (err: unknown) => UiError
-}
-
-export function createSharingActions({ api, get, set, read, failed }: SliceParts): SharingActions {
+export function createSharingActions({ api, get, set, read, failed }: SliceParts<'sharing'>): SharingActions {
   const setSharing = (patch: Partial<SharingArea>): void => set({ sharing: { ...get().sharing, ...patch } })
   return {
     refreshSharing: () =>
@@ -71,21 +64,9 @@ export function createSharingActions({ api, get, set, read, failed }: SliceParts
       }
     },
 
-    async issueLease(request) {
-      try {
-        return { ok: true, value: await api.call('assets.issueLease', request) }
-      } catch (err) {
-        return { ok: false, message: failed(err).message }
-      }
-    },
+    issueLease: (request) => outcomeOf(() => api.call('assets.issueLease', request), failed),
 
-    async probeLease(request) {
-      try {
-        return { ok: true, value: await api.call('assets.probeLease', request) }
-      } catch (err) {
-        return { ok: false, message: failed(err).message }
-      }
-    },
+    probeLease: (request) => outcomeOf(() => api.call('assets.probeLease', request), failed),
 
     async updateSharing(resource: ResourceKind, settings: SharingSettings) {
       if (get().sharing.saving != null) return false

@@ -8,6 +8,7 @@ import { formatBytes } from '../../lib/format'
 import { useHyperMesh } from '../../store/context'
 import { selectActions, selectFileTransfer, selectStoredFiles } from '../../store/selectors'
 import { Card, EmptyState } from '../Card'
+import { DataTable, type Column } from '../DataTable'
 import { Meter } from '../Meter'
 
 const PHASES = {
@@ -16,6 +17,13 @@ const PHASES = {
   fetching: 'Getting the shards back from the holders',
   downloading: 'Reading from the node',
 } as const
+const COLUMNS: Column[] = [
+  { label: 'Name' },
+  { label: 'Size' },
+  { label: 'Holders' },
+  { label: 'Kept until' },
+  {},
+]
 
 export function FilesCard() {
   const files = useHyperMesh(selectStoredFiles)
@@ -76,24 +84,11 @@ export function FilesCard() {
       {files.length === 0 ? (
         <EmptyState testId="files-empty">No files stored on peers yet.</EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="peers" data-testid="file-list">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Size</th>
-                <th scope="col">Holders</th>
-                <th scope="col">Kept until</th>
-                <th scope="col" />
-              </tr>
-            </thead>
-            <tbody>
-              {files.map((file) => (
-                <FileRow key={file.fileId} file={file} busy={transfer != null} onNotice={setNotice} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="file-list" columns={COLUMNS}>
+          {files.map((file) => (
+            <FileRow key={file.fileId} file={file} busy={transfer != null} onNotice={setNotice} />
+          ))}
+        </DataTable>
       )}
     </Card>
   )

@@ -6,6 +6,7 @@ import { formatCaesar, RESOURCE_KINDS, type RewardsStatus } from '../../../../sh
 import { useHyperMesh } from '../../store/context'
 import { selectRewards } from '../../store/selectors'
 import { Card, EmptyState } from '../Card'
+import { ErrorNotice } from '../Notice'
 import { EarningsChart, RESOURCE_LABELS } from './EarningsChart'
 
 /** Base units (a float estimate) as CAESAR with at most six decimals. */
@@ -67,9 +68,9 @@ function RewardsBody({ rewards }: { rewards: RewardsStatus }) {
         </dd>
       </dl>
       {rewards.lastRefusal != null && (
-        <div className="notice notice-error" role="status">
-          <strong>Last claim refused:</strong> {rewards.lastRefusal}
-        </div>
+        <ErrorNotice headline="Last claim refused" role="status">
+          {rewards.lastRefusal}
+        </ErrorNotice>
       )}
       {rewards.history.length === 0 ? (
         <EmptyState testId="rewards-empty">

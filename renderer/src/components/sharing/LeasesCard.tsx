@@ -9,10 +9,12 @@ import {
   type LeaseProbeResult,
   type ResourceKind,
 } from '../../../../shared/api'
+import { useAsyncAction } from '../../lib/use-async-action'
 import { useHyperMesh } from '../../store/context'
 import { selectActions } from '../../store/selectors'
 import { Card } from '../Card'
 import { CopyButton } from '../CopyButton'
+import { ErrorNotice, SuccessNotice } from '../Notice'
 
 const MiB = 1024 * 1024
 const AMOUNT_LABELS: Record<ResourceKind, string> = {
@@ -49,21 +51,18 @@ function IssueLeaseForm() {
   // MiB for memory and storage, cores for CPU, percent of the GPU.
   const [amount, setAmount] = useState('64')
   const [minutes, setMinutes] = useState('60')
-  const [issued, setIssued] = useState<IssuedLease | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const { value: issued, error, run } = useAsyncAction<IssuedLease>()
   const ids = { holder: useId(), amount: useId(), minutes: useId() }
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
-    setError(null)
-    setIssued(null)
-    const outcome = await actions.issueLease({
-      holder: holder.trim(),
-      resource,
-      ...amountOf(resource, Number(amount)),
-      minutes: Math.round(Number(minutes)),
-    })
-    if (outcome.ok) setIssued(outcome.value)
-    else setError(outcome.message)
+    await run(() =>
+      actions.issueLease({
+        holder: holder.trim(),
+        resource,
+        ...amountOf(resource, Number(amount)),
+        minutes: Math.round(Number(minutes)),
+      }),
+    )
   }
   return (
     <form className="lease-form" onSubmit={(e) => void submit(e)} data-testid="issue-lease-form">
@@ -125,12 +124,12 @@ function IssueLeaseForm() {
         </button>
       </div>
       {error != null && (
-        <div className="notice notice-error" role="alert" data-testid="lease-error">
-          <strong>No lease:</strong> {error}
-        </div>
+        <ErrorNotice headline="No lease" testId="lease-error">
+          {error}
+        </ErrorNotice>
       )}
       {issued != null && (
-        <div className="notice notice-success" role="status">
+        <SuccessNotice>
           Signed with this node’s FALCON-1024 key; valid until {new Date(issued.expiresAt).toLocaleString()}.
           Give this text to the peer: <CopyButton text={issued.lease} what="lease" compact />
           <textarea
@@ -140,7 +139,7 @@ function IssueLeaseForm() {
             value={issued.lease}
             data-testid="lease-text"
           />
-        </div>
+        </SuccessNotice>
       )}
     </form>
   )
@@ -150,18 +149,10 @@ function UseLeaseForm() {
   const actions = useHyperMesh(selectActions)
   const [lease, setLease] = useState('')
   const [address, setAddress] = useState('')
-  const [result, setResult] = useState<LeaseProbeResult | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, value: result, error, run } = useAsyncAction<LeaseProbeResult>()
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
-    setBusy(true)
-    setError(null)
-    setResult(null)
-    const outcome = await actions.probeLease({ lease: lease.trim(), address: address.trim() || undefined })
-    setBusy(false)
-    if (outcome.ok) setResult(outcome.value)
-    else setError(outcome.message)
+    await run(() => actions.probeLease({ lease: lease.trim(), address: address.trim() || undefined }))
   }
   return (
     <form className="lease-form" onSubmit={(e) => void submit(e)} data-testid="use-lease-form">
@@ -192,12 +183,12 @@ function UseLeaseForm() {
         </button>
       </div>
       {error != null && (
-        <div className="notice notice-error" role="alert" data-testid="probe-error">
-          <strong>Did not work:</strong> {error}
-        </div>
+        <ErrorNotice headline="Did not work" testId="probe-error">
+          {error}
+        </ErrorNotice>
       )}
       {result != null && (
-        <div className="notice notice-success" role="status" data-testid="probe-ok">
+        <SuccessNotice testId="probe-ok">
           {result.reservedMillicores != null ? (
             <>
               Works: the owner reserved {shareText(result.resource, result.reservedMillicores)} of its{' '}
@@ -210,7 +201,7 @@ function UseLeaseForm() {
               {result.ms.toFixed(0)} ms.
             </>
           )}
-        </div>
+        </SuccessNotice>
       )}
     </form>
   )

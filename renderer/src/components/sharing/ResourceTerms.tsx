@@ -18,6 +18,7 @@ import {
   selectSharingSaved,
   selectSharingSaving,
 } from '../../store/selectors'
+import { ErrorNotice, SuccessNotice } from '../Notice'
 import { EarningsEstimate } from './EarningsEstimate'
 import { Enforcement } from './Enforcement'
 import { GiBField, NumberField, Toggle } from './fields'
@@ -106,20 +107,17 @@ export function ResourceTerms({ kind, resource }: { kind: ResourceKind; resource
           Reset
         </button>
       </div>
-      {priceError && (
-        <div className="notice notice-error" role="alert" data-testid="sharing-error">
-          <strong>Not applied:</strong> the minimum price is an amount of CAESAR, with at most six decimals.
-        </div>
-      )}
-      {error != null && !priceError && (
-        <div className="notice notice-error" role="alert" data-testid="sharing-error">
-          <strong>Not applied:</strong> {error.message}
-        </div>
+      {(priceError || error != null) && (
+        <ErrorNotice headline="Not applied" testId="sharing-error">
+          {priceError
+            ? 'the minimum price is an amount of CAESAR, with at most six decimals.'
+            : error?.message}
+        </ErrorNotice>
       )}
       {saved && !dirty && (
-        <div className="notice notice-success" role="status" data-testid="sharing-saved">
+        <SuccessNotice testId="sharing-saved">
           Applied and saved: the node enforces these terms now.
-        </div>
+        </SuccessNotice>
       )}
       <RegisterAsset kind={kind} settings={resource.settings} />
       <Enforcement resource={resource} kind={kind} />

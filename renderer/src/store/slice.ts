@@ -1,0 +1,24 @@
+/** What store.ts hands each area's slice of actions, and the way a slice runs a form's one-off call. */
+import type { HyperMeshApi } from '../../../shared/api'
+import type { Area, HyperMeshState, Outcome, UiError } from './types'
+
+export interface SliceParts<A extends Area> {
+  api: HyperMeshApi
+  get: () => HyperMeshState
+  set: (patch: Partial<HyperMeshState>) => void
+  /** store.ts's read, narrowed to the slice's own area so it cannot set another area's error. */
+  read: <T>(area: A, call: () => Promise<T>, apply: (value: T) => void) => Promise<void>
+  failed: (err: unknown) => UiError
+}
+
+/** Runs a one-off call for a form: its value, or why not (still classified, so a lost link shows). */
+export async function outcomeOf<T>(
+  call: () => Promise<T>,
+  failed: (err: unknown) => UiError,
+): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await call() }
+  } catch (err) {
+    return { ok: false, message: failed(err).message }
+  }
+}
