@@ -4,6 +4,7 @@
  * of `usage-claim` transactions), and records what the next epoch pays it. Receipts for another chain or
  * for time the stream was not open are refused with the reason, and change nothing stored.
  */
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,6 +23,7 @@ import {
   EMPTY_ACCOUNT,
   falcon1024Scheme,
   LedgerState,
+  signPeerBinding,
   signUsageReceipt,
   toBase64,
   type ChainParams,
@@ -107,7 +109,8 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
   let holderRewards: RewardsService
 
   beforeAll(async () => {
-    ;[owner, holder] = await Promise.all([loopbackNode(ownerKeys), loopbackNode(holderKeys)])
+    const holderIdentity = await generateKeyPair('Ed25519')
+    ;[owner, holder] = await Promise.all([loopbackNode(ownerKeys), loopbackNode(holderKeys, holderIdentity)])
     db = openDatabase(databasePath(mkdtempSync(join(tmpdir(), 'hm-receipts-'))))
     ledger = new LedgerUnderTest(ownerKeys)
     ledger.state.accounts.set(ledger.address, { ...EMPTY_ACCOUNT, balance: 1_000_000n })
@@ -126,6 +129,11 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
     holderRewards = new RewardsService({
       db: holderDb,
       falcon: holderKeys,
+      // The holder's receipts carry its binding: the ledger has not recorded one for it.
+      binding: await signPeerBinding(holder.peerId.toString(), holderIdentity, {
+        publicKey: holderKeys.publicKey,
+        sign: (message) => falcon1024Scheme.sign(message, holderKeys.secretKey),
+      }),
       ledger: () => ledger,
       log: silent,
     })
@@ -168,6 +176,10 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
     // Kept and claimed at once: the ledger takes it into this epoch's tally.
     expect(ownerRewards.status().receipts).toEqual({ pending: 1, claimed: 0, refused: 0 })
     expect(ledger.state.leaseClaims.get(lease.terms.leaseId)).toBeDefined()
+    // The claim bound the holder's peer id to its key on the ledger.
+    expect(ledger.state.peerBinding(holder.peerId.toString())?.address).toBe(
+      addressOf(falcon1024Scheme, holderKeys.publicKey),
+    )
     expect(ownerRewards.status().accruing.memory).not.toBe('0')
     ledger.nextBlock()
     ownerRewards.onBlock() // sees it on the ledger
@@ -204,7 +216,13 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
       sign: (terms, startsAt, endsAt) =>
         signUsageReceipt(terms, { startsAt, endsAt: endsAt + 10 }, ownerKeys),
     })
-    expect(await memory.sendReceipt()).toBe('a receipt must be signed by the holder, not by this node')
+    expect(await memory.sendReceipt()).toMatch(/not the one bound to holder/)
+    // Nor can any other key: the holder's peer id is bound to its own (issue 17, item 5).
+    const fresh = falcon1024Scheme.keygen()
+    memory.sendReceipts(lease.terms, {
+      sign: (terms, startsAt, endsAt) => signUsageReceipt(terms, { startsAt, endsAt: endsAt + 10 }, fresh),
+    })
+    expect(await memory.sendReceipt()).toMatch(/not the one bound to holder/)
     // The stream still serves the lease after refused receipts.
     await memory.write(0, new Uint8Array([1, 2, 3]))
     expect([...(await memory.read(0, 3))]).toEqual([1, 2, 3])

@@ -19,6 +19,7 @@ import {
   epochOf,
   falcon1024Scheme,
   fromBase64,
+  holderKeyRefusal,
   LedgerRejection,
   parseUsageKey,
   receiptRefusal,
@@ -30,6 +31,7 @@ import {
   type LedgerState,
   type RejectionCode,
   type SignedLease,
+  type SignedPeerBinding,
   type SignedUsageReceipt,
   type TxBody,
 } from '../consensus'
@@ -58,6 +60,11 @@ type TxEnvelopeField = 'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'
 export interface RewardsParts {
   db: DatabaseSync
   falcon: { publicKey: Uint8Array; secretKey: Uint8Array }
+  /**
+   * This node's binding of its peer id to its FALCON key, carried in the receipts it signs as a holder so
+   * that an owner can claim them before the ledger has recorded the binding.
+   */
+  binding?: SignedPeerBinding
   /** The active network's ledger, or null when it has none (then nothing is earned or claimed). */
   ledger(): RewardsLedger | null
   log: Logger
@@ -91,7 +98,8 @@ export class RewardsService {
   ): string | null {
     const chain = this.parts.ledger()?.chain
     if (chain == null) return 'this network has no ledger to claim receipts on'
-    const refusal = receiptRefusal(signed, lease.terms, chain.chainId)
+    const refusal =
+      receiptRefusal(signed, lease.terms, chain.chainId) ?? holderKeyRefusal(chain.state, signed)
     if (refusal != null) return refusal
     const { receipt } = signed
     // Stored shards are in use while the lease lasts; memory, CPU and GPU only while a stream holds them.
@@ -132,7 +140,7 @@ export class RewardsService {
   }
 
   sign(lease: LeaseTerms, startsAt: number, endsAt: number): SignedUsageReceipt | null {
-    return signUsageReceipt(lease, { startsAt, endsAt }, this.parts.falcon)
+    return signUsageReceipt(lease, { startsAt, endsAt }, this.parts.falcon, this.parts.binding)
   }
 
   /**

@@ -4,6 +4,7 @@
  * A transaction that fails any check changes nothing; a block with such a transaction is invalid.
  */
 import { ASSET_RECORD_DOMAIN } from './asset-registration'
+import { applyPeerBind } from './peer-bindings'
 import { applyUsageClaim, beginEpochBlock } from './rewards/usage-claims'
 import { fromBase64, hashOf, type Hash } from './codec'
 import { LedgerRejection, reject } from './errors'
@@ -115,6 +116,9 @@ function applyKind(
       return sender
     case 'usage-claim':
       applyUsageClaim(state, body, { networkId: ctx.chainId, params: ctx.params, timeMs: state.timeMs })
+      return sender
+    case 'peer-bind':
+      applyPeerBind(state, body)
       return sender
   }
 }

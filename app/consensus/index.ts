@@ -5,8 +5,8 @@
  *
  * - the ledger of the active network ({@link ActiveLedger}), a running chain on libp2p and SQLite;
  * - genesis documents and network ids;
- * - the signed records the ledger encodes for other subsystems (leases, usage receipts), one convention
- *   for all (records/conventions.ts);
+ * - the signed records the ledger encodes for other subsystems (leases, usage receipts, peer bindings), one
+ *   convention for all (records/conventions.ts);
  * - the canonical codec, signature schemes and proofs that those records and peers' requests use;
  * - the reward schedule's exact arithmetic;
  * - the ledger's errors: {@link LedgerRejection} (a rule of the ledger refused something) and
@@ -43,7 +43,7 @@ export {
 export { DEFAULT_PARAMS, HashText, type ChainParams, type ProofParams } from './params'
 export { LedgerRejection, LedgerRequestError, type RejectionCode } from './errors'
 export type { AssetRegistration } from './asset-registration'
-export { EMPTY_ACCOUNT, LedgerState, type AssetRecord } from './state'
+export { EMPTY_ACCOUNT, LedgerState, type AssetRecord, type PeerBindingRecord } from './state'
 export { addressOf, txSignatureVerdict, type SignedTx, type TxBody, type TxSignatureFailure } from './tx'
 
 export {
@@ -61,6 +61,13 @@ export {
 } from './records/lease'
 export { receiptRefusal, signUsageReceipt, SignedUsageReceipt } from './records/usage-receipt'
 export { RECORDS_VERSION } from './records/conventions'
+export {
+  peerBindingRefusal,
+  signPeerBinding,
+  SignedPeerBinding,
+  type IdentitySigner,
+} from './records/peer-binding'
+export { holderKeyRefusal } from './peer-bindings'
 
 export { DEFAULT_REWARD_SCHEDULE, epochOf, parseUsageKey, rewardFor, scheduleOf } from './rewards/schedule'
 

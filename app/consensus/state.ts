@@ -1,5 +1,5 @@
 /**
- * The ledger state: accounts, validators, registered assets and the evidence already punished. Records are
+ * The ledger state: accounts, validators, registered assets, peer bindings and the evidence already punished. Records are
  * immutable values in maps, so a copy for speculative execution (a proposal being checked) costs one map copy
  * per table and no deep cloning. The state root is the RFC 6962 Merkle root over every record in key order.
  */
@@ -36,6 +36,16 @@ export interface AssetRecord {
   readonly registeredAt: number
 }
 
+/** A peer id bound to the FALCON key of one account (records/peer-binding.ts, peer-bindings.ts). */
+export interface PeerBindingRecord {
+  readonly peerId: string
+  /** The FALCON-1024 public key, base64: the key whose address is `address`. */
+  readonly falconKey: string
+  readonly address: string
+  /** The height of the block that recorded it. */
+  readonly boundAt: number
+}
+
 /** How far a lease's use has been claimed, and when the lease ends (its entry is dropped a week later). */
 export interface LeaseClaim {
   readonly claimedToMs: number
@@ -66,6 +76,10 @@ export class LedgerState {
     public payouts: EpochPayouts | null = null,
     /** The time of the last block executed into this state (it is in the block header, not in the root). */
     public timeMs = 0,
+    /** Each bound peer id's record, by peer id. */
+    readonly peerBindings = new Map<string, PeerBindingRecord>(),
+    /** The same bindings by account address (derived: kept in step with `peerBindings`, not in the root). */
+    readonly boundAccounts = new Map<string, string>(),
   ) {}
 
   copy(): LedgerState {
@@ -79,11 +93,23 @@ export class LedgerState {
       new Map(this.leaseClaims),
       this.payouts,
       this.timeMs,
+      new Map(this.peerBindings),
+      new Map(this.boundAccounts),
     )
   }
 
   account(address: string): Account | undefined {
     return this.accounts.get(address)
+  }
+
+  /** The binding of `peerId` to its one FALCON key, if the ledger has recorded one. */
+  peerBinding(peerId: string): PeerBindingRecord | undefined {
+    return this.peerBindings.get(peerId)
+  }
+
+  /** The peer id bound to account `address`, if any. */
+  peerOfAccount(address: string): string | undefined {
+    return this.boundAccounts.get(address)
   }
 
   /** Voting power: bonded stake of every active validator. */
@@ -121,6 +147,9 @@ export class LedgerState {
     for (const key of [...this.usage.keys()].sort()) add(`usage/${key}`, this.usage.get(key)!.toString())
     for (const key of [...this.leaseClaims.keys()].sort())
       add(`lease-claim/${key}`, this.leaseClaims.get(key))
+    // Added only when there are any, so chains from before bindings keep their roots.
+    for (const key of [...this.peerBindings.keys()].sort())
+      add(`peer-binding/${key}`, this.peerBindings.get(key))
     if (this.payouts != null) {
       const { epoch, height, amounts } = this.payouts
       add('meta/payouts', { epoch, height })

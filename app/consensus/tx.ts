@@ -12,6 +12,7 @@ import { AddressText, AmountText, Base64Text, HashText, SpaceCommitment, type Ch
 import { ConsensusProof } from './proofs/consensus-proof'
 import { decodeRecordJson } from './records/conventions'
 import { SignedLease } from './records/lease'
+import { SignedPeerBinding } from './records/peer-binding'
 import { SignedUsageReceipt } from './records/usage-receipt'
 import type { SignatureScheme } from './signature-scheme'
 import type { TxSignatureFailure, VerificationCache } from './verification-cache'
@@ -52,6 +53,8 @@ export const TxBody = z.discriminatedUnion('kind', [
   z
     .object({ kind: z.literal('usage-claim'), ...Envelope, lease: SignedLease, receipt: SignedUsageReceipt })
     .strict(),
+  /** The sender binds its account's key to its peer id, signed by both (peer-bindings.ts). */
+  z.object({ kind: z.literal('peer-bind'), ...Envelope, binding: SignedPeerBinding }).strict(),
 ])
 export type TxBody = z.infer<typeof TxBody>
 export type TxKind = TxBody['kind']

@@ -2,7 +2,9 @@
  * Usage receipts: the lease holder's signed statement that it held a lease over a stretch of time. The
  * owner collects them over the leased stream and claims them on the ledger (a `usage-claim` transaction),
  * which pays the owner at the end of the epoch. A receipt is signed with the holder's FALCON-1024 node key,
- * so the owner cannot make one up, and it names the lease, so it cannot be moved to another.
+ * so the owner cannot make one up, and it names the lease, so it cannot be moved to another. The key must
+ * be the one bound to the holder's peer id (./peer-binding.ts): on the ledger already, or by the holder's
+ * binding the receipt carries, so an owner cannot sign its own receipts with a fresh key.
  *
  * Field names follow the records convention (./conventions.ts).
  */
@@ -13,6 +15,7 @@ import { Base64Text } from '../params'
 import { falcon1024Scheme, falconSignatureProblem } from '../signature-scheme'
 import { RecordId, RecordNetworkId, RecordTime, RECORDS_VERSION } from './conventions'
 import type { LeaseTerms } from './lease'
+import { SignedPeerBinding } from './peer-binding'
 
 const RECEIPT_DOMAIN = 'hypermesh/usage-receipt/v2'
 
@@ -35,7 +38,13 @@ export const UsageReceipt = z
 export type UsageReceipt = z.infer<typeof UsageReceipt>
 
 export const SignedUsageReceipt = z
-  .object({ receipt: UsageReceipt, holderKey: Base64Text.max(4096), signature: Base64Text.max(4096) })
+  .object({
+    receipt: UsageReceipt,
+    holderKey: Base64Text.max(4096),
+    signature: Base64Text.max(4096),
+    /** The holder's binding of its peer id to `holderKey`, for a ledger that has not recorded it yet. */
+    holderBinding: SignedPeerBinding.optional(),
+  })
   .strict()
 export type SignedUsageReceipt = z.infer<typeof SignedUsageReceipt>
 
@@ -48,6 +57,7 @@ export function signUsageReceipt(
   lease: LeaseTerms,
   span: { startsAt: number; endsAt: number },
   holderKey: { publicKey: Uint8Array; secretKey: Uint8Array },
+  holderBinding?: SignedPeerBinding,
 ): SignedUsageReceipt | null {
   const unitSeconds = maxUnitSeconds(lease.amount, span.startsAt, span.endsAt)
   if (unitSeconds <= 0n) return null
@@ -63,7 +73,12 @@ export function signUsageReceipt(
     unitSeconds: unitSeconds.toString(),
   })
   const signature = falcon1024Scheme.sign(signingBytes(RECEIPT_DOMAIN, receipt), holderKey.secretKey)
-  return { receipt, holderKey: toBase64(holderKey.publicKey), signature: toBase64(signature) }
+  return {
+    receipt,
+    holderKey: toBase64(holderKey.publicKey),
+    signature: toBase64(signature),
+    ...(holderBinding == null ? {} : { holderBinding }),
+  }
 }
 
 /** Why a receipt does not stand for `lease`, or null when it does. Checks everything but the time. */

@@ -1,3 +1,5 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { rejectionCode } from '../../../test/support/ledger-fixture'
 import { canonicalBytes, toBase64 } from '../codec'
@@ -6,6 +8,7 @@ import { applyTx, beginBlock, type ExecutionContext } from '../execute'
 import { DEFAULT_PARAMS, type ChainParams } from '../params'
 import { RECORDS_VERSION } from '../records/conventions'
 import { signLease, type LeaseTerms, type SignedLease } from '../records/lease'
+import { signPeerBinding, type SignedPeerBinding } from '../records/peer-binding'
 import { signUsageReceipt, type SignedUsageReceipt } from '../records/usage-receipt'
 import { falcon1024Scheme } from '../signature-scheme'
 import { EMPTY_ACCOUNT, LedgerState } from '../state'
@@ -19,7 +22,6 @@ const GIB = 2 ** 30
 const HOUR = 3600_000
 const T0 = Date.UTC(2026, 10, 30)
 const OWNER_PEER = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTM'
-const HOLDER_PEER = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
 const SCHEDULE = { ...DEFAULT_REWARD_SCHEDULE, epochBlocks: 10 }
 const PARAMS: ChainParams = { ...DEFAULT_PARAMS, rewards: SCHEDULE }
 
@@ -28,6 +30,16 @@ const account = (): Keys => {
   const keys = falcon1024Scheme.keygen()
   return { ...keys, address: addressOf(falcon1024Scheme, keys.publicKey) }
 }
+const falconSigner = (keys: Keys) => ({
+  publicKey: keys.publicKey,
+  sign: (message: Uint8Array) => falcon1024Scheme.sign(message, keys.secretKey),
+})
+/** A peer id of a real Ed25519 key, and that peer's binding to `keys` (signed by both). */
+async function boundPeer(keys: Keys): Promise<{ peerId: string; binding: SignedPeerBinding }> {
+  const identity = await generateKeyPair('Ed25519')
+  const peerId = peerIdFromPrivateKey(identity).toString()
+  return { peerId, binding: await signPeerBinding(peerId, identity, falconSigner(keys)) }
+}
 
 describe('usage claims: the ledger pays receipted use of registered assets, once', () => {
   let owner: Keys
@@ -35,11 +47,14 @@ describe('usage claims: the ledger pays receipted use of registered assets, once
   let stranger: Keys
   let state: LedgerState
   let ctx: ExecutionContext
+  let HOLDER_PEER: string
+  let holderBinding: SignedPeerBinding
 
-  beforeAll(() => {
+  beforeAll(async () => {
     owner = account()
     holder = account()
     stranger = account()
+    ;({ peerId: HOLDER_PEER, binding: holderBinding } = await boundPeer(holder))
   })
 
   beforeEach(() => {
@@ -78,7 +93,8 @@ describe('usage claims: the ledger pays receipted use of registered assets, once
     startsAt = T0,
     endsAt = T0 + HOUR,
     by: Keys = holder,
-  ): SignedUsageReceipt => signUsageReceipt(lease.terms, { startsAt, endsAt }, by)!
+  ): SignedUsageReceipt =>
+    signUsageReceipt(lease.terms, { startsAt, endsAt }, by, by === holder ? holderBinding : undefined)!
 
   const claim = (lease: SignedLease, receipt: SignedUsageReceipt, from: Keys = owner): SignedTx =>
     signTx(
@@ -150,6 +166,43 @@ describe('usage claims: the ledger pays receipted use of registered assets, once
     // Use inflated after signing.
     const inflated = { ...good, receipt: { ...good.receipt, unitSeconds: '1' + good.receipt.unitSeconds } }
     expect(attempt(claim(lease, inflated))).toBe('invalid-receipt')
+  })
+
+  it('binds an unbound holder by the binding its receipt carries, then holds the holder to that key', () => {
+    const lease = leaseBy(owner)
+    expect(state.peerBinding(HOLDER_PEER)).toBeUndefined()
+    expect(attempt(claim(lease, receiptFor(lease, T0, T0 + HOUR)))).toBeNull()
+    expect(state.peerBinding(HOLDER_PEER)).toMatchObject({ address: holder.address })
+    expect(state.peerOfAccount(holder.address)).toBe(HOLDER_PEER)
+    // Bound now: the next receipt needs no binding of its own.
+    const { holderBinding: _carried, ...bare } = receiptFor(lease, T0 + HOUR, T0 + 2 * HOUR)
+    expect(attempt(claim(lease, bare))).toBeNull()
+  })
+
+  it('refuses a receipt the owner signed with a fresh key for a holder it named (issue 17, item 5)', () => {
+    const lease = leaseBy(owner)
+    // The owner's fresh key, not bound to the holder: no binding at all, …
+    const fresh = account()
+    expect(attempt(claim(lease, receiptFor(lease, T0, T0 + HOUR, fresh)))).toBe('invalid-receipt')
+    // … or a binding of the holder's peer id that the holder's Ed25519 key never signed.
+    const forged = {
+      ...receiptFor(lease, T0, T0 + HOUR, fresh),
+      holderBinding: {
+        ...holderBinding,
+        binding: { ...holderBinding.binding, falconKey: toBase64(fresh.publicKey) },
+      },
+    }
+    expect(attempt(claim(lease, forged))).toBe('invalid-receipt')
+    // Once the holder is bound, a key bound to no one, or another peer's binding, is refused too.
+    expect(attempt(claim(lease, receiptFor(lease, T0, T0 + HOUR)))).toBeNull()
+    expect(attempt(claim(lease, receiptFor(lease, T0 + HOUR, T0 + 2 * HOUR, fresh)))).toBe('invalid-receipt')
+  })
+
+  it('refuses a receipt whose key is bound to another peer than its holder', async () => {
+    const lease = leaseBy(owner)
+    const other = await boundPeer(stranger)
+    const signed = receiptFor(lease, T0, T0 + HOUR, stranger)
+    expect(attempt(claim(lease, { ...signed, holderBinding: other.binding }))).toBe('invalid-receipt')
   })
 
   it('refuses a lease not signed by the asset owner, or a claim by someone else', () => {

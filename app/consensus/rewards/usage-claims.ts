@@ -1,7 +1,8 @@
 /**
  * Rewards on the ledger: the state transition rules of `usage-claim` transactions and of the first block of
  * each epoch. A claim carries a lease the sender's asset issued and the holder's receipt for a stretch of
- * holding it; the ledger checks both signatures, that the stretch lies in the lease and was not claimed
+ * holding it; the ledger checks both signatures, that the receipt's key is the one bound to the holder's
+ * peer id (peer-bindings.ts), that the stretch lies in the lease and was not claimed
  * before, and adds the use (weighted by the asset's privacy level) to the epoch's tally. The first block
  * of each epoch pays the previous epoch's tally, minting at most the schedule's emission; beyond it every
  * claim is paid the same share.
@@ -9,6 +10,7 @@
 import { fromBase64 } from '../codec'
 import { reject } from '../errors'
 import type { ChainParams } from '../params'
+import { holderKeyRefusal, recordPeerBinding } from '../peer-bindings'
 import { leaseSignatureValid, type SignedLease } from '../records/lease'
 import { receiptRefusal, type SignedUsageReceipt } from '../records/usage-receipt'
 import { falcon1024Scheme } from '../signature-scheme'
@@ -52,6 +54,8 @@ export function applyUsageClaim(
     reject('invalid-receipt', `the lease is for ${terms.amount}, more than the ${asset.capacity} registered`)
   const refusal = receiptRefusal(claim.receipt, terms, ctx.networkId)
   if (refusal != null) reject('invalid-receipt', refusal)
+  const keyRefusal = holderKeyRefusal(state, claim.receipt)
+  if (keyRefusal != null) reject('invalid-receipt', keyRefusal)
   const receipt = claim.receipt.receipt
   if (addressOf(falcon1024Scheme, fromBase64(claim.receipt.holderKey)) === claim.from)
     reject('invalid-receipt', "an owner cannot sign the receipts for its own asset's use")
@@ -68,6 +72,9 @@ export function applyUsageClaim(
   const schedule = scheduleOf(ctx.params)
   const weighted = weightedUse(BigInt(receipt.unitSeconds), asset.privacy, schedule)
   if (weighted === 0n) reject('invalid-receipt', `a ${asset.privacy} asset earns no reward`)
+  // A holder not bound before is bound by the binding its receipt carried (holderKeyRefusal checked it).
+  const carried = claim.receipt.holderBinding
+  if (state.peerBinding(receipt.holder) == null && carried != null) recordPeerBinding(state, carried)
   state.leaseClaims.set(terms.leaseId, { claimedToMs: receipt.endsAt, leaseEndsAt: terms.endsAt })
   const key = usageKey(asset.owner, asset.resource)
   state.usage.set(key, (state.usage.get(key) ?? 0n) + weighted)
