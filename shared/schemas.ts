@@ -126,6 +126,8 @@ export const TransportStats = z.object({
     failed: z.number().int(),
     failuresByReason: z.record(z.string(), z.number().int()),
   }),
+  /** Classical Noise refused from peers known to speak STOQ: attempted downgrades. */
+  downgradesRefused: z.number().int(),
   handshakeMs: z.object({ p50: z.number().nullable(), p99: z.number().nullable() }),
   bytesSent: z.number(),
   bytesReceived: z.number(),

@@ -31,6 +31,7 @@ import type { FrameCipherName, StoqCrypto, X25519KeyPair } from './crypto/types'
 import { inlineFalconSigner, type FalconKeyPair, type FalconSigner } from './handshake/falcon-signer'
 import { HandshakeCryptoError } from './handshake/symmetric-state'
 import { createStoqMetrics, type StoqMetrics } from './metrics'
+import { checkBoundFalconKey, FalconKeyMismatchError, type PeerKeyDirectory } from './peer-keys'
 
 export const STOQ_PROTOCOL = '/stoq/1.0.0'
 /** Largest handshake message (Noise's 65535-byte limit). */
@@ -53,6 +54,11 @@ export interface StoqInit {
   crypto?: StoqCrypto
   /** Frame ciphers to offer, preferred first; by default every one the primitives have, fastest first. */
   frameCiphers?: readonly FrameCipherName[]
+  /**
+   * Peers' bound FALCON keys: a peer whose handshake proves another key than the one bound to its peer id
+   * is refused, and every peer that completes a handshake is reported as speaking STOQ.
+   */
+  peerKeys?: PeerKeyDirectory
 }
 
 export interface StoqComponents {
@@ -163,8 +169,15 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
       }
       throw err
     }
-    this.metrics.handshakeSucceeded(role, performance.now() - started)
     const remotePeer = peerIdFromPublicKey(result.remote.identityKey)
+    try {
+      checkBoundFalconKey(this.init.peerKeys, remotePeer.toString(), result.remote.falconPublicKey)
+    } catch (err) {
+      this.metrics.handshakeFailed(role, err as FalconKeyMismatchError)
+      throw new InvalidCryptoExchangeError(`STOQ handshake refused: ${(err as Error).message}`)
+    }
+    this.init.peerKeys?.provedFalconKey(remotePeer.toString(), result.remote.falconPublicKey)
+    this.metrics.handshakeSucceeded(role, performance.now() - started)
     const secured = new SecureMessageStream(
       lp.unwrap(),
       new FrameCipher(result.sendKey, this.crypto, result.frameCipher),

@@ -7,7 +7,9 @@
  * (`/stoq/1.0.0`: Noise XXhfs with X25519 + ML-KEM-1024, both peers' FALCON-1024 keys bound to the
  * transcript; see docs/stoq.md) and multiplexed by yamux. Browsers use {@link createBrowserPeer}.
  * {@link classicTransportProfile} (Noise, X25519 only) exists for benchmarks and for networks whose
- * genesis allows classical peers.
+ * genesis allows classical peers; a node that offers it refuses it from peers known to speak STOQ
+ * ({@link refuseDowngrades}). A {@link PeerKeyDirectory} (a port the node satisfies) tells the handshake
+ * which FALCON key is bound to a peer id.
  *
  * @example
  * ```ts
@@ -28,6 +30,8 @@ export {
   type StoqProfileInit,
 } from './stoq-profile'
 export { stoq, STOQ_PROTOCOL, type StoqInit, type StoqExtensions } from './encrypter'
+export { type PeerKeyDirectory } from './peer-keys'
+export { refuseDowngrades, DowngradeRefusedError } from './downgrade-guard'
 export { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
 export {
   inlineFalconSigner,

@@ -40,6 +40,8 @@ export interface ConnectionTrafficSnapshot {
 
 export interface StoqMetricsSnapshot {
   handshakes: { succeeded: number; failed: number; failuresByReason: Record<string, number> }
+  /** Classical Noise refused from peers known to speak STOQ (./downgrade-guard.ts). */
+  downgradesRefused: number
   /** Duration of the last 256 successful handshakes, milliseconds. */
   handshakeMs: { p50: number | null; p99: number | null }
   bytesSent: number
@@ -55,6 +57,8 @@ export interface StoqMetricsSnapshot {
 export interface StoqMetrics {
   handshakeSucceeded(role: 'initiator' | 'responder', ms: number): void
   handshakeFailed(role: 'initiator' | 'responder', err: Error): void
+  /** Classical Noise was refused from `peer`, which is known to speak STOQ. */
+  downgradeRefused(peer: string): void
   trackConnection(remotePeer: string): ConnectionTraffic
   /** Takes a sample now (the node calls this once a second; tests call it directly). */
   sample(now?: number): void
@@ -70,6 +74,7 @@ const quantile = (sorted: number[], q: number): number | null =>
 export function failureReason(err: Error): string {
   if (['HandshakeError', 'HandshakeCryptoError', 'UnexpectedRemotePeerError'].includes(err.name))
     return 'refused'
+  if (err.name === 'FalconKeyMismatchError') return 'unbound-falcon-key'
   if (err.name === 'AbortError' || err.name === 'TimeoutError') return 'timeout'
   if (err.name === 'InvalidMessageLengthError' || err.name === 'InvalidDataLengthError') return 'oversized'
   if (err.name === 'UnexpectedEOFError' || /end of|closed/i.test(err.message)) return 'closed'
@@ -79,6 +84,7 @@ export function failureReason(err: Error): string {
 export function createStoqMetrics(): StoqMetrics {
   let succeeded = 0
   let failed = 0
+  let downgradesRefused = 0
   const failuresByReason: Record<string, number> = {}
   const recentHandshakes: number[] = []
   let closedSent = 0
@@ -111,6 +117,9 @@ export function createStoqMetrics(): StoqMetrics {
       failed++
       const reason = failureReason(err)
       failuresByReason[reason] = (failuresByReason[reason] ?? 0) + 1
+    },
+    downgradeRefused() {
+      downgradesRefused++
     },
     trackConnection(remotePeer) {
       const id = nextId++
@@ -170,6 +179,7 @@ export function createStoqMetrics(): StoqMetrics {
       const now = performance.now()
       return {
         handshakes: { succeeded, failed, failuresByReason: { ...failuresByReason } },
+        downgradesRefused,
         handshakeMs: { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) },
         bytesSent: sent,
         bytesReceived: received,

@@ -4,9 +4,11 @@ import type { TransportCertificate } from '@libp2p/webrtc'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { classicTransportProfile } from './classic'
+import { refuseDowngrades } from './downgrade-guard'
 import { stoq, STOQ_PROTOCOL } from './encrypter'
 import { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
-import type { StoqMetrics } from './metrics'
+import { createStoqMetrics, type StoqMetrics } from './metrics'
+import type { PeerKeyDirectory } from './peer-keys'
 import type { FalconKeyPair, FalconSigner } from './handshake/falcon-signer'
 import type { FrameCipherName } from './crypto/types'
 import type { ListenOptions, TransportProfile } from './profile'
@@ -25,6 +27,11 @@ export interface StoqProfileInit {
    * classical connection may stay open is the network's rule (its genesis), enforced per connection.
    */
   offerClassicalNoise?: boolean
+  /**
+   * Peers' bound FALCON keys and which peers speak STOQ: the handshake refuses a key other than the bound
+   * one, and classical Noise is refused from every peer known to speak STOQ (./downgrade-guard.ts).
+   */
+  peerKeys?: PeerKeyDirectory
   /** Streams one connection may open to us at once (yamux). */
   maxInboundStreams?: number
   /** Also QUIC, with STOQ on top (./quic.ts). On by default. */
@@ -60,6 +67,8 @@ export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
   const classic = classicTransportProfile()
   const withQuic = init.quic !== false
   const withWebRTC = init.webrtcDirect !== false
+  const classical = (metrics: StoqMetrics): ReturnType<typeof noise> =>
+    init.peerKeys == null ? noise() : refuseDowngrades(noise(), { peerKeys: init.peerKeys, metrics })
   const carriers = [
     'TCP',
     'WebSockets',
@@ -69,27 +78,32 @@ export function stoqTransportProfile(init: StoqProfileInit): TransportProfile {
   return {
     name: `STOQ (${STOQ_NOISE_PROTOCOL}) over ${carriers.join('/')}, yamux`,
     postQuantum: true,
-    libp2pOptions: () => ({
-      transports: [
-        tcp(),
-        webSockets(),
-        ...(withQuic ? [stoqOverQuic()] : []),
-        ...(withWebRTC ? [stoqOverWebRTCDirect({ certificate: init.webrtcCertificate })] : []),
-      ],
-      connectionEncrypters: [
-        stoq({
-          falcon: init.falcon,
-          falconSigner: init.falconSigner,
-          frameCiphers: init.frameCiphers,
-          metrics: init.metrics,
-        }),
-        ...(init.offerClassicalNoise === true ? [noise()] : []),
-      ],
-      streamMuxers: [
-        // yamux's own window and message sizes: larger ones measured no faster (docs/performance.md).
-        yamux({ maxInboundStreams: init.maxInboundStreams ?? 256 }),
-      ],
-    }),
+    libp2pOptions: () => {
+      // One metrics object for both encrypters, so that refused downgrades are counted with the handshakes.
+      const metrics = init.metrics ?? createStoqMetrics()
+      return {
+        transports: [
+          tcp(),
+          webSockets(),
+          ...(withQuic ? [stoqOverQuic()] : []),
+          ...(withWebRTC ? [stoqOverWebRTCDirect({ certificate: init.webrtcCertificate })] : []),
+        ],
+        connectionEncrypters: [
+          stoq({
+            falcon: init.falcon,
+            falconSigner: init.falconSigner,
+            frameCiphers: init.frameCiphers,
+            metrics,
+            peerKeys: init.peerKeys,
+          }),
+          ...(init.offerClassicalNoise === true ? [classical(metrics)] : []),
+        ],
+        streamMuxers: [
+          // yamux's own window and message sizes: larger ones measured no faster (docs/performance.md).
+          yamux({ maxInboundStreams: init.maxInboundStreams ?? 256 }),
+        ],
+      }
+    },
     listenAddresses: (o: ListenOptions) => [
       ...classic.listenAddresses(o),
       ...(withQuic && o.quicPort != null ? quicListenAddresses(o, o.quicPort) : []),

@@ -88,6 +88,7 @@ let dispatcher: ApiDispatcher
 
 const TRANSPORT_STATS: TransportStats = {
   handshakes: { succeeded: 1, failed: 0, failuresByReason: {} },
+  downgradesRefused: 0,
   handshakeMs: { p50: 30, p99: 30 },
   bytesSent: 10,
   bytesReceived: 20,

@@ -45,6 +45,10 @@ export function TransportCard() {
             <span className="muted"> ({failures.map(([reason, n]) => `${n} ${reason}`).join(', ')})</span>
           )}
         </dd>
+        <dt>Downgrades refused</dt>
+        <dd data-testid="transport-downgrades" title="Classical Noise refused from peers known to speak STOQ">
+          {stats.downgradesRefused}
+        </dd>
         <dt>Handshake time</dt>
         <dd>
           p50 {ms(stats.handshakeMs.p50)} · p99 {ms(stats.handshakeMs.p99)}
