@@ -35,7 +35,6 @@ const handlers: ApiHandlers = {
   'hardware.snapshot': unused,
   'network.invite': async () => ({ invite: 'hypermesh-invite-v1:test' }),
   'network.join': unused,
-  'network.joinLan': unused,
   'network.leave': async () => NETWORK,
   'network.lanOffers': async () => [],
   'chain.status': async () => ({ available: false, reason: 'no chain in this test' }),

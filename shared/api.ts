@@ -28,7 +28,6 @@ import {
   Empty,
   HardwareSnapshot,
   InviteText,
-  LanJoin,
   LanOffer,
   NetworkInfo,
   NodeStatus,
@@ -80,15 +79,13 @@ export const apiMethods = {
   'transport.stats': { params: Empty, result: TransportStats },
   /** This machine's hardware as the asset adapters read it. */
   'hardware.snapshot': { params: Empty, result: HardwareSnapshot },
-  /** An invite to this node's current network, as text to share. */
+  /** An invite to this node's current network, as text to share: it admits its holder for 7 days. */
   'network.invite': { params: Empty, result: z.object({ invite: z.string() }) },
   /** Join the network an invite names; on any error nothing changes. */
   'network.join': { params: InviteText, result: NetworkInfo },
-  /** Join the network of a HyperMesh node found on the LAN. */
-  'network.joinLan': { params: LanJoin, result: NetworkInfo },
   /** Leave the current network and go back to this node's own devnet. */
   'network.leave': { params: Empty, result: NetworkInfo },
-  /** Nodes of other networks found on the LAN by mDNS, offered for joining. */
+  /** HyperMesh nodes on the LAN (mDNS) that are not known members of this network: their users can invite. */
   'network.lanOffers': { params: Empty, result: z.array(LanOffer) },
   /** The ledger of the current network: height, this node's role, balance and stake. */
   'chain.status': { params: Empty, result: ChainStatus },

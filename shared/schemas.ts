@@ -59,11 +59,13 @@ export const PeerInfo = z.object({
 })
 export type PeerInfo = z.infer<typeof PeerInfo>
 
-/** A HyperMesh node found on the local network (mDNS) that belongs to another network. */
+/**
+ * A HyperMesh node found on the local network (mDNS) that is not a known member of this node's network.
+ * Its network is not named: a node tells nothing of its network to a peer that has not proved membership,
+ * so joining it takes an invite from its user.
+ */
 export const LanOffer = z.object({
   peerId: PeerIdText,
-  networkId: NetworkIdText,
-  networkName: z.string(),
   addresses: z.array(z.string()),
   seenAt: z.number(),
 })
@@ -163,4 +165,3 @@ export const MAX_INVITE_LENGTH = 2048
 
 export const Empty = z.object({}).strict()
 export const InviteText = z.object({ invite: z.string().min(1).max(MAX_INVITE_LENGTH) }).strict()
-export const LanJoin = z.object({ peerId: PeerIdText }).strict()

@@ -112,7 +112,6 @@ describe.each(carriers)('the API over the %s', (_name, client) => {
     await expectApiError(api.call('no.such.method' as never, {} as never), 'UNKNOWN_METHOD')
     const bad = await expectApiError(api.call('network.join', { invite: 'hm1zzzz' }), 'INVALID_INVITE')
     expect(bad.message.length).toBeGreaterThan(10)
-    await expectApiError(api.call('network.joinLan', { peerId: peer.peerId }), 'NOT_FOUND')
   })
 
   it('joins a peer network by invite, pushes events, and leaves again', async () => {

@@ -1,7 +1,8 @@
 /**
- * LAN discovery: two nodes of different networks find each other by mDNS, each is offered to the other,
- * and one click (joinLan) joins. Runs inside a network namespace made for the test, so the multicast
- * never reaches a real network.
+ * LAN discovery: two nodes of different networks find each other by mDNS and each is listed to the other
+ * as a node to ask for an invite; neither learns the other's network, and neither becomes the other's
+ * peer, until one joins with the other's invite. Runs inside a network namespace made for the test, so the
+ * multicast never reaches a real network.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -35,25 +36,28 @@ describe.skipIf(unavailable != null)('LAN discovery by mDNS (in a network namesp
     rmSync(base, { recursive: true, force: true })
   })
 
-  it('offers the other node’s network, and joining it from the offer puts both on one network', async () => {
+  it('lists the other node without its network, admits nobody, and joining takes its invite', async () => {
     const networkB = (await b.call('node.status', {})).network
-    await waitFor('A to be offered B’s network', async () =>
-      (await a.call('network.lanOffers', {})).some(
-        (o) => o.peerId === b.peerId && o.networkId === networkB.networkId,
-      ),
+    await waitFor('A to be offered B', async () =>
+      (await a.call('network.lanOffers', {})).some((o) => o.peerId === b.peerId),
     )
     const offer = (await a.call('network.lanOffers', {})).find((o) => o.peerId === b.peerId)
-    expect(offer?.networkName).toBe(networkB.name)
-    // Offers are not members: B is not in A's peer list until A joins.
+    // B told A nothing of its network: the offer names the node alone.
+    expect(Object.keys(offer ?? {}).sort()).toEqual(['addresses', 'peerId', 'seenAt'])
+    // Offers are not members: B is not in A's peer list, nor A in B's.
     expect((await a.call('peers.list', {})).map((p) => p.peerId)).not.toContain(b.peerId)
+    expect((await b.call('peers.list', {})).map((p) => p.peerId)).not.toContain(a.peerId)
 
-    const joined = await a.call('network.joinLan', { peerId: b.peerId })
+    const joined = await a.call('network.join', await b.call('network.invite', {}))
     expect(joined.networkId).toBe(networkB.networkId)
     await waitFor('A and B to list each other', async () => {
       const seenByA = (await a.call('peers.list', {})).map((p) => p.peerId)
       const seenByB = (await b.call('peers.list', {})).map((p) => p.peerId)
       return seenByA.includes(b.peerId) && seenByB.includes(a.peerId)
     })
-    expect(await a.call('network.lanOffers', {})).toEqual([])
+    // A member is no offer.
+    await waitFor('B to be offered no more', async () =>
+      (await a.call('network.lanOffers', {})).every((o) => o.peerId !== b.peerId),
+    )
   })
 })

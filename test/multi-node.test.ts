@@ -89,18 +89,28 @@ describe('headless nodes on loopback', () => {
     expect(truncated.ok).toBe(false)
     if (!truncated.ok) expect(truncated.error.code).toBe('INVALID_INVITE')
 
-    // A fresh node on its own devnet; an invite that names A's network but points at that node.
+    // A fresh node on its own devnet, and an invite of A's redirected to it: the node did not make it.
     const stranger = await startDaemon(join(base, 'stranger'))
     daemons.push(stranger)
-    const strangerInvite = (await stranger.call('network.invite', {})).invite
     const { decodeInvite, encodeInvite } = await import('../app/node/network/invite')
-    const forged = encodeInvite({ ...decodeInvite(strangerInvite), networkId: before.network.networkId })
-    const wrong = await b.callRaw('network.join', { invite: forged })
+    const strangerInvite = decodeInvite((await stranger.call('network.invite', {})).invite)
+    const redirected = encodeInvite({ ...decodeInvite(invite), addresses: strangerInvite.addresses })
+    const notItsOwn = await b.callRaw('network.join', { invite: redirected })
+    expect(notItsOwn.ok).toBe(false)
+    if (!notItsOwn.ok) {
+      expect(notItsOwn.error.code).toBe('INVALID_INVITE')
+      expect(notItsOwn.error.message).toMatch(/did not make it/)
+    }
+
+    // A genuine invite of the stranger's, made before it moved to A's network: for the wrong network now.
+    await stranger.call('network.join', await a.call('network.invite', {}))
+    const wrong = await b.callRaw('network.join', { invite: encodeInvite(strangerInvite) })
     expect(wrong.ok).toBe(false)
     if (!wrong.ok) {
       expect(wrong.error.code).toBe('WRONG_NETWORK')
-      expect(wrong.error.message).toContain((await stranger.call('node.status', {})).network.name)
+      expect(wrong.error.message).toMatch(/no longer on that network; ask for a fresh invite/)
     }
+    await stranger.call('network.leave', {})
 
     const after = await b.call('node.status', {})
     expect(after.network).toEqual(before.network)
@@ -108,7 +118,7 @@ describe('headless nodes on loopback', () => {
       'B to keep its peers',
       async () => JSON.stringify(await peerIdsOf(b)) === JSON.stringify(peersBefore),
     )
-    expect(await peerIdsOf(stranger)).toEqual([])
+    await waitFor('the stranger to have no peers', async () => (await peerIdsOf(stranger)).length === 0)
   })
 
   it('leaving is one call: back on the own devnet, and the old network drops the node', async () => {

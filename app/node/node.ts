@@ -16,6 +16,8 @@ import {
   createConnectionLimiter,
   createStoqMetrics,
   fixQuadraticGetConnections,
+  inlineFalconSigner,
+  type FalconSigner,
   startLinkTuner,
   stoqTransportProfile,
   type LinkTuner,
@@ -24,9 +26,12 @@ import {
 } from '../stoq'
 import {
   ActiveLedger,
+  addressOf,
   createDevnetGenesis,
   DEVNET_PARAMS,
+  falcon1024Scheme,
   loadOrCreatePlot,
+  type SignedPeerBinding,
   type ValidatorCandidate,
 } from '../consensus'
 import {
@@ -55,6 +60,10 @@ import { buildLibp2pOptions } from './libp2p-options'
 import { databasePath, openDatabase } from './storage/database'
 import { NetworkManager } from './network/network-manager'
 import { NetworkStore, type StoredNetwork } from './network/network-store'
+import { inviteKey } from './network/invite-token'
+import { PeerKeyBook } from './network/peer-key-book'
+import { trustRoots, type RootKey } from './network/trust-roots'
+import { ownPeerBinding, peerBindingKeeper } from './identity/peer-binding'
 import {
   falconWorkerSigner,
   startSignatureWorkers,
@@ -72,6 +81,21 @@ interface Running extends RunningParts {
 }
 
 type NatSettings = ReturnType<typeof buildLibp2pOptions>['nat']
+
+/** The active validators of the active ledger: roots that may admit members. */
+function activeValidators(ledger: ActiveLedger): RootKey[] {
+  const state = ledger.current()?.chain.state
+  if (state == null) return []
+  return [...state.validators.values()]
+    .filter((v) => v.active && !v.jailed)
+    .map((v) => ({ peerId: v.peerId, publicKey: v.publicKey }))
+}
+
+/** The one FALCON key a network's genesis names for `peer` (as creator or validator), if it names one. */
+function genesisKeyOf(network: StoredNetwork, peer: string): string | undefined {
+  const keys = trustRoots(network.genesis).keysOf(peer)
+  return keys.length === 1 ? keys[0] : undefined
+}
 
 /** The network the node was on when it stopped (its own devnet at first start). */
 function activeNetwork(store: NetworkStore): StoredNetwork {
@@ -108,10 +132,17 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
     // One pool of worker threads, off the event loop: STOQ handshakes sign and verify with FALCON on it,
     // and the ledger checks transaction signatures on it. Threads start as work needs them.
     signatureWorkers = startSignatureWorkers(log)
+    const falconSigner =
+      signatureWorkers == null
+        ? inlineFalconSigner(identity.falcon)
+        : falconWorkerSigner(signatureWorkers, identity.falcon)
+    // Peers' FALCON keys: bound ones are checked in every handshake, and peers that spoke STOQ are refused
+    // classical Noise. The ledger and the network feed it once they exist (compose).
+    const peerKeys = new PeerKeyBook(db)
     const profile = stoqTransportProfile({
       falcon: identity.falcon,
-      falconSigner:
-        signatureWorkers == null ? undefined : falconWorkerSigner(signatureWorkers, identity.falcon),
+      falconSigner,
+      peerKeys,
       metrics: stoqMetrics,
       offerClassicalNoise: config.transport.offerClassicalNoise,
       quic: config.transport.quic,
@@ -131,6 +162,9 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
       profile,
       stoqMetrics,
       signatureWorkers,
+      falconSigner,
+      peerKeys,
+      binding: await ownPeerBinding(identity),
       validatorCandidate,
       idleSeconds: init.idleSeconds ?? (() => null),
     })
@@ -202,6 +236,11 @@ interface NodeParts {
   stoqMetrics: StoqMetrics
   /** Signature work of STOQ handshakes and the ledger; null when running from source without built workers. */
   signatureWorkers: SignatureWorkers | null
+  /** This node's FALCON key, signing and verifying on the signature workers where there are any. */
+  falconSigner: FalconSigner
+  peerKeys: PeerKeyBook
+  /** This node's peer id bound to its FALCON key, signed by both. */
+  binding: SignedPeerBinding
   validatorCandidate: ValidatorCandidate
   idleSeconds(): number | null
 }
@@ -276,7 +315,7 @@ class Node implements HyperMeshNode {
     parts: Omit<Running, 'services' | 'startedAt'>
     services: NodeService[]
   }> {
-    const { config, log, store, identity, db, signatureWorkers } = this.parts
+    const { config, log, store, identity, db, signatureWorkers, falconSigner, peerKeys, binding } = this.parts
     const { libp2p, nat } = await this.createLibp2p()
     const listenAddresses = (): string[] => libp2p.getMultiaddrs().map((a) => a.toString())
     const sharing = new SharingService({
@@ -290,14 +329,23 @@ class Node implements HyperMeshNode {
     // Peers whose assets this node uses stay connected although they are on none of its networks.
     const usedPeers = new Set<string>()
     const network = new NetworkManager(
-      { libp2p, store, log, events: this.api },
+      {
+        libp2p,
+        store,
+        log,
+        events: this.api,
+        falcon: falconSigner,
+        inviteKey: inviteKey(identity.falcon.secretKey),
+        provenKeys: (peer) => peerKeys.provenKeys(peer),
+      },
       {
         pingIntervalMs: config.pingIntervalMs,
         keepOutsider: (peer) => sharing.admitsOutsider(peer) || usedPeers.has(peer),
+        ledgerRoots: (): RootKey[] => activeValidators(ledger),
       },
       activeNetwork(store),
     )
-    const ledger = new ActiveLedger({
+    const ledger: ActiveLedger = new ActiveLedger({
       db,
       dataDir: this.dataDir,
       falcon: identity.falcon,
@@ -312,8 +360,23 @@ class Node implements HyperMeshNode {
     // The ledger follows the active network: a join or leave closes one chain and opens the other.
     network.onActiveNetworkChanged((active) => void ledger.switchTo(active))
     ledger.onBlock((block) => this.api.emit('chain.block', block))
+    // A peer's bound FALCON key: the ledger's binding, or the one its network's genesis names for it.
+    peerKeys.bindingsFrom(
+      (peer) =>
+        ledger.current()?.chain.state.peerBinding(peer)?.falconKey ??
+        genesisKeyOf(network.activeNetwork(), peer),
+    )
+    // This node's own binding goes on the ledger once its account can pay for it.
+    const keepBound = peerBindingKeeper(binding, addressOf(falcon1024Scheme, identity.falcon.publicKey), log)
+    ledger.onBlock(() => keepBound(ledger.current()))
     // Usage receipts in, claims out, earnings recorded: on every block of the active network's ledger.
-    const rewards = new RewardsService({ db, falcon: identity.falcon, ledger: () => ledger.current(), log })
+    const rewards = new RewardsService({
+      db,
+      falcon: identity.falcon,
+      binding,
+      ledger: () => ledger.current(),
+      log,
+    })
     const assets = new AssetService({
       libp2p,
       db,

@@ -67,7 +67,6 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     },
     'network.invite': async () => ({ invite: need().network.invite() }),
     'network.join': async ({ invite }) => need().network.join(invite),
-    'network.joinLan': async ({ peerId }) => need().network.joinLan(peerId),
     'network.leave': async () => need().network.leave(),
     'network.lanOffers': async () => need().network.lanOffers(),
     'chain.status': async () => need().ledger.status(),

@@ -31,7 +31,7 @@ import type { FrameCipherName, StoqCrypto, X25519KeyPair } from './crypto/types'
 import { inlineFalconSigner, type FalconKeyPair, type FalconSigner } from './handshake/falcon-signer'
 import { HandshakeCryptoError } from './handshake/symmetric-state'
 import { createStoqMetrics, type StoqMetrics } from './metrics'
-import { checkBoundFalconKey, FalconKeyMismatchError, type PeerKeyDirectory } from './peer-keys'
+import { checkBoundFalconKey, type PeerKeyDirectory } from './peer-keys'
 
 export const STOQ_PROTOCOL = '/stoq/1.0.0'
 /** Largest handshake message (Noise's 65535-byte limit). */
@@ -173,7 +173,7 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
     try {
       checkBoundFalconKey(this.init.peerKeys, remotePeer.toString(), result.remote.falconPublicKey)
     } catch (err) {
-      this.metrics.handshakeFailed(role, err as FalconKeyMismatchError)
+      this.metrics.handshakeFailed(role, err as Error)
       throw new InvalidCryptoExchangeError(`STOQ handshake refused: ${(err as Error).message}`)
     }
     this.init.peerKeys?.provedFalconKey(remotePeer.toString(), result.remote.falconPublicKey)

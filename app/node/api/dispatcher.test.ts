@@ -115,7 +115,6 @@ beforeEach(() => {
       { invite: 'hm1abc' }
     ),
     'network.join': async (params) => (calls.push({ method: 'network.join', params }), JOINED),
-    'network.joinLan': async (params) => (calls.push({ method: 'network.joinLan', params }), JOINED),
     'network.leave': async (params) => (calls.push({ method: 'network.leave', params }), NETWORK),
     'network.lanOffers': async (params) => (calls.push({ method: 'network.lanOffers', params }), []),
     'chain.status': async () => ({ available: false, reason: 'no chain in this test' }),
@@ -249,11 +248,6 @@ describe('dispatch: refusals', () => {
       { id: 1, method: 'network.join', params: { invite: 'x', extra: 1 } },
       'BAD_REQUEST',
       'extra',
-    )
-    await expectError(
-      { id: 1, method: 'network.joinLan', params: { peerId: 'not base58 0OIl' } },
-      'BAD_REQUEST',
-      'peerId',
     )
     await expectError({ id: 1, method: 'node.status', params: { verbose: true } }, 'BAD_REQUEST', 'verbose')
     for (const params of ['text', 42, [], null, true]) {

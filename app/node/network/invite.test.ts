@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, it, expect, beforeAll } from 'vitest'
 import { createHash } from 'node:crypto'
 import { base58btc } from 'multiformats/bases/base58'
@@ -17,6 +18,7 @@ import {
   type Invite,
   type InviteErrorReason,
 } from './invite'
+import { INVITE_LIFETIME_MS, type InviteToken } from './invite-token'
 
 const NETWORK_ID = 'ab'.repeat(32)
 const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
@@ -31,10 +33,22 @@ beforeAll(async () => {
 
 const addr = (base: string, peer: PeerId = peerA): Multiaddr => multiaddr(`${base}/p2p/${peer.toString()}`)
 
+const TOKEN: InviteToken = {
+  tokenId: '0f'.repeat(16),
+  endsAt: Date.now() + INVITE_LIFETIME_MS,
+  mac: 'a5'.repeat(16),
+}
+const tokenBytes = (token: InviteToken = TOKEN): Uint8Array => {
+  const endsAt = Buffer.alloc(6)
+  endsAt.writeUIntBE(token.endsAt, 0, 6)
+  return Buffer.concat([Buffer.from(token.tokenId, 'hex'), endsAt, Buffer.from(token.mac, 'hex')])
+}
+
 const invite = (overrides: Partial<Invite> = {}): Invite => ({
   networkId: NETWORK_ID,
   networkName: 'Test net',
   addresses: [addr('/ip4/192.0.2.1/tcp/4001')],
+  token: TOKEN,
   ...overrides,
 })
 
@@ -73,6 +87,7 @@ interface Parts {
   networkId: Uint8Array
   name: Uint8Array
   peerId: Uint8Array
+  token: Uint8Array
   /** Raw address bytes, each prefixed by its length. */
   addresses: Uint8Array[]
   /** The count byte; defaults to addresses.length. */
@@ -86,6 +101,7 @@ const buildBody = (over: Partial<Parts> = {}): Uint8Array => {
     networkId: Buffer.from(NETWORK_ID, 'hex'),
     name: new TextEncoder().encode('Hand built'),
     peerId: peerA.toMultihash().bytes,
+    token: tokenBytes(),
     addresses: [multiaddr('/ip4/192.0.2.7/tcp/4001').bytes],
     trailing: new Uint8Array(0),
     ...over,
@@ -95,6 +111,7 @@ const buildBody = (over: Partial<Parts> = {}): Uint8Array => {
     p.networkId,
     withLength(p.name),
     withLength(p.peerId),
+    p.token,
     Uint8Array.of(p.count ?? p.addresses.length),
     ...p.addresses.map(withLength),
     p.trailing,
@@ -111,6 +128,7 @@ describe('invite round trip', () => {
     expect(decoded.networkId).toBe(NETWORK_ID)
     expect(decoded.networkName).toBe('Test net')
     expect(strings(decoded.addresses)).toEqual([`/ip4/192.0.2.1/tcp/4001/p2p/${peerA.toString()}`])
+    expect(decoded.token).toEqual(TOKEN)
   })
 
   it('decodes what it encodes for several ip4/ip6/tcp/ws addresses, in order', () => {
@@ -222,9 +240,61 @@ describe('decodeInvite refuses bad text', () => {
   })
 
   it('refuses an unknown version byte even with a valid checksum', () => {
-    const err = expectReason(() => decodeInvite(seal(buildBody({ version: 2 }))), 'version')
-    expect(err.message).toContain('2')
+    const err = expectReason(() => decodeInvite(seal(buildBody({ version: 3 }))), 'version')
+    expect(err.message).toContain('3')
     expectReason(() => decodeInvite(seal(buildBody({ version: 0 }))), 'version')
+  })
+
+  it('refuses a version 1 invite, which carried no proof of membership, saying to ask for a fresh one', () => {
+    const err = expectReason(
+      () => decodeInvite(seal(buildBody({ version: 1, token: new Uint8Array(0) }))),
+      'version',
+    )
+    expect(err.message).toMatch(/version 1.*ask for a fresh invite/)
+  })
+
+  it('refuses an expired invite with the time it expired', () => {
+    const endsAt = Date.UTC(2026, 0, 2)
+    const text = encodeInvite(invite({ token: { ...TOKEN, endsAt } }))
+    const err = expectReason(() => decodeInvite(text, endsAt), 'expired')
+    expect(err.message).toContain('2026-01-02T00:00:00.000Z')
+    expect(decodeInvite(text, endsAt - 1).token.endsAt).toBe(endsAt)
+  })
+
+  it('refuses a token cut short', () => {
+    expectReason(
+      () => decodeInvite(seal(buildBody({ token: tokenBytes().subarray(0, 20), addresses: [] }))),
+      'truncated',
+    )
+  })
+
+  it('never throws anything but an InviteError, nor returns another invite, for generated input', () => {
+    const text = encodeInvite(invite())
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (junk) => {
+        try {
+          decodeInvite(junk)
+        } catch (err) {
+          return err instanceof InviteError
+        }
+        return false
+      }),
+      { numRuns: 300 },
+    )
+    fc.assert(
+      fc.property(fc.nat(), fc.constantFrom(...BASE58_ALPHABET), (at, char) => {
+        const i = INVITE_PREFIX.length + (at % (text.length - INVITE_PREFIX.length))
+        const altered = text.slice(0, i) + char + text.slice(i + 1)
+        if (altered === text) return true
+        try {
+          decodeInvite(altered)
+        } catch (err) {
+          return err instanceof InviteError
+        }
+        return false
+      }),
+      { numRuns: 300 },
+    )
   })
 
   it('accepts the hand-built reference payload (the builder itself is right)', () => {

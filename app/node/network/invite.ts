@@ -1,11 +1,15 @@
 /**
- * Invites: a short text that names a network (its id and name), the inviting peer, and where to reach it.
- * Dialing the addresses authenticates that peer id (Noise checks the remote key), so an invite cannot
- * send us to an impostor of the peer it names.
+ * Invites: a short text that names a network (its id and name), the inviting peer, where to reach it, and
+ * the inviting peer's token (./invite-token.ts), which that peer alone can check and turns into a
+ * membership grant for whoever joins with it. Dialing the addresses authenticates the peer id (the STOQ
+ * handshake checks the remote key), so an invite cannot send us to an impostor of the peer it names.
  *
  * Text form: "hm1" + base58btc(payload). Payload:
- *   version u8 (=1) | network id 32 bytes | name length u8 | name UTF-8 | peer id length u8 | peer id bytes |
+ *   version u8 (=2) | network id 32 bytes | name length u8 | name UTF-8 | peer id length u8 | peer id bytes |
+ *   token id 16 bytes | ends at u48 (ms) | token MAC 16 bytes |
  *   address count u8 | (address length u8 | multiaddr bytes, without /p2p)* | checksum: SHA-256(previous)[0..4]
+ *
+ * Version 1 had no token: its holder was admitted by merely naming the network. It is refused.
  */
 import { createHash } from 'node:crypto'
 import { base58btc } from 'multiformats/bases/base58'
@@ -13,14 +17,16 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import { MAX_INVITE_LENGTH } from '../../../shared/schemas'
+import { TOKEN_ID_BYTES, TOKEN_MAC_BYTES, type InviteToken } from './invite-token'
 
 export const INVITE_PREFIX = 'hm1'
-export const INVITE_VERSION = 1
+export const INVITE_VERSION = 2
 export const MAX_INVITE_ADDRESSES = 8
 export const MAX_INVITE_NAME_BYTES = 64
 const MAX_ADDRESS_BYTES = 255
 const MAX_PEER_ID_BYTES = 64
 const CHECKSUM_BYTES = 4
+const ENDS_AT_BYTES = 6
 const P2P_CODE = 421
 
 export interface Invite {
@@ -28,6 +34,8 @@ export interface Invite {
   networkName: string
   /** Bootstrap addresses, each ending in /p2p/<peer id>. */
   addresses: Multiaddr[]
+  /** The inviting peer's token: it admits the joiner, until it expires. */
+  token: InviteToken
 }
 
 export type InviteErrorReason =
@@ -44,6 +52,7 @@ export type InviteErrorReason =
   | 'bad-name'
   | 'bad-peer-id'
   | 'trailing-bytes'
+  | 'expired'
 
 export class InviteError extends Error {
   constructor(
@@ -80,6 +89,7 @@ export function encodeInvite(invite: Invite): string {
     name,
     Uint8Array.of(peerIdBytes.length),
     peerIdBytes,
+    ...encodeToken(invite.token),
     Uint8Array.of(invite.addresses.length),
   ]
   for (const address of invite.addresses) {
@@ -105,8 +115,21 @@ export function encodeInvite(invite: Invite): string {
   return text
 }
 
-/** Decodes and checks an invite. Every failure is an {@link InviteError} whose message a person can act on. */
-export function decodeInvite(text: string): Invite {
+function encodeToken(token: InviteToken): Uint8Array[] {
+  if (!/^[0-9a-f]{32}$/.test(token.tokenId) || !/^[0-9a-f]{32}$/.test(token.mac))
+    throw new InviteError('encoding', 'an invite token is 16 bytes of id and 16 of MAC, in hex')
+  if (!Number.isSafeInteger(token.endsAt) || token.endsAt < 0 || token.endsAt >= 2 ** 48)
+    throw new InviteError('encoding', 'an invite ends at a whole number of milliseconds below 2^48')
+  const endsAt = Buffer.alloc(ENDS_AT_BYTES)
+  endsAt.writeUIntBE(token.endsAt, 0, ENDS_AT_BYTES)
+  return [Buffer.from(token.tokenId, 'hex'), endsAt, Buffer.from(token.mac, 'hex')]
+}
+
+/**
+ * Decodes and checks an invite, and refuses one that expired before `now`. Every failure is an
+ * {@link InviteError} whose message a person can act on.
+ */
+export function decodeInvite(text: string, now = Date.now()): Invite {
   const trimmed = text.trim()
   if (trimmed === '') throw new InviteError('empty', 'the invite is empty; paste the whole invite text')
   if (trimmed.length > MAX_INVITE_LENGTH)
@@ -133,11 +156,22 @@ export function decodeInvite(text: string): Invite {
       'the invite is damaged or incomplete (checksum mismatch); copy the whole text again',
     )
   }
-  return parseBody(new Reader(body))
+  const invite = parseBody(new Reader(body))
+  if (invite.token.endsAt <= now)
+    throw new InviteError(
+      'expired',
+      `this invite expired on ${new Date(invite.token.endsAt).toISOString()}; ask for a fresh invite`,
+    )
+  return invite
 }
 
 function parseBody(r: Reader): Invite {
   const version = r.u8()
+  if (version === 1)
+    throw new InviteError(
+      'version',
+      'this invite is of version 1, made by an older HyperMesh; it carries no proof of membership and this HyperMesh (version 2) no longer accepts it; ask for a fresh invite',
+    )
   if (version !== INVITE_VERSION) {
     throw new InviteError(
       'version',
@@ -164,6 +198,11 @@ function parseBody(r: Reader): Invite {
     peerId = peerIdFromMultihash(Digest.decode(peerIdBytes)).toString()
   } catch {
     throw new InviteError('bad-peer-id', 'the invite carries an invalid peer id')
+  }
+  const token: InviteToken = {
+    tokenId: Buffer.from(r.bytes(TOKEN_ID_BYTES)).toString('hex'),
+    endsAt: Buffer.from(r.bytes(ENDS_AT_BYTES)).readUIntBE(0, ENDS_AT_BYTES),
+    mac: Buffer.from(r.bytes(TOKEN_MAC_BYTES)).toString('hex'),
   }
   const count = r.u8()
   if (count === 0) throw new InviteError('no-addresses', 'the invite has no address to reach the network')
@@ -194,7 +233,7 @@ function parseBody(r: Reader): Invite {
     addresses.push(address.encapsulate(`/p2p/${peerId}`))
   }
   if (!r.done()) throw new InviteError('trailing-bytes', 'the invite has unexpected extra data')
-  return { networkId, networkName, addresses }
+  return { networkId, networkName, addresses, token }
 }
 
 function requirePeerId(address: Multiaddr): string {

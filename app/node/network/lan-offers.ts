@@ -1,7 +1,9 @@
 /**
- * Networks offered by HyperMesh nodes found on the LAN (mDNS), kept while their nodes keep announcing
- * themselves. mDNS says when a peer appears but never that it left, so an offer not seen again within
- * its time to live is dropped: the dashboard must not offer a network whose node is gone.
+ * HyperMesh nodes found on the LAN (mDNS) that are not known members of this node's network, kept while
+ * they keep announcing themselves. Joining one's network takes an invite from it: a node says nothing of
+ * its network to a caller that proves no membership, so an offer names only the node. mDNS says when a
+ * peer appears but never that it left, so an offer not seen again within its time to live is dropped:
+ * the dashboard must not list a node that is gone.
  */
 import type { LanOffer } from '../../../shared/api'
 
@@ -36,11 +38,9 @@ export class LanOfferBook {
     this.offers.delete(peer)
   }
 
-  /** Live offers of networks other than `activeNetworkId`. */
-  list(activeNetworkId: string, now = Date.now()): LanOffer[] {
-    return [...this.offers.values()].filter(
-      (o) => o.networkId !== activeNetworkId && now - o.seenAt < this.ttlMs,
-    )
+  /** Live offers. */
+  list(now = Date.now()): LanOffer[] {
+    return [...this.offers.values()].filter((o) => now - o.seenAt < this.ttlMs)
   }
 
   /** Drops offers past their time to live; true if any were dropped. */

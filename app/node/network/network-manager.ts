@@ -1,7 +1,9 @@
 /**
- * Network membership, enforced on every connection: a peer counts (is listed, is pinged, is remembered)
- * only once the membership protocol shows it is on this node's active network. Connections from peers of
- * other networks are closed; nodes of other networks found by mDNS are offered for joining.
+ * Network membership, enforced on every connection: a peer counts (is listed, is pinged, is remembered,
+ * may speak consensus) only once it has proved it is a member of this node's active network, with a
+ * credential or an invite of this node (./admission.ts, ./membership-protocol.ts), and this node has
+ * checked the same of every peer it dials. Other connections are closed; HyperMesh nodes found on the LAN
+ * by mDNS are listed as nodes to ask for an invite.
  */
 import type { Connection, Libp2p, PeerId, PeerInfo as Libp2pPeerInfo, Stream } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
@@ -17,21 +19,30 @@ import {
   MEMBERSHIP_PROTOCOL,
   MEMBERSHIP_TIMEOUT_MS,
   type MemberHint,
-  type Welcome,
+  type Refused,
 } from './membership-protocol'
-import { decodeInvite, encodeInvite, InviteError } from './invite'
+import { decodeInvite, encodeInvite, InviteError, type Invite } from './invite'
 import { inviteAddresses } from './addresses'
 import type { NetworkStore, StoredNetwork } from './network-store'
-import { allowsClassicalNoise } from '../../consensus'
-import { isStoqConnection } from '../../stoq'
-import { probeForNetwork } from './probe'
+import { allowsClassicalNoise, networkIdOf } from '../../consensus'
+import { isStoqConnection, type FalconSigner } from '../../stoq'
+import { probePeer } from './probe'
 import { dialBest } from './dial'
+import { Admission, type Caller } from './admission'
+import { credentialEndsAt, RENEW_WITHIN_MS, type Credential } from './credential'
+import type { RootKey } from './trust-roots'
 
 export interface NetworkManagerComponents {
   libp2p: Libp2p<{ ping: Ping }>
   store: NetworkStore
   log: Logger
   events: Pick<ApiDispatcher, 'emit'>
+  /** This node's FALCON key: signs the credentials it issues, verifies others'. */
+  falcon: FalconSigner
+  /** The key of this node's invite tokens (./invite-token.ts). */
+  inviteKey: Uint8Array
+  /** The FALCON keys (base64) each peer proved in STOQ handshakes with this node (./peer-key-book.ts). */
+  provenKeys(peer: string): readonly string[]
 }
 
 export interface NetworkManagerInit {
@@ -48,6 +59,10 @@ export interface NetworkManagerInit {
   offerRefreshMs?: number
   /** An offer not seen again for this long is dropped. */
   offerTtlMs?: number
+  /** The active validators on the active network's ledger: roots that may admit members (./trust-roots.ts). */
+  ledgerRoots?: () => Iterable<RootKey>
+  /** How often to renew this node's own credential from members, when it ends soon. */
+  renewIntervalMs?: number
 }
 
 interface Member {
@@ -72,6 +87,7 @@ export class NetworkManager {
   private readonly admissionTimers = new Set<NodeJS.Timeout>()
   private readonly activeListeners = new Set<(network: StoredNetwork) => void>()
   private stopped = false
+  private readonly admission: Admission
 
   constructor(
     private readonly components: NetworkManagerComponents,
@@ -80,6 +96,20 @@ export class NetworkManager {
   ) {
     this.active = active
     this.offers = new LanOfferBook(init.offerRefreshMs, init.offerTtlMs)
+    this.admission = new Admission({
+      self: components.libp2p.peerId.toString(),
+      falcon: components.falcon,
+      inviteKey: components.inviteKey,
+      provenKeys: (peer) => components.provenKeys(peer),
+      store: components.store,
+      ledgerRoots: () => init.ledgerRoots?.() ?? [],
+      log: components.log,
+    })
+  }
+
+  /** Refusals of callers' membership so far, by reason. */
+  refusalCounts(): Readonly<Record<string, number>> {
+    return this.admission.refusals.counts
   }
 
   async start(): Promise<void> {
@@ -95,6 +125,7 @@ export class NetworkManager {
     this.timers.push(setInterval(() => void this.pingMembers(), this.init.pingIntervalMs))
     this.timers.push(setInterval(() => void this.redialKnownPeers(), this.init.redialIntervalMs ?? 15_000))
     this.timers.push(setInterval(() => this.expireOffers(), this.init.offerRefreshMs ?? OFFER_REFRESH_MS))
+    this.timers.push(setInterval(() => void this.renewCredential(), this.init.renewIntervalMs ?? 3600_000))
     void this.redialKnownPeers()
   }
 
@@ -164,14 +195,25 @@ export class NetworkManager {
   }
 
   lanOffers(): LanOffer[] {
-    return this.offers.list(this.active.networkId)
+    return this.offers.list()
   }
 
+  /** An invite to the active network: its holder is admitted by this node until the invite expires. */
   invite(): string {
     const addresses = inviteAddresses(this.components.libp2p.getMultiaddrs())
     if (addresses.length === 0)
       throw new ApiError('UNREACHABLE', 'this node has no listen address to put in an invite')
-    return encodeInvite({ networkId: this.active.networkId, networkName: this.active.name, addresses })
+    if (this.admission.ownCredential(this.active) == null)
+      throw new ApiError(
+        'BAD_REQUEST',
+        `this node's membership of "${this.active.name}" has ended, so it cannot admit anyone; ask a member for a fresh invite`,
+      )
+    return encodeInvite({
+      networkId: this.active.networkId,
+      networkName: this.active.name,
+      addresses,
+      token: this.admission.makeInvite(this.active),
+    })
   }
 
   /** Join the network an invite names. On any failure nothing changes. */
@@ -184,17 +226,7 @@ export class NetworkManager {
         if (err instanceof InviteError) throw new ApiError('INVALID_INVITE', err.message)
         throw err
       }
-      return this.joinVia(invite.networkId, invite.addresses)
-    })
-  }
-
-  joinLan(peerId: string): Promise<NetworkInfo> {
-    return this.serialize(async () => {
-      const offer = this.offers.get(peerId)
-      if (offer == null)
-        throw new ApiError('NOT_FOUND', 'that LAN peer is no longer offered; wait for it to be found again')
-      const addresses = offer.addresses.map((a) => withPeerId(multiaddr(a), peerId))
-      return this.joinVia(offer.networkId, addresses)
+      return this.joinVia(invite)
     })
   }
 
@@ -211,30 +243,50 @@ export class NetworkManager {
     })
   }
 
-  private async joinVia(networkId: string, addresses: Multiaddr[]): Promise<NetworkInfo> {
+  private async joinVia(invite: Invite): Promise<NetworkInfo> {
+    const { networkId } = invite
     const self = this.components.libp2p.peerId.toString()
-    const targets = addresses.filter((a) => a.getComponents().at(-1)?.value !== self)
-    if (targets.length === 0) {
+    const targets = invite.addresses.filter((a) => a.getComponents().at(-1)?.value !== self)
+    const peer = targets[0]?.getComponents().at(-1)?.value
+    if (peer == null) {
       if (networkId === this.active.networkId) return this.networkInfo()
       throw new ApiError('INVALID_INVITE', 'this invite points only at this node itself')
     }
-    const result = await probeForNetwork(this.components.libp2p, targets, networkId, this.probing)
-    if (result.kind === 'unreachable') {
-      throw new ApiError('UNREACHABLE', `could not reach the network: ${result.reasons.join('; ')}`)
+    const hello = this.admission.hello(networkId, this.components.store.getNetwork(networkId), {
+      networkName: invite.networkName,
+      token: invite.token,
+    })
+    const result = await probePeer(this.components.libp2p, peer, targets, hello, this.probing)
+    if (result.kind === 'unreachable')
+      throw new ApiError('UNREACHABLE', `could not reach the network: ${result.reason}`)
+    const { answer, connection } = result
+    if (answer.type === 'refused') {
+      if (!this.keepsOutsider(connection)) await connection.close().catch(() => {})
+      throw joinRefusal(answer, networkId)
     }
-    if (result.kind === 'wrong-network') {
+    const network = storedFrom(answer.genesis)
+    const accepted = await this.admission.acceptWelcome(
+      answer,
+      callerOf(connection),
+      networkId,
+      network,
+      true,
+    )
+    if (!accepted.ok || accepted.grant == null) {
+      if (!this.keepsOutsider(connection)) await connection.close().catch(() => {})
       throw new ApiError(
         'WRONG_NETWORK',
-        `the invite is for network ${short(networkId)}, but the node it names is on "${result.welcome.genesis.name}" (${short(result.welcome.networkId)}); ask for a fresh invite`,
+        `the node this invite names did not admit this node properly (${accepted.ok ? 'no credential' : accepted.reason}); ask for a fresh invite`,
       )
     }
-    const joined =
-      networkId === this.active.networkId
-        ? this.active
-        : this.components.store.joinNetwork(result.welcome.genesis)
-    await this.switchTo(joined, new Set(result.connections.map((c) => c.remotePeer.toString())))
-    for (const connection of result.connections) this.admit(connection)
-    this.connectToHints(result.welcome.members)
+    let joined: StoredNetwork
+    if (networkId === this.active.networkId) {
+      this.admission.keep(accepted.grant, this.active)
+      joined = this.active
+    } else joined = this.components.store.joinNetwork(answer.genesis, accepted.grant)
+    await this.switchTo(joined, new Set([peer]))
+    this.admit(connection)
+    this.connectToHints(answer.members)
     this.components.log.info({ networkId, name: joined.name }, 'joined network')
     return this.networkInfo()
   }
@@ -261,7 +313,8 @@ export class NetworkManager {
     return next
   }
 
-  private async welcome(asker: string): Promise<Welcome> {
+  /** Members to tell a new member about (never anyone else: only admitted callers are answered with them). */
+  private async memberHints(asker: string): Promise<MemberHint[]> {
     const members: MemberHint[] = []
     for (const member of this.members.values()) {
       if (members.length >= MAX_MEMBER_HINTS) break
@@ -271,7 +324,7 @@ export class NetworkManager {
       const addrs = inviteAddresses((known?.addresses ?? []).map((a) => withPeerId(a.multiaddr, peer)))
       if (addrs.length > 0) members.push({ peerId: peer, addrs: addrs.map((a) => a.toString()) })
     }
-    return { type: 'welcome', networkId: this.active.networkId, genesis: this.active.genesis, members }
+    return members
   }
 
   /** Dial members a peer told us about (peer exchange); the membership check admits them as usual. */
@@ -285,16 +338,27 @@ export class NetworkManager {
     }
   }
 
+  /** A caller's hello: its proof is checked before anything about the network is said (./admission.ts). */
   private readonly onHello = async (stream: Stream, connection: Connection): Promise<void> => {
+    const caller = callerOf(connection)
+    if (!this.transportAllowed(connection)) {
+      stream.abort(new Error('this network requires STOQ'))
+      return
+    }
     try {
-      const hello = await answerHello(stream, await this.welcome(connection.remotePeer.toString()))
-      if (hello.networkId === this.active.networkId) this.admit(connection)
-      // Otherwise the dialer was only asking; it hangs up, or the admission grace timer does.
+      const network = this.active
+      let admitted = false
+      await answerHello(stream, async (hello) => {
+        const decided = await this.admission.answer(hello, caller, network, () =>
+          this.memberHints(caller.peer),
+        )
+        admitted = decided.admitted && network === this.active
+        return decided.answer
+      })
+      if (admitted) this.admit(connection)
+      // Otherwise the caller hangs up, or the admission grace timer closes its connection.
     } catch (err) {
-      this.components.log.debug(
-        { peer: connection.remotePeer.toString(), err: (err as Error).message },
-        'bad hello refused',
-      )
+      this.components.log.debug({ peer: caller.peer, err: (err as Error).message }, 'bad hello refused')
     }
   }
 
@@ -322,19 +386,62 @@ export class NetworkManager {
     this.admissionTimers.add(timer)
   }
 
+  /** A peer we dialed: we show our proof, and take it for a member only once it proved the same. */
   private async verifyOutbound(connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString()
+    const network = this.active
     try {
-      const welcome = await exchangeHello(connection, this.active.networkId)
-      if (welcome.networkId === this.active.networkId) {
-        this.admit(connection)
-        this.connectToHints(welcome.members)
-      } else if (!this.keepsOutsider(connection)) await connection.close()
+      const answer = await exchangeHello(connection, this.admission.hello(network.networkId, network))
+      if (answer.type === 'refused') {
+        this.admission.refusals.note(peer, `refused-by-peer:${answer.reason}`, answer.message)
+      } else {
+        const accepted = await this.admission.acceptWelcome(
+          answer,
+          callerOf(connection),
+          network.networkId,
+          network,
+          false,
+        )
+        if (accepted.ok && network === this.active) {
+          if (accepted.grant != null) this.admission.keep(accepted.grant, network)
+          this.admit(connection)
+          this.connectToHints(answer.members)
+          return
+        }
+        if (!accepted.ok) this.admission.refusals.note(peer, 'listener-not-a-member', accepted.reason)
+      }
     } catch (err) {
-      this.components.log.debug(
-        { peer: connection.remotePeer.toString(), err: (err as Error).message },
-        'membership check failed',
-      )
-      if (!this.keepsOutsider(connection)) await connection.close().catch(() => {})
+      this.components.log.debug({ peer, err: (err as Error).message }, 'membership check failed')
+    }
+    if (!this.keepsOutsider(connection)) await connection.close().catch(() => {})
+  }
+
+  /** Renews this node's credential from the members it is connected to, when it ends within the renewal window. */
+  private async renewCredential(): Promise<void> {
+    const network = this.active
+    const own = this.admission.ownCredential(network)
+    if (!endsSoon(own)) return
+    for (const member of this.members.values()) {
+      const connection = this.components.libp2p.getConnections(member.peerId).find((c) => c.status === 'open')
+      if (connection == null) continue
+      try {
+        const answer = await exchangeHello(connection, this.admission.hello(network.networkId, network))
+        if (answer.type !== 'welcome') continue
+        const accepted = await this.admission.acceptWelcome(
+          answer,
+          callerOf(connection),
+          network.networkId,
+          network,
+          false,
+        )
+        if (accepted.ok && accepted.grant != null) this.admission.keep(accepted.grant, network)
+      } catch (err) {
+        this.components.log.debug(
+          { peer: member.peerId.toString(), err: (err as Error).message },
+          'renewal failed',
+        )
+      }
+      if (!endsSoon(this.admission.ownCredential(network))) return
     }
   }
 
@@ -364,30 +471,28 @@ export class NetworkManager {
     }
   }
 
+  /**
+   * A HyperMesh node found on the LAN. A known member of our network is dialed (the membership check on
+   * the connection does the rest); any other is probed with a hello that names no network and shows no
+   * proof, and listed as a node whose user can give an invite. Neither side learns the other's network.
+   */
   private readonly onDiscovery = (event: CustomEvent<Libp2pPeerInfo>): void => {
     const { id, multiaddrs } = event.detail
     const peer = id.toString()
     if (this.stopped || this.members.has(peer) || this.probing.has(peer)) return
     if (!this.offers.needsProbe(peer)) return
+    const known = this.components.store.knownPeers(this.active.networkId).find((p) => p.peerId === peer)
+    if (known != null) {
+      void this.dialQuietly(peer, known.addrs)
+      return
+    }
     const addresses = multiaddrs.map((a) => withPeerId(a, peer))
-    void probeForNetwork(this.components.libp2p, addresses, this.active.networkId, this.probing).then(
+    void probePeer(this.components.libp2p, peer, addresses, Admission.probe, this.probing).then(
       async (result) => {
         if (result.kind === 'unreachable' || this.stopped) return
-        if (result.kind === 'joined') {
-          for (const connection of result.connections) this.admit(connection)
-          this.connectToHints(result.welcome.members)
-          return
-        }
-        this.offers.set({
-          peerId: peer,
-          networkId: result.welcome.networkId,
-          networkName: result.welcome.genesis.name,
-          addresses: multiaddrs.map((a) => a.toString()),
-          seenAt: Date.now(),
-        })
-        // The probe's connections go, unless a shared asset admits the peer (its connection may be in use).
-        for (const connection of result.connections)
-          if (!this.keepsOutsider(connection)) await connection.close().catch(() => {})
+        this.offers.set({ peerId: peer, addresses: multiaddrs.map((a) => a.toString()), seenAt: Date.now() })
+        // The probe's connection goes, unless a shared asset admits the peer (its connection may be in use).
+        if (!this.keepsOutsider(result.connection)) await result.connection.close().catch(() => {})
         this.components.events.emit('lan.offers', this.lanOffers())
       },
     )
@@ -482,6 +587,53 @@ export class NetworkManager {
 }
 
 const short = (id: string): string => `${id.slice(0, 8)}…`
+
+/** Whether a (non-root) credential ends within the renewal window. */
+const endsSoon = (credential: Credential | null): boolean =>
+  credential != null && credential.length > 0 && credentialEndsAt(credential) - Date.now() < RENEW_WITHIN_MS
+
+/** The peer on the other end of a connection, and whether its connection is classical (no FALCON key). */
+const callerOf = (connection: Connection): Caller => ({
+  peer: connection.remotePeer.toString(),
+  classical: !isStoqConnection(connection),
+})
+
+/** A network as a welcome describes it, before it is stored. */
+const storedFrom = (genesis: StoredNetwork['genesis']): StoredNetwork => ({
+  networkId: networkIdOf(genesis),
+  name: genesis.name,
+  genesis,
+  ownDevnet: false,
+  joinedAt: Date.now(),
+})
+
+/** What the inviting node's refusal means for the person joining. */
+function joinRefusal(refused: Refused, networkId: string): ApiError {
+  switch (refused.reason) {
+    case 'invite-left':
+      return new ApiError(
+        'WRONG_NETWORK',
+        `the invite is for network ${short(networkId)}, but the node that made it is no longer on that network; ask for a fresh invite`,
+      )
+    case 'invite-expired':
+      return new ApiError(
+        'INVALID_INVITE',
+        `this invite has expired (${refused.message}); ask for a fresh invite`,
+      )
+    case 'invite-invalid':
+      return new ApiError(
+        'INVALID_INVITE',
+        'the node this invite names did not make it (it was altered, or belongs to another node); ask for a fresh invite',
+      )
+    case 'busy':
+      return new ApiError('BUSY', `the inviting node is busy: ${refused.message}`)
+    default:
+      return new ApiError(
+        'WRONG_NETWORK',
+        `the node this invite names did not admit this node: ${refused.message}`,
+      )
+  }
+}
 
 function withPeerId(address: Multiaddr, peerId: string): Multiaddr {
   const last = address.getComponents().at(-1)

@@ -1,9 +1,11 @@
 /**
- * Persistent network membership: the networks this node knows (by genesis), which one is active,
- * and the peers seen in each, so a restarted node can find its network again.
+ * Persistent network membership: the networks this node knows (by genesis), which one is active, this
+ * node's credential on each (./credential.ts), and the peers seen in each, so a restarted node can find
+ * its network again.
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { GenesisDocument, networkIdOf } from '../../consensus'
+import { Credential, credentialEndsAt } from './credential'
 
 export interface StoredNetwork {
   networkId: string
@@ -72,11 +74,15 @@ export class NetworkStore {
       .run(networkId)
   }
 
-  /** Saves a joined network and makes it active in one transaction: either both happen or neither. */
-  joinNetwork(genesis: GenesisDocument): StoredNetwork {
+  /**
+   * Saves a joined network, this node's credential on it (if given) and makes it active in one
+   * transaction: all happen or none.
+   */
+  joinNetwork(genesis: GenesisDocument, credential?: Credential): StoredNetwork {
     this.db.exec('BEGIN IMMEDIATE')
     try {
       const stored = this.saveNetwork(genesis, false)
+      if (credential != null) this.saveCredential(stored.networkId, credential)
       this.setActiveNetwork(stored.networkId)
       this.db.exec('COMMIT')
       return stored
@@ -84,6 +90,27 @@ export class NetworkStore {
       this.db.exec('ROLLBACK')
       throw err
     }
+  }
+
+  /** This node's credential on `networkId`, as last kept (it may have expired since); null if none. */
+  credential(networkId: string): Credential | null {
+    const row = this.db
+      .prepare('SELECT credential FROM membership_credentials WHERE network_id = ?')
+      .get(networkId) as { credential: string } | undefined
+    if (row == null) return null
+    const parsed = Credential.safeParse(JSON.parse(row.credential))
+    return parsed.success ? parsed.data : null
+  }
+
+  saveCredential(networkId: string, credential: Credential, now = Date.now()): void {
+    const endsAt = credentialEndsAt(credential)
+    this.db
+      .prepare(
+        `INSERT INTO membership_credentials (network_id, credential, ends_at, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(network_id) DO UPDATE SET credential = excluded.credential, ends_at = excluded.ends_at,
+           updated_at = excluded.updated_at`,
+      )
+      .run(networkId, JSON.stringify(credential), Number.isFinite(endsAt) ? endsAt : 0, now)
   }
 
   rememberPeer(networkId: string, peerId: string, addrs: string[], seenAt = Date.now()): void {

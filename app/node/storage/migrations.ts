@@ -141,4 +141,23 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE reward_epochs RENAME COLUMN chain_id TO network_id;
     `,
   },
+  {
+    version: 8,
+    name: 'membership credentials, and the peers that spoke STOQ',
+    // The node's own credential per network (app/node/network/credential.ts), and every peer that proved
+    // a FALCON key in a STOQ handshake, so that classical Noise stays refused from it across restarts.
+    sql: `
+      CREATE TABLE membership_credentials (
+        network_id  TEXT PRIMARY KEY REFERENCES networks(network_id) ON DELETE CASCADE,
+        credential  TEXT NOT NULL,
+        ends_at     INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+      CREATE TABLE stoq_peers (
+        peer_id     TEXT PRIMARY KEY,
+        last_seen   INTEGER NOT NULL
+      );
+      CREATE INDEX stoq_peers_by_last_seen ON stoq_peers (last_seen);
+    `,
+  },
 ]

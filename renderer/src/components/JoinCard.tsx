@@ -6,7 +6,6 @@ import {
   selectCurrentNetwork,
   selectJoinError,
   selectJoining,
-  selectJoiningLanPeer,
   selectJoinSuccess,
   selectLeaving,
   selectNetworkBusy,
@@ -15,12 +14,11 @@ import { Card } from './Card'
 import { LanOffers } from './LanOffers'
 import { ErrorNotice, SuccessNotice } from './Notice'
 
-/** Join a network by invite or from the LAN, or leave back to the own devnet. */
+/** Join a network by invite (HyperMesh nodes on the LAN are listed as whom to ask), or leave back to the own devnet. */
 export function JoinCard() {
   const actions = useHyperMesh(selectActions)
   const network = useHyperMesh(selectCurrentNetwork)
   const joining = useHyperMesh(selectJoining)
-  const joiningLan = useHyperMesh(selectJoiningLanPeer)
   const leaving = useHyperMesh(selectLeaving)
   const busy = useHyperMesh(selectNetworkBusy)
   const error = useHyperMesh(selectJoinError)
@@ -30,7 +28,6 @@ export function JoinCard() {
   const hintId = useId()
 
   const canJoin = invite.trim() !== '' && !busy
-  const joiningByInvite = joining && joiningLan == null
 
   const submit = async (event?: FormEvent): Promise<void> => {
     event?.preventDefault()
@@ -77,7 +74,7 @@ export function JoinCard() {
         />
         <div className="form-row">
           <span id={hintId} className="hint">
-            Ask someone on the network for their invite. Ctrl+Enter joins.
+            Ask someone on the network for their invite: it lets you in for 7 days. Ctrl+Enter joins.
           </span>
           <button
             type="submit"
@@ -85,7 +82,7 @@ export function JoinCard() {
             disabled={!canJoin}
             data-testid="join-button"
           >
-            {joiningByInvite ? 'Joining…' : 'Join'}
+            {joining ? 'Joining…' : 'Join'}
           </button>
         </div>
       </form>

@@ -40,7 +40,6 @@ const bridge = createFakeBridge({
   'network.invite': () => ({ invite: `hm1:${network.networkId}@/ip4/192.168.1.23/tcp/40123` }),
   'network.lanOffers': () => (params.get('lan') === '0' ? [] : sampleLanOffers),
   'network.leave': () => (network = ownDevnet),
-  'network.joinLan': () => (network = friendsNetwork),
   'network.join': async ({ invite }) => {
     await new Promise((resolve) => setTimeout(resolve, 800))
     if (invite !== sampleInvite) throw new ApiError('INVALID_INVITE', 'the text is not a HyperMesh invite')

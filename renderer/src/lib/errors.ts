@@ -5,7 +5,6 @@ const headlines: Partial<Record<ApiErrorCode, string>> = {
   INVALID_INVITE: 'That invite is not valid',
   WRONG_NETWORK: 'That peer belongs to a different network',
   UNREACHABLE: 'Could not reach that network',
-  NOT_FOUND: 'That node is no longer on the LAN',
   BUSY: 'Your node is busy — try again in a moment',
   DISCONNECTED: 'Lost the connection to your node',
   BAD_REQUEST: 'The node refused the request',

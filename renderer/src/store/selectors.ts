@@ -26,7 +26,6 @@ export const selectIsOwnDevnet = (s: HyperMeshState) => selectCurrentNetwork(s)?
 export const selectInvite = (s: HyperMeshState) => s.network.invite
 export const selectLanOffers = (s: HyperMeshState) => s.network.lanOffers
 export const selectJoining = (s: HyperMeshState) => s.network.joining
-export const selectJoiningLanPeer = (s: HyperMeshState) => s.network.joiningLanPeer
 export const selectLeaving = (s: HyperMeshState) => s.network.leaving
 export const selectNetworkBusy = (s: HyperMeshState) => s.network.joining || s.network.leaving
 export const selectJoinError = (s: HyperMeshState) => s.network.joinError

@@ -119,15 +119,13 @@ describe('join', () => {
         ? new Promise((resolve) => (answerFirstRead = () => resolve(sampleStatus(ownDevnet))))
         : sampleStatus(friendsNetwork),
     )
-    bridge.handle('network.joinLan', () => friendsNetwork)
+    bridge.handle('network.join', () => friendsNetwork)
     const store = makeStore(bridge)
     const staleRead = store.getState().actions.refreshStatus()
     await until(() => expect(bridge.callsOf('node.status')).toBe(1))
 
-    expect(await store.getState().actions.joinLan(otherPeerIds[1])).toBe(true)
-    expect(bridge.requests.find((r) => r.method === 'network.joinLan')?.params).toEqual({
-      peerId: otherPeerIds[1],
-    })
+    expect(await store.getState().actions.join(sampleInvite)).toBe(true)
+    expect(bridge.requests.find((r) => r.method === 'network.join')?.params).toEqual({ invite: sampleInvite })
 
     answerFirstRead()
     await staleRead

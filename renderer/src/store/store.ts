@@ -239,14 +239,6 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
         )
       },
 
-      joinLan: (peerId) =>
-        changeNetwork(
-          () => api.call('network.joinLan', { peerId }),
-          { joining: true, joiningLanPeer: peerId },
-          { joining: false, joiningLanPeer: null },
-          true,
-        ),
-
       leave: () =>
         changeNetwork(() => api.call('network.leave', {}), { leaving: true }, { leaving: false }, false),
 
@@ -277,7 +269,6 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
         invite: null,
         lanOffers: [],
         joining: false,
-        joiningLanPeer: null,
         leaving: false,
         joinError: null,
         joinSuccess: null,

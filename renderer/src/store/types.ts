@@ -39,11 +39,9 @@ export interface NetworkArea {
   current: NetworkInfo | null
   /** This node's invite to its current network, as text to share. */
   invite: string | null
-  /** Nodes of other networks found on the LAN (mDNS). */
+  /** HyperMesh nodes on the LAN (mDNS) that are not known members of this network. */
   lanOffers: LanOffer[]
   joining: boolean
-  /** The LAN peer whose network is being joined, while that join is in progress. */
-  joiningLanPeer: string | null
   leaving: boolean
   /** Why the last join (or leave) failed; cleared when the next one starts. */
   joinError: UiError | null
@@ -146,7 +144,6 @@ export interface HyperMeshActions extends ChainActions, SharingActions, FilesAct
   loadLanOffers(): Promise<void>
   /** Join the network an invite names. Resolves true on success. */
   join(invite: string): Promise<boolean>
-  joinLan(peerId: string): Promise<boolean>
   leave(): Promise<boolean>
   dismissJoinFeedback(): void
   /** What the carrier reports about the link itself. */

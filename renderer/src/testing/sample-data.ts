@@ -67,8 +67,6 @@ export const samplePeers: PeerInfo[] = [
 export const sampleLanOffers: LanOffer[] = [
   {
     peerId: otherPeerIds[1],
-    networkId: friendsNetwork.networkId,
-    networkName: friendsNetwork.name,
     addresses: ['/ip4/192.168.1.41/tcp/40002'],
     seenAt: SAMPLE_NOW,
   },
