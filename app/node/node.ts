@@ -337,6 +337,7 @@ class Node implements HyperMeshNode {
         falcon: falconSigner,
         inviteKey: inviteKey(identity.falcon.secretKey),
         provenKeys: (peer) => peerKeys.provenKeys(peer),
+        pinKey: (peer, key) => peerKeys.pin(peer, key),
       },
       {
         pingIntervalMs: config.pingIntervalMs,

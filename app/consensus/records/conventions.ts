@@ -5,7 +5,8 @@
  *
  * - `v`: the records version, {@link RECORDS_VERSION}; a record of another version is refused.
  * - `networkId`: the network (the SHA-256 of its genesis) the record is valid on. The ledger's own
- *   messages (transactions, votes, blocks) carry the same value under Tendermint's name, `chainId`.
+ *   messages (transactions, votes, blocks) carry the same value under Tendermint's name, `chainId`. A peer
+ *   binding (./peer-binding.ts) alone names none: it is a fact about two keys of one node.
  * - `…Id`: a record's identity or the identity of what it names, 64 lowercase hex characters
  *   (`leaseId`, `assetId`).
  * - Peers by their libp2p peer id (`owner`, `holder`); accounts by their 40-hex address.

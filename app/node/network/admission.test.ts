@@ -33,7 +33,7 @@ async function node(): Promise<Node> {
 const SPACE = { root: 'ab'.repeat(32), leavesLog2: 16 }
 
 /** A node's admission desk on a fresh database, with the keys each peer "proved" set by the test. */
-function desk(self: Node, proven: Map<string, string[]>) {
+function desk(self: Node, proven: Map<string, string[]>, pinned = new Map<string, string>()) {
   const store = new NetworkStore(openDatabase(databasePath(mkdtempSync(join(tmpdir(), 'hm-admission-')))))
   const warnings: string[] = []
   const sink = new Writable({
@@ -50,6 +50,7 @@ function desk(self: Node, proven: Map<string, string[]>) {
     provenKeys: (peer) => proven.get(peer) ?? [],
     store,
     ledgerRoots: () => [],
+    pinKey: (peer, key) => void pinned.set(peer, key),
     log: pino({ level: 'info' }, sink),
   })
   return { admission, store, warnings }
@@ -152,6 +153,22 @@ describe('admission to a network', () => {
     ).toMatchObject({
       ok: false,
     })
+  })
+
+  it('pins a member’s key when it is admitted, and nobody’s when it is refused', async () => {
+    const pinned = new Map<string, string>()
+    listener = desk(root, proven, pinned)
+    listener.store.saveNetwork(network.genesis, true)
+    await listener.admission.answer(hello(), stoq(outsider), network, noMembers)
+    expect(pinned.size).toBe(0)
+    await redeem(member)
+    await listener.admission.answer(hello(), stoq(root), network, noMembers)
+    expect(pinned).toEqual(
+      new Map([
+        [member.peerId, member.key],
+        [root.peerId, root.key],
+      ]),
+    )
   })
 
   it('turns its own invite into a credential for the redeemer’s proved key, which admits it afterwards', async () => {

@@ -9,13 +9,15 @@
  *
  * Refusals are counted and logged once per peer per minute; hellos are limited per peer.
  */
+import type { Connection } from '@libp2p/interface'
 import type { Logger } from 'pino'
-import type { FalconSigner } from '../../stoq'
+import { isStoqConnection, type FalconSigner } from '../../stoq'
 import { toBase64 } from '../../consensus'
 import { HelloBudget, RefusalLog } from './admission-limits'
 import {
   betterCredential,
   credentialEndsAt,
+  credentialKey,
   credentialRefusal,
   issueCredential,
   VerifiedGrants,
@@ -24,7 +26,15 @@ import {
   type TrustRoots,
 } from './credential'
 import { inviteTokenGenuine, makeInviteToken, type InviteToken } from './invite-token'
-import type { Answer, Hello, InviteProof, MemberHint, RefusalReason, Welcome } from './membership-protocol'
+import {
+  exchangeHello,
+  type Answer,
+  type Hello,
+  type InviteProof,
+  type MemberHint,
+  type RefusalReason,
+  type Welcome,
+} from './membership-protocol'
 import type { NetworkStore, StoredNetwork } from './network-store'
 import { trustRoots, type RootKey } from './trust-roots'
 
@@ -40,6 +50,11 @@ export interface AdmissionParts {
   store: Pick<NetworkStore, 'credential' | 'saveCredential'>
   /** The active validators on the active network's ledger, as this node's chain knows them. */
   ledgerRoots(): Iterable<RootKey>
+  /**
+   * A member proved this FALCON key (base64) for its peer id: from now on no connection of that peer id
+   * may show another (a forged Ed25519 signature cannot then borrow a member's standing).
+   */
+  pinKey?(peer: string, falconKey: string): void
   log: Logger
 }
 
@@ -134,20 +149,24 @@ export class Admission {
             : 'this node can no longer admit anyone: its own membership ends soon',
         )
       this.parts.log.info({ peer: caller.peer, tokenId: token.tokenId }, 'admitted a peer by its invite')
+      this.parts.pinKey?.(caller.peer, grant.at(-1)!.grant.memberKey)
       return welcome(grant)
     }
     if (networkId !== network.networkId)
       return refused('not-admitted', NOT_ADMITTED, 'asked for another network')
-    const refusal = await credentialRefusal(hello.credential, {
+    const check = {
       networkId: network.networkId,
       roots: this.roots(network),
       holder: caller.peer,
       holderKeys: caller.classical ? null : this.parts.provenKeys(caller.peer),
       now,
-      verify: (signature, message, key) => this.parts.falcon.verify(signature, message, key),
+      verify: (signature: Uint8Array, message: Uint8Array, key: Uint8Array) =>
+        this.parts.falcon.verify(signature, message, key),
       verified: this.verified,
-    })
+    }
+    const refusal = await credentialRefusal(hello.credential, check)
     if (refusal != null) return refused('not-admitted', NOT_ADMITTED, `${refusal.code}: ${refusal.message}`)
+    this.pin(hello.credential, check)
     return welcome(await this.renewalFor(hello.credential, caller, network, now))
   }
 
@@ -167,17 +186,20 @@ export class Admission {
     if (welcome.networkId !== expectedNetworkId)
       return { ok: false, reason: 'it answered for another network' }
     if (!viaInvite) {
-      const refusal = await credentialRefusal(welcome.credential, {
+      const check = {
         networkId: network.networkId,
         roots: this.roots(network),
         holder: listener.peer,
         holderKeys: listener.classical ? null : this.parts.provenKeys(listener.peer),
         now: Date.now(),
-        verify: (signature, message, key) => this.parts.falcon.verify(signature, message, key),
+        verify: (signature: Uint8Array, message: Uint8Array, key: Uint8Array) =>
+          this.parts.falcon.verify(signature, message, key),
         verified: this.verified,
-      })
+      }
+      const refusal = await credentialRefusal(welcome.credential, check)
       if (refusal != null)
         return { ok: false, reason: `its credential does not hold (${refusal.code}: ${refusal.message})` }
+      this.pin(welcome.credential, check)
     }
     const grant = welcome.grant != null && this.isForUs(welcome.grant, network) ? welcome.grant : null
     if (viaInvite && grant == null)
@@ -185,10 +207,41 @@ export class Admission {
     return { ok: true, grant }
   }
 
+  /**
+   * Shows this node's proof to the peer on `connection` (which this node dialed, or a member it asks for a
+   * renewal) and checks the peer's in turn. The members the peer named when it is a member of `network`
+   * (a better credential it gave is kept), or null when it is not: its refusal or failure is logged.
+   */
+  async askPeer(connection: Connection, network: StoredNetwork): Promise<MemberHint[] | null> {
+    const listener = callerOf(connection)
+    try {
+      const answer = await exchangeHello(connection, this.hello(network.networkId, network))
+      if (answer.type === 'refused') {
+        this.refusals.note(listener.peer, `refused-by-peer:${answer.reason}`, answer.message)
+        return null
+      }
+      const accepted = await this.acceptWelcome(answer, listener, network.networkId, network, false)
+      if (!accepted.ok) {
+        this.refusals.note(listener.peer, 'listener-not-a-member', accepted.reason)
+        return null
+      }
+      if (accepted.grant != null) this.keep(accepted.grant, network)
+      return answer.members
+    } catch (err) {
+      this.parts.log.debug({ peer: listener.peer, err: (err as Error).message }, 'membership check failed')
+      return null
+    }
+  }
+
   /** Keeps `grant` as this node's credential on `network` if it is better than the one held. */
   keep(grant: Credential, network: StoredNetwork): void {
     const current = this.parts.store.credential(network.networkId)
     if (betterCredential(current, grant)) this.parts.store.saveCredential(network.networkId, grant)
+  }
+
+  private pin(credential: Credential, check: Parameters<typeof credentialKey>[1]): void {
+    const key = credentialKey(credential, check)
+    if (key != null) this.parts.pinKey?.(check.holder, key)
   }
 
   private isForUs(grant: Credential, network: StoredNetwork): boolean {
@@ -242,3 +295,9 @@ export class Admission {
 }
 
 const NOT_ADMITTED = 'this node does not admit you to the network you asked for'
+
+/** The peer on the other end of a connection, and whether its connection is classical (no FALCON key). */
+export const callerOf = (connection: Connection): Caller => ({
+  peer: connection.remotePeer.toString(),
+  classical: !isStoqConnection(connection),
+})

@@ -128,6 +128,20 @@ const grantBytes = (grant: MembershipGrant): Uint8Array => signingBytes(GRANT_DO
 const verdictKey = (signed: SignedGrant, signerKey: string): string =>
   createHash('sha256').update(canonicalBytes(signed)).update(signerKey).digest('hex')
 
+/**
+ * The FALCON key (base64) a credential that holds speaks for: the one its last grant names, or for a
+ * root, the root key its holder proved.
+ */
+export function credentialKey(
+  credential: Credential,
+  check: Pick<CredentialCheck, 'roots' | 'holder' | 'holderKeys'>,
+): string | undefined {
+  const leaf = credential.at(-1)?.grant
+  if (leaf != null) return leaf.memberKey
+  const rootKeys = check.roots.keysOf(check.holder)
+  return check.holderKeys?.find((key) => rootKeys.includes(key))
+}
+
 /** When a credential stops being valid: its earliest grant end; never for a root's empty one. */
 export const credentialEndsAt = (credential: Credential): number =>
   credential.reduce((end, { grant }) => Math.min(end, grant.endsAt), Number.POSITIVE_INFINITY)

@@ -34,8 +34,9 @@ export class LanOfferBook {
     return offer != null && now - offer.seenAt < this.ttlMs ? offer : undefined
   }
 
-  delete(peer: string): void {
-    this.offers.delete(peer)
+  /** Forgets `peer`'s offer; true if there was one. */
+  delete(peer: string): boolean {
+    return this.offers.delete(peer)
   }
 
   /** Live offers. */

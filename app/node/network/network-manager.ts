@@ -14,21 +14,20 @@ import { LanOfferBook, OFFER_REFRESH_MS } from './lan-offers'
 import type { ApiDispatcher } from '../api/dispatcher'
 import {
   answerHello,
-  exchangeHello,
   MAX_MEMBER_HINTS,
   MEMBERSHIP_PROTOCOL,
   MEMBERSHIP_TIMEOUT_MS,
   type MemberHint,
-  type Refused,
 } from './membership-protocol'
 import { decodeInvite, encodeInvite, InviteError, type Invite } from './invite'
 import { inviteAddresses } from './addresses'
 import type { NetworkStore, StoredNetwork } from './network-store'
-import { allowsClassicalNoise, networkIdOf } from '../../consensus'
+import { allowsClassicalNoise } from '../../consensus'
 import { isStoqConnection, type FalconSigner } from '../../stoq'
 import { probePeer } from './probe'
 import { dialBest } from './dial'
-import { Admission, type Caller } from './admission'
+import { Admission, callerOf } from './admission'
+import { redeemInvite } from './join'
 import { credentialEndsAt, RENEW_WITHIN_MS, type Credential } from './credential'
 import type { RootKey } from './trust-roots'
 
@@ -43,6 +42,8 @@ export interface NetworkManagerComponents {
   inviteKey: Uint8Array
   /** The FALCON keys (base64) each peer proved in STOQ handshakes with this node (./peer-key-book.ts). */
   provenKeys(peer: string): readonly string[]
+  /** A member's credential named this key for its peer id: the handshake refuses any other from now on. */
+  pinKey?(peer: string, falconKey: string): void
 }
 
 export interface NetworkManagerInit {
@@ -80,6 +81,8 @@ export class NetworkManager {
   private readonly offers: LanOfferBook
   /** Peers we are dialing to learn their network: their connections are judged by the probe, not here. */
   private readonly probing = new Set<string>()
+  /** Peers we are dialing as members (known or hinted): discovering them is no reason to probe them. */
+  private readonly dialing = new Set<string>()
   private readonly timers: NodeJS.Timeout[] = []
   private operation: Promise<unknown> = Promise.resolve()
   private peersChangedTimer: NodeJS.Timeout | null = null
@@ -101,6 +104,7 @@ export class NetworkManager {
       falcon: components.falcon,
       inviteKey: components.inviteKey,
       provenKeys: (peer) => components.provenKeys(peer),
+      pinKey: (peer, key) => components.pinKey?.(peer, key),
       store: components.store,
       ledgerRoots: () => init.ledgerRoots?.() ?? [],
       log: components.log,
@@ -244,50 +248,27 @@ export class NetworkManager {
   }
 
   private async joinVia(invite: Invite): Promise<NetworkInfo> {
-    const { networkId } = invite
     const self = this.components.libp2p.peerId.toString()
-    const targets = invite.addresses.filter((a) => a.getComponents().at(-1)?.value !== self)
-    const peer = targets[0]?.getComponents().at(-1)?.value
-    if (peer == null) {
-      if (networkId === this.active.networkId) return this.networkInfo()
+    if (invite.addresses.every((a) => a.getComponents().at(-1)?.value === self)) {
+      if (invite.networkId === this.active.networkId) return this.networkInfo()
       throw new ApiError('INVALID_INVITE', 'this invite points only at this node itself')
     }
-    const hello = this.admission.hello(networkId, this.components.store.getNetwork(networkId), {
-      networkName: invite.networkName,
-      token: invite.token,
+    const { welcome, connection, credential } = await redeemInvite(invite, {
+      libp2p: this.components.libp2p,
+      admission: this.admission,
+      store: this.components.store,
+      probing: this.probing,
+      keepsOutsider: (c) => this.keepsOutsider(c),
     })
-    const result = await probePeer(this.components.libp2p, peer, targets, hello, this.probing)
-    if (result.kind === 'unreachable')
-      throw new ApiError('UNREACHABLE', `could not reach the network: ${result.reason}`)
-    const { answer, connection } = result
-    if (answer.type === 'refused') {
-      if (!this.keepsOutsider(connection)) await connection.close().catch(() => {})
-      throw joinRefusal(answer, networkId)
-    }
-    const network = storedFrom(answer.genesis)
-    const accepted = await this.admission.acceptWelcome(
-      answer,
-      callerOf(connection),
-      networkId,
-      network,
-      true,
-    )
-    if (!accepted.ok || accepted.grant == null) {
-      if (!this.keepsOutsider(connection)) await connection.close().catch(() => {})
-      throw new ApiError(
-        'WRONG_NETWORK',
-        `the node this invite names did not admit this node properly (${accepted.ok ? 'no credential' : accepted.reason}); ask for a fresh invite`,
-      )
-    }
     let joined: StoredNetwork
-    if (networkId === this.active.networkId) {
-      this.admission.keep(accepted.grant, this.active)
+    if (invite.networkId === this.active.networkId) {
+      this.admission.keep(credential, this.active)
       joined = this.active
-    } else joined = this.components.store.joinNetwork(answer.genesis, accepted.grant)
-    await this.switchTo(joined, new Set([peer]))
+    } else joined = this.components.store.joinNetwork(welcome.genesis, credential)
+    await this.switchTo(joined, new Set([connection.remotePeer.toString()]))
     this.admit(connection)
-    this.connectToHints(answer.members)
-    this.components.log.info({ networkId, name: joined.name }, 'joined network')
+    this.connectToHints(welcome.members)
+    this.components.log.info({ networkId: joined.networkId, name: joined.name }, 'joined network')
     return this.networkInfo()
   }
 
@@ -388,60 +369,21 @@ export class NetworkManager {
 
   /** A peer we dialed: we show our proof, and take it for a member only once it proved the same. */
   private async verifyOutbound(connection: Connection): Promise<void> {
-    const peer = connection.remotePeer.toString()
     const network = this.active
-    try {
-      const answer = await exchangeHello(connection, this.admission.hello(network.networkId, network))
-      if (answer.type === 'refused') {
-        this.admission.refusals.note(peer, `refused-by-peer:${answer.reason}`, answer.message)
-      } else {
-        const accepted = await this.admission.acceptWelcome(
-          answer,
-          callerOf(connection),
-          network.networkId,
-          network,
-          false,
-        )
-        if (accepted.ok && network === this.active) {
-          if (accepted.grant != null) this.admission.keep(accepted.grant, network)
-          this.admit(connection)
-          this.connectToHints(answer.members)
-          return
-        }
-        if (!accepted.ok) this.admission.refusals.note(peer, 'listener-not-a-member', accepted.reason)
-      }
-    } catch (err) {
-      this.components.log.debug({ peer, err: (err as Error).message }, 'membership check failed')
-    }
-    if (!this.keepsOutsider(connection)) await connection.close().catch(() => {})
+    const hints = await this.admission.askPeer(connection, network)
+    if (hints != null && network === this.active) {
+      this.admit(connection)
+      this.connectToHints(hints)
+    } else if (!this.keepsOutsider(connection)) await connection.close().catch(() => {})
   }
 
   /** Renews this node's credential from the members it is connected to, when it ends within the renewal window. */
   private async renewCredential(): Promise<void> {
     const network = this.active
-    const own = this.admission.ownCredential(network)
-    if (!endsSoon(own)) return
     for (const member of this.members.values()) {
-      const connection = this.components.libp2p.getConnections(member.peerId).find((c) => c.status === 'open')
-      if (connection == null) continue
-      try {
-        const answer = await exchangeHello(connection, this.admission.hello(network.networkId, network))
-        if (answer.type !== 'welcome') continue
-        const accepted = await this.admission.acceptWelcome(
-          answer,
-          callerOf(connection),
-          network.networkId,
-          network,
-          false,
-        )
-        if (accepted.ok && accepted.grant != null) this.admission.keep(accepted.grant, network)
-      } catch (err) {
-        this.components.log.debug(
-          { peer: member.peerId.toString(), err: (err as Error).message },
-          'renewal failed',
-        )
-      }
       if (!endsSoon(this.admission.ownCredential(network))) return
+      const connection = this.components.libp2p.getConnections(member.peerId).find((c) => c.status === 'open')
+      if (connection != null) await this.admission.askPeer(connection, network)
     }
   }
 
@@ -479,7 +421,10 @@ export class NetworkManager {
   private readonly onDiscovery = (event: CustomEvent<Libp2pPeerInfo>): void => {
     const { id, multiaddrs } = event.detail
     const peer = id.toString()
-    if (this.stopped || this.members.has(peer) || this.probing.has(peer)) return
+    if (this.stopped || this.members.has(peer) || this.probing.has(peer) || this.dialing.has(peer)) return
+    // libp2p reports every peer new to its peer store, those it is connected to included: a connection
+    // is judged by the membership check on it, never by a probe.
+    if (this.components.libp2p.getConnections(id).length > 0) return
     if (!this.offers.needsProbe(peer)) return
     const known = this.components.store.knownPeers(this.active.networkId).find((p) => p.peerId === peer)
     if (known != null) {
@@ -489,7 +434,7 @@ export class NetworkManager {
     const addresses = multiaddrs.map((a) => withPeerId(a, peer))
     void probePeer(this.components.libp2p, peer, addresses, Admission.probe, this.probing).then(
       async (result) => {
-        if (result.kind === 'unreachable' || this.stopped) return
+        if (result.kind === 'unreachable' || this.stopped || this.members.has(peer)) return
         this.offers.set({ peerId: peer, addresses: multiaddrs.map((a) => a.toString()), seenAt: Date.now() })
         // The probe's connection goes, unless a shared asset admits the peer (its connection may be in use).
         if (!this.keepsOutsider(result.connection)) await result.connection.close().catch(() => {})
@@ -511,7 +456,7 @@ export class NetworkManager {
     const peer = connection.remotePeer.toString()
     if (this.members.has(peer) || connection.status !== 'open' || !this.transportAllowed(connection)) return
     this.members.set(peer, { peerId: connection.remotePeer, admittedAt: Date.now(), latencyMs: null })
-    this.offers.delete(peer)
+    if (this.offers.delete(peer)) this.components.events.emit('lan.offers', this.lanOffers())
     if (connection.direction === 'outbound') {
       this.components.store.rememberPeer(this.active.networkId, peer, [
         withPeerId(connection.remoteAddr, peer).toString(),
@@ -568,11 +513,14 @@ export class NetworkManager {
         /* a stored or hinted address that does not parse is skipped */
       }
     }
-    if (addresses.length === 0) return
+    if (addresses.length === 0 || this.dialing.has(peerId)) return
+    this.dialing.add(peerId)
     try {
       await dialBest(this.components.libp2p, addresses, AbortSignal.timeout(5_000))
     } catch (err) {
       this.components.log.debug({ peer: peerId, err: (err as Error).message }, 'could not reach peer')
+    } finally {
+      this.dialing.delete(peerId)
     }
   }
 
@@ -586,54 +534,9 @@ export class NetworkManager {
   }
 }
 
-const short = (id: string): string => `${id.slice(0, 8)}…`
-
 /** Whether a (non-root) credential ends within the renewal window. */
 const endsSoon = (credential: Credential | null): boolean =>
   credential != null && credential.length > 0 && credentialEndsAt(credential) - Date.now() < RENEW_WITHIN_MS
-
-/** The peer on the other end of a connection, and whether its connection is classical (no FALCON key). */
-const callerOf = (connection: Connection): Caller => ({
-  peer: connection.remotePeer.toString(),
-  classical: !isStoqConnection(connection),
-})
-
-/** A network as a welcome describes it, before it is stored. */
-const storedFrom = (genesis: StoredNetwork['genesis']): StoredNetwork => ({
-  networkId: networkIdOf(genesis),
-  name: genesis.name,
-  genesis,
-  ownDevnet: false,
-  joinedAt: Date.now(),
-})
-
-/** What the inviting node's refusal means for the person joining. */
-function joinRefusal(refused: Refused, networkId: string): ApiError {
-  switch (refused.reason) {
-    case 'invite-left':
-      return new ApiError(
-        'WRONG_NETWORK',
-        `the invite is for network ${short(networkId)}, but the node that made it is no longer on that network; ask for a fresh invite`,
-      )
-    case 'invite-expired':
-      return new ApiError(
-        'INVALID_INVITE',
-        `this invite has expired (${refused.message}); ask for a fresh invite`,
-      )
-    case 'invite-invalid':
-      return new ApiError(
-        'INVALID_INVITE',
-        'the node this invite names did not make it (it was altered, or belongs to another node); ask for a fresh invite',
-      )
-    case 'busy':
-      return new ApiError('BUSY', `the inviting node is busy: ${refused.message}`)
-    default:
-      return new ApiError(
-        'WRONG_NETWORK',
-        `the node this invite names did not admit this node: ${refused.message}`,
-      )
-  }
-}
 
 function withPeerId(address: Multiaddr, peerId: string): Multiaddr {
   const last = address.getComponents().at(-1)

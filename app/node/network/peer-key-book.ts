@@ -1,8 +1,9 @@
 /**
  * The node's book of peers' FALCON keys, the STOQ layer's PeerKeyDirectory port: the key bound to a peer
- * id (by the active ledger's peer bindings, or by the network's genesis), the keys each peer proved in a
- * STOQ handshake with this node (what membership checks a credential's key against), and every peer that
- * ever spoke STOQ with it, kept in SQLite so that classical Noise stays refused from it after a restart.
+ * id (by the active ledger's peer bindings or the network's genesis, else by the credential it was
+ * admitted as a member with), the keys each peer proved in a STOQ handshake with this node (what
+ * membership checks a credential's key against), and every peer that ever spoke STOQ with it, kept in
+ * SQLite so that classical Noise stays refused from it after a restart.
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { LRUCache } from 'lru-cache'
@@ -17,6 +18,8 @@ const PRUNE_EVERY = 256
 
 export class PeerKeyBook implements PeerKeyDirectory {
   private readonly proven = new LRUCache<string, string[]>({ max: MAX_STOQ_PEERS })
+  /** Members' keys, as their credentials named them (the network's FALCON signatures vouch for them). */
+  private readonly pinned = new LRUCache<string, string>({ max: MAX_STOQ_PEERS })
   private bound: (peerId: string) => string | undefined = () => undefined
   private writes = 0
 
@@ -28,12 +31,17 @@ export class PeerKeyBook implements PeerKeyDirectory {
   }
 
   boundFalconKey(peerId: string): Uint8Array | undefined {
-    const key = this.bound(peerId)
+    const key = this.bound(peerId) ?? this.pinned.get(peerId)
     return key == null ? undefined : fromBase64(key)
   }
 
+  /** A member's credential named `falconKey` for `peerId`: other keys are refused from now on. */
+  pin(peerId: string, falconKey: string): void {
+    this.pinned.set(peerId, falconKey)
+  }
+
   speaksStoq(peerId: string): boolean {
-    if (this.bound(peerId) != null || this.proven.has(peerId)) return true
+    if (this.bound(peerId) != null || this.proven.has(peerId) || this.pinned.has(peerId)) return true
     return this.db.prepare('SELECT 1 FROM stoq_peers WHERE peer_id = ?').get(peerId) != null
   }
 
