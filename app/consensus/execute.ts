@@ -4,7 +4,7 @@
  * A transaction that fails any check changes nothing; a block with such a transaction is invalid.
  */
 import { ASSET_RECORD_DOMAIN } from './asset-registration'
-import { applyPeerBind } from './peer-bindings'
+import { applyPeerBind, genesisBindingsOf } from './peer-bindings'
 import { applyUsageClaim, beginEpochBlock } from './rewards/usage-claims'
 import { fromBase64, hashOf, type Hash } from './codec'
 import { LedgerRejection, reject } from './errors'
@@ -29,6 +29,7 @@ export interface ExecutionContext {
 
 export function genesisState(genesis: GenesisConsensus, scheme: SignatureScheme): LedgerState {
   const state = new LedgerState(0)
+  state.genesisBindings = genesisBindingsOf(genesis, scheme)
   for (const { address, amount } of genesis.balances) {
     const prior = state.accounts.get(address) ?? EMPTY_ACCOUNT
     state.accounts.set(address, { ...prior, balance: prior.balance + BigInt(amount) })

@@ -3,14 +3,33 @@
  * `peer-bind` transaction of the account whose key it names, or from the holder's binding carried in a
  * usage receipt (so that a holder with no funds can still be paid for). After that, its peer id speaks
  * with that one FALCON key and that account has that one peer id; a second binding of either is refused.
+ * The genesis binds its validators (the genesis is the network's root of trust, fixed by the chain id).
  */
 import { fromBase64 } from './codec'
 import { reject } from './errors'
 import { peerBindingRefusal, type SignedPeerBinding } from './records/peer-binding'
 import type { SignedUsageReceipt } from './records/usage-receipt'
 import { falcon1024Scheme } from './signature-scheme'
-import type { LedgerState } from './state'
+import type { GenesisValidator } from './params'
+import type { SignatureScheme } from './signature-scheme'
+import type { GenesisBindings, LedgerState, PeerBindingRecord } from './state'
 import { addressOf } from './tx'
+
+/** The genesis validators' peer ids bound to their keys; a peer id the genesis names twice stays unbound. */
+export function genesisBindingsOf(
+  genesis: { validators: readonly GenesisValidator[] },
+  scheme: SignatureScheme,
+): GenesisBindings {
+  const byPeer = new Map<string, PeerBindingRecord>()
+  const byAccount = new Map<string, string>()
+  for (const v of genesis.validators) {
+    if (genesis.validators.filter((other) => other.peerId === v.peerId).length !== 1) continue
+    const address = addressOf(scheme, fromBase64(v.publicKey))
+    byPeer.set(v.peerId, { peerId: v.peerId, falconKey: v.publicKey, address, boundAt: 0 })
+    byAccount.set(address, v.peerId)
+  }
+  return { byPeer, byAccount }
+}
 
 /** Checks `signed` and records it in `state`; throws LedgerRejection naming what is wrong. */
 export function recordPeerBinding(state: LedgerState, signed: SignedPeerBinding): void {

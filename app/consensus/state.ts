@@ -46,6 +46,11 @@ export interface PeerBindingRecord {
   readonly boundAt: number
 }
 
+export interface GenesisBindings {
+  readonly byPeer: ReadonlyMap<string, PeerBindingRecord>
+  readonly byAccount: ReadonlyMap<string, string>
+}
+
 /** How far a lease's use has been claimed, and when the lease ends (its entry is dropped a week later). */
 export interface LeaseClaim {
   readonly claimedToMs: number
@@ -80,6 +85,11 @@ export class LedgerState {
     readonly peerBindings = new Map<string, PeerBindingRecord>(),
     /** The same bindings by account address (derived: kept in step with `peerBindings`, not in the root). */
     readonly boundAccounts = new Map<string, string>(),
+    /**
+     * The genesis validators' peer ids and keys, bound by the genesis itself (which the chain id fixes, so
+     * they are not in the root); set once at genesis, shared by every copy.
+     */
+    public genesisBindings: GenesisBindings = { byPeer: new Map(), byAccount: new Map() },
   ) {}
 
   copy(): LedgerState {
@@ -95,6 +105,7 @@ export class LedgerState {
       this.timeMs,
       new Map(this.peerBindings),
       new Map(this.boundAccounts),
+      this.genesisBindings,
     )
   }
 
@@ -102,14 +113,14 @@ export class LedgerState {
     return this.accounts.get(address)
   }
 
-  /** The binding of `peerId` to its one FALCON key, if the ledger has recorded one. */
+  /** The binding of `peerId` to its one FALCON key, if the ledger (or its genesis) has one. */
   peerBinding(peerId: string): PeerBindingRecord | undefined {
-    return this.peerBindings.get(peerId)
+    return this.peerBindings.get(peerId) ?? this.genesisBindings.byPeer.get(peerId)
   }
 
   /** The peer id bound to account `address`, if any. */
   peerOfAccount(address: string): string | undefined {
-    return this.boundAccounts.get(address)
+    return this.boundAccounts.get(address) ?? this.genesisBindings.byAccount.get(address)
   }
 
   /** Voting power: bonded stake of every active validator. */
