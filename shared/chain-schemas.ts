@@ -3,7 +3,7 @@
  * units as decimal strings (1 CAESAR = 1,000,000 units), so that no value is ever rounded on the way.
  */
 import { z } from 'zod'
-import { PeerIdText } from './schemas'
+import { HashText, PeerIdText } from './schemas'
 
 export const UNITS_PER_CAESAR = 1_000_000n
 
@@ -11,7 +11,7 @@ export const UNITS_PER_CAESAR = 1_000_000n
 export const AmountText = z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'an amount is a whole number of units')
 const Amount = AmountText
 const Address = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
-const Hash = z.string().regex(/^[0-9a-f]{64}$/)
+const Hash = HashText
 
 export const ProofName = z.enum(['PoTime', 'PoSpace', 'PoWork', 'PoStake'])
 export type ProofName = z.infer<typeof ProofName>

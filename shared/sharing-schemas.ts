@@ -4,7 +4,7 @@
  * carry, and who may see and use it (the privacy level). The node enforces these; the UI edits them.
  */
 import { z } from 'zod'
-import { NetworkIdText, PeerIdText } from './schemas'
+import { HashText, NetworkIdText, PeerIdText } from './schemas'
 
 export const RESOURCE_KINDS = ['cpu', 'gpu', 'memory', 'storage'] as const
 export const ResourceKind = z.enum(RESOURCE_KINDS)
@@ -177,7 +177,7 @@ export type SharingState = z.infer<typeof SharingState>
 export const OwnAssetInfo = z.object({
   resource: ResourceKind,
   index: z.number().int().min(0),
-  assetId: z.string().regex(/^[0-9a-f]{64}$/),
+  assetId: HashText,
   proxyAddress: z.string(),
   shared: z.boolean(),
   privacy: PrivacyLevel,

@@ -21,13 +21,13 @@ import {
   writeChunked,
   type LeasedServerParts,
 } from './leased-stream'
-import type { LeaseTerms } from '../../consensus'
+import { HashText, type LeaseTerms } from '../../consensus'
 
 export const STORAGE_PROXY_PROTOCOL = '/hypermesh/proxy/storage/1.0.0'
 /** The largest shard: a file sealed k of n may be up to k × this (striping larger files is not built). */
 export const MAX_SHARD_BYTES = 12 * 1024 * 1024
 
-const FileId = z.string().regex(/^[0-9a-f]{64}$/)
+const FileId = HashText
 const Index = z.number().int().min(0).max(254)
 export const StorageRequest = z.discriminatedUnion('type', [
   z
