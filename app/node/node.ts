@@ -110,8 +110,7 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
     signatureWorkers = startSignatureWorkers(log)
     const profile = stoqTransportProfile({
       falcon: identity.falcon,
-      falconSigner:
-        signatureWorkers == null ? undefined : falconWorkerSigner(signatureWorkers, identity.falcon),
+      falconSigner: falconWorkerSigner(signatureWorkers, identity.falcon),
       metrics: stoqMetrics,
       offerClassicalNoise: config.transport.offerClassicalNoise,
       quic: config.transport.quic,

@@ -24,6 +24,8 @@ beforeAll(async () => {
 afterAll(() => workers.stop())
 
 falconSignerSuite('signature worker threads', async (keys) => falconWorkerSigner(workers, keys))
+// Without workers the node signs inline, with the same constant-time FALCON (liboqs).
+falconSignerSuite('inline, liboqs (no worker threads)', async (keys) => falconWorkerSigner(null, keys))
 
 // The whole STOQ handshake with its FALCON work on the workers passes the encrypter suite.
 const upgrader = { getStreamMuxers: () => new Map() } as unknown as Upgrader
