@@ -380,6 +380,9 @@ class Node implements HyperMeshNode {
     const limiter = createConnectionLimiter(
       {
         maxPendingPerHost: config.connections.maxPendingPerHost,
+        maxPendingPerNetwork: config.connections.maxPendingPerNetwork,
+        inboundPerNetworkPerSecond: config.connections.inboundConnectionsPerNetworkPerSecond,
+        inboundHandshakesPerSecond: config.connections.inboundHandshakesPerSecond,
         maxConnectionsPerPeer: config.connections.maxConnectionsPerPeer,
       },
       (peer) => connections.of(peer),
