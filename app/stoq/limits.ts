@@ -79,7 +79,9 @@ export function createConnectionLimiter(
   openConnections: (peer: PeerId) => number,
   now?: () => number,
 ): ConnectionLimiter {
-  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...given }
+  const limits = { ...DEFAULT_CONNECTION_LIMITS }
+  for (const [key, value] of Object.entries(given) as Array<[keyof ConnectionLimits, number | undefined]>)
+    if (value != null) limits[key] = value
   const budget = new HandshakeBudget(
     {
       perNetworkPerSecond: limits.inboundPerNetworkPerSecond,
