@@ -16,9 +16,18 @@ import { createFalcon1024 } from '@oqs/liboqs-js/sig'
 
 const liboqs = await createFalcon1024()
 
+/**
+ * liboqs-js takes only exact Uint8Arrays (it checks the constructor's name), so a Buffer, which is what
+ * node:crypto decrypts to, would be refused as "invalid": each input is passed as a plain view of the same
+ * bytes.
+ */
+const plain = (bytes: Uint8Array): Uint8Array =>
+  new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+
 export const liboqsFalcon1024 = {
-  sign: (message: Uint8Array, secretKey: Uint8Array): Uint8Array => liboqs.sign(message, secretKey),
+  sign: (message: Uint8Array, secretKey: Uint8Array): Uint8Array =>
+    liboqs.sign(plain(message), plain(secretKey)),
   /** Throws for wrong-sized keys and signatures; the SignatureScheme around it turns that into false. */
   verify: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean =>
-    liboqs.verify(message, signature, publicKey),
+    liboqs.verify(plain(message), plain(signature), plain(publicKey)),
 }

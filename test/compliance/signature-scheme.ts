@@ -59,6 +59,13 @@ export function signatureSchemeComplianceTests(
       expect(scheme.verify(signature, message, new Uint8Array(scheme.publicKeyBytes))).toBe(false)
     })
 
+    it('takes keys, messages and signatures as Buffers (what node:crypto hands out) as well', () => {
+      const asBuffer = (bytes: Uint8Array): Buffer => Buffer.concat([Buffer.of(0), bytes]).subarray(1)
+      const fromBuffer = scheme.sign(asBuffer(message), asBuffer(keys.secretKey))
+      expect(scheme.verify(fromBuffer, message, keys.publicKey)).toBe(true)
+      expect(scheme.verify(asBuffer(signature), asBuffer(message), asBuffer(keys.publicKey))).toBe(true)
+    })
+
     it('derives the same keys from the same seed', () => {
       const seed = new Uint8Array(scheme.seedBytes).fill(7)
       expect(scheme.keygen(seed).publicKey).toEqual(scheme.keygen(seed).publicKey)

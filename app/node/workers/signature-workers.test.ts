@@ -42,6 +42,20 @@ connectionEncrypterComplianceTests('stoq (FALCON on signature workers)', async (
   },
 }))
 
+// And inline, as a node without worker threads runs it: liboqs gets the Buffers node:crypto decrypts to.
+connectionEncrypterComplianceTests('stoq (FALCON inline, liboqs)', async () => ({
+  async create() {
+    const privateKey = await generateKeyPair('Ed25519')
+    const falcon = falcon1024.keygen()
+    const encrypter = stoq({ falcon, falconSigner: falconWorkerSigner(null, falcon) })({
+      privateKey,
+      logger: defaultLogger(),
+      upgrader,
+    })
+    return { encrypter, peerId: peerIdFromPrivateKey(privateKey) }
+  },
+}))
+
 function crashingWorkers(): SignatureWorkers {
   const crashing = join(dirname(workerFile), 'crashing-signature-worker.mjs')
   writeFileSync(
