@@ -66,14 +66,18 @@ function replayOnce(port: number, localAddress: string, bytes: Buffer): Promise<
       resolve(answered)
     }
     const timer = setTimeout(() => done(false), 2_000)
+    const end = (answered: boolean): void => {
+      clearTimeout(timer)
+      done(answered)
+    }
     socket.on('connect', () => socket.write(bytes))
     socket.on('data', (data) => {
       received += data.length
       // Message 2 is about 3.6 kB; the multistream answers alone are a few dozen bytes.
-      if (received > 3_000) (clearTimeout(timer), done(true))
+      if (received > 3_000) end(true)
     })
-    socket.on('error', () => (clearTimeout(timer), done(false)))
-    socket.on('close', () => (clearTimeout(timer), done(false)))
+    socket.on('error', () => end(false))
+    socket.on('close', () => end(false))
   })
 }
 

@@ -43,7 +43,10 @@ export function countInstructions(bytes: Uint8Array): InstructionCounts {
       const bodies = u()
       for (let f = 0; f < bodies; f++) {
         const bodyEnd = u() + at
-        for (let groups = u(); groups > 0; groups--) (u(), at++)
+        for (let groups = u(); groups > 0; groups--) {
+          u() // how many locals
+          at++ // of which type
+        }
         decodeBody(bodyEnd)
         at = bodyEnd
         counts.functions++
@@ -70,20 +73,23 @@ export function countInstructions(bytes: Uint8Array): InstructionCounts {
     }
   }
 
+  /** Skips `n` LEB128 numbers (their sign does not matter for skipping). */
+  function skip(n: number): void {
+    for (let i = 0; i < n; i++) u()
+  }
+
   function skipImmediates(op: number): void {
     if (op === 0x02 || op === 0x03 || op === 0x04) {
       const type = bytes[at] as number
       if (type === 0x40 || (type >= 0x6f && type <= 0x7f)) at++
-      else u() // a type index (s33, non-negative here)
-    } else if (op === 0x0c || op === 0x0d || (op >= 0x20 && op <= 0x26) || op === 0x10 || op === 0xd2) u()
-    else if (op === 0x0e) {
-      for (let n = u(); n >= 0; n--) u() // the labels and the default
-    } else if (op === 0x11) (u(), u())
-    else if (op >= 0x28 && op <= 0x3e)
-      (u(), u()) // memarg
+      else skip(1) // a type index (s33, non-negative here)
+    } else if (op === 0x0c || op === 0x0d || (op >= 0x20 && op <= 0x26) || op === 0x10 || op === 0xd2) skip(1)
+    else if (op === 0x0e)
+      skip(u() + 1) // the labels and the default
+    else if (op === 0x11 || (op >= 0x28 && op <= 0x3e))
+      skip(2) // type and table; memarg
     else if (op === 0x3f || op === 0x40 || op === 0xd0) at++
-    else if (op === 0x41 || op === 0x42)
-      u() // LEB128 constants: sign does not matter for skipping
+    else if (op === 0x41 || op === 0x42) skip(1)
     else if (op === 0x43) at += 4
     else if (op === 0x44) at += 8
     else if (op === 0x1c) at += u()
@@ -94,10 +100,12 @@ export function countInstructions(bytes: Uint8Array): InstructionCounts {
     if (sub <= 7) {
       const name = `fc${sub}` // saturating float-to-integer truncation
       counts.float[name] = (counts.float[name] ?? 0) + 1
-    } else if (sub === 8) (u(), at++)
-    else if (sub === 9 || sub === 13 || (sub >= 15 && sub <= 17)) u()
+    } else if (sub === 8) {
+      skip(1)
+      at++
+    } else if (sub === 9 || sub === 13 || (sub >= 15 && sub <= 17)) skip(1)
     else if (sub === 10) at += 2
     else if (sub === 11) at++
-    else if (sub === 12 || sub === 14) (u(), u())
+    else if (sub === 12 || sub === 14) skip(2)
   }
 }
