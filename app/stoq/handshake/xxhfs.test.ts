@@ -359,6 +359,15 @@ describe('XXhfs handshake: message order', () => {
     await expect(run.initiator.readMessage4(m4)).rejects.toThrow(/only once/)
   })
 
+  it('does not sign message 3 after message 2 was refused for want of a common frame cipher', async () => {
+    const refused = await upToMessage2({
+      initiator: { ...alice, frameCiphers: ['aes-256-gcm'] },
+      responder: { ...bob, frameCiphers: ['chacha20-poly1305'] },
+    })
+    await expect(refused.initiator.readMessage2(refused.m2)).rejects.toThrow(/no frame cipher in common/)
+    await expect(refused.initiator.writeMessage3()).rejects.toThrow(/message 2 was accepted/)
+  })
+
   it('refuses to write message 3 when message 2 was refused', async () => {
     const run = await upToMessage2()
     await expect(run.initiator.readMessage2(flipBit(run.m2, M2_PAYLOAD_AT + 1))).rejects.toThrow()

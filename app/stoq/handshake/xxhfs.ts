@@ -288,7 +288,7 @@ export class InitiatorHandshake extends HandshakeSide {
 
   /** -> s, se, payload */
   async writeMessage3(): Promise<Uint8Array> {
-    if (this.re == null || this.remote == null)
+    if (this.re == null || this.remote == null || this.frameCipher == null)
       throw new HandshakeError('message 3 before message 2 was accepted')
     const s = this.ss.encryptAndHash(this.keys.staticKey.publicKey)
     this.ss.mixKey(dh(this.crypto, this.keys.staticKey, this.re))
@@ -362,7 +362,7 @@ export class ResponderHandshake extends HandshakeSide {
 
   /** <- the responder's FALCON signature over the transcript, for an initiator that has proved its own */
   async writeMessage4(): Promise<Uint8Array> {
-    if (this.remote == null || this.finished)
+    if (this.remote == null || this.frameCipher == null || this.finished)
       throw new HandshakeError('message 4 only once, after message 3 was accepted')
     const identityKey = publicKeyToProtobuf(this.keys.identity.publicKey)
     const signature = await this.keys.falcon.sign(falconSigned(this.ss.handshakeHash(), identityKey))
