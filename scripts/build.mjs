@@ -71,6 +71,7 @@ if (only === 'bench') {
       ...esmNode,
       entryPoints: {
         stoq: 'bench/stoq.ts',
+        'handshake-dos': 'bench/handshake-dos.ts',
         connections: 'bench/connections.ts',
         tiers: 'bench/tiers.ts',
         consensus: 'bench/consensus.ts',

@@ -59,8 +59,14 @@ export const NodeConfig = z
         maxIncomingPendingConnections: z.number().int().min(1).max(10_000).default(256),
         /** …and from one host: a half-open flood from one host cannot take every slot. */
         maxPendingPerHost: z.number().int().min(1).max(1_000).default(8),
+        /** …and from one network (IPv4 /24, IPv6 /64), which one holder can fill with many hosts. */
+        maxPendingPerNetwork: z.number().int().min(1).max(10_000).default(32),
         /** New inbound connections one host may open per second. */
         inboundConnectionsPerHostPerSecond: z.number().int().min(1).max(10_000).default(10),
+        /** …and one network (IPv4 /24, IPv6 /64). */
+        inboundConnectionsPerNetworkPerSecond: z.number().int().min(1).max(10_000).default(20),
+        /** New inbound handshakes per second from all hosts together: what strangers can make us compute. */
+        inboundHandshakesPerSecond: z.number().int().min(1).max(100_000).default(100),
         /** Open connections one peer may have with us. */
         maxConnectionsPerPeer: z.number().int().min(1).max(64).default(4),
         /** An inbound connection must finish its handshake within this (ms). */
@@ -74,7 +80,10 @@ export const NodeConfig = z
         maxConnections: DEFAULT_MAX_CONNECTIONS,
         maxIncomingPendingConnections: 256,
         maxPendingPerHost: 8,
+        maxPendingPerNetwork: 32,
         inboundConnectionsPerHostPerSecond: 10,
+        inboundConnectionsPerNetworkPerSecond: 20,
+        inboundHandshakesPerSecond: 100,
         maxConnectionsPerPeer: 4,
         inboundUpgradeTimeoutMs: 5_000,
         maxInboundStreamsPerConnection: 256,

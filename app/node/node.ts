@@ -110,8 +110,7 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
     signatureWorkers = startSignatureWorkers(log)
     const profile = stoqTransportProfile({
       falcon: identity.falcon,
-      falconSigner:
-        signatureWorkers == null ? undefined : falconWorkerSigner(signatureWorkers, identity.falcon),
+      falconSigner: falconWorkerSigner(signatureWorkers, identity.falcon),
       metrics: stoqMetrics,
       offerClassicalNoise: config.transport.offerClassicalNoise,
       quic: config.transport.quic,
@@ -381,6 +380,9 @@ class Node implements HyperMeshNode {
     const limiter = createConnectionLimiter(
       {
         maxPendingPerHost: config.connections.maxPendingPerHost,
+        maxPendingPerNetwork: config.connections.maxPendingPerNetwork,
+        inboundPerNetworkPerSecond: config.connections.inboundConnectionsPerNetworkPerSecond,
+        inboundHandshakesPerSecond: config.connections.inboundHandshakesPerSecond,
         maxConnectionsPerPeer: config.connections.maxConnectionsPerPeer,
       },
       (peer) => connections.of(peer),

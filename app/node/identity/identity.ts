@@ -11,6 +11,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import { z } from 'zod'
+import { falcon1024Scheme } from '../../consensus'
 import type { KeyProtector } from './key-protector'
 
 export interface NodeIdentity {
@@ -150,7 +151,7 @@ async function loadIdentity(path: string, protector: KeyProtector): Promise<Node
 function falconKeysMatch(publicKey: Uint8Array, secretKey: Uint8Array): boolean {
   try {
     const probe = randomBytes(32)
-    return falcon1024.verify(falcon1024.sign(probe, secretKey), probe, publicKey)
+    return falcon1024Scheme.verify(falcon1024Scheme.sign(probe, secretKey), probe, publicKey)
   } catch {
     return false
   }
