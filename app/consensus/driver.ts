@@ -16,11 +16,12 @@ import type { Plot } from './proofs/space'
 import { Tendermint, type ConsensusHost, type TimeoutKind } from './tendermint'
 import type { ValidatorSet } from './state'
 import {
-  evidenceId,
+  offenceKey,
   signProposal,
   signVote,
   verifyProposal,
   verifyVote,
+  voteKey,
   type Proposal,
   type Unsigned,
   type Vote,
@@ -85,7 +86,8 @@ export interface DriverEvents {
 export class ConsensusDriver implements ConsensusHost {
   readonly machine: Tendermint
   readonly mempool: Mempool
-  readonly evidencePool = new Map<Hash, Evidence>()
+  /** Evidence waiting for a block, one per offence (offenceKey). */
+  readonly evidencePool = new Map<string, Evidence>()
   lastCommit: Commit | null = null
   private readonly reportedInvalid = new Set<string>()
   private readonly relayed = new Set<string>()
@@ -242,7 +244,7 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   broadcastVote(vote: Vote): void {
-    this.relayed.add(`v/${vote.signature}`)
+    this.relayed.add(`v/${voteKey(vote)}`)
     this.transport.broadcast({ type: 'vote', vote })
   }
 
@@ -285,8 +287,8 @@ export class ConsensusDriver implements ConsensusHost {
 
   equivocation(first: Vote, second: Vote): void {
     const evidence: Evidence = { kind: 'duplicate-vote', a: first, b: second }
-    const id = evidenceId(first, second)
-    if (this.evidencePool.has(id)) return
+    const id = offenceKey(first)
+    if (this.evidencePool.has(id) || this.chain.state.punished.has(id)) return
     this.evidencePool.set(id, evidence)
     this.transport.broadcast({ type: 'evidence', evidence })
   }
@@ -343,7 +345,7 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   private onVote(vote: Vote): void {
-    const key = `v/${vote.signature}`
+    const key = `v/${voteKey(vote)}`
     if (this.relayed.has(key) || !this.knowsHeight(vote.height)) return
     verifyVote(
       vote,
@@ -359,7 +361,7 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   private onEvidence(evidence: Evidence): void {
-    const id = evidenceId(evidence.a, evidence.b)
+    const id = offenceKey(evidence.a)
     if (this.evidencePool.has(id) || this.chain.state.punished.has(id)) return
     // Kept only if it would be accepted now; applying it to a scratch state checks every signature.
     const scratch = this.chain.state.copy()

@@ -13,7 +13,7 @@ import type { SignatureScheme } from './signature-scheme'
 import { EMPTY_ACCOUNT, LedgerState, type Account } from './state'
 import { addressOf, txId, verifyTxSignature, type SignedTx, type TxBody } from './tx'
 import type { VerificationCache } from './verification-cache'
-import { evidenceId, voteSignatureValid } from './votes'
+import { offenceKey, voteSignatureValid } from './votes'
 import type { Evidence } from './block'
 
 export interface ExecutionContext {
@@ -217,6 +217,9 @@ export function applyEvidence(state: LedgerState, evidence: Evidence, ctx: Execu
   if (a.chainId !== ctx.chainId || b.chainId !== ctx.chainId) bad('evidence from another chain')
   if (a.height > state.height + 1 || state.height + 1 - a.height > ctx.params.bondingPeriodBlocks)
     bad(`evidence for height ${a.height} is outside the bonding period`)
+  // One offence is punished once, whatever the evidence's bytes; checked before any signature.
+  const offence = offenceKey(a)
+  if (state.punished.has(offence)) reject('duplicate', 'this equivocation was already punished')
   const record = state.validators.get(a.validator)
   if (record == null) return bad(`${a.validator} was never a validator`)
   if (
@@ -224,9 +227,7 @@ export function applyEvidence(state: LedgerState, evidence: Evidence, ctx: Execu
     !voteSignatureValid(b, record.publicKey, ctx.scheme, ctx.cache)
   )
     bad('a vote in the evidence is not signed by the validator')
-  const id = evidenceId(a, b)
-  if (state.punished.has(id)) reject('duplicate', 'this equivocation was already punished')
-  state.punished.add(id)
+  state.punished.add(offence)
   const account = state.account(a.validator) ?? EMPTY_ACCOUNT
   const burned = (account.bonded * BigInt(ctx.params.slashPpm)) / 1_000_000n
   state.accounts.set(a.validator, { ...account, bonded: account.bonded - burned })
