@@ -124,6 +124,7 @@ export class Chain {
         reject('invalid-block', `stored block ${entry.block.header.height} does not hash to its record`)
       if (verifyProofs) this.apply(entry, false)
       else {
+        this.checkPosition(entry.block)
         this.checkBody(entry.block)
         this.advance(entry, this.validateHeaderAndExecute(entry.block, false))
       }
@@ -203,8 +204,10 @@ export class Chain {
         'invalid-block',
         `block ${h.height}: timestamp is ${h.timeMs - opts.nowMs} ms ahead of this validator's clock`,
       )
-    // The body is checked against the header's roots before the cache too: the cache is keyed by the header
-    // hash, and one header must never vouch for a different body.
+    // Cheapest first: where the block stands costs nothing, its body a hash per transaction. The body is
+    // checked against the header's roots before the cache too: the cache is keyed by the header hash, and
+    // one header must never vouch for a different body.
+    this.checkPosition(block)
     this.checkBody(block)
     const hash = blockHash(block.header)
     const cached = this.checked.get(hash)
@@ -239,8 +242,8 @@ export class Chain {
     if (h.lastCommitHash !== commitHash(block.lastCommit)) bad('last-commit hash does not match')
   }
 
-  /** The checks that the header hash settles once the body matches it: chain position, commit, proofs, state. */
-  private validateHeaderAndExecute(block: Block, verifyProofs: boolean): LedgerState {
+  /** Where the block stands: this chain, the next height on the tip, after it in time, by a validator. */
+  private checkPosition(block: Block): void {
     const h = block.header
     const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
     if (h.chainId !== this.chainId) bad('for another chain')
@@ -248,18 +251,23 @@ export class Chain {
     if (h.previousHash !== this.lastHash) bad('does not extend this chain')
     if (h.timeMs <= this.lastTimeMs) bad('timestamp is not after the previous block')
     if (h.height === 1 && block.lastCommit != null) bad('the first block has no previous commit')
-    if (h.height > 1) {
-      if (block.lastCommit == null) return bad('missing the commit of the previous block')
-      if (verifyProofs)
-        verifyCommit(
-          block.lastCommit,
-          { height: h.height - 1, blockHash: this.lastHash },
-          this.validatorsAt(h.height - 1),
-          this.scheme,
-          this.chainId,
-          this.ctx.cache,
-        )
-    }
+    if (h.height > 1 && block.lastCommit == null) bad('missing the commit of the previous block')
+    if (this.validatorsAt(h.height).get(h.proposer) == null) bad(`proposer ${h.proposer} is not a validator`)
+  }
+
+  /** The checks that the header hash settles once its position and body are checked: commit, proofs, state. */
+  private validateHeaderAndExecute(block: Block, verifyProofs: boolean): LedgerState {
+    const h = block.header
+    const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
+    if (h.height > 1 && verifyProofs)
+      verifyCommit(
+        block.lastCommit!,
+        { height: h.height - 1, blockHash: this.lastHash },
+        this.validatorsAt(h.height - 1),
+        this.scheme,
+        this.chainId,
+        this.ctx.cache,
+      )
     const proposer = this.validatorsAt(h.height).get(h.proposer)
     if (proposer == null) return bad(`proposer ${h.proposer} is not a validator`)
     if (verifyProofs)
@@ -330,6 +338,7 @@ export class Chain {
 
   private apply(entry: CommittedBlock, persist: boolean): void {
     const { block, commit, hash } = entry
+    this.checkPosition(block)
     verifyCommit(
       commit,
       { height: block.header.height, blockHash: hash },

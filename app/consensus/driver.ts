@@ -3,10 +3,10 @@
  * transport, gossips, detects equivocation, and syncs blocks it missed. Time and transport are injected, so
  * the simulator runs this exact code in virtual time, and the node (app/consensus/ledger) runs it over libp2p.
  */
-import { blockHash, type Block, type Commit, type Evidence } from './block'
+import { blockHash, verifyCommit, type Block, type Commit, type Evidence } from './block'
 import type { Chain } from './chain'
 import type { Hash } from './codec'
-import { LedgerRejection } from './errors'
+import { LedgerRejection, reject } from './errors'
 import { applyEvidence } from './execute'
 import { Mempool } from './mempool'
 import { SYNC_BATCH, type CommittedEntry, type ConsensusMessage } from './messages'
@@ -80,8 +80,12 @@ export interface SigningGuard {
 
 export interface DriverEvents {
   committed?(entry: CommittedEntry): void
-  refused?(what: string, reason: string): void
+  /** Something was refused: a message from `peer` (what it was, and why), or a block or own proposal. */
+  refused?(what: string, reason: string, peer?: string): void
 }
+
+/** What gossip de-duplicates a proposal by. */
+const proposalKey = (p: Proposal): string => `p/${p.height}/${p.round}/${p.blockHash}`
 
 export class ConsensusDriver implements ConsensusHost {
   readonly machine: Tendermint
@@ -110,7 +114,7 @@ export class ConsensusDriver implements ConsensusHost {
       precommitMs: p.timeoutPrecommitMs,
       deltaMs: p.timeoutDeltaMs,
     })
-    this.mempool = new Mempool(chain.ctx)
+    this.mempool = new Mempool(chain.ctx, {}, () => clock.now())
     this.lastCommit = chain.store.get(chain.height)?.commit ?? null
   }
 
@@ -239,7 +243,7 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   broadcastProposal(proposal: Proposal, block: Block): void {
-    this.relayed.add(`p/${proposal.height}/${proposal.round}/${proposal.blockHash}`)
+    this.relayed.add(proposalKey(proposal))
     this.transport.broadcast({ type: 'proposal', proposal, block })
   }
 
@@ -302,8 +306,58 @@ export class ConsensusDriver implements ConsensusHost {
       this.dispatch(from, message)
     } catch (err) {
       if (!(err instanceof LedgerRejection)) throw err
-      this.events.refused?.(`${message.type} from ${from}`, err.message)
+      this.events.refused?.(message.type, err.message, from)
     }
+  }
+
+  /**
+   * Whether a message with transactions is worth verifying their signatures for (the node does that on
+   * worker threads before `receive`): its cheap checks come first, so that a proposal from a stranger or
+   * for a height long gone, a sync response without the next block, or a transaction from an account that
+   * does not exist never costs a signature check per transaction. A refusal is reported as receive's are.
+   */
+  worthVerifying(from: string, message: ConsensusMessage): boolean {
+    if (!this.running) return false
+    try {
+      switch (message.type) {
+        case 'tx':
+          return this.mempool.precheck(message.tx, this.chain.state)
+        case 'proposal':
+          return this.proposalWorthVerifying(message.proposal, message.block)
+        case 'sync-response':
+          return this.syncWorthVerifying(message.entries)
+        default:
+          return true
+      }
+    } catch (err) {
+      if (!(err instanceof LedgerRejection)) throw err
+      this.events.refused?.(message.type, err.message, from)
+      return false
+    }
+  }
+
+  private proposalWorthVerifying(proposal: Proposal, block: Block): boolean {
+    const next = this.chain.height + 1
+    if (proposal.height < next || proposal.height > next + 1 || this.relayed.has(proposalKey(proposal)))
+      return false
+    if (blockHash(block.header) !== proposal.blockHash)
+      reject('invalid-block', 'the proposed block does not hash to the proposal’s block hash')
+    const { scheme, chainId } = this.chain
+    // One height ahead (the block before it may still be on its way here), its proposer is not known yet;
+    // it must still be a validator now, and have signed it.
+    const proposer = proposal.height === next ? this.proposer(next, proposal.round) : proposal.proposer
+    verifyProposal(proposal, proposer, this.validators(next), scheme, chainId, this.chain.ctx.cache)
+    return true
+  }
+
+  private syncWorthVerifying(entries: readonly CommittedEntry[]): boolean {
+    const next = entries.find((e) => e.block.header.height === this.chain.height + 1)
+    if (next == null) return false
+    const height = next.block.header.height
+    const { scheme, chainId } = this.chain
+    const expected = { height, blockHash: blockHash(next.block.header) }
+    verifyCommit(next.commit, expected, this.validators(height), scheme, chainId, this.chain.ctx.cache)
+    return true
   }
 
   private dispatch(from: string, message: ConsensusMessage): void {
@@ -328,7 +382,7 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   private onProposal(proposal: Proposal, block: Block): void {
-    const key = `p/${proposal.height}/${proposal.round}/${proposal.blockHash}`
+    const key = proposalKey(proposal)
     if (this.relayed.has(key) || !this.knowsHeight(proposal.height)) return
     verifyProposal(
       proposal,

@@ -53,7 +53,9 @@ export function genesisState(genesis: GenesisConsensus, scheme: SignatureScheme)
 /** Checks and applies one transaction to `state` (a copy the caller owns). Throws LedgerRejection. */
 export function applyTx(state: LedgerState, tx: SignedTx, ctx: ExecutionContext, proposer: string): void {
   const body = tx.body
-  verifyTxSignature(tx, ctx.scheme, ctx.chainId, ctx.cache)
+  // Cheapest first: the signature (about a millisecond unless cached) only once the state says yes.
+  if (body.chainId !== ctx.chainId)
+    reject('wrong-chain', `transaction is for chain ${body.chainId.slice(0, 12)}…`)
   const sender = state.account(body.from)
   if (sender == null) return reject('unknown-account', `account ${body.from} has never received funds`)
   if (body.nonce !== sender.nonce)
@@ -70,6 +72,7 @@ export function applyTx(state: LedgerState, tx: SignedTx, ctx: ExecutionContext,
       'insufficient-balance',
       `account ${body.from} has ${sender.balance}; the transaction needs ${spend}`,
     )
+  verifyTxSignature(tx, ctx.scheme, ctx.chainId, ctx.cache)
   const after: Account = { ...sender, balance: sender.balance - spend, nonce: sender.nonce + 1 }
   state.accounts.set(body.from, applyKind(state, after, body, tx, ctx))
   const payee = state.account(proposer) ?? EMPTY_ACCOUNT

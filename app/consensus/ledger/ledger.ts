@@ -133,6 +133,9 @@ export class Ledger {
       signatures,
       (from, message) => driver.receive(from, message),
       parts.log,
+      {
+        worthVerifying: (from, message) => driver.worthVerifying(from, message),
+      },
     )
     service.inbox = inbox
     await transport.start((from, message) => inbox.push(from, message))
