@@ -4,6 +4,7 @@
  */
 import {
   blockHash,
+  blockSize,
   commitHash,
   evidenceRootOf,
   headerSubject,
@@ -34,7 +35,7 @@ import {
 } from './proofs/consensus-proof'
 import type { Plot } from './proofs/space'
 import type { SignatureScheme } from './signature-scheme'
-import { fromBase64 } from './codec'
+import { canonicalBytes, fromBase64 } from './codec'
 import type { LedgerState, ValidatorRecord, ValidatorSet } from './state'
 import { txSize, type SignedTx } from './tx'
 import { VerificationCache } from './verification-cache'
@@ -67,8 +68,16 @@ function refusal(step: () => void): LedgerRejection | null {
 /** How many past heights keep their validator set and hash (commit checks, asset proof anchors). */
 const HISTORY = 256
 
-/** Transaction bytes per block, so that a proposal always fits one consensus message (64 MiB). */
-export const MAX_BLOCK_TX_BYTES = 32 * 1024 * 1024
+/**
+ * A whole block's encoded bytes (blockSize): transactions, evidence, the previous commit and the header.
+ * A full block at the default parameters (5,000 transfers) is about 22 MiB; with the largest commit
+ * beside it, the largest block still fits one consensus message (MAX_MESSAGE_BYTES, 64 MiB).
+ */
+export const MAX_BLOCK_BYTES = 40 * 1024 * 1024
+/** Evidence items per block, as the Block schema allows. */
+export const MAX_BLOCK_EVIDENCE = 100
+/** Room left in a block being built for its header (the proof with its location), which comes last. */
+const HEADER_ALLOWANCE_BYTES = 1024 * 1024
 
 export class Chain {
   state: LedgerState
@@ -155,17 +164,23 @@ export class Chain {
     const timeMs = Math.max(init.timeMs, this.lastTimeMs + 1)
     // Each item is checked against the state so far; applyTx and applyEvidence change nothing when they refuse.
     const working = beginBlock(this.state, height, timeMs, this.params)
-    const evidence = init.evidence.filter((e) => refusal(() => applyEvidence(working, e, this.ctx)) == null)
+    const evidence: Evidence[] = []
+    for (const e of init.evidence) {
+      if (evidence.length >= MAX_BLOCK_EVIDENCE) break
+      if (refusal(() => applyEvidence(working, e, this.ctx)) == null) evidence.push(e)
+    }
     const txs: SignedTx[] = []
+    const others = canonicalBytes({ evidence, lastCommit: init.lastCommit }).length
+    const txBudget = MAX_BLOCK_BYTES - others - HEADER_ALLOWANCE_BYTES
     let bytes = 0
     for (const tx of init.txs) {
       if (txs.length >= this.params.maxBlockTxs) break
       // One that is too large is left out: a block holding it would be refused by every validator.
       const size = txSize(tx)
-      if (size > this.params.maxTxBytes || bytes + size > MAX_BLOCK_TX_BYTES) continue
+      if (size > this.params.maxTxBytes || bytes + size + 1 > txBudget) continue
       if (refusal(() => applyTx(working, tx, this.ctx, init.signer.address)) == null) {
         txs.push(tx)
-        bytes += size
+        bytes += size + 1
       }
     }
     const next = working
@@ -229,14 +244,9 @@ export class Chain {
     const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
     if (block.txs.length > this.params.maxBlockTxs)
       bad(`${block.txs.length} transactions; the limit is ${this.params.maxBlockTxs}`)
-    let bytes = 0
-    for (const tx of block.txs) {
-      const size = txSize(tx)
-      if (size > this.params.maxTxBytes) bad('holds an oversized transaction')
-      bytes += size
-    }
-    if (bytes > MAX_BLOCK_TX_BYTES)
-      bad(`its transactions take ${bytes} bytes; the limit is ${MAX_BLOCK_TX_BYTES}`)
+    for (const tx of block.txs) if (txSize(tx) > this.params.maxTxBytes) bad('holds an oversized transaction')
+    const size = blockSize(block)
+    if (size > MAX_BLOCK_BYTES) bad(`it is ${size} bytes; the limit is ${MAX_BLOCK_BYTES}`)
     if (h.txRoot !== txRootOf(block.txs)) bad('transaction root does not match its transactions')
     if (h.evidenceRoot !== evidenceRootOf(block.evidence)) bad('evidence root does not match its evidence')
     if (h.lastCommitHash !== commitHash(block.lastCommit)) bad('last-commit hash does not match')

@@ -9,7 +9,8 @@ import type { Hash } from './codec'
 import { LedgerRejection, reject } from './errors'
 import { applyEvidence } from './execute'
 import { Mempool } from './mempool'
-import { SYNC_BATCH, type CommittedEntry, type ConsensusMessage } from './messages'
+import type { CommittedEntry, ConsensusMessage } from './messages'
+import { SyncServer } from './sync-server'
 import type { SignedTx } from './tx'
 import type { ConsensusProof, NetworkLocation, ProofSigner } from './proofs/consensus-proof'
 import type { Plot } from './proofs/space'
@@ -98,6 +99,7 @@ export class ConsensusDriver implements ConsensusHost {
   private stopTimers: (() => void)[] = []
   private syncRequestedAt = -Infinity
   private running = false
+  private readonly syncServer: SyncServer
 
   constructor(
     readonly chain: Chain,
@@ -115,6 +117,7 @@ export class ConsensusDriver implements ConsensusHost {
       deltaMs: p.timeoutDeltaMs,
     })
     this.mempool = new Mempool(chain.ctx, {}, () => clock.now())
+    this.syncServer = new SyncServer(chain.store, () => clock.now(), gossipIntervalMs)
     this.lastCommit = chain.store.get(chain.height)?.commit ?? null
   }
 
@@ -367,6 +370,7 @@ export class ConsensusDriver implements ConsensusHost {
       case 'vote':
         return this.onVote(message.vote)
       case 'status':
+        this.syncServer.heard(from, message.height)
         if (message.height > this.chain.height) this.requestSync(from)
         return
       case 'sync-request':
@@ -437,13 +441,12 @@ export class ConsensusDriver implements ConsensusHost {
     this.transport.send(peer, { type: 'sync-request', fromHeight: this.chain.height + 1 })
   }
 
+  /** Blocks for a peer that is behind, within its request rate (SyncServer). */
   private serveSync(peer: string, fromHeight: number): void {
-    const entries: CommittedEntry[] = []
-    for (let h = fromHeight; h <= this.chain.height && entries.length < SYNC_BATCH; h++) {
-      const stored = this.chain.store.get(h)
-      if (stored != null) entries.push({ block: stored.block, commit: stored.commit })
-    }
-    if (entries.length > 0) this.transport.send(peer, { type: 'sync-response', entries })
+    const answer = this.syncServer.serve(peer, fromHeight, this.chain.height)
+    if (answer == null) return
+    if ('refused' in answer) this.events.refused?.('sync-request', answer.refused, peer)
+    else this.transport.send(peer, answer.message)
   }
 
   /** Blocks from a peer: each is checked against its commit certificate and fully validated, in order. */
