@@ -4,7 +4,7 @@
  * else by Merkle root or hash.
  */
 import { z } from 'zod'
-import { canonicalBytes, hashOf, hexToBytes, bytesToHex, type Hash } from './codec'
+import { canonicalBytes, hashOf, hexToBytes, bytesToHex, sha256Hex, type Hash } from './codec'
 import { reject } from './errors'
 import { merkleRoot } from './merkle'
 import { AddressText, HashText } from './params'
@@ -89,8 +89,15 @@ export function headerSubject(header: HeaderFields): Hash {
   return hashOf('hypermesh/header/v1', fields)
 }
 
-export const txRootOf = (txs: readonly SignedTx[]): Hash =>
-  bytesToHex(merkleRoot(txs.map((t) => hexToBytes(txId(t)))))
+/**
+ * A transaction's leaf in its block's root: its id and its signature. With the id alone, the block hash
+ * would not cover signatures, and anyone relaying a block could swap one (a block that then fails, under
+ * the genuine block's hash) without changing the hash.
+ */
+const txLeaf = (tx: SignedTx): Uint8Array =>
+  hexToBytes(sha256Hex('hypermesh/tx-leaf/v1\0', txId(tx), '\0', tx.signature))
+
+export const txRootOf = (txs: readonly SignedTx[]): Hash => bytesToHex(merkleRoot(txs.map(txLeaf)))
 
 export const evidenceRootOf = (evidence: readonly Evidence[]): Hash =>
   bytesToHex(merkleRoot(evidence.map((e) => hexToBytes(hashOf('hypermesh/evidence-item/v1', e)))))

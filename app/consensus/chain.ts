@@ -238,8 +238,11 @@ export class Chain {
     }
   }
 
-  /** The body against the header's roots and the size limits. */
-  private checkBody(block: Block): void {
+  /**
+   * The body against the header's roots and the size limits: whether this is the body the header's hash
+   * stands for. Cheap next to the signatures inside it, so checked before any of them.
+   */
+  checkBody(block: Block): void {
     const h = block.header
     const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
     if (block.txs.length > this.params.maxBlockTxs)

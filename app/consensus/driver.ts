@@ -350,6 +350,7 @@ export class ConsensusDriver implements ConsensusHost {
     // it must still be a validator now, and have signed it.
     const proposer = proposal.height === next ? this.proposer(next, proposal.round) : proposal.proposer
     verifyProposal(proposal, proposer, this.validators(next), scheme, chainId, this.chain.ctx.cache)
+    this.chain.checkBody(block)
     return true
   }
 
@@ -360,6 +361,7 @@ export class ConsensusDriver implements ConsensusHost {
     const { scheme, chainId } = this.chain
     const expected = { height, blockHash: blockHash(next.block.header) }
     verifyCommit(next.commit, expected, this.validators(height), scheme, chainId, this.chain.ctx.cache)
+    this.chain.checkBody(next.block)
     return true
   }
 
@@ -396,6 +398,8 @@ export class ConsensusDriver implements ConsensusHost {
       this.chain.chainId,
       this.chain.ctx.cache,
     )
+    // Only the body the proposal's block hash stands for is kept and relayed, not one altered on the way.
+    this.chain.checkBody(block)
     this.relayed.add(key)
     this.transport.broadcast({ type: 'proposal', proposal, block })
     this.followPeerInto(proposal.height)
