@@ -3,6 +3,7 @@
  * one proposal, and with the largest commit the schema allows in one sync response; a larger block is
  * refused by size.
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ed25519Scheme } from '../../test/sim/ed25519-scheme'
 import {
@@ -14,10 +15,9 @@ import {
 } from '../../test/support/ledger-fixture'
 import { blockSize, type Block, type Commit } from './block'
 import { Chain, MAX_BLOCK_BYTES } from './chain'
-import { canonicalBytes, toBase64 } from './codec'
+import { canonicalBytes, isCanonicalBase64, toBase64 } from './codec'
 import { MemoryBlockStore } from './memory-store'
-import type { ConsensusMessage } from './messages'
-import { MAX_MESSAGE_BYTES, SYNC_BATCH_BYTES } from './messages'
+import { ConsensusMessage, decodeConsensusMessage, MAX_MESSAGE_BYTES, SYNC_BATCH_BYTES } from './messages'
 import { signTx, type SignedTx } from './tx'
 import type { Proposal, Vote } from './votes'
 
@@ -116,6 +116,49 @@ describe('block and message limits', () => {
     )
     expect(() => chain.validateBlock(over, { nowMs: 2_000, forCommit: false })).toThrow(
       `is ${blockSize(over)} bytes; the limit is ${MAX_BLOCK_BYTES}`,
+    )
+  })
+})
+
+describe('decoding consensus messages from generated input', () => {
+  const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value))
+  const honestVote: Vote = {
+    type: 'prevote',
+    chainId: 'a'.repeat(64),
+    height: 3,
+    round: 0,
+    blockHash: null,
+    validator: 'b'.repeat(40),
+    signature: Buffer.from('a signature').toString('base64'),
+  }
+
+  it('never throws on arbitrary bytes or JSON, and what it accepts decodes again to itself', () => {
+    const roundTrips = (bytes: Uint8Array): void => {
+      const message = decodeConsensusMessage(bytes)
+      if (message != null) expect(decodeConsensusMessage(encode(message))).toEqual(message)
+    }
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), roundTrips))
+    fc.assert(fc.property(fc.json(), (text) => roundTrips(new TextEncoder().encode(text))))
+  })
+
+  it('a vote with any signature text is accepted exactly when that text is canonical base64', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (signature) => {
+        const message = decodeConsensusMessage(encode({ type: 'vote', vote: { ...honestVote, signature } }))
+        expect(message != null).toBe(isCanonicalBase64(signature))
+      }),
+    )
+    expect(decodeConsensusMessage(encode({ type: 'vote', vote: honestVote }))).not.toBeNull()
+  })
+
+  it('a valid message with one character changed is refused or still a well-formed message', () => {
+    const text = JSON.stringify({ type: 'vote', vote: honestVote })
+    fc.assert(
+      fc.property(fc.nat({ max: text.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (at, char) => {
+        const mutated = text.slice(0, at) + char + text.slice(at + 1)
+        const message = decodeConsensusMessage(new TextEncoder().encode(mutated))
+        if (message != null) expect(ConsensusMessage.safeParse(message).success).toBe(true)
+      }),
     )
   })
 })

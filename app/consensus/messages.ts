@@ -31,3 +31,18 @@ export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 export const SYNC_BATCH = 32
 /** Bytes per sync response: a batch ends before it would pass this, but always carries one block. */
 export const SYNC_BATCH_BYTES = MAX_MESSAGE_BYTES - 1024 * 1024
+
+/**
+ * Bytes from a peer to a message: UTF-8 JSON of the schema's shape, every byte string in canonical base64,
+ * or null. Never throws, whatever the bytes (messages.test.ts feeds it generated input).
+ */
+export function decodeConsensusMessage(bytes: Uint8Array): ConsensusMessage | null {
+  let json: unknown
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+  } catch {
+    return null
+  }
+  const parsed = ConsensusMessage.safeParse(json)
+  return parsed.success ? parsed.data : null
+}

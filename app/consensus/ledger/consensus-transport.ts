@@ -18,7 +18,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { LRUCache } from 'lru-cache'
 import type { Logger } from 'pino'
 import type { ConsensusTransport } from '../driver'
-import { ConsensusMessage, MAX_MESSAGE_BYTES } from '../messages'
+import { decodeConsensusMessage, MAX_MESSAGE_BYTES, type ConsensusMessage } from '../messages'
 import { RefusalLog, type RefusalLogOptions } from './refusal-log'
 
 export const CONSENSUS_PROTOCOL = '/hypermesh/consensus/1.0.0'
@@ -193,7 +193,7 @@ export class Libp2pConsensusTransport implements ConsensusTransport {
     try {
       for (;;) {
         const frame = await lp.read({ signal: idle.signal })
-        const message = decode(frame.subarray())
+        const message = decodeConsensusMessage(frame.subarray())
         if (message == null) {
           this.refused(peer, 'message', 'not a well-formed consensus message; the stream was closed')
           stream.abort(new Error('malformed consensus message'))
@@ -264,17 +264,6 @@ class IdleDeadline {
     }, after)
     this.timer.unref?.()
   }
-}
-
-function decode(bytes: Uint8Array): ConsensusMessage | null {
-  let json: unknown
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-  } catch {
-    return null
-  }
-  const parsed = ConsensusMessage.safeParse(json)
-  return parsed.success ? parsed.data : null
 }
 
 /** One peer's outgoing stream and the messages waiting for it; written by one loop at a time. */
