@@ -20,18 +20,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stoqTransportProfile } from '../app/stoq'
 import { blockHash, blockSize } from '../app/consensus/block'
 import { Chain } from '../app/consensus/chain'
-import { toBase64 } from '../app/consensus/codec'
 import { ConsensusDriver, type Clock } from '../app/consensus/driver'
 import { CONSENSUS_PROTOCOL, Libp2pConsensusTransport } from '../app/consensus/ledger/consensus-transport'
 import { SqliteBlockStore } from '../app/consensus/ledger/block-store'
 import { MAX_MESSAGE_BYTES, type ConsensusMessage } from '../app/consensus/messages'
 import type { GenesisConsensus } from '../app/consensus/params'
-import { addressOf, signTx, type SignedTx } from '../app/consensus/tx'
+import { addressOf } from '../app/consensus/tx'
 import { signProposal, signVote } from '../app/consensus/votes'
 import { databasePath, openDatabase } from '../app/node/storage/database'
 import { ed25519Scheme } from './sim/ed25519-scheme'
 import { waitFor } from './support/daemon'
-import { commitFor, TEST_CHAIN, testGenesis, testValidators } from './support/ledger-fixture'
+import { commitFor, TEST_CHAIN, testGenesis, testTransfer, testValidators } from './support/ledger-fixture'
 
 const MiB = 1024 * 1024
 const base = mkdtempSync(join(tmpdir(), 'hm-consensus-transport-'))
@@ -147,9 +146,9 @@ describe('a full block between two nodes (issue 17, item 4)', () => {
     await nodeB.start()
     try {
       // About 22 MiB: a full default block (5,000 FALCON-signed transfers) is about that size.
-      const first = transfer(0)
+      const first = testTransfer(0, funded)
       const count = Math.ceil((22 * MiB) / (JSON.stringify(first).length + 1))
-      const txs = [first, ...Array.from({ length: count - 1 }, (_, i) => transfer(i + 1))]
+      const txs = [first, ...Array.from({ length: count - 1 }, (_, i) => testTransfer(i + 1, funded))]
       const proposer = testValidators.find((v) => v.address === nodeA.driver.proposer(1, 0))!
       const block = nodeA.chain.buildBlock({
         signer: proposer.signer,
@@ -288,23 +287,6 @@ describe('a consensus stream with nothing on it (issue 17, item 12)', () => {
     }
   })
 })
-
-function transfer(nonce: number): SignedTx {
-  return signTx(
-    {
-      kind: 'transfer',
-      chainId: TEST_CHAIN,
-      from: funded.address,
-      publicKey: toBase64(funded.publicKey),
-      nonce,
-      fee: '1',
-      to: 'ef'.repeat(20),
-      amount: '1',
-    },
-    ed25519Scheme,
-    funded.secretKey,
-  )
-}
 
 /** An unsigned LEB128 varint: the length prefix of a frame. */
 function varintOf(value: number): Uint8Array {

@@ -7,32 +7,21 @@
  */
 import { describe, expect, it } from 'vitest'
 import { ed25519Scheme } from '../../test/sim/ed25519-scheme'
-import { rejectionCode, TEST_CHAIN, testGenesis, testValidators } from '../../test/support/ledger-fixture'
+import {
+  rejectionCode,
+  TEST_CHAIN,
+  testGenesis,
+  testTransfer,
+  testValidators,
+} from '../../test/support/ledger-fixture'
 import { blockHash, type Block } from './block'
 import { Chain } from './chain'
-import { toBase64 } from './codec'
 import { ConsensusDriver, type Clock } from './driver'
 import { MemoryBlockStore } from './memory-store'
 import type { ConsensusMessage } from './messages'
-import { signTx, type SignedTx } from './tx'
 import { signProposal } from './votes'
 
-const sender = testValidators[0]!
-const transfer = (nonce: number, amount = '1'): SignedTx =>
-  signTx(
-    {
-      kind: 'transfer',
-      chainId: TEST_CHAIN,
-      from: sender.address,
-      publicKey: toBase64(sender.publicKey),
-      nonce,
-      fee: '1',
-      to: 'ef'.repeat(20),
-      amount,
-    },
-    ed25519Scheme,
-    sender.secretKey,
-  )
+const transfer = (nonce: number, amount = '1') => testTransfer(nonce, undefined, { amount })
 
 function proposed(chain: Chain, proposerAddress: string): Block {
   const proposer = testValidators.find((v) => v.address === proposerAddress)!

@@ -5,15 +5,14 @@
  */
 import { describe, expect, it } from 'vitest'
 import { ed25519Scheme } from '../../test/sim/ed25519-scheme'
-import { rejectionCode, TEST_CHAIN, testGenesis, testValidators } from '../../test/support/ledger-fixture'
+import { rejectionCode, TEST_CHAIN, testGenesis, testTransfer } from '../../test/support/ledger-fixture'
 import { Chain } from './chain'
-import { toBase64 } from './codec'
 import { applyTx, beginBlock } from './execute'
 import { MemoryBlockStore } from './memory-store'
 import { Mempool, type MempoolLimits } from './mempool'
 import type { GenesisConsensus } from './params'
 import type { SignatureScheme } from './signature-scheme'
-import { addressOf, signTx, type SignedTx, type TxBody } from './tx'
+import { addressOf, type SignedTx } from './tx'
 
 const senders = Array.from({ length: 3 }, (_, i) => {
   const keys = ed25519Scheme.keygen(new Uint8Array(32).fill(50 + i))
@@ -25,25 +24,23 @@ const genesis: GenesisConsensus = {
   balances: senders.map((s) => ({ address: s.address, amount: '1000000' })),
 }
 
-function transfer(from: Sender, nonce: number, fee = '1'): SignedTx {
-  const body: TxBody = {
-    kind: 'transfer',
-    chainId: TEST_CHAIN,
-    from: from.address,
-    publicKey: toBase64(from.publicKey),
-    nonce,
-    fee,
-    to: testValidators[0]!.address,
-    amount: '1',
-  }
-  return signTx(body, ed25519Scheme, from.secretKey)
-}
+const transfer = (from: Sender, nonce: number): SignedTx => testTransfer(nonce, from)
 
 function newPool(limits: Partial<MempoolLimits> = {}, scheme: SignatureScheme = ed25519Scheme) {
   let now = 0
   const chain = new Chain(TEST_CHAIN, genesis, scheme, new MemoryBlockStore())
   const mempool = new Mempool(chain.ctx, limits, () => now)
   return { chain, mempool, advance: (ms: number) => (now += ms) }
+}
+
+/** Ed25519 that counts its verifications. */
+function countingScheme() {
+  let verified = 0
+  const scheme: SignatureScheme = {
+    ...ed25519Scheme,
+    verify: (...args) => (verified++, ed25519Scheme.verify(...args)),
+  }
+  return { scheme, verified: () => verified }
 }
 
 describe('one account cannot pin the pool', () => {
@@ -73,7 +70,9 @@ describe('one account cannot pin the pool', () => {
   it('a second transaction with a waiting one’s nonce is refused as a duplicate', () => {
     const { chain, mempool } = newPool()
     mempool.add(transfer(hog, 0), chain.state)
-    expect(rejectionCode(() => mempool.add(transfer(hog, 0, '2'), chain.state))).toBe('duplicate')
+    expect(rejectionCode(() => mempool.add(testTransfer(0, hog, { amount: '2' }), chain.state))).toBe(
+      'duplicate',
+    )
   })
 
   it('a full pool evicts the furthest-ahead transaction of the sender holding the most', () => {
@@ -110,12 +109,8 @@ describe('one account cannot pin the pool', () => {
 
 describe('the pool checks the cheap things before the signature', () => {
   it('an unknown account, a used or far nonce, a low fee are refused without verifying anything', () => {
-    let verified = 0
-    const counting: SignatureScheme = {
-      ...ed25519Scheme,
-      verify: (...args) => (verified++, ed25519Scheme.verify(...args)),
-    }
-    const { chain, mempool } = newPool({}, counting)
+    const counting = countingScheme()
+    const { chain, mempool } = newPool({}, counting.scheme)
     const stranger = ed25519Scheme.keygen(new Uint8Array(32).fill(7))
     const unknown = { ...stranger, address: addressOf(ed25519Scheme, stranger.publicKey) }
     const forged = (tx: SignedTx): SignedTx => ({ ...tx, signature: transfer(senders[2]!, 9).signature })
@@ -129,20 +124,16 @@ describe('the pool checks the cheap things before the signature', () => {
     const lowFee = { ...genesis.params, minFee: '5' }
     const strict = new Mempool({ ...chain.ctx, params: lowFee }, {}, () => 0)
     expect(rejectionCode(() => strict.add(forged(transfer(senders[0]!, 6)), state))).toBe('fee-too-low')
-    expect(verified).toBe(0)
+    expect(counting.verified()).toBe(0)
     expect(rejectionCode(() => mempool.add(forged(transfer(senders[0]!, 5)), state))).toBe('bad-signature')
-    expect(verified).toBe(1)
+    expect(counting.verified()).toBe(1)
   })
 })
 
 describe('block execution checks the state before the signature', () => {
   it('a transaction from an unknown account, or with a used nonce, is refused without a signature check', () => {
-    let verified = 0
-    const counting: SignatureScheme = {
-      ...ed25519Scheme,
-      verify: (...args) => (verified++, ed25519Scheme.verify(...args)),
-    }
-    const { chain } = newPool({}, counting)
+    const counting = countingScheme()
+    const { chain } = newPool({}, counting.scheme)
     const ctx = chain.ctx
     const stranger = ed25519Scheme.keygen(new Uint8Array(32).fill(8))
     const unknown = { ...stranger, address: addressOf(ed25519Scheme, stranger.publicKey) }
@@ -153,6 +144,6 @@ describe('block execution checks the state before the signature', () => {
     expect(rejectionCode(() => applyTx(state, transfer(senders[0]!, 3), ctx, unknown.address))).toBe(
       'wrong-nonce',
     )
-    expect(verified).toBe(0)
+    expect(counting.verified()).toBe(0)
   })
 })

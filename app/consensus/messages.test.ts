@@ -11,14 +11,14 @@ import {
   rejectionCode,
   TEST_CHAIN,
   testGenesis,
-  testValidators,
+  testTransfer,
 } from '../../test/support/ledger-fixture'
 import { blockSize, type Block, type Commit } from './block'
 import { Chain, MAX_BLOCK_BYTES } from './chain'
-import { canonicalBytes, isCanonicalBase64, toBase64 } from './codec'
+import { canonicalBytes, isCanonicalBase64 } from './codec'
 import { MemoryBlockStore } from './memory-store'
 import { ConsensusMessage, decodeConsensusMessage, MAX_MESSAGE_BYTES, SYNC_BATCH_BYTES } from './messages'
-import { signTx, type SignedTx } from './tx'
+import type { SignedTx } from './tx'
 import type { Proposal, Vote } from './votes'
 
 const wire = (message: ConsensusMessage): number => Buffer.byteLength(JSON.stringify(message))
@@ -58,21 +58,7 @@ describe('block and message limits', () => {
     new MemoryBlockStore(),
   )
   const empty = buildTestBlock(chain, 0, null, 1_000)
-  const sender = testValidators[0]!
-  const transfer = signTx(
-    {
-      kind: 'transfer',
-      chainId: TEST_CHAIN,
-      from: sender.address,
-      publicKey: toBase64(sender.publicKey),
-      nonce: 0,
-      fee: '1',
-      to: 'ef'.repeat(20),
-      amount: '1',
-    },
-    ed25519Scheme,
-    sender.secretKey,
-  )
+  const transfer = testTransfer(0)
   /** `block` filled with `tx` (one object many times: its size is computed once) to at least `bytes`. */
   const filled = (tx: SignedTx, bytes: number): Block => {
     const count = Math.ceil((bytes - blockSize(empty)) / (canonicalBytes(tx).length + 1))

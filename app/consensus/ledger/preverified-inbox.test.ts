@@ -18,6 +18,7 @@ import {
   commitFor,
   TEST_CHAIN,
   testGenesis,
+  testTransfer,
   testValidators,
 } from '../../../test/support/ledger-fixture'
 import { TxSignaturePool } from './signature-pool'
@@ -185,21 +186,7 @@ describe('the driver’s cheap checks run before any transaction is verified (is
     ])
 
     // A transaction from a funded account is worth verifying, and is verified before it is delivered.
-    const funded = testValidators[0]!
-    const fundedTx = signTx(
-      {
-        kind: 'transfer',
-        chainId: TEST_CHAIN,
-        from: funded.address,
-        publicKey: toBase64(funded.publicKey),
-        nonce: 0,
-        fee: '1',
-        to: 'ef'.repeat(20),
-        amount: '1',
-      },
-      ed25519Scheme,
-      funded.secretKey,
-    )
+    const fundedTx = testTransfer(0)
     inbox.push('12D3KooWfriend', { type: 'tx', tx: fundedTx })
     await inbox.drained()
     expect(delivered).toEqual([{ type: 'tx', tx: fundedTx }])
