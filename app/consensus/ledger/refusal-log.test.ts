@@ -77,14 +77,15 @@ describe('RefusalLog', () => {
     for (const summary of summaries) expect(Object.keys(summary.kinds as object)).toHaveLength(9)
   })
 
-  it('refusals without a peer (blocks this node found invalid) are logged under local, never an offender', () => {
+  it('refusals without a peer (blocks this node found invalid, reported once each) are each logged', () => {
     const { log, lines } = capture()
     const offenders: string[] = []
     const refusals = new RefusalLog(log, (peer) => offenders.push(peer), { disconnectAfter: 2 })
-    for (let i = 0; i < 5; i++) refusals.record(null, `block ${i}`, 'PoSpace: the answers do not verify')
+    for (let i = 0; i < 5; i++)
+      refusals.record(null, `block ${i}`, `block ${i}: PoSpace: the answers do not verify`)
     refusals.stop()
     expect(offenders).toEqual([])
-    expect(lines[0]).toMatchObject({ peer: 'local', reason: 'PoSpace: the answers do not verify' })
-    expect(lines[1]).toMatchObject({ peer: 'local', refused: 5 })
+    expect(lines).toHaveLength(5)
+    expect(lines[4]).toMatchObject({ what: 'block 4', reason: 'block 4: PoSpace: the answers do not verify' })
   })
 })

@@ -26,8 +26,6 @@ const MAX_PEERS = 1024
 /** Kinds of refusal kept apart in one peer's summary; the rest count as "other". */
 const MAX_KINDS = 8
 const OTHER = 'other'
-/** Refusals with no peer: blocks this node found invalid, its own proposals it could not build. */
-const LOCAL = 'local'
 
 interface PeerRefusals {
   count: number
@@ -69,9 +67,13 @@ export class RefusalLog {
     this.flush()
   }
 
-  /** Something from `peer` (null: no peer, such as a block this node found invalid) was refused. */
+  /**
+   * Something from `peer` was refused. Null: no peer to count it against (a block this node found invalid,
+   * its own proposal it could not build); the driver reports each of those once, so each is logged.
+   */
   record(peer: string | null, what: string, reason: string): void {
-    const key = this.keyFor(peer ?? LOCAL)
+    if (peer == null) return void this.log.warn({ what, reason }, 'consensus refused a block')
+    const key = this.keyFor(peer)
     let entry = this.peers.get(key)
     if (entry == null) {
       entry = { count: 0, loggedFirst: false, offender: false, kinds: new Map() }
@@ -86,7 +88,7 @@ export class RefusalLog {
     const counted = entry.kinds.get(kind)
     if (counted == null) entry.kinds.set(kind, { count: 1, example: reason })
     else counted.count++
-    if (peer != null && key === peer && !entry.offender && entry.count >= this.disconnectAfter) {
+    if (key === peer && !entry.offender && entry.count >= this.disconnectAfter) {
       entry.offender = true
       this.onOffender(peer, entry.count)
     }
