@@ -3,24 +3,26 @@
  * transport, gossips, detects equivocation, and syncs blocks it missed. Time and transport are injected, so
  * the simulator runs this exact code in virtual time, and the node (app/consensus/ledger) runs it over libp2p.
  */
-import { blockHash, type Block, type Commit, type Evidence } from './block'
+import { blockHash, verifyCommit, type Block, type Commit, type Evidence } from './block'
 import type { Chain } from './chain'
 import type { Hash } from './codec'
-import { LedgerRejection } from './errors'
+import { LedgerRejection, reject } from './errors'
 import { applyEvidence } from './execute'
 import { Mempool } from './mempool'
-import { SYNC_BATCH, type CommittedEntry, type ConsensusMessage } from './messages'
+import type { CommittedEntry, ConsensusMessage } from './messages'
+import { SyncServer } from './sync-server'
 import type { SignedTx } from './tx'
 import type { ConsensusProof, NetworkLocation, ProofSigner } from './proofs/consensus-proof'
 import type { Plot } from './proofs/space'
 import { Tendermint, type ConsensusHost, type TimeoutKind } from './tendermint'
 import type { ValidatorSet } from './state'
 import {
-  evidenceId,
+  offenceKey,
   signProposal,
   signVote,
   verifyProposal,
   verifyVote,
+  voteKey,
   type Proposal,
   type Unsigned,
   type Vote,
@@ -79,19 +81,25 @@ export interface SigningGuard {
 
 export interface DriverEvents {
   committed?(entry: CommittedEntry): void
-  refused?(what: string, reason: string): void
+  /** Something was refused: a message from `peer` (what it was, and why), or a block or own proposal. */
+  refused?(what: string, reason: string, peer?: string): void
 }
+
+/** What gossip de-duplicates a proposal by. */
+const proposalKey = (p: Proposal): string => `p/${p.height}/${p.round}/${p.blockHash}`
 
 export class ConsensusDriver implements ConsensusHost {
   readonly machine: Tendermint
   readonly mempool: Mempool
-  readonly evidencePool = new Map<Hash, Evidence>()
+  /** Evidence waiting for a block, one per offence (offenceKey). */
+  readonly evidencePool = new Map<string, Evidence>()
   lastCommit: Commit | null = null
   private readonly reportedInvalid = new Set<string>()
   private readonly relayed = new Set<string>()
   private stopTimers: (() => void)[] = []
   private syncRequestedAt = -Infinity
   private running = false
+  private readonly syncServer: SyncServer
 
   constructor(
     readonly chain: Chain,
@@ -108,7 +116,8 @@ export class ConsensusDriver implements ConsensusHost {
       precommitMs: p.timeoutPrecommitMs,
       deltaMs: p.timeoutDeltaMs,
     })
-    this.mempool = new Mempool(chain.ctx)
+    this.mempool = new Mempool(chain.ctx, {}, () => clock.now())
+    this.syncServer = new SyncServer(chain.store, () => clock.now(), gossipIntervalMs)
     this.lastCommit = chain.store.get(chain.height)?.commit ?? null
   }
 
@@ -237,12 +246,12 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   broadcastProposal(proposal: Proposal, block: Block): void {
-    this.relayed.add(`p/${proposal.height}/${proposal.round}/${proposal.blockHash}`)
+    this.relayed.add(proposalKey(proposal))
     this.transport.broadcast({ type: 'proposal', proposal, block })
   }
 
   broadcastVote(vote: Vote): void {
-    this.relayed.add(`v/${vote.signature}`)
+    this.relayed.add(`v/${voteKey(vote)}`)
     this.transport.broadcast({ type: 'vote', vote })
   }
 
@@ -285,8 +294,8 @@ export class ConsensusDriver implements ConsensusHost {
 
   equivocation(first: Vote, second: Vote): void {
     const evidence: Evidence = { kind: 'duplicate-vote', a: first, b: second }
-    const id = evidenceId(first, second)
-    if (this.evidencePool.has(id)) return
+    const id = offenceKey(first)
+    if (this.evidencePool.has(id) || this.chain.state.punished.has(id)) return
     this.evidencePool.set(id, evidence)
     this.transport.broadcast({ type: 'evidence', evidence })
   }
@@ -300,8 +309,60 @@ export class ConsensusDriver implements ConsensusHost {
       this.dispatch(from, message)
     } catch (err) {
       if (!(err instanceof LedgerRejection)) throw err
-      this.events.refused?.(`${message.type} from ${from}`, err.message)
+      this.events.refused?.(message.type, err.message, from)
     }
+  }
+
+  /**
+   * Whether a message with transactions is worth verifying their signatures for (the node does that on
+   * worker threads before `receive`): its cheap checks come first, so that a proposal from a stranger or
+   * for a height long gone, a sync response without the next block, or a transaction from an account that
+   * does not exist never costs a signature check per transaction. A refusal is reported as receive's are.
+   */
+  worthVerifying(from: string, message: ConsensusMessage): boolean {
+    if (!this.running) return false
+    try {
+      switch (message.type) {
+        case 'tx':
+          return this.mempool.precheck(message.tx, this.chain.state)
+        case 'proposal':
+          return this.proposalWorthVerifying(message.proposal, message.block)
+        case 'sync-response':
+          return this.syncWorthVerifying(message.entries)
+        default:
+          return true
+      }
+    } catch (err) {
+      if (!(err instanceof LedgerRejection)) throw err
+      this.events.refused?.(message.type, err.message, from)
+      return false
+    }
+  }
+
+  private proposalWorthVerifying(proposal: Proposal, block: Block): boolean {
+    const next = this.chain.height + 1
+    if (proposal.height < next || proposal.height > next + 1 || this.relayed.has(proposalKey(proposal)))
+      return false
+    if (blockHash(block.header) !== proposal.blockHash)
+      reject('invalid-block', 'the proposed block does not hash to the proposal’s block hash')
+    const { scheme, chainId } = this.chain
+    // One height ahead (the block before it may still be on its way here), its proposer is not known yet;
+    // it must still be a validator now, and have signed it.
+    const proposer = proposal.height === next ? this.proposer(next, proposal.round) : proposal.proposer
+    verifyProposal(proposal, proposer, this.validators(next), scheme, chainId, this.chain.ctx.cache)
+    this.chain.checkBody(block)
+    return true
+  }
+
+  private syncWorthVerifying(entries: readonly CommittedEntry[]): boolean {
+    const next = entries.find((e) => e.block.header.height === this.chain.height + 1)
+    if (next == null) return false
+    const height = next.block.header.height
+    const { scheme, chainId } = this.chain
+    const expected = { height, blockHash: blockHash(next.block.header) }
+    verifyCommit(next.commit, expected, this.validators(height), scheme, chainId, this.chain.ctx.cache)
+    this.chain.checkBody(next.block)
+    return true
   }
 
   private dispatch(from: string, message: ConsensusMessage): void {
@@ -311,6 +372,7 @@ export class ConsensusDriver implements ConsensusHost {
       case 'vote':
         return this.onVote(message.vote)
       case 'status':
+        this.syncServer.heard(from, message.height)
         if (message.height > this.chain.height) this.requestSync(from)
         return
       case 'sync-request':
@@ -326,7 +388,7 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   private onProposal(proposal: Proposal, block: Block): void {
-    const key = `p/${proposal.height}/${proposal.round}/${proposal.blockHash}`
+    const key = proposalKey(proposal)
     if (this.relayed.has(key) || !this.knowsHeight(proposal.height)) return
     verifyProposal(
       proposal,
@@ -336,6 +398,8 @@ export class ConsensusDriver implements ConsensusHost {
       this.chain.chainId,
       this.chain.ctx.cache,
     )
+    // Only the body the proposal's block hash stands for is kept and relayed, not one altered on the way.
+    this.chain.checkBody(block)
     this.relayed.add(key)
     this.transport.broadcast({ type: 'proposal', proposal, block })
     this.followPeerInto(proposal.height)
@@ -343,7 +407,7 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   private onVote(vote: Vote): void {
-    const key = `v/${vote.signature}`
+    const key = `v/${voteKey(vote)}`
     if (this.relayed.has(key) || !this.knowsHeight(vote.height)) return
     verifyVote(
       vote,
@@ -359,7 +423,7 @@ export class ConsensusDriver implements ConsensusHost {
   }
 
   private onEvidence(evidence: Evidence): void {
-    const id = evidenceId(evidence.a, evidence.b)
+    const id = offenceKey(evidence.a)
     if (this.evidencePool.has(id) || this.chain.state.punished.has(id)) return
     // Kept only if it would be accepted now; applying it to a scratch state checks every signature.
     const scratch = this.chain.state.copy()
@@ -381,13 +445,12 @@ export class ConsensusDriver implements ConsensusHost {
     this.transport.send(peer, { type: 'sync-request', fromHeight: this.chain.height + 1 })
   }
 
+  /** Blocks for a peer that is behind, within its request rate (SyncServer). */
   private serveSync(peer: string, fromHeight: number): void {
-    const entries: CommittedEntry[] = []
-    for (let h = fromHeight; h <= this.chain.height && entries.length < SYNC_BATCH; h++) {
-      const stored = this.chain.store.get(h)
-      if (stored != null) entries.push({ block: stored.block, commit: stored.commit })
-    }
-    if (entries.length > 0) this.transport.send(peer, { type: 'sync-response', entries })
+    const answer = this.syncServer.serve(peer, fromHeight, this.chain.height)
+    if (answer == null) return
+    if ('refused' in answer) this.events.refused?.('sync-request', answer.refused, peer)
+    else this.transport.send(peer, answer.message)
   }
 
   /** Blocks from a peer: each is checked against its commit certificate and fully validated, in order. */

@@ -58,7 +58,7 @@ export class LedgerState {
     readonly accounts = new Map<string, Account>(),
     readonly validators = new Map<string, ValidatorRecord>(),
     readonly assets = new Map<string, AssetRecord>(),
-    /** Hashes of equivocation evidence already slashed, so one offence is punished once. */
+    /** Equivocations already slashed, by offenceKey (validator, height, round, vote type): each once. */
     readonly punished = new Set<string>(),
     /** This epoch's claimed use by `owner|resource`, weighted by privacy level (rewards/usage-claims.ts). */
     readonly usage = new Map<string, bigint>(),

@@ -124,7 +124,8 @@ export class Ledger {
     let service: Ledger | null = null
     const driver = new ConsensusDriver(chain, identity, clock, transport, {
       committed: (entry) => service?.announce(entry),
-      refused: (what, reason) => parts.log.warn({ what, reason }, 'consensus refused a message'),
+      // Counted per peer and logged in bounded lines; a peer refused too often is disconnected.
+      refused: (what, reason, peer) => transport.refused(peer ?? null, what, reason),
     })
     service = new Ledger(chain, driver, store, transport, address, parts, timeProofs, signatures)
     service.signing = identity != null
@@ -133,6 +134,9 @@ export class Ledger {
       signatures,
       (from, message) => driver.receive(from, message),
       parts.log,
+      {
+        worthVerifying: (from, message) => driver.worthVerifying(from, message),
+      },
     )
     service.inbox = inbox
     await transport.start((from, message) => inbox.push(from, message))
