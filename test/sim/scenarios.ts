@@ -20,5 +20,6 @@ export function scenarioFor(seed: number): SimConfig {
     maxDelayMs: rng.pick([5, 50, 300]),
     crashes: rng.chance(0.5),
     partitions: rng.chance(0.5),
+    lockRestarts: rng.chance(0.3),
   }
 }
