@@ -25,16 +25,22 @@ function entries(): { valid: CommittedEntry[]; junk: CommittedEntry } {
   return { valid, junk }
 }
 
+/** An observer that records what it refuses. */
+function observer() {
+  const refused: string[] = []
+  const node = testDriver({
+    clock: virtualClock(10_000).clock,
+    validator: null,
+    events: { refused: (what, why) => refused.push(`${what}: ${why}`) },
+  })
+  node.driver.start()
+  return { ...node, refused }
+}
+
 describe('block sync (issue 17, item 17)', () => {
   it('moves the state machine to the height the chain reached, whatever a later entry holds', () => {
     const { valid, junk } = entries()
-    const refused: string[] = []
-    const node = testDriver({
-      clock: virtualClock(10_000).clock,
-      validator: null,
-      events: { refused: (what, why) => refused.push(`${what}: ${why}`) },
-    })
-    node.driver.start()
+    const { refused, ...node } = observer()
     node.driver.receive('peer', { type: 'status', height: 2, round: 0 })
     expect(node.sent.some((s) => s.to === 'peer' && s.message.type === 'sync-request')).toBe(true)
     node.driver.receive('peer', { type: 'sync-response', entries: [valid[0]!, junk] })
@@ -47,13 +53,7 @@ describe('block sync (issue 17, item 17)', () => {
 
   it('applies only answers to its own requests, one answer per request', () => {
     const { valid } = entries()
-    const refused: string[] = []
-    const node = testDriver({
-      clock: virtualClock(10_000).clock,
-      validator: null,
-      events: { refused: (what, why) => refused.push(`${what}: ${why}`) },
-    })
-    node.driver.start()
+    const { refused, ...node } = observer()
     node.driver.receive('stranger', { type: 'sync-response', entries: valid })
     expect(node.chain.height).toBe(0)
     expect(refused).toEqual(['sync-response from stranger: this node did not ask that peer for blocks'])

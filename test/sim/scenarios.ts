@@ -23,3 +23,16 @@ export function scenarioFor(seed: number): SimConfig {
     lockRestarts: rng.chance(0.3),
   }
 }
+
+/** A calm network for targeted scenarios: no drops, duplicates, crashes or partitions; short delays. */
+export const CALM: Omit<SimConfig, 'seed' | 'validators' | 'byzantine'> = {
+  heightsAfterHeal: 4,
+  faultMs: 1000,
+  limitMs: 60_000,
+  dropRate: 0,
+  duplicateRate: 0,
+  maxDelayMs: 20,
+  crashes: false,
+  partitions: false,
+  lockRestarts: false,
+}
