@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { canonicalBytes, hashOf, hexToBytes, bytesToHex, sha256Hex, type Hash } from './codec'
 import { reject } from './errors'
 import { merkleRoot } from './merkle'
-import { AddressText, HashText } from './params'
+import { AddressText, HashText, MAX_VALIDATORS } from './params'
 import { ConsensusProof } from './proofs/consensus-proof'
 import type { SignatureScheme } from './signature-scheme'
 import type { ValidatorSet } from './state'
@@ -20,7 +20,7 @@ export const Commit = z
     height: z.number().int().min(1),
     round: z.number().int().min(0),
     blockHash: HashText,
-    votes: z.array(Vote).min(1).max(1_000),
+    votes: z.array(Vote).min(1).max(MAX_VALIDATORS),
   })
   .strict()
 export type Commit = z.infer<typeof Commit>

@@ -108,7 +108,7 @@ export class Chain {
       isRecentAnchor: (hash) => this.recentHashes.has(hash) || hash === chainId,
       cache: this.cache,
     }
-    this.setsByHeight.set(1, this.state.validatorSet())
+    this.setsByHeight.set(1, this.state.validatorSet().scheduledAfter(null))
   }
 
   get height(): number {
@@ -371,7 +371,9 @@ export class Chain {
     this.lastHash = hash
     this.lastTimeMs = block.header.timeMs
     this.checked.clear()
-    this.setsByHeight.set(next.height + 1, next.validatorSet())
+    // Proposer priorities carry over from the set of the height just committed (proposer-priority.ts).
+    const previous = this.validatorsAt(next.height)
+    this.setsByHeight.set(next.height + 1, next.validatorSet().scheduledAfter(previous))
     this.setsByHeight.delete(next.height + 1 - HISTORY)
     this.recentHashes.set(hash, next.height)
     for (const [h, height] of this.recentHashes)

@@ -7,7 +7,7 @@ import { ASSET_RECORD_DOMAIN } from './asset-registration'
 import { applyUsageClaim, beginEpochBlock } from './rewards/usage-claims'
 import { fromBase64, hashOf, type Hash } from './codec'
 import { LedgerRejection, reject } from './errors'
-import type { ChainParams, GenesisConsensus } from './params'
+import { MAX_VALIDATORS, type ChainParams, type GenesisConsensus } from './params'
 import { verifyConsensusProof } from './proofs/consensus-proof'
 import type { SignatureScheme } from './signature-scheme'
 import { EMPTY_ACCOUNT, LedgerState, type Account } from './state'
@@ -110,6 +110,9 @@ function applyKind(
       const record = state.validators.get(body.from)
       if (record == null || !record.active)
         reject('not-a-validator', `account ${body.from} is not a validator`)
+      // With nobody left to propose and vote, the chain could never make another block.
+      if (state.validatorSet().members.every((m) => m.record.address === body.from))
+        reject('last-validator', 'the last validator cannot leave; another must join first')
       state.validators.set(body.from, { ...record!, active: false })
       return sender
     }
@@ -163,6 +166,9 @@ function joinValidators(
     )
   if (body.space.leavesLog2 !== params.proofs.spaceLeavesLog2)
     reject('malformed', `the plot must have 2^${params.proofs.spaceLeavesLog2} labels`)
+  // A commit holds at most MAX_VALIDATORS precommits; a larger set might never fit a quorum in one.
+  if (state.validatorSet().size >= MAX_VALIDATORS)
+    reject('validator-set-full', `the validator set has its maximum of ${MAX_VALIDATORS} validators`)
   for (const v of state.validators.values())
     if (v.active && v.peerId === body.peerId) reject('duplicate', `peer ${body.peerId} already validates`)
   state.validators.set(body.from, {
@@ -210,7 +216,11 @@ function registerAsset(
   })
 }
 
-/** Verifies equivocation evidence and slashes: burns slashPpm of the bond and jails the validator. */
+/**
+ * Verifies equivocation evidence and slashes: burns slashPpm of the bond, and of every unbonding entry
+ * created at or after the offending height (stake that was bonded when the validator offended, so leaving
+ * and unstaking in the same block does not escape), and jails the validator.
+ */
 export function applyEvidence(state: LedgerState, evidence: Evidence, ctx: ExecutionContext): void {
   const { a, b } = evidence
   const bad = (why: string): never => reject('invalid-evidence', why)
@@ -232,8 +242,13 @@ export function applyEvidence(state: LedgerState, evidence: Evidence, ctx: Execu
     bad('a vote in the evidence is not signed by the validator')
   state.punished.add(offence)
   const account = state.account(a.validator) ?? EMPTY_ACCOUNT
-  const burned = (account.bonded * BigInt(ctx.params.slashPpm)) / 1_000_000n
-  state.accounts.set(a.validator, { ...account, bonded: account.bonded - burned })
+  const slash = (amount: bigint): bigint => amount - (amount * BigInt(ctx.params.slashPpm)) / 1_000_000n
+  // An entry's release height is its creation height plus the bonding period (a genesis constant).
+  const createdAt = (releaseHeight: number): number => releaseHeight - ctx.params.bondingPeriodBlocks
+  const unbonding = account.unbonding.map((u) =>
+    createdAt(u.releaseHeight) >= a.height ? { ...u, amount: slash(u.amount) } : u,
+  )
+  state.accounts.set(a.validator, { ...account, bonded: slash(account.bonded), unbonding })
   state.validators.set(a.validator, { ...record, active: false, jailed: true })
 }
 
