@@ -4,7 +4,6 @@
  * (`/hypermesh/lease/request/1.0.0`). The manifest and the holders' leases stay in SQLite; a file comes
  * back from any k holders, and each holder can be challenged for a block of its shard.
  */
-import { randomBytes } from 'node:crypto'
 import type { DatabaseSync } from 'node:sqlite'
 import type { Connection } from '@libp2p/interface'
 import type { Logger } from 'pino'
@@ -22,11 +21,10 @@ import { proveForLease } from '../leases/lease-proofs'
 import type { ReceiptSigner } from '../proxy/leased-stream'
 import { challengeHolder, getFile, putFile, RemoteStorage, type ShardedFile } from '../proxy/storage-client'
 import { storageKemKeys } from '../storage/sealed-file'
+import { TransferBuffers, type TransferLimits } from './transfer-buffers'
 
 /** How long holders are asked to keep a file: the longest lease an owner issues. */
 const STORE_MINUTES = 30 * 24 * 60
-/** Uploads and downloads not finished in this long are dropped. */
-const SESSION_MS = 10 * 60_000
 const MiB = 1024 * 1024
 
 export interface FileServiceParts {
@@ -41,13 +39,8 @@ export interface FileServiceParts {
   receipts: ReceiptSigner
   log: Logger
   now?: () => number
-}
-
-interface Upload {
-  begin: FileUploadBegin
-  bytes: Uint8Array
-  received: number
-  startedAt: number
+  /** What uploads and downloads may hold in memory at once (tests lower it). */
+  transferLimits?: TransferLimits
 }
 
 interface Holder {
@@ -62,55 +55,42 @@ const AUDIT_EVERY_MS = 60 * 60_000
 
 export class FileService {
   readonly name = 'files'
-  private readonly uploads = new Map<string, Upload>()
-  private readonly downloads = new Map<string, { name: string; data: Uint8Array; startedAt: number }>()
+  private readonly transfers: TransferBuffers
   private auditTimer: NodeJS.Timeout | null = null
 
-  constructor(private readonly parts: FileServiceParts) {}
+  constructor(private readonly parts: FileServiceParts) {
+    this.transfers = new TransferBuffers(() => this.now, parts.transferLimits)
+  }
 
   private get now(): number {
     return (this.parts.now ?? Date.now)()
   }
 
+  /** Refused (BUSY) when the uploads and downloads in progress already hold what this node allows. */
   beginUpload(begin: FileUploadBegin): { uploadId: string } {
-    this.dropStale()
-    const uploadId = randomBytes(16).toString('hex')
-    this.uploads.set(uploadId, { begin, bytes: new Uint8Array(begin.size), received: 0, startedAt: this.now })
-    return { uploadId }
+    return { uploadId: this.transfers.beginUpload(begin) }
   }
 
   uploadChunk({ uploadId, offset, data }: { uploadId: string; offset: number; data: string }): {
     received: number
   } {
-    const upload = this.uploadOf(uploadId)
-    const bytes = Buffer.from(data, 'base64')
-    if (offset !== upload.received)
-      throw new AssetRequestError(
-        'bad-request',
-        `send the bytes in order: expected offset ${upload.received}, got ${offset}`,
-      )
-    if (bytes.length === 0 || offset + bytes.length > upload.bytes.length)
-      throw new AssetRequestError(
-        'bad-request',
-        `the chunk passes the ${upload.bytes.length} bytes announced`,
-      )
-    upload.bytes.set(bytes, offset)
-    upload.received += bytes.length
-    return { received: upload.received }
+    return { received: this.transfers.addChunk(uploadId, offset, Buffer.from(data, 'base64')) }
   }
 
   /** Places the uploaded file on holders; refused with the reasons when too few grant storage. */
   async finishUpload(uploadId: string): Promise<StoredFileInfo> {
-    const upload = this.uploadOf(uploadId)
-    if (upload.received !== upload.bytes.length)
-      throw new AssetRequestError(
-        'bad-request',
-        `${upload.received} of ${upload.bytes.length} bytes arrived; send the rest`,
-      )
-    this.uploads.delete(uploadId)
+    const upload = this.transfers.takeUpload(uploadId)
+    try {
+      return await this.place(upload.begin, upload.bytes)
+    } finally {
+      upload.release()
+    }
+  }
+
+  private async place(begin: FileUploadBegin, bytes: Uint8Array): Promise<StoredFileInfo> {
     const candidates = this.parts.storageCandidates()
-    const n = upload.begin.n ?? Math.min(5, candidates.length)
-    const k = upload.begin.k ?? Math.max(1, Math.floor((n * 3) / 5))
+    const n = begin.n ?? Math.min(5, candidates.length)
+    const k = begin.k ?? Math.max(1, Math.floor((n * 3) / 5))
     if (n < 2)
       throw new AssetRequestError(
         'bad-request',
@@ -121,23 +101,17 @@ export class FileService {
         'bad-request',
         `k of n needs k below n (some holders may go), not ${k} of ${n}`,
       )
-    const perHolder =
-      Math.ceil(upload.bytes.length / k) + MiB * Math.ceil(upload.bytes.length / (k * 8 * MiB) + 1)
+    const perHolder = Math.ceil(bytes.length / k) + MiB * Math.ceil(bytes.length / (k * 8 * MiB) + 1)
     const holders = await this.leaseHolders(candidates, n, perHolder)
     const stores = await Promise.all(holders.map((h) => this.open(h)))
     try {
-      const file = await putFile(
-        upload.bytes,
-        stores,
-        storageKemKeys(this.parts.falcon.secretKey).publicKey,
-        k,
-      )
+      const file = await putFile(bytes, stores, storageKemKeys(this.parts.falcon.secretKey).publicKey, k)
       const fileId = file.segments[0]!.fileId
       this.parts.db
         .prepare(
           'INSERT OR REPLACE INTO stored_files (file_id, name, size, k, holders, manifest, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(fileId, upload.begin.name, file.size, k, JSON.stringify(holders), JSON.stringify(file), this.now)
+        .run(fileId, begin.name, file.size, k, JSON.stringify(holders), JSON.stringify(file), this.now)
       return this.infoOf(fileId)
     } catch (err) {
       throw new AssetRequestError('unreachable', `the file could not be placed: ${(err as Error).message}`, {
@@ -155,14 +129,14 @@ export class FileService {
     return rows.map((r) => this.infoOf(r.file_id))
   }
 
+  /** Gets a stored file back into memory, to be read in chunks; refused (BUSY) when transfers hold too much. */
   async fetch(fileId: string): Promise<FileFetched> {
-    this.dropStale()
     const { name, holders, file } = this.stored(fileId)
+    const room = this.transfers.reserveDownload(file.size)
     const stores = await Promise.all(holders.map((h) => this.open(h).catch(() => null)))
     try {
       const got = await getFile(file, stores, storageKemKeys(this.parts.falcon.secretKey).secretKey)
-      const downloadId = randomBytes(16).toString('hex')
-      this.downloads.set(downloadId, { name, data: got.data, startedAt: this.now })
+      const downloadId = room.add(name, got.data)
       const peers = (indexes: number[]) => indexes.map((i) => holders[i]!.peer)
       return {
         downloadId,
@@ -177,6 +151,7 @@ export class FileService {
         cause: err,
       })
     } finally {
+      room.release()
       await Promise.all(stores.map((s) => s?.close()))
     }
   }
@@ -184,13 +159,7 @@ export class FileService {
   readChunk({ downloadId, offset, length }: { downloadId: string; offset: number; length: number }): {
     data: string
   } {
-    const download = this.downloads.get(downloadId)
-    if (download == null) throw new AssetRequestError('not-found', 'no such download; fetch the file again')
-    const part = download.data.subarray(
-      offset,
-      Math.min(offset + Math.min(length, FILE_CHUNK_BYTES), download.data.length),
-    )
-    if (offset + part.length >= download.data.length) this.downloads.delete(downloadId)
+    const part = this.transfers.readChunk(downloadId, offset, Math.min(length, FILE_CHUNK_BYTES))
     return { data: Buffer.from(part).toString('base64') }
   }
 
@@ -336,18 +305,5 @@ export class FileService {
       storedAt,
       expiresAt: Math.min(...holders.map((h) => h.lease.terms.endsAt)),
     }
-  }
-
-  private uploadOf(uploadId: string): Upload {
-    const upload = this.uploads.get(uploadId)
-    if (upload == null)
-      throw new AssetRequestError('not-found', 'no such upload (it may have timed out); begin again')
-    return upload
-  }
-
-  private dropStale(): void {
-    const cutoff = this.now - SESSION_MS
-    for (const [id, u] of this.uploads) if (u.startedAt < cutoff) this.uploads.delete(id)
-    for (const [id, d] of this.downloads) if (d.startedAt < cutoff) this.downloads.delete(id)
   }
 }
