@@ -50,13 +50,22 @@ interface Holder {
   receiptedTo?: number
 }
 
-/** How often every holder of every file is challenged, and paid a receipt for the storage it proved. */
+/** How often every holder of every file is challenged, paid a receipt for the storage it proved, and renewed when due. */
 const AUDIT_EVERY_MS = 60 * 60_000
+/** The first check after start: soon, so that a node that runs for less than an hour still renews. */
+const FIRST_AUDIT_MS = 60_000
+/**
+ * A holder's lease is renewed once it ends within this long: its last week (of 30 days). A holder deletes
+ * a file's shards when their lease ends, so a file stays for as long as this node runs at least once in
+ * every such week.
+ */
+export const RENEW_WITHIN_MS = 7 * 24 * 3600_000
 
 export class FileService {
   readonly name = 'files'
   private readonly transfers: TransferBuffers
   private auditTimer: NodeJS.Timeout | null = null
+  private firstAudit: NodeJS.Timeout | null = null
 
   constructor(private readonly parts: FileServiceParts) {
     this.transfers = new TransferBuffers(() => this.now, parts.transferLimits)
@@ -170,20 +179,66 @@ export class FileService {
    */
   async check(fileId: string): Promise<HolderCheck[]> {
     const { holders, file } = this.stored(fileId)
-    const checks = await Promise.all(holders.map((holder, index) => this.audit(holder, index, file)))
-    this.parts.db
-      .prepare('UPDATE stored_files SET holders = ? WHERE file_id = ?')
-      .run(JSON.stringify(holders), fileId)
-    return checks
+    return Promise.all(
+      holders.map(async (holder, index) => {
+        const check = await this.audit(holder, index, file)
+        this.keepHolder(fileId, index, holder.lease, holder)
+        return check
+      }),
+    )
   }
 
-  /** Checks every stored file every `everyMs` (an hour by default). */
+  /**
+   * Renews each holder lease of a stored file that ends within RENEW_WITHIN_MS: asks the holder for a lease
+   * that renews it, keeps that at once, and uses it at once (a challenge of each segment), which is when
+   * the holder hands the shards over to it. Returns the holders renewed and why any were not.
+   */
+  async renew(fileId: string): Promise<{ renewed: string[]; refused: string[] }> {
+    const { holders, file } = this.stored(fileId)
+    const renewed: string[] = []
+    const refused: string[] = []
+    const due = (h: Holder) =>
+      h.lease.terms.endsAt > this.now && h.lease.terms.endsAt - this.now <= RENEW_WITHIN_MS
+    await Promise.all(
+      holders.map(async (holder, index) => {
+        if (!due(holder)) return
+        try {
+          const lease = await requestLease(
+            await this.parts.reach(holder.peer),
+            {
+              resource: 'storage',
+              amountBytes: Number(holder.lease.terms.amount),
+              minutes: STORE_MINUTES,
+              renews: holder.lease.terms.leaseId,
+            },
+            (asked) => proveForLease(asked, this.parts.peerId, this.parts.falcon),
+          )
+          const next: Holder = { peer: holder.peer, lease }
+          this.keepHolder(fileId, index, holder.lease, next)
+          const check = await this.audit(next, index, file)
+          this.keepHolder(fileId, index, lease, next)
+          if (!check.ok) throw new Error(check.detail)
+          renewed.push(holder.peer)
+        } catch (err) {
+          refused.push(`${holder.peer.slice(-8)}: ${(err as Error).message}`)
+        }
+      }),
+    )
+    if (refused.length > 0)
+      this.parts.log.warn({ fileId, refused }, 'holder leases of a stored file could not be renewed yet')
+    return { renewed, refused }
+  }
+
+  /** Checks (and renews what is due of) every stored file soon after start, then every `everyMs` (an hour). */
   start(everyMs = AUDIT_EVERY_MS): void {
+    this.firstAudit = setTimeout(() => void this.checkAll(), Math.min(FIRST_AUDIT_MS, everyMs))
+    this.firstAudit.unref()
     this.auditTimer = setInterval(() => void this.checkAll(), everyMs)
     this.auditTimer.unref()
   }
 
   stop(): void {
+    if (this.firstAudit != null) clearTimeout(this.firstAudit)
     if (this.auditTimer != null) clearInterval(this.auditTimer)
   }
 
@@ -192,7 +247,28 @@ export class FileService {
       const failed = (await this.check(fileId).catch(() => [])).filter((c) => !c.ok)
       if (failed.length > 0)
         this.parts.log.warn({ fileId, failed }, 'holders of a stored file failed their checks')
+      await this.renew(fileId).catch((err: unknown) =>
+        this.parts.log.warn({ err, fileId }, 'could not renew the leases of a stored file'),
+      )
     }
+  }
+
+  /**
+   * Records `next` as holder `index` of a file, if that holder still holds `current` (a check and a
+   * renewal may overlap; neither undoes the other). Synchronous: read, change and write happen at once.
+   */
+  private keepHolder(fileId: string, index: number, current: SignedLease, next: Holder): void {
+    let holders: Holder[]
+    try {
+      holders = this.stored(fileId).holders
+    } catch {
+      return // removed meanwhile
+    }
+    if (holders[index]?.lease.terms.leaseId !== current.terms.leaseId) return
+    holders[index] = next
+    this.parts.db
+      .prepare('UPDATE stored_files SET holders = ? WHERE file_id = ?')
+      .run(JSON.stringify(holders), fileId)
   }
 
   /** One holder's challenges; where it passes, its receipt (moving `holder.receiptedTo` on). */
