@@ -161,4 +161,26 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX leased_shards_by_lease ON leased_shards (lease_id);
     `,
   },
+  {
+    version: 9,
+    name: "this node's own transactions, kept until committed or refused",
+    sql: `
+      CREATE TABLE own_txs (
+        network_id       TEXT NOT NULL,
+        tx_id            TEXT NOT NULL,
+        sender           TEXT NOT NULL,
+        nonce            INTEGER NOT NULL,
+        kind             TEXT NOT NULL,
+        tx               TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('pending', 'committed', 'refused')),
+        reason           TEXT,
+        height           INTEGER,
+        submitted_height INTEGER NOT NULL,
+        submitted_at     INTEGER NOT NULL,
+        settled_at       INTEGER,
+        PRIMARY KEY (network_id, tx_id)
+      );
+      CREATE INDEX own_txs_by_status ON own_txs (network_id, status);
+    `,
+  },
 ]
