@@ -80,6 +80,15 @@ suite('Electron app', () => {
     if (dataDir != null) rmSync(dataDir, { recursive: true, force: true })
   })
 
+  it('serves the page from the app’s own protocol, a secure context, not from file://', async () => {
+    expect(page.url()).toMatch(/^hypermesh:\/\/app\/index\.html(#.*)?$/)
+    const seen = await page.evaluate(() => ({
+      secure: (globalThis as unknown as { isSecureContext: boolean }).isSecureContext,
+      origin: (globalThis as unknown as { location: { origin: string } }).location.origin,
+    }))
+    expect(seen).toEqual({ secure: true, origin: 'hypermesh://app' })
+  })
+
   it('exposes only the bridge to the renderer, and the bridge reaches the node', async () => {
     const seen = await page.evaluate(async () => {
       const w = globalThis as unknown as Record<string, unknown>
