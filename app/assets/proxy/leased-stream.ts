@@ -176,21 +176,31 @@ export async function writeChunked(
   await lp.writeV(chunked(header, bytes))
 }
 
-/**
- * Reads `length` bytes sent by writeChunked, each frame with `read` (the owner's reads carry a deadline);
- * refuses a frame that would pass `length`.
- */
-export async function readChunked(read: () => Promise<Uint8ArrayList>, length: number): Promise<Uint8Array> {
-  const out = new Uint8Array(length)
+/** The frames of `length` bytes sent by writeChunked, each read with `read`; refuses one that passes `length`. */
+async function* framesOf(
+  read: () => Promise<Uint8ArrayList>,
+  length: number,
+): AsyncGenerator<{ frame: Uint8Array; at: number }> {
   let at = 0
   while (at < length) {
     const frame = (await read()).subarray()
     if (frame.length === 0 || at + frame.length > length)
       throw new ProxyRefusal('malformed', `expected ${length} bytes of data`)
-    out.set(frame, at)
+    yield { frame, at }
     at += frame.length
   }
+}
+
+/** Reads `length` bytes sent by writeChunked (the owner's reads carry a deadline). */
+export async function readChunked(read: () => Promise<Uint8ArrayList>, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length)
+  for await (const { frame, at } of framesOf(read, length)) out.set(frame, at)
   return out
+}
+
+/** Reads past `length` bytes sent by writeChunked, keeping none: a request refused before its data. */
+export async function skipChunked(read: () => Promise<Uint8ArrayList>, length: number): Promise<void> {
+  for await (const _ of framesOf(read, length));
 }
 
 /**
@@ -312,8 +322,8 @@ export interface StreamIo {
 
 /**
  * The owner's side of a leased protocol: each stream opens with a lease (acceptLease), then carries the
- * protocol's requests, each refused once the lease has expired, until the holder closes it, goes silent
- * for longer than its deadlines, or a request ends it; the lease is released with the stream.
+ * protocol's requests, each refused once the lease has expired, until the holder closes it or goes
+ * silent for longer than its deadlines; the lease is released with the stream.
  */
 export abstract class LeasedProxyServer<Request, Session> {
   private readonly streams = new Set<Stream>()
@@ -345,8 +355,8 @@ export abstract class LeasedProxyServer<Request, Session> {
 
   /** What a stream holds for the lease it opened with. */
   protected abstract open(lease: LeaseTerms, peer: string): Session
-  /** Answers one well-formed request; 'close' ends the stream after the answer. */
-  protected abstract handle(io: StreamIo, session: Session, request: Request): Promise<void | 'close'>
+  /** Answers one well-formed request. */
+  protected abstract handle(io: StreamIo, session: Session, request: Request): Promise<void>
 
   private takeReceipt(receipt: SignedUsageReceipt, lease: LeaseTerms, openedAt: number): ProxyResponse {
     const { takeReceipt } = this.parts
@@ -400,7 +410,7 @@ export abstract class LeasedProxyServer<Request, Session> {
         if (!request.success) return await refuse('malformed', `not a request of ${this.protocol}`)
         if ((this.parts.now ?? Date.now)() >= lease.endsAt)
           return await refuse('expired', 'the lease expired')
-        if ((await this.handle(io, session, request.data)) === 'close') return void (await stream.close())
+        await this.handle(io, session, request.data)
       }
     } catch (err) {
       // A holder closing its stream ends the read loop; a deadline passed ends the stream quietly (any

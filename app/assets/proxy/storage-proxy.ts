@@ -18,6 +18,7 @@ import {
   MAX_FRAME_BYTES,
   MAX_HEADER_BYTES,
   readChunked,
+  skipChunked,
   type LeasedServerParts,
   type StreamIo,
 } from './leased-stream'
@@ -97,20 +98,20 @@ export class StorageProxyServer extends LeasedProxyServer<StorageRequest, Storag
     io: StreamIo,
     { peer, lease }: StorageSession,
     request: StorageRequest,
-  ): Promise<void | 'close'> {
+  ): Promise<void> {
     const { shards } = this.parts
     const key = shardKeyOf(peer, request.fileId)
     const refuse = (code: string, message: string) => io.write(encodeJson({ ok: false, code, message }))
     switch (request.type) {
       case 'put': {
-        // Cheap first: a shard the lease has no room for is refused before its data is read, and the
-        // stream ends, since the data frames that follow are not read.
+        // Cheap first: a shard the lease has no room for is refused before anything is stored or even
+        // held in memory; its data is read past, so that the stream goes on.
         if (!shards.fits(lease, request.length)) {
-          await refuse(
+          await skipChunked(() => io.read(), request.length)
+          return refuse(
             'over-lease',
             `the lease allows ${lease.amount} bytes; ${shards.storedBy(lease.leaseId)} are stored under it already`,
           )
-          return 'close'
         }
         const data = await readChunked(() => io.read(), request.length)
         await this.parts.caps?.download(data.length)
