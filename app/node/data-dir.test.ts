@@ -76,6 +76,17 @@ const killed = (child: ChildProcess): Promise<void> =>
     child.kill('SIGKILL')
   })
 
+/** The DataDirLockedError that taking the lock on `dir` meets (a test fails if it meets none). */
+function refusal(dir: string): DataDirLockedError {
+  try {
+    acquire(dir)
+  } catch (err) {
+    if (err instanceof DataDirLockedError) return err
+    throw err
+  }
+  throw new Error(`took the lock on ${dir}, which should be held`)
+}
+
 /** A pid that no process has now (checked, not assumed). */
 function deadPid(): number {
   for (let pid = 999_999; pid < 4_000_000; pid += 7919) {
@@ -99,17 +110,11 @@ describe('data dir lock', () => {
   it('refuses a second acquire in the same process with DataDirLockedError and keeps the first lock', () => {
     const dir = tempDir()
     acquire(dir)
-    let error: unknown
-    try {
-      acquire(dir)
-    } catch (err) {
-      error = err
-    }
-    expect(error).toBeInstanceOf(DataDirLockedError)
-    expect((error as DataDirLockedError).pid).toBe(process.pid)
-    expect((error as DataDirLockedError).dataDir).toBe(dir)
-    expect((error as Error).message).toContain(String(process.pid))
-    expect((error as Error).message).toContain(dir)
+    const error = refusal(dir)
+    expect(error.pid).toBe(process.pid)
+    expect(error.dataDir).toBe(dir)
+    expect(error.message).toContain(String(process.pid))
+    expect(error.message).toContain(dir)
     expect(() => acquire(dir)).toThrow(DataDirLockedError)
   })
 
@@ -117,14 +122,7 @@ describe('data dir lock', () => {
     const dir = tempDir()
     const holder = starter(dir)
     expect(await holder.answer).toBe('locked')
-    let error: unknown
-    try {
-      acquire(dir)
-    } catch (err) {
-      error = err
-    }
-    expect(error).toBeInstanceOf(DataDirLockedError)
-    expect((error as DataDirLockedError).pid).toBe(holder.child.pid)
+    expect(refusal(dir).pid).toBe(holder.child.pid)
   })
 
   it('a holder killed with SIGKILL leaves no lock, even when the pid it noted now names a live process', async () => {
