@@ -98,7 +98,10 @@ export const apiMethods = {
   'chain.validators': { params: Empty, result: z.array(ValidatorSummary) },
   /** One account's balance, stake and nonce (zeros for an address never used). */
   'chain.account': { params: AccountQuery, result: AccountSummary },
-  /** Sign a transfer with this node's FALCON-1024 key and submit it; refusals say why. */
+  /**
+   * Sign a transfer with this node's FALCON-1024 key and submit it; refusals say why. The answer is
+   * pending: the transfer is done once a block commits it (chain.status ownTxs).
+   */
   'chain.transfer': { params: TransferRequest, result: TransferReceipt },
   /** Bond this node's CAESAR as stake (signed with its key); refusals say why. */
   'chain.stake': { params: StakeRequest, result: TransferReceipt },

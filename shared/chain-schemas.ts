@@ -54,6 +54,24 @@ export const AccountSummary = z.object({
 })
 export type AccountSummary = z.infer<typeof AccountSummary>
 
+/**
+ * One of this node's own transactions: pending from the moment the pool admits it until a block commits
+ * it, or until it is refused (it can no longer apply, or another transaction took its nonce). Pending ones
+ * are kept on disk and submitted again after a restart.
+ */
+export const OwnTxSummary = z.object({
+  txId: Hash,
+  nonce: z.number().int().min(0),
+  kind: z.string(),
+  status: z.enum(['pending', 'committed', 'refused']),
+  /** Why it was refused; null otherwise. */
+  reason: z.string().nullable(),
+  /** The block that committed it; null otherwise. */
+  height: z.number().int().min(1).nullable(),
+  submittedAt: z.number(),
+})
+export type OwnTxSummary = z.infer<typeof OwnTxSummary>
+
 export const ChainStatus = z.discriminatedUnion('available', [
   z.object({
     available: z.literal(false),
@@ -75,6 +93,8 @@ export const ChainStatus = z.discriminatedUnion('available', [
     minValidatorStake: Amount,
     blockIntervalMs: z.number().int(),
     pendingTxs: z.number().int().min(0),
+    /** This node's own transactions: the pending ones, then the latest settled. */
+    ownTxs: z.array(OwnTxSummary),
   }),
 ])
 export type ChainStatus = z.infer<typeof ChainStatus>
@@ -115,7 +135,16 @@ export type ValidatorRequest = z.infer<typeof ValidatorRequest>
 /** A transaction signed elsewhere (a wallet, a script); the ledger checks it like one from a peer. */
 export const SubmitTxRequest = z.object({ tx: z.unknown() }).strict()
 
-export const TransferReceipt = z.object({ txId: Hash, nonce: z.number().int().min(0) })
+/**
+ * A transaction the pool admitted. It is pending, not done: final only once a block commits it (see
+ * ChainStatus.ownTxs); until then this node keeps it and submits it again after a restart.
+ */
+export const TransferReceipt = z.object({
+  txId: Hash,
+  nonce: z.number().int().min(0),
+  status: z.literal('pending'),
+})
+export type TransferReceipt = z.infer<typeof TransferReceipt>
 
 export const BlockCheckRequest = z.object({ height: z.number().int().min(1) }).strict()
 

@@ -214,8 +214,11 @@ function amountInItsUnit(r: z.infer<typeof LeaseAmount>, ctx: z.RefinementCtx): 
     })
 }
 
-/** What a peer asks an owner for (the holder is the asking peer). */
-export const LeaseAsk = LeaseAmount.superRefine(amountInItsUnit)
+/**
+ * What a peer asks an owner for (the holder is the asking peer). `renews`: the storage lease this one
+ * replaces before it ends; the shards stored under it pass to the new lease, and the old one is revoked.
+ */
+export const LeaseAsk = LeaseAmount.extend({ renews: HashText.optional() }).superRefine(amountInItsUnit)
 export type LeaseAsk = z.infer<typeof LeaseAsk>
 
 /** A lease on one of this node's resources, signed by hand for `holder`. */

@@ -34,16 +34,17 @@ import { StorageProxyServer } from './proxy/storage-proxy'
 import { ComputeProxyServer, type ComputeKind } from './proxy/compute-proxy'
 import { peerStakes, reachPeer } from './proxy/relay-choice'
 import { LeaseRequestServer } from './leases/lease-requests'
-import { capacityOf, grantLease, leaseGrantor, networkView, offerOf } from './asset-offers'
+import { capacityOf, grantLease, leaseGrantor, networkView, offerOf, type LeaseDesk } from './asset-offers'
 import { RemoteCompute } from './proxy/compute-client'
 import { BandwidthCaps } from './proxy/token-bucket'
 import { proxyAddressOf } from './proxy-address'
+import { LeasedShards } from './storage/leased-shards'
 import { ShardStore } from './storage/shard-store'
 import type { AssetServiceParts } from './ports'
 
 export class AssetService {
   readonly name = 'assets'
-  private readonly book: LeaseBook
+  private readonly desk: LeaseDesk
   private readonly proxies: { start(): Promise<void>; stop(): Promise<void> }[]
 
   constructor(private readonly parts: AssetServiceParts) {
@@ -62,6 +63,12 @@ export class AssetService {
         capacity: offerOf(parts, kind),
       }),
       refusalFor: (peer) => refusalFor(parts.sharing.settingsOf(kind), peer, networkView(parts)),
+      terms: () => parts.sharing.settingsOf(kind),
+      // Stored shards run their lease without a stream; nothing else outlives one.
+      holding: () =>
+        kind === 'storage'
+          ? shards.holding(assetIdOf(parts.network.activeNetworkId(), parts.peerId, kind, 0))
+          : [],
       caps: new BandwidthCaps(() => parts.sharing.settingsOf(kind)),
       takeReceipt: (receipt, terms, openedAt) => {
         const lease = book.signedLease(terms.leaseId)
@@ -74,29 +81,35 @@ export class AssetService {
       const terms = parts.sharing.settingsOf('storage')
       return { quotaBytes: Number(offerOf(parts, 'storage')), keepFreeBytes: terms.keepFreeBytes }
     })
+    const shards = new LeasedShards(parts.db, store, parts.log)
     const compute = (kind: ComputeKind): ComputeProxyServer =>
       new ComputeProxyServer(
         { ...leased(kind), libp2p: parts.libp2p, enforcement: () => parts.sharing.enforcementWords(kind) },
         kind,
       )
-    this.book = book
+    this.desk = { book, shards }
     this.proxies = [
-      new LeaseRequestServer(parts.libp2p, leaseGrantor(parts, book), parts.log),
+      new LeaseRequestServer(parts.libp2p, leaseGrantor(parts, this.desk), parts.log),
       new MemoryProxyServer({ ...leased('memory'), libp2p: parts.libp2p }),
-      new StorageProxyServer({ ...leased('storage'), libp2p: parts.libp2p, store }),
+      new StorageProxyServer({ ...leased('storage'), libp2p: parts.libp2p, shards }),
       compute('cpu'),
       compute('gpu'),
     ]
   }
 
-  /** Serves lease requests and the leased proxies (memory, storage, CPU, GPU). */
+  /**
+   * Serves lease requests and the leased proxies (memory, storage, CPU, GPU), and deletes the shards of
+   * storage leases as they end.
+   */
   async start(): Promise<void> {
+    this.desk.shards.start()
     for (const proxy of this.proxies) await proxy.start()
   }
 
   /** Stops serving; safe to call whatever part of start() ran. */
   async stop(): Promise<void> {
     for (const proxy of this.proxies) await proxy.stop()
+    this.desk.shards.stop()
   }
 
   async list(): Promise<OwnAssetInfo[]> {
@@ -261,7 +274,7 @@ export class AssetService {
 
   issueLease(request: LeaseIssueRequest): IssuedLease {
     const { peerId, network } = this.parts
-    const lease = grantLease(this.parts, this.book, request.holder, request)
+    const lease = grantLease(this.parts, this.desk, request.holder, request)
     const networkId = network.activeNetworkId()
     return {
       lease: JSON.stringify(lease),

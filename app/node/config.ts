@@ -2,7 +2,8 @@
  * Node settings: `<dataDir>/config.json`, validated on load; command-line overrides win for one run.
  * Unknown or invalid settings are refused with the file path and the field, never silently dropped.
  */
-import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs'
+import { readFileSync, existsSync } from 'node:fs'
+import { writeFileDurably } from './durable-file'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { DEFAULT_RELAY_LIMITS, RELAY_LIMIT_BOUNDS } from '../stoq'
@@ -187,11 +188,9 @@ function readStoredConfig(path: string): Record<string, unknown> {
   return stored
 }
 
-/** Writes the settings that should persist (atomically: write then rename). */
+/** Writes the settings that should persist (durably: the old file or the new one, whole, after a crash). */
 export function saveConfig(dataDir: string, config: NodeConfig): void {
-  const path = configPath(dataDir)
-  writeFileSync(`${path}.tmp`, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 })
-  renameSync(`${path}.tmp`, path)
+  writeFileDurably(configPath(dataDir), JSON.stringify(config, null, 2) + '\n')
 }
 
 function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
@@ -216,6 +215,5 @@ export function rememberListenPorts(
   const stored = readStoredConfig(path)
   const listen = isPlainObject(stored.listen) ? stored.listen : {}
   const next = { ...stored, listen: { ...listen, ...ports } }
-  writeFileSync(`${path}.tmp`, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 })
-  renameSync(`${path}.tmp`, path)
+  writeFileDurably(path, JSON.stringify(next, null, 2) + '\n')
 }

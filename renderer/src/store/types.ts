@@ -8,6 +8,7 @@ import type {
   BlockCheck,
   BlockSummary,
   ChainStatus,
+  TransferReceipt,
   DiscoveredAsset,
   IssuedLease,
   LeaseIssueRequest,
@@ -60,7 +61,8 @@ export interface ChainArea {
   validators: ValidatorSummary[]
   transferring: boolean
   transferError: UiError | null
-  lastTransfer: { txId: string; nonce: number } | null
+  /** The last transfer the node admitted: pending until chain.status's ownTxs says it was committed. */
+  lastTransfer: TransferReceipt | null
   staking: boolean
   stakeError: UiError | null
   /** The last staking action the node accepted. */
