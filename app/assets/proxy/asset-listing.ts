@@ -55,6 +55,7 @@ export class AssetListingServer {
   /** Per peer: when its window opened, and how many listings it asked for in it. */
   private readonly asked = new LRUCache<string, { since: number; count: number }>({ max: 4096 })
   private refusedSinceLog = 0
+  private logTimer: NodeJS.Timeout | null = null
 
   constructor(
     private readonly libp2p: Libp2p,
@@ -86,6 +87,8 @@ export class AssetListingServer {
   }
 
   async stop(): Promise<void> {
+    if (this.logTimer != null) clearTimeout(this.logTimer)
+    this.logTimer = null
     await Promise.resolve(this.libp2p.unhandle(ASSET_LISTING_PROTOCOL)).catch(() => {})
   }
 
@@ -101,13 +104,14 @@ export class AssetListingServer {
     if (entry.count <= LISTINGS_PER_WINDOW) return true
     // One line per window for all refusals, not one per request.
     if (this.refusedSinceLog++ === 0)
-      setTimeout(() => {
+      this.logTimer = setTimeout(() => {
+        this.logTimer = null
         this.log.info(
           { refused: this.refusedSinceLog },
           'refused asset listings to peers that asked too often',
         )
         this.refusedSinceLog = 0
-      }, WINDOW_MS).unref()
+      }, WINDOW_MS)
     return false
   }
 }
