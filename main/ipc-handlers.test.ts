@@ -63,6 +63,7 @@ const handlers: ApiHandlers = {
   'assets.issueLease': unused,
   'assets.register': unused,
   'assets.discover': unused,
+  'assets.resolve': unused,
   'assets.probeLease': unused,
 }
 

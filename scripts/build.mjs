@@ -58,7 +58,12 @@ if (want('node')) {
   jobs.push(
     build({
       ...esmNode,
-      entryPoints: { cli: 'app/node/cli.ts', testnet: 'app/node/testnet.ts' },
+      entryPoints: {
+        cli: 'app/node/cli.ts',
+        testnet: 'app/node/testnet.ts',
+        // Loaded only into the node processes of a chaos testnet (npm run testnet -- --chaos).
+        'chaos-preload': 'app/node/chaos/partition-preload.ts',
+      },
       outdir: 'dist/daemon',
     }),
     build({ ...workerBundle, entryPoints: workerEntries, outdir: 'dist/daemon' }),

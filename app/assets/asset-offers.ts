@@ -7,13 +7,13 @@
 import { formatCaesar } from '../../shared/api'
 import { AssetRequestError } from './errors'
 import type { LeaseAsk, ResourceKind } from '../../shared/sharing-schemas'
-import { DEFAULT_PARAMS, type SignedLease } from '../consensus'
+import { DEFAULT_PARAMS, type LedgerState, type SignedLease } from '../consensus'
 import type { AssetServiceParts } from './ports'
 import type { LeaseBook } from './leases/lease-book'
 import type { LeaseGrantor } from './leases/lease-requests'
 import { assetIdOf } from './own-assets'
 import { relayRefusal } from './proxy/leased-stream'
-import { refusalFor } from './proxy/privacy'
+import { refusalFor, type NetworkView } from './proxy/privacy'
 import type { LeasedShards } from './storage/leased-shards'
 
 /** The leases of this node's assets, and the shards stored under its storage leases. */
@@ -136,7 +136,20 @@ export function offerOf(parts: AssetServiceParts, kind: ResourceKind): bigint {
 const unitOf = (kind: ResourceKind): string =>
   kind === 'cpu' || kind === 'gpu' ? 'thousandths of a core' : 'bytes'
 
-export const networkView = (parts: AssetServiceParts) => ({
+/** The network as the privacy levels see it: who is a member, and whom its ledger names. */
+export const networkView = (parts: AssetServiceParts): NetworkView => ({
   activeNetworkId: parts.network.activeNetworkId(),
   isMember: (peer: string) => parts.network.isMember(peer),
+  onLedger: (peer: string) => {
+    const state = parts.currentLedger()?.chain.state
+    return state != null && ledgerNames(state, peer)
+  },
 })
+
+/** Whether the ledger names `peer`: an active validator, or the server of a registered asset. */
+export function ledgerNames(state: LedgerState, peer: string): boolean {
+  for (const validator of state.validators.values())
+    if (validator.active && validator.peerId === peer) return true
+  for (const asset of state.assets.values()) if (asset.peerId === peer) return true
+  return false
+}

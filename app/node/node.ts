@@ -292,7 +292,8 @@ class Node implements HyperMeshNode {
       { libp2p, store, log, events: this.api },
       {
         pingIntervalMs: config.pingIntervalMs,
-        keepOutsider: (peer) => sharing.admitsOutsider(peer) || usedPeers.has(peer),
+        // Called only once the node runs, when `assets` exists.
+        keepOutsider: (peer: string): boolean => assets.admitsOutsider(peer) || usedPeers.has(peer),
       },
       activeNetwork(store),
     )

@@ -163,6 +163,9 @@ beforeEach(() => {
     },
     'assets.list': async () => [],
     'assets.discover': async () => [],
+    'assets.resolve': async () => {
+      throw new Error('not used')
+    },
     'assets.probeLease': async () => {
       throw new ApiError('BUSY', 'no assets in this test')
     },

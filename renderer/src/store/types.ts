@@ -135,6 +135,8 @@ export interface SharingActions {
   issueLease(request: LeaseIssueRequest): Promise<Outcome<IssuedLease>>
   /** Uses a lease issued to this node once; what it moved, or why it did not work. */
   probeLease(request: LeaseProbeRequest): Promise<Outcome<LeaseProbeResult>>
+  /** What a peer (peer id, multiaddr or proxy address) shows this node of its assets, or why not. */
+  discoverFrom(from: string): Promise<Outcome<DiscoveredAsset[]>>
 }
 
 export interface HyperMeshActions extends ChainActions, SharingActions, FilesActions {
