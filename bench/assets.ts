@@ -34,6 +34,7 @@ import { MemoryProxyServer } from '../app/assets/proxy/memory-proxy'
 import { getSharded, putSharded, RemoteStorage } from '../app/assets/proxy/storage-client'
 import { StorageProxyServer } from '../app/assets/proxy/storage-proxy'
 import { storageKemKeys } from '../app/assets/storage/sealed-file'
+import { LeasedShards } from '../app/assets/storage/leased-shards'
 import { ShardStore } from '../app/assets/storage/shard-store'
 import { databasePath, openDatabase } from '../app/node/storage/database'
 import { stoqTransportProfile } from '../app/stoq'
@@ -237,9 +238,10 @@ async function startHolder(dir: string, uploader: string) {
   const db = openDatabase(databasePath(dir))
   const book = new LeaseBook(db, { peerId: holderNode.peerId.toString(), falcon, networkId: NETWORK })
   const capacity = BigInt(4 * FILE_MIB * MiB)
+  const store = new ShardStore(join(dir, 'shards'), () => ({ quotaBytes: null, keepFreeBytes: 0 }))
   await new StorageProxyServer({
     libp2p: holderNode,
-    store: new ShardStore(join(dir, 'shards'), () => ({ quotaBytes: null, keepFreeBytes: 0 })),
+    shards: new LeasedShards(db, store, pino({ level: 'silent' })),
     book,
     asset: () => ({ assetId: ASSET, capacity }),
     refusalFor: () => null,

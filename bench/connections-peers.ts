@@ -42,7 +42,17 @@ export async function runServer(expected: number, options: { inlineFalcon: boole
       inboundUpgradeTimeout: 120_000,
     },
     connectionMonitor: CONNECTION_MONITOR,
-    connectionGater: createConnectionLimiter({ maxPendingPerHost: 512, maxConnectionsPerPeer: 4 }, () => 0),
+    // Every client dials from 127.0.0.1: one host, one network, so their limits are opened up here.
+    connectionGater: createConnectionLimiter(
+      {
+        maxPendingPerHost: 512,
+        maxPendingPerNetwork: 512,
+        inboundPerNetworkPerSecond: 1_000_000,
+        inboundHandshakesPerSecond: 1_000_000,
+        maxConnectionsPerPeer: 4,
+      },
+      () => 0,
+    ),
   })
   fixQuadraticGetConnections(node)
   await node.handle(

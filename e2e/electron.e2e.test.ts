@@ -80,6 +80,15 @@ suite('Electron app', () => {
     if (dataDir != null) rmSync(dataDir, { recursive: true, force: true })
   })
 
+  it('serves the page from the app’s own protocol, a secure context, not from file://', async () => {
+    expect(page.url()).toMatch(/^hypermesh:\/\/app\/index\.html(#.*)?$/)
+    const seen = await page.evaluate(() => ({
+      secure: (globalThis as unknown as { isSecureContext: boolean }).isSecureContext,
+      origin: (globalThis as unknown as { location: { origin: string } }).location.origin,
+    }))
+    expect(seen).toEqual({ secure: true, origin: 'hypermesh://app' })
+  })
+
   it('exposes only the bridge to the renderer, and the bridge reaches the node', async () => {
     const seen = await page.evaluate(async () => {
       const w = globalThis as unknown as Record<string, unknown>
@@ -147,7 +156,7 @@ suite('Electron app', () => {
 
     expect(existsSync(join(dataDir, 'keys/identity.json'))).toBe(true)
     expect(readFileSync(join(dataDir, 'logs/node.log'), 'utf8').length).toBeGreaterThan(0)
-    // The data dir lock is released only by a clean stop.
-    expect(existsSync(join(dataDir, 'node.lock'))).toBe(false)
+    // A clean stop removes the holder's pid note (the OS lock on node.lock ends with the process anyway).
+    expect(existsSync(join(dataDir, 'node.pid'))).toBe(false)
   }, 30_000)
 })

@@ -1,21 +1,49 @@
 /**
- * Which URLs belong to the app. Pure functions (no electron import), shared by the window's navigation guard
- * and the IPC sender check, and unit-tested.
+ * Which URLs belong to the app. The UI is served from the app's own protocol, `hypermesh://app/`, a
+ * standard, secure scheme registered as privileged (main/app-protocol.ts), not from `file://`: a file URL's
+ * origin is every file on the disk, while this one is the UI folder alone. Pure functions (no electron
+ * import), shared by the window's navigation guard, the IPC sender check and the protocol handler, and
+ * unit-tested.
  */
-import { pathToFileURL } from 'node:url'
+import { uiFileFor, type UiFile } from '../app/node'
 
-/** The file URL of the renderer's index.html, the one page the app window ever shows. */
-export const rendererFileUrl = (indexHtmlPath: string): string => pathToFileURL(indexHtmlPath).href
+export const APP_SCHEME = 'hypermesh'
+export const APP_HOST = 'app'
+/** The app's one page. */
+export const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`
 
 /**
- * True when `candidate` is the app's own page: same file: URL, ignoring only the fragment and query (the
- * renderer may route with `#/…`). Anything else — another file, http(s), data:, about:blank — is foreign.
+ * True when `candidate` is the app's own page: the app's scheme and host and the page's path, ignoring
+ * only the fragment and query (the renderer may route with `#/…`). Anything else — a file: URL, another
+ * host or page, http(s), data:, about:blank — is foreign.
  */
-export function isAppUrl(candidate: string, appUrl: string): boolean {
+export function isAppUrl(candidate: string, appUrl: string = APP_URL): boolean {
   const a = parseUrl(candidate)
   const b = parseUrl(appUrl)
   if (a == null || b == null) return false
-  return a.protocol === 'file:' && b.protocol === 'file:' && a.host === b.host && a.pathname === b.pathname
+  return (
+    a.protocol === `${APP_SCHEME}:` &&
+    a.protocol === b.protocol &&
+    a.host === b.host &&
+    a.pathname === b.pathname
+  )
+}
+
+/**
+ * The UI file a request to the app's protocol names, under `rendererDir`; a refusal for another host, a
+ * URL that does not parse (a malformed `%` escape), or a path outside the folder.
+ */
+export function appFileFor(url: string, rendererDir: string): UiFile | { refused: 'bad-url' | 'other-host' } {
+  const parsed = parseUrl(url)
+  if (parsed == null || parsed.protocol !== `${APP_SCHEME}:`) return { refused: 'bad-url' }
+  if (parsed.host !== APP_HOST) return { refused: 'other-host' }
+  let path: string
+  try {
+    path = decodeURIComponent(parsed.pathname)
+  } catch {
+    return { refused: 'bad-url' }
+  }
+  return uiFileFor(rendererDir, path)
 }
 
 /** A link the OS browser may open: only http: and https:, nothing that could run a local program. */

@@ -2,22 +2,30 @@
  * The Electron main process: owns the node's lifecycle and the desktop shell around it (window, tray, menu,
  * dialogs, IPC). No business logic lives here; everything the UI does goes through the node's API.
  *
- * Order: single-instance lock → ready → node created and started → IPC → window and tray.
+ * Order: the app's scheme registered → single-instance lock → ready → the UI served on the scheme → node
+ * created and started → IPC → window and tray.
  * Quit: before-quit stops the node once (bounded by a timeout), then the app quits for real.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { app, dialog, powerMonitor, safeStorage, session, type BrowserWindow, type Tray } from 'electron'
 import { createHyperMeshNode, logFilePath, type HyperMeshNode } from '../app/node'
-import { rendererFileUrl } from './app-url'
+import { registerAppScheme, serveApp } from './app-protocol'
+import { APP_URL } from './app-url'
 import { dataDirFromArgv } from './args'
 import { showCriticalError, showRecoverableError } from './dialogs'
 import { registerIpc } from './ipc'
 import { createOsKeychainProtector } from './key-protector'
 import { installAppMenu } from './menu'
-import { PRELOAD_PATH, RENDERER_INDEX_PATH } from './paths'
+import { PRELOAD_PATH, RENDERER_DIR } from './paths'
 import { createTray } from './tray'
-import { createMainWindow, guardAllWebContents, hardenSession, showWindow } from './window'
+import {
+  CONTENT_SECURITY_POLICY,
+  createMainWindow,
+  guardAllWebContents,
+  hardenSession,
+  showWindow,
+} from './window'
 
 const APP_NAME = 'HyperMesh'
 /** How long quitting waits for the node to stop cleanly before giving up on it. */
@@ -47,6 +55,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 
 function main(): void {
   app.setName(APP_NAME)
+  // Before 'ready', or the scheme gets no origin and no secure context.
+  registerAppScheme()
   let dataDir: string
   try {
     dataDir = chooseDataDir()
@@ -62,7 +72,7 @@ function main(): void {
   }
 
   const logFile = logFilePath(dataDir)
-  const appUrl = rendererFileUrl(RENDERER_INDEX_PATH)
+  const appUrl = APP_URL
   let node: HyperMeshNode | null = null
   let startup: Promise<void> | null = null
   let window: BrowserWindow | null = null
@@ -80,6 +90,7 @@ function main(): void {
     installAppMenu()
     guardAllWebContents(appUrl)
     hardenSession(session.defaultSession)
+    serveApp(session.defaultSession, RENDERER_DIR, CONTENT_SECURITY_POLICY)
 
     const keyProtector = await createOsKeychainProtector(safeStorage, process.platform, log)
     const created: HyperMeshNode = await createHyperMeshNode({

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createApiDispatcher, type ApiHandlers } from '../app/node/api/dispatcher'
 import type { NetworkInfo, RpcEvent } from '../shared/api'
-import { isAppUrl, rendererFileUrl } from './app-url'
+import { APP_URL, isAppUrl } from './app-url'
 import { createEventForwarder, createIpcCallHandler, type CallEvent } from './ipc-handlers'
 
-const APP_URL = rendererFileUrl('/opt/HyperMesh/resources/app.asar/dist/renderer/index.html')
 const PEER_ID = '12D3KooWRBhwfeP2Y7TCx1SMRBJ4Y1xYZWZnpYfAqZGS4RjXqUkz'
 const NETWORK: NetworkInfo = {
   networkId: 'a'.repeat(64),
@@ -63,6 +62,7 @@ const handlers: ApiHandlers = {
   'assets.issueLease': unused,
   'assets.register': unused,
   'assets.discover': unused,
+  'assets.resolve': unused,
   'assets.probeLease': unused,
 }
 
@@ -81,6 +81,9 @@ describe('createIpcCallHandler', () => {
     for (const url of [
       'https://evil.example/',
       'file:///tmp/other.html',
+      // The page itself from file://, as the app was served before: no longer the app.
+      'file:///opt/HyperMesh/resources/app.asar/dist/renderer/index.html',
+      'hypermesh://other/index.html',
       'about:blank',
       'data:text/html,x',
     ]) {

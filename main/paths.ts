@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { app } from 'electron'
 
 export const PRELOAD_PATH = join(__dirname, '../preload/index.cjs')
-export const RENDERER_INDEX_PATH = join(__dirname, '../renderer/index.html')
+/** The built renderer, served on the app's protocol (app-protocol.ts). */
+export const RENDERER_DIR = join(__dirname, '../renderer')
 
 /** Icons ship as extraResources (resources/icons) when packaged, and come from build/icons in development. */
 export function iconPath(fileName: string): string {

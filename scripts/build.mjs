@@ -58,7 +58,12 @@ if (want('node')) {
   jobs.push(
     build({
       ...esmNode,
-      entryPoints: { cli: 'app/node/cli.ts', testnet: 'app/node/testnet.ts' },
+      entryPoints: {
+        cli: 'app/node/cli.ts',
+        testnet: 'app/node/testnet.ts',
+        // Loaded only into the node processes of a chaos testnet (npm run testnet -- --chaos).
+        'chaos-preload': 'app/node/chaos/partition-preload.ts',
+      },
       outdir: 'dist/daemon',
     }),
     build({ ...workerBundle, entryPoints: workerEntries, outdir: 'dist/daemon' }),
@@ -71,6 +76,7 @@ if (only === 'bench') {
       ...esmNode,
       entryPoints: {
         stoq: 'bench/stoq.ts',
+        'handshake-dos': 'bench/handshake-dos.ts',
         connections: 'bench/connections.ts',
         tiers: 'bench/tiers.ts',
         consensus: 'bench/consensus.ts',

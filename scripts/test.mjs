@@ -1,12 +1,20 @@
-// npm test: build, typecheck, lint, format check, then every vitest project (unit, integration, e2e).
+// npm test: first what the tests need from the system (Chromium; as root iproute2 and iptables), installed
+// when it can be, else a stop with the one command that fixes it; then build, typecheck, lint, format
+// check, then every vitest project (unit, integration, e2e).
 // Ends with one line "N passed, N failed, N skipped" (each check above counts as one test) and exits
 // non-zero if anything failed.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { delimiter, dirname } from 'node:path'
 import { requireNode22 } from './node-version.mjs'
+import { ensurePrerequisites } from './prerequisites.mjs'
 
 requireNode22()
+const unmet = ensurePrerequisites()
+if (unmet != null) {
+  console.log(`\n${unmet}\n\n0 passed, 1 failed, 0 skipped`)
+  process.exit(1)
+}
 const bin = (name) => `node_modules/.bin/${name}`
 // The tools' `#!/usr/bin/env node` must find this Node (22), also when this script is run directly
 // rather than through npm, which would put node_modules/.bin on PATH.

@@ -54,11 +54,14 @@ import {
   AssetRegisterReceipt,
   AssetRegisterRequest,
   DiscoveredAsset,
+  DiscoverRequest,
   IssuedLease,
   LeaseIssueRequest,
   LeaseProbeRequest,
   LeaseProbeResult,
   OwnAssetInfo,
+  ProxyAddressText,
+  ResolvedProxyAddress,
   SharingState,
   SharingUpdate,
 } from './sharing-schemas'
@@ -95,7 +98,10 @@ export const apiMethods = {
   'chain.validators': { params: Empty, result: z.array(ValidatorSummary) },
   /** One account's balance, stake and nonce (zeros for an address never used). */
   'chain.account': { params: AccountQuery, result: AccountSummary },
-  /** Sign a transfer with this node's FALCON-1024 key and submit it; refusals say why. */
+  /**
+   * Sign a transfer with this node's FALCON-1024 key and submit it; refusals say why. The answer is
+   * pending: the transfer is done once a block commits it (chain.status ownTxs).
+   */
   'chain.transfer': { params: TransferRequest, result: TransferReceipt },
   /** Bond this node's CAESAR as stake (signed with its key); refusals say why. */
   'chain.stake': { params: StakeRequest, result: TransferReceipt },
@@ -117,11 +123,19 @@ export const apiMethods = {
   'assets.list': { params: Empty, result: z.array(OwnAssetInfo) },
   /** Register one of this node's shared assets on the ledger, with its four proofs. */
   'assets.register': { params: AssetRegisterRequest, result: AssetRegisterReceipt },
-  /** Assets registered on this network's ledger, each with its owner's peer and proxy address. */
-  'assets.discover': { params: Empty, result: z.array(DiscoveredAsset) },
+  /**
+   * Assets registered on this network's ledger, each with its owner's peer and proxy address; or, `from` a
+   * peer (peer id, multiaddr or proxy address), what that peer's privacy levels show this node.
+   */
+  'assets.discover': { params: DiscoverRequest, result: z.array(DiscoveredAsset) },
+  /** The asset and serving peer a proxy address names (through the ledger's registered assets first). */
+  'assets.resolve': {
+    params: z.object({ address: ProxyAddressText }).strict(),
+    result: ResolvedProxyAddress,
+  },
   /** Use a lease issued to this node once: write and read back a probe through the owner's proxy. */
   'assets.probeLease': { params: LeaseProbeRequest, result: LeaseProbeResult },
-  /** Sign a lease on this node's shared memory or storage for a peer that its privacy level allows. */
+  /** Sign a lease on one of this node's shared resources for a peer (peer id or proxy address) its privacy level allows. */
   'assets.issueLease': { params: LeaseIssueRequest, result: IssuedLease },
   /** The reward schedule in force, this node's earnings per epoch and resource, and its usage receipts. */
   'rewards.status': { params: Empty, result: RewardsStatus },

@@ -3,7 +3,7 @@
  * units as decimal strings (1 CAESAR = 1,000,000 units), so that no value is ever rounded on the way.
  */
 import { z } from 'zod'
-import { PeerIdText } from './schemas'
+import { HashText, PeerIdText } from './schemas'
 
 export const UNITS_PER_CAESAR = 1_000_000n
 
@@ -11,7 +11,7 @@ export const UNITS_PER_CAESAR = 1_000_000n
 export const AmountText = z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'an amount is a whole number of units')
 const Amount = AmountText
 const Address = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
-const Hash = z.string().regex(/^[0-9a-f]{64}$/)
+const Hash = HashText
 
 export const ProofName = z.enum(['PoTime', 'PoSpace', 'PoWork', 'PoStake'])
 export type ProofName = z.infer<typeof ProofName>
@@ -54,6 +54,24 @@ export const AccountSummary = z.object({
 })
 export type AccountSummary = z.infer<typeof AccountSummary>
 
+/**
+ * One of this node's own transactions: pending from the moment the pool admits it until a block commits
+ * it, or until it is refused (it can no longer apply, or another transaction took its nonce). Pending ones
+ * are kept on disk and submitted again after a restart.
+ */
+export const OwnTxSummary = z.object({
+  txId: Hash,
+  nonce: z.number().int().min(0),
+  kind: z.string(),
+  status: z.enum(['pending', 'committed', 'refused']),
+  /** Why it was refused; null otherwise. */
+  reason: z.string().nullable(),
+  /** The block that committed it; null otherwise. */
+  height: z.number().int().min(1).nullable(),
+  submittedAt: z.number(),
+})
+export type OwnTxSummary = z.infer<typeof OwnTxSummary>
+
 export const ChainStatus = z.discriminatedUnion('available', [
   z.object({
     available: z.literal(false),
@@ -75,6 +93,8 @@ export const ChainStatus = z.discriminatedUnion('available', [
     minValidatorStake: Amount,
     blockIntervalMs: z.number().int(),
     pendingTxs: z.number().int().min(0),
+    /** This node's own transactions: the pending ones, then the latest settled. */
+    ownTxs: z.array(OwnTxSummary),
   }),
 ])
 export type ChainStatus = z.infer<typeof ChainStatus>
@@ -115,7 +135,16 @@ export type ValidatorRequest = z.infer<typeof ValidatorRequest>
 /** A transaction signed elsewhere (a wallet, a script); the ledger checks it like one from a peer. */
 export const SubmitTxRequest = z.object({ tx: z.unknown() }).strict()
 
-export const TransferReceipt = z.object({ txId: Hash, nonce: z.number().int().min(0) })
+/**
+ * A transaction the pool admitted. It is pending, not done: final only once a block commits it (see
+ * ChainStatus.ownTxs); until then this node keeps it and submits it again after a restart.
+ */
+export const TransferReceipt = z.object({
+  txId: Hash,
+  nonce: z.number().int().min(0),
+  status: z.literal('pending'),
+})
+export type TransferReceipt = z.infer<typeof TransferReceipt>
 
 export const BlockCheckRequest = z.object({ height: z.number().int().min(1) }).strict()
 

@@ -4,13 +4,14 @@
  * storage leases.
  */
 import { z } from 'zod'
+import { HashText } from './schemas'
 
 /** The most one stored file may be: it is sealed in this node's memory before it is sharded. */
 export const MAX_STORED_FILE_BYTES = 64 * 1024 * 1024
 /** Bytes per upload or download chunk (base64 in a message well under the API's 64 KiB). */
 export const FILE_CHUNK_BYTES = 32 * 1024
 
-const Hex64 = z.string().regex(/^[0-9a-f]{64}$/)
+const Hex64 = HashText
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
 const Id = z.string().regex(/^[0-9a-f]{32}$/, 'not an id this node gave')
 

@@ -4,7 +4,7 @@
  * carry, and who may see and use it (the privacy level). The node enforces these; the UI edits them.
  */
 import { z } from 'zod'
-import { NetworkIdText, PeerIdText } from './schemas'
+import { HashText, NetworkIdText, PeerIdText } from './schemas'
 
 export const RESOURCE_KINDS = ['cpu', 'gpu', 'memory', 'storage'] as const
 export const ResourceKind = z.enum(RESOURCE_KINDS)
@@ -14,37 +14,40 @@ export const PRIVACY_LEVELS = ['Private', 'PrivateNetwork', 'P2P', 'PublicNetwor
 export const PrivacyLevel = z.enum(PRIVACY_LEVELS)
 export type PrivacyLevel = z.infer<typeof PrivacyLevel>
 
-/** Each level in one line each: who can see it, who can use it, what it earns. */
+/**
+ * Each level in one line each: who can see it, who can use it, what it earns. The node holds each line
+ * (app/assets/proxy/privacy.ts): "see" is the asset listing a peer asks the node for, and the ledger.
+ */
 export const PRIVACY_LEVEL_INFO: Record<
   PrivacyLevel,
   { sees: string; uses: string; earns: string; rewardMultiplier: number }
 > = {
   Private: {
-    sees: 'Nobody: it is not announced.',
+    sees: 'Nobody: it is neither put on a ledger nor listed to any peer.',
     uses: 'Nobody else: no remote use.',
     earns: 'Nothing.',
     rewardMultiplier: 0,
   },
   PrivateNetwork: {
-    sees: 'Peers of the private networks you name.',
-    uses: 'Peers of those networks, with a lease.',
+    sees: 'Members of the networks you name, on that network’s ledger, which only members read.',
+    uses: 'Only peers this node has admitted as members of those networks, with a lease.',
     earns: '0.5× the base reward.',
     rewardMultiplier: 0.5,
   },
   P2P: {
-    sees: 'Only the peers you trust, by id or invite.',
+    sees: 'Only the peers you trust, by peer id, when they ask this node; it is never put on a ledger.',
     uses: 'Those peers, with a lease.',
     earns: '0.75× the base reward.',
     rewardMultiplier: 0.75,
   },
   PublicNetwork: {
-    sees: 'Peers of the public networks you name.',
-    uses: 'Any peer of those networks, with a lease.',
+    sees: 'Every peer of the networks you name: their members, and peers their ledger names.',
+    uses: 'Any of those peers, with a lease, also while it is not connected as a member.',
     earns: '1× the base reward.',
     rewardMultiplier: 1,
   },
   FullPublic: {
-    sees: 'Everyone: it is announced to all.',
+    sees: 'Everyone: it is on the ledger, and listed to any peer that asks this node.',
     uses: 'Any peer, with a lease.',
     earns: '1.25× the base reward, the highest.',
     rewardMultiplier: 1.25,
@@ -177,7 +180,7 @@ export type SharingState = z.infer<typeof SharingState>
 export const OwnAssetInfo = z.object({
   resource: ResourceKind,
   index: z.number().int().min(0),
-  assetId: z.string().regex(/^[0-9a-f]{64}$/),
+  assetId: HashText,
   proxyAddress: z.string(),
   shared: z.boolean(),
   privacy: PrivacyLevel,
@@ -214,12 +217,31 @@ function amountInItsUnit(r: z.infer<typeof LeaseAmount>, ctx: z.RefinementCtx): 
     })
 }
 
-/** What a peer asks an owner for (the holder is the asking peer). */
-export const LeaseAsk = LeaseAmount.superRefine(amountInItsUnit)
+/**
+ * What a peer asks an owner for (the holder is the asking peer). `renews`: the storage lease this one
+ * replaces before it ends; the shards stored under it pass to the new lease, and the old one is revoked.
+ */
+export const LeaseAsk = LeaseAmount.extend({ renews: HashText.optional() }).superRefine(amountInItsUnit)
 export type LeaseAsk = z.infer<typeof LeaseAsk>
 
-/** A lease on one of this node's resources, signed by hand for `holder`. */
-export const LeaseIssueRequest = LeaseAmount.extend({ holder: PeerIdText }).superRefine(amountInItsUnit)
+/** A global proxy address (fd48:…, app/assets/proxy-address.ts), as text; the node checks it in full. */
+export const ProxyAddressText = z
+  .string()
+  .max(64)
+  .regex(/^fd48:[0-9a-f:]+$/i, 'a proxy address is IPv6-style text starting with fd48:')
+
+/**
+ * A peer, named by its peer id, by a multiaddr that ends in /p2p/<peer id>, or by the proxy address of
+ * one of its assets (resolved through the ledger's registered assets, then the peers this node knows).
+ */
+export const PeerRef = z.string().trim().min(1, 'name a peer').max(512)
+
+/** A lease on one of this node's resources, signed by hand for `holder` (a peer id or a proxy address). */
+export const LeaseIssueRequest = LeaseAmount.extend({
+  holder: z.union([PeerIdText, ProxyAddressText], {
+    error: 'the holder is a peer id, or the proxy address of one of its assets',
+  }),
+}).superRefine(amountInItsUnit)
 export type LeaseIssueRequest = z.infer<typeof LeaseIssueRequest>
 
 export const IssuedLease = z.object({
@@ -242,7 +264,7 @@ export const AssetRegisterReceipt = z.object({
 })
 export type AssetRegisterReceipt = z.infer<typeof AssetRegisterReceipt>
 
-/** An asset registered on the ledger, as any member of the network sees it. */
+/** An asset as this node found it: registered on its network's ledger, or listed by its owner when asked. */
 export const DiscoveredAsset = z.object({
   assetId: z.string(),
   /** The owner's ledger account, and the peer that serves the asset. */
@@ -252,19 +274,42 @@ export const DiscoveredAsset = z.object({
   /** Bytes for memory and storage, thousandths of a core for CPU and GPU. */
   capacity: z.string(),
   privacy: PrivacyLevel,
-  registeredAt: z.number().int(),
+  /** The height it was registered at; null when it is not on this node's ledger (listed by its owner). */
+  registeredAt: z.number().int().nullable(),
   /** Null when the asset id is not one this version derives (another implementation's). */
   proxyAddress: z.string().nullable(),
   isOwn: z.boolean(),
+  /** Where it was found: this network's ledger, or the owner's own listing (`assets.discover` with `from`). */
+  source: z.enum(['ledger', 'owner']),
 })
 export type DiscoveredAsset = z.infer<typeof DiscoveredAsset>
+
+/** Without `from`: the assets on this network's ledger. With it: what that peer lists to this node. */
+export const DiscoverRequest = z.object({ from: PeerRef.optional() }).strict()
+export type DiscoverRequest = z.infer<typeof DiscoverRequest>
+
+/** A proxy address, resolved: the asset it names and the peer that serves it. */
+export const ResolvedProxyAddress = z.object({
+  proxyAddress: z.string(),
+  peerId: z.string(),
+  resource: ResourceKind,
+  index: z.number().int(),
+  /** The asset's id on this node's network; null when the address was made on another network. */
+  assetId: z.string().nullable(),
+  /** Whether the asset is registered on this node's ledger (else it was resolved to a peer this node knows). */
+  registered: z.boolean(),
+})
+export type ResolvedProxyAddress = z.infer<typeof ResolvedProxyAddress>
 
 /** Try a lease from this node: reach its owner, write and read back a probe through the proxy. */
 export const LeaseProbeRequest = z
   .object({
     /** The signed lease as JSON text (as `assets.issueLease` gives it). */
     lease: z.string().max(16 * 1024),
-    /** The owner's address, where this node is not connected to it already. */
+    /**
+     * Where to reach the owner, where this node is not connected to it already: a multiaddr, or the
+     * proxy address of the leased asset (it must name the lease's owner).
+     */
     address: z.string().max(512).optional(),
   })
   .strict()

@@ -2,7 +2,8 @@
  * npm start and npm run daemon start the node with its heap capped in proportion to its connection limit:
  * the launcher asks the daemon for the flag, from the data dir's config and the command line.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
@@ -100,5 +101,64 @@ describe('the daemon launcher caps the heap for the connection limit', () => {
     })
     const { stderr } = await untilReady(child)
     expect(stderr).toMatch(/may grow its heap to \d+ MiB.*--max-old-space-size=512/s)
+  }, 60_000)
+})
+
+describe('the headless start tells the operator how to reach the node', () => {
+  it('prints every listen address with the peer id, the shortest first, as node.status lists them', async () => {
+    const dataDir = join(dir, 'addresses')
+    const args = ['--data-dir', dataDir, '--api-port', '0', '--loopback-only', '--no-mdns']
+    const child = launch.spawnDaemon(args, { stdio: PIPED, env: daemonEnv() })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const lines: string[] = []
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.once('exit', (code) => reject(new Error(`the daemon exited (${code}): ${stderr}`)))
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          lines.push(line)
+          if (line.startsWith('Press Ctrl+C')) resolve()
+        })
+      })
+      const peerId = /peer id\s+(\S+)/.exec(lines.join('\n'))?.[1]
+      const start = lines.findIndex((l) => l.trimStart().startsWith('listening '))
+      expect(start, lines.join('\n')).toBeGreaterThan(0)
+      const printed: string[] = []
+      for (const line of lines.slice(start)) {
+        const address = /^\s+(?:listening)?\s+(\/\S+)$/.exec(line)?.[1]
+        if (address == null) break
+        printed.push(address)
+      }
+      expect(printed.length).toBeGreaterThanOrEqual(2)
+      for (const address of printed)
+        expect(address).toMatch(new RegExp(`^/ip[46]/(127\\.0\\.0\\.1|::1)/.*/p2p/${peerId}$`))
+      const lengths = printed.map((a) => a.length)
+      expect(lengths).toEqual([...lengths].sort((a, b) => a - b))
+      // The same addresses the node reports, and the first TCP one takes connections.
+      const api = JSON.parse(readFileSync(join(dataDir, 'api.json'), 'utf8')) as {
+        url: string
+        token: string
+      }
+      const response = await fetch(`${api.url}/api/call`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 1, method: 'node.status', params: {} }),
+      })
+      const status = (await response.json()) as { result: { listenAddresses: string[] } }
+      expect(new Set(printed)).toEqual(new Set(status.result.listenAddresses))
+      const tcp = printed.map((a) => /^\/ip4\/127\.0\.0\.1\/tcp\/(\d+)\/p2p\//.exec(a)).find((m) => m != null)
+      expect(tcp).not.toBeNull()
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(tcp![1]), '127.0.0.1', () => {
+          socket.destroy()
+          resolve()
+        })
+        socket.once('error', reject)
+      })
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
   }, 60_000)
 })

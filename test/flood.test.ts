@@ -94,7 +94,7 @@ describe('a flood of half-open handshakes', () => {
     )
   })
 
-  it('control: without the per-host pending limit the same flood locks honest peers out', async () => {
+  it('control: without the per-host and per-network pending limits the same flood locks honest peers out', async () => {
     // TCP only: with QUIC or WebRTC Direct on, the honest peer could get in over UDP, which the TCP flood
     // does not touch.
     const target = await withConfig(
@@ -102,7 +102,10 @@ describe('a flood of half-open handshakes', () => {
       {
         maxIncomingPendingConnections: 64,
         maxPendingPerHost: 1000,
+        maxPendingPerNetwork: 1000,
         inboundConnectionsPerHostPerSecond: 1000,
+        inboundConnectionsPerNetworkPerSecond: 1000,
+        inboundHandshakesPerSecond: 10_000,
         inboundUpgradeTimeoutMs: 30_000,
       },
       { transport: { quic: false, webrtcDirect: false } },

@@ -1,7 +1,8 @@
 /**
  * The ledger in real daemons: a new node's devnet is a one-validator chain that makes blocks on its own,
  * takes transfers signed with the node's FALCON-1024 key, refuses bad ones with a reason, replays to the
- * same chain after a restart, and is synced and verified by a node that joins it.
+ * same chain after a restart, and is synced and verified by a node that joins it. A transfer it answered
+ * as pending is not lost when the node is killed before a block carries it.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -124,5 +125,30 @@ describe('the devnet ledger', () => {
     await waitFor('the second transfer', async () => {
       return (await a.call('chain.account', { address: RECIPIENT })).balance === '2500001'
     })
+  })
+
+  it('a transfer answered as pending survives a kill -9 before its block, and is committed after the restart', async () => {
+    const other = '22'.repeat(20)
+    const receipt = await a.call('chain.transfer', { to: other, amount: '7' })
+    expect(receipt.status).toBe('pending')
+    // Killed at once: blocks take a VDF and a round of votes, so none has carried the transfer yet.
+    await new Promise((resolve) => {
+      a.process.once('exit', resolve)
+      a.process.kill('SIGKILL')
+    })
+    daemons.splice(daemons.indexOf(a), 1)
+    a = await startDaemon(join(base, 'a'))
+    daemons.push(a)
+    const replays = readFileSync(logFilePath(a.dataDir), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('ledger replayed from the block store'))
+    const replayedTo = (JSON.parse(replays.at(-1)!) as { height: number }).height
+    await waitFor('the transfer, submitted again', async () => {
+      return (await a.call('chain.account', { address: other })).balance === '7'
+    })
+    const own = (await chainOf(a)).ownTxs.find((tx) => tx.txId === receipt.txId)
+    expect(own).toMatchObject({ status: 'committed', kind: 'transfer', reason: null })
+    // Committed by a block made after the restart: the node submitted it again.
+    expect(own!.height).toBeGreaterThan(replayedTo)
   })
 })

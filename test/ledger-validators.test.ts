@@ -103,7 +103,7 @@ describe('seven validators, one of them with a plot it does not hold', () => {
     await kill(net, 5)
     const from = await tipOf(live(net))
     await waitForHeight(live(net), from + 5, 120_000)
-    // The cheat's turn to propose comes round (the proposer is drawn by stake from the last block hash);
+    // The cheat's turn to propose comes round (weighted round-robin gives every validator its share);
     // its block is seen and refused for its PoSpace proof, not merely missed.
     const honestLog = logFilePath(net.dataDirs[0]!)
     await waitFor(

@@ -1,7 +1,8 @@
 /**
  * Leased memory reached through a relay when there is no direct path: the owner holds reservations on two
  * relays (circuit relay v2, STOQ on every hop), the holder reaches it through the relay with more stake,
- * and reads and writes over the relayed connection within the relay's limits.
+ * and reads and writes over the relayed connection within the relay's limits; unless the owner's terms
+ * keep the resource to direct connections (`relayThroughPeers` off), which refuses the relayed lease.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -55,6 +56,7 @@ describe('leased memory through a relay', () => {
   let db: DatabaseSync
   let book: LeaseBook
   let server: MemoryProxyServer
+  let relayThroughPeers = true
 
   beforeAll(async () => {
     relay = await node(falcon1024.keygen(), { relayServer: true, relayReservations: 0 })
@@ -72,6 +74,7 @@ describe('leased memory through a relay', () => {
       book,
       asset: () => ({ assetId: 'b'.repeat(64), capacity: BigInt(64 * MiB) }),
       refusalFor: () => null,
+      terms: () => ({ maxLeases: 64, relayThroughPeers }),
       log: pino({ level: 'silent' }),
     })
     await server.start()
@@ -149,5 +152,33 @@ describe('leased memory through a relay', () => {
     await memory.write(4096, data)
     expect(await memory.read(4096, data.length)).toEqual(data)
     await memory.close()
+  })
+
+  it('refuses a relayed lease when the owner keeps the resource to direct connections', async () => {
+    relayThroughPeers = false
+    try {
+      const issue = () =>
+        book.issue({
+          assetId: 'b'.repeat(64),
+          holder: holder.peerId.toString(),
+          amount: BigInt(MiB),
+          durationMs: 60_000,
+        })
+      const relayed = await reachPeer(holder, owner.peerId, {
+        addresses: circuits().map((a) => multiaddr(a.toString())),
+        stakeOf: () => 0n,
+      })
+      expect(relayed.limits).toBeDefined()
+      await expect(RemoteMemory.open(relayed, issue())).rejects.toMatchObject({
+        code: 'not-allowed',
+        message: 'its owner lets it be reached directly only, not through other peers’ relays',
+      })
+      const direct = owner.getMultiaddrs().find((a) => !a.toString().includes('/p2p-circuit'))!
+      const memory = await RemoteMemory.open(await holder.dial(direct), issue())
+      await memory.write(0, new Uint8Array([1]))
+      await memory.close()
+    } finally {
+      relayThroughPeers = true
+    }
   })
 })

@@ -1,7 +1,8 @@
 /**
  * Sharded, encrypted storage across five holders on loopback (libp2p nodes over STOQ): a file put 3 of 5
  * comes back identical with two holders gone; a tampered shard is detected and left out; a holder that
- * dropped its shard fails its challenge; a holder's quota refuses what would pass it.
+ * dropped its shard fails its challenge; a holder's quota refuses what would pass it, and a lease what
+ * would pass its amount, however many streams it is presented on.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -22,6 +23,7 @@ import {
   RemoteStorage,
 } from '../app/assets/proxy/storage-client'
 import { shardKeyOf, StorageProxyServer } from '../app/assets/proxy/storage-proxy'
+import { LeasedShards } from '../app/assets/storage/leased-shards'
 import { storageKemKeys } from '../app/assets/storage/sealed-file'
 import { ShardStore } from '../app/assets/storage/shard-store'
 import { databasePath, openDatabase } from '../app/node/storage/database'
@@ -36,6 +38,7 @@ interface Holder {
   book: LeaseBook
   dir: string
   quota: number
+  shards: LeasedShards
   server: StorageProxyServer
 }
 
@@ -63,9 +66,10 @@ describe('sharded storage across five holders', () => {
       const dir = join(base, `h${i}`, 'shards')
       const holder = { node, db, book, dir, quota: 8 * MiB } as Holder
       const store = new ShardStore(dir, () => ({ quotaBytes: holder.quota, keepFreeBytes: 0 }))
+      holder.shards = new LeasedShards(db, store, pino({ level: 'silent' }))
       holder.server = new StorageProxyServer({
         libp2p: node,
-        store,
+        shards: holder.shards,
         book,
         asset: () => ({ assetId: 'b'.repeat(64), capacity: BigInt(64 * MiB) }),
         refusalFor: () => null,
@@ -138,6 +142,31 @@ describe('sharded storage across five holders', () => {
     })
     holders[2]!.quota = 8 * MiB
     await Promise.all(storage.map((s) => s.close()))
+  })
+
+  it('a lease stores at most its amount, however many streams it is presented on', async () => {
+    const holder = holders[0]!
+    const lease = holder.book.issue({
+      assetId: 'b'.repeat(64),
+      holder: uploader.peerId.toString(),
+      amount: BigInt(MiB),
+      durationMs: 600_000,
+    })
+    const outcomes: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const storage = await RemoteStorage.open(await uploader.dial(holder.node.getMultiaddrs()[0]!), lease)
+      const fileId = randomBytes(32).toString('hex')
+      outcomes.push(
+        await storage.put(fileId, 0, new Uint8Array(400 * 1024)).then(
+          () => 'stored',
+          (err: { code: string }) => err.code,
+        ),
+      )
+      await storage.close()
+    }
+    // 2 × 400 KiB fit in 1 MiB; the lease, presented again on four more streams, gives no more room.
+    expect(outcomes).toEqual(['stored', 'stored', 'over-lease', 'over-lease', 'over-lease', 'over-lease'])
+    expect(holder.shards.storedBy(lease.terms.leaseId)).toBe(800n * 1024n)
   })
 
   it('a file larger than one segment is put and got back in segments', async () => {

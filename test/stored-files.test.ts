@@ -162,4 +162,25 @@ describe('files stored on the peers of a network', () => {
     if (!unknown.ok) expect(unknown.error.message).toMatch(/no such download; fetch the file again/)
     expect((await nodes.A.call('files.list', {})).map((f) => f.fileId)).toEqual([stored.fileId])
   })
+
+  // Last: the uploads it leaves open hold A's room for two minutes.
+  it('refuses uploads beyond what the node holds at once, in count and in bytes, with BUSY', async () => {
+    const begin = (size: number) => nodes.A.callRaw('files.beginUpload', { name: 'big', size })
+    // 64 MiB announced twice fills the 128 MiB that uploads and downloads may hold together.
+    for (let i = 0; i < 2; i++) expect((await begin(64 * MiB)).ok).toBe(true)
+    const bytes = await begin(64 * MiB)
+    expect(bytes.ok).toBe(false)
+    if (!bytes.ok) {
+      expect(bytes.error.code).toBe('BUSY')
+      expect(bytes.error.message).toMatch(/would pass its 134217728-byte limit, so wait for one to finish$/)
+    }
+    // Two more small ones make four at once, the most; a fifth is refused whatever its size.
+    for (let i = 0; i < 2; i++) expect((await begin(10)).ok).toBe(true)
+    const count = await begin(1)
+    expect(count.ok).toBe(false)
+    if (!count.ok) {
+      expect(count.error.code).toBe('BUSY')
+      expect(count.error.message).toMatch(/^4 uploads are in progress, the most this node holds at once/)
+    }
+  })
 })

@@ -1,7 +1,7 @@
 /**
- * The node's assets on its current network: their ids and proxy addresses, leases on them, and the
- * proxies that serve leased memory and storage (each resource's privacy level enforced per peer, the
- * storage quota and kept-free space on every write).
+ * The node's assets on its current network: their ids and proxy addresses, leases on them, the proxies
+ * that serve leased memory and storage (each resource's privacy level enforced per peer, the storage
+ * quota and kept-free space on every write), and the listing that shows each peer what its level allows.
  */
 import { join } from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
@@ -15,13 +15,15 @@ import {
   type AssetRegisterReceipt,
   type AssetRegisterRequest,
   type DiscoveredAsset,
+  type DiscoverRequest,
   type IssuedLease,
   type LeaseIssueRequest,
   type LeaseProbeRequest,
   type LeaseProbeResult,
   type OwnAssetInfo,
+  type ResolvedProxyAddress,
 } from '../../shared/sharing-schemas'
-import { decodeLease, type SignedLease } from '../consensus'
+import { addressOf, decodeLease, falcon1024Scheme, type SignedLease } from '../consensus'
 import { ProxyRefusal } from './proxy/leased-stream'
 import { RemoteMemory } from './proxy/memory-client'
 import { RemoteStorage } from './proxy/storage-client'
@@ -29,21 +31,24 @@ import { LeaseBook } from './leases/lease-book'
 import { assetIdOf, ownAssets } from './own-assets'
 import type { LeasedAsset } from './proxy/leased-stream'
 import { MemoryProxyServer } from './proxy/memory-proxy'
-import { refusalFor } from './proxy/privacy'
+import { refusalFor, registrationRefusal, visibleTo } from './proxy/privacy'
 import { StorageProxyServer } from './proxy/storage-proxy'
 import { ComputeProxyServer, type ComputeKind } from './proxy/compute-proxy'
 import { peerStakes, reachPeer } from './proxy/relay-choice'
 import { LeaseRequestServer } from './leases/lease-requests'
-import { capacityOf, grantLease, leaseGrantor, networkView, offerOf } from './asset-offers'
+import { capacityOf, grantLease, leaseGrantor, networkView, offerOf, type LeaseDesk } from './asset-offers'
 import { RemoteCompute } from './proxy/compute-client'
 import { BandwidthCaps } from './proxy/token-bucket'
-import { proxyAddressOf } from './proxy-address'
+import { looksLikeProxyAddress, proxyAddressOf } from './proxy-address'
+import { AssetListingServer, askListing, type AssetListing } from './proxy/asset-listing'
+import { discoveredOnLedger, peerOfRef, resolveProxyAddress, type Directory } from './asset-directory'
+import { LeasedShards } from './storage/leased-shards'
 import { ShardStore } from './storage/shard-store'
 import type { AssetServiceParts } from './ports'
 
 export class AssetService {
   readonly name = 'assets'
-  private readonly book: LeaseBook
+  private readonly desk: LeaseDesk
   private readonly proxies: { start(): Promise<void>; stop(): Promise<void> }[]
 
   constructor(private readonly parts: AssetServiceParts) {
@@ -62,6 +67,12 @@ export class AssetService {
         capacity: offerOf(parts, kind),
       }),
       refusalFor: (peer) => refusalFor(parts.sharing.settingsOf(kind), peer, networkView(parts)),
+      terms: () => parts.sharing.settingsOf(kind),
+      // Stored shards run their lease without a stream; nothing else outlives one.
+      holding: () =>
+        kind === 'storage'
+          ? shards.holding(assetIdOf(parts.network.activeNetworkId(), parts.peerId, kind, 0))
+          : [],
       caps: new BandwidthCaps(() => parts.sharing.settingsOf(kind)),
       takeReceipt: (receipt, terms, openedAt) => {
         const lease = book.signedLease(terms.leaseId)
@@ -74,29 +85,36 @@ export class AssetService {
       const terms = parts.sharing.settingsOf('storage')
       return { quotaBytes: Number(offerOf(parts, 'storage')), keepFreeBytes: terms.keepFreeBytes }
     })
+    const shards = new LeasedShards(parts.db, store, parts.log)
     const compute = (kind: ComputeKind): ComputeProxyServer =>
       new ComputeProxyServer(
         { ...leased(kind), libp2p: parts.libp2p, enforcement: () => parts.sharing.enforcementWords(kind) },
         kind,
       )
-    this.book = book
+    this.desk = { book, shards }
     this.proxies = [
-      new LeaseRequestServer(parts.libp2p, leaseGrantor(parts, book), parts.log),
+      new LeaseRequestServer(parts.libp2p, leaseGrantor(parts, this.desk), parts.log),
+      new AssetListingServer(parts.libp2p, { listFor: (peer) => this.listingFor(peer) }, parts.log),
       new MemoryProxyServer({ ...leased('memory'), libp2p: parts.libp2p }),
-      new StorageProxyServer({ ...leased('storage'), libp2p: parts.libp2p, store }),
+      new StorageProxyServer({ ...leased('storage'), libp2p: parts.libp2p, shards }),
       compute('cpu'),
       compute('gpu'),
     ]
   }
 
-  /** Serves lease requests and the leased proxies (memory, storage, CPU, GPU). */
+  /**
+   * Serves lease requests and the leased proxies (memory, storage, CPU, GPU), and deletes the shards of
+   * storage leases as they end.
+   */
   async start(): Promise<void> {
+    this.desk.shards.start()
     for (const proxy of this.proxies) await proxy.start()
   }
 
   /** Stops serving; safe to call whatever part of start() ran. */
   async stop(): Promise<void> {
     for (const proxy of this.proxies) await proxy.stop()
+    this.desk.shards.stop()
   }
 
   async list(): Promise<OwnAssetInfo[]> {
@@ -109,8 +127,8 @@ export class AssetService {
   }
 
   /**
-   * Registers one of this node's assets on the ledger. Only an announced level may be registered: a
-   * Private asset is not announced, and a P2P one is told only to the peers trusted with it.
+   * Registers one of this node's assets on the ledger, which every member of the network reads: only a
+   * level that shows the asset to all of them may (privacy.ts, registrationRefusal).
    */
   async register(request: AssetRegisterRequest): Promise<AssetRegisterReceipt> {
     const { sharing, peerId, network } = this.parts
@@ -118,11 +136,8 @@ export class AssetService {
     const settings = sharing.settingsOf(resource)
     if (!settings.enabled)
       throw new AssetRequestError('bad-request', `share the ${resource} first, then register it`)
-    if (settings.privacy === 'Private' || settings.privacy === 'P2P')
-      throw new AssetRequestError(
-        'bad-request',
-        `a ${settings.privacy} asset is not announced on the ledger; choose a network or public level`,
-      )
+    const refusal = registrationRefusal(settings, network.activeNetworkId())
+    if (refusal != null) throw new AssetRequestError('bad-request', refusal)
     const hardware = await sharing.hardwareNow()
     if (
       !ownAssets(network.activeNetworkId(), peerId, hardware).some(
@@ -138,31 +153,101 @@ export class AssetService {
     return { assetId, ...receipt }
   }
 
-  /** Assets on this network's ledger, with proxy addresses for those this version can derive. */
-  discover(): DiscoveredAsset[] {
+  /**
+   * Assets on this network's ledger, with proxy addresses for those this version can derive; or, `from` a
+   * peer, what that peer lists to this node (its privacy levels decide what).
+   */
+  async discover(request: DiscoverRequest = {}): Promise<DiscoveredAsset[]> {
     const networkId = this.parts.network.activeNetworkId()
-    return this.parts
-      .ledger()
-      .assets()
-      .map((record) => {
-        const index = Array.from({ length: 16 }, (_, i) => i).find(
-          (i) => assetIdOf(networkId, record.peerId, record.resource, i) === record.assetId,
+    if (request.from == null)
+      return this.parts
+        .ledger()
+        .assets()
+        .map((record) => discoveredOnLedger(networkId, this.parts.peerId, record))
+    const { peerId, address } = peerOfRef(request.from, this.directory())
+    if (peerId === this.parts.peerId)
+      throw new AssetRequestError('bad-request', 'that is this node: assets.list lists its own assets')
+    const listing = await this.using(peerId, async () => {
+      const connection = await this.reach(peerId, address?.toString())
+      try {
+        return await askListing(connection)
+      } catch (err) {
+        if (err instanceof ProxyRefusal)
+          throw new AssetRequestError('bad-request', `refused (${err.code}): ${err.message}`, { cause: err })
+        throw new AssetRequestError(
+          'unreachable',
+          `${peerId} did not list its assets: ${(err as Error).message}`,
+          {
+            cause: err,
+          },
         )
-        return {
-          assetId: record.assetId,
-          owner: record.owner,
-          peerId: record.peerId,
-          resource: record.resource,
-          capacity: record.capacity.toString(),
-          privacy: record.privacy,
-          registeredAt: record.registeredAt,
-          proxyAddress:
-            index == null
-              ? null
-              : proxyAddressOf({ networkId, peerId: record.peerId, resource: record.resource, index }),
-          isOwn: record.peerId === this.parts.peerId,
-        }
-      })
+      }
+    })
+    return listing.assets.map((asset) => ({
+      assetId: asset.assetId,
+      owner: listing.owner,
+      peerId,
+      resource: asset.resource,
+      capacity: asset.capacity,
+      privacy: asset.privacy,
+      registeredAt: listing.networkId === networkId ? asset.registeredAt : null,
+      proxyAddress: asset.proxyAddress,
+      isOwn: false,
+      source: 'owner' as const,
+    }))
+  }
+
+  /** The asset and serving peer a proxy address names: through the ledger first, then the peers known. */
+  resolve(address: string): ResolvedProxyAddress {
+    return resolveProxyAddress(address, this.directory())
+  }
+
+  /**
+   * Whether a peer on none of this node's networks may keep its connection: one that some shared
+   * resource's privacy level admits (a trusted peer, a peer the ledger names, or anyone for FullPublic).
+   */
+  admitsOutsider(peer: string): boolean {
+    const view = networkView(this.parts)
+    return RESOURCE_KINDS.some((kind) => refusalFor(this.parts.sharing.settingsOf(kind), peer, view) == null)
+  }
+
+  /** This node's assets that `peer` may see, for the asset listing it asked for. */
+  private async listingFor(peer: string): Promise<Omit<AssetListing, 'ok'>> {
+    const { sharing, peerId, network, falcon } = this.parts
+    const networkId = network.activeNetworkId()
+    const view = networkView(this.parts)
+    // Any peer may ask: answer from the last reading rather than wait for a new one.
+    const hardware = sharing.lastHardware() ?? (await sharing.hardwareNow())
+    const state = this.parts.currentLedger()?.chain.state
+    const assets = ownAssets(networkId, peerId, hardware)
+      .filter((asset) => visibleTo(sharing.settingsOf(asset.resource), peer, view))
+      .map((asset) => ({
+        ...asset,
+        capacity: capacityOf(this.parts, asset.resource, hardware.cpu.cores).toString(),
+        privacy: sharing.settingsOf(asset.resource).privacy,
+        registeredAt: state?.assets.get(asset.assetId)?.registeredAt ?? null,
+      }))
+    return { owner: addressOf(falcon1024Scheme, falcon.publicKey), networkId, assets }
+  }
+
+  /** What proxy addresses and peer references are resolved through. */
+  private directory(): Directory {
+    const { network, libp2p, usedPeers } = this.parts
+    return {
+      networkId: network.activeNetworkId(),
+      ledgerAssets: () => this.parts.currentLedger()?.assets() ?? [],
+      knownPeers: () => [...network.members(), ...libp2p.getPeers().map((p) => p.toString()), ...usedPeers],
+    }
+  }
+
+  /** Runs `use` with `peer` kept connected although it may be on none of this node's networks. */
+  private async using<T>(peer: string, use: () => Promise<T>): Promise<T> {
+    this.parts.usedPeers.add(peer)
+    try {
+      return await use()
+    } finally {
+      this.parts.usedPeers.delete(peer)
+    }
   }
 
   /** Peers to ask for storage: this network's members, then the servers of registered storage; not this node. */
@@ -192,10 +277,11 @@ export class AssetService {
     )
     if (resource == null)
       throw new AssetRequestError('bad-request', 'the lease is not for an asset this version knows')
+    const address = this.ownerAddress(owner, request.address)
     this.parts.usedPeers.add(owner)
     const started = performance.now()
     try {
-      const connection = await this.reach(owner, request.address)
+      const connection = await this.reach(owner, address)
       if (resource === 'cpu' || resource === 'gpu') {
         const held = await RemoteCompute.open(connection, lease, resource)
         held.sendReceipts(lease.terms, this.parts.receipts)
@@ -239,6 +325,21 @@ export class AssetService {
     }
   }
 
+  /**
+   * Where to reach a lease's owner: a multiaddr as given; a proxy address stands for its serving peer (which
+   * must be the owner), reached where this node knows it to be.
+   */
+  private ownerAddress(owner: string, address: string | undefined): string | undefined {
+    if (address == null || !looksLikeProxyAddress(address)) return address
+    const resolved = this.resolve(address)
+    if (resolved.peerId !== owner)
+      throw new AssetRequestError(
+        'bad-request',
+        `${resolved.proxyAddress} is served by ${resolved.peerId}, not by the lease's owner ${owner}`,
+      )
+    return undefined
+  }
+
   /** A connection to `peer`: open, direct, or through the relay with the most stake on the ledger. */
   async reach(peer: string, address?: string): Promise<Connection> {
     // A relay is chosen by its stake on this node's ledger, where it has one.
@@ -251,17 +352,19 @@ export class AssetService {
         stakeOf: (relay) => stakes.get(relay) ?? 0n,
       })
     } catch (err) {
-      throw new AssetRequestError(
-        'unreachable',
-        `could not reach the lease's owner ${peer}: ${(err as Error).message}`,
-        { cause: err },
-      )
+      throw new AssetRequestError('unreachable', `could not reach ${peer}: ${(err as Error).message}`, {
+        cause: err,
+      })
     }
   }
 
+  /** Signs a lease for a holder named by its peer id, or by the proxy address of one of its assets. */
   issueLease(request: LeaseIssueRequest): IssuedLease {
     const { peerId, network } = this.parts
-    const lease = grantLease(this.parts, this.book, request.holder, request)
+    const holder = looksLikeProxyAddress(request.holder)
+      ? this.resolve(request.holder).peerId
+      : request.holder
+    const lease = grantLease(this.parts, this.desk, holder, request)
     const networkId = network.activeNetworkId()
     return {
       lease: JSON.stringify(lease),

@@ -53,7 +53,9 @@ export function proxyAddressOf(target: ProxyTarget): string {
 }
 
 export function parseProxyAddress(text: string): ParsedProxyAddress {
-  if (!isIPv6(text)) throw new ProxyAddressError(`“${text}” is not an IPv6-style address`)
+  // Hex groups only: an embedded IPv4 part or a zone index would be a second spelling of the same bytes.
+  if (!isIPv6(text) || /[.%]/.test(text))
+    throw new ProxyAddressError(`“${text.slice(0, 64)}” is not an IPv6-style address`)
   const bytes = expand(text)
   if (bytes[0] !== TAG[0] || bytes[1] !== TAG[1])
     throw new ProxyAddressError('not a HyperMesh proxy address: they start with fd48:')
@@ -72,11 +74,25 @@ export function parseProxyAddress(text: string): ParsedProxyAddress {
 
 /** Whether `address` is the address of (networkId, peerId, …): resolution checks candidates with this. */
 export function addressNames(parsed: ParsedProxyAddress, networkId: string, peerId: string): boolean {
-  return (
-    parsed.networkTag === sha(networkId).subarray(0, 4).toString('hex') &&
-    parsed.nodeTag === sha(peerId).subarray(0, 6).toString('hex')
-  )
+  return addressOnNetwork(parsed, networkId) && addressNamesNode(parsed, peerId)
 }
+
+/** Whether `address` was made for `peerId`'s node, on whichever network (the network tag aside). */
+export const addressNamesNode = (parsed: ParsedProxyAddress, peerId: string): boolean =>
+  parsed.nodeTag === sha(peerId).subarray(0, 6).toString('hex')
+
+/** Whether `address` was made on `networkId`. */
+export const addressOnNetwork = (parsed: ParsedProxyAddress, networkId: string): boolean =>
+  parsed.networkTag === sha(networkId).subarray(0, 4).toString('hex')
+
+/** The address in the form proxyAddressOf writes (lower case, no leading zeros), after parsing it in full. */
+export function normalizeProxyAddress(text: string): string {
+  parseProxyAddress(text)
+  return format(expand(text))
+}
+
+/** Whether `text` is meant as a proxy address (whether or not it checks out): it starts with fd48:. */
+export const looksLikeProxyAddress = (text: string): boolean => /^fd48:/i.test(text.trim())
 
 /** Resolves an address to the peer among `peers` (those this node knows on the network) that it names. */
 export function resolveProxyAddress(
@@ -85,7 +101,7 @@ export function resolveProxyAddress(
   peers: Iterable<string>,
 ): { peerId: string; resource: ResourceKind; index: number } {
   const parsed = parseProxyAddress(text)
-  if (parsed.networkTag !== sha(networkId).subarray(0, 4).toString('hex'))
+  if (!addressOnNetwork(parsed, networkId))
     throw new ProxyAddressError('the address belongs to another network')
   for (const peerId of peers)
     if (addressNames(parsed, networkId, peerId))

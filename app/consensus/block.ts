@@ -4,14 +4,14 @@
  * else by Merkle root or hash.
  */
 import { z } from 'zod'
-import { hashOf, hexToBytes, bytesToHex, type Hash } from './codec'
+import { canonicalBytes, hashOf, hexToBytes, bytesToHex, sha256Hex, type Hash } from './codec'
 import { reject } from './errors'
 import { merkleRoot } from './merkle'
-import { AddressText, HashText } from './params'
+import { AddressText, HashText, MAX_VALIDATORS } from './params'
 import { ConsensusProof } from './proofs/consensus-proof'
 import type { SignatureScheme } from './signature-scheme'
 import type { ValidatorSet } from './state'
-import { SignedTx, txId } from './tx'
+import { SignedTx, txId, txSize } from './tx'
 import type { VerificationCache } from './verification-cache'
 import { Vote, verifyVote } from './votes'
 
@@ -20,7 +20,7 @@ export const Commit = z
     height: z.number().int().min(1),
     round: z.number().int().min(0),
     blockHash: HashText,
-    votes: z.array(Vote).min(1).max(1_000),
+    votes: z.array(Vote).min(1).max(MAX_VALIDATORS),
   })
   .strict()
 export type Commit = z.infer<typeof Commit>
@@ -61,6 +61,18 @@ export type Block = z.infer<typeof Block>
 
 export const blockHash = (header: BlockHeader): Hash => hashOf('hypermesh/block/v1', header)
 
+/**
+ * A block's encoded size in bytes: its canonical JSON, which is also the length of its JSON on the wire.
+ * Computed from the (remembered) size of each transaction, so a full block is not encoded again per check.
+ */
+export function blockSize(block: Block): number {
+  const rest = canonicalBytes({ ...block, txs: [] }).length
+  let txs = 0
+  for (const tx of block.txs) txs += txSize(tx)
+  // "txs":[] becomes "txs":[t1,t2,…]: the transactions and a comma between each two.
+  return rest + txs + Math.max(0, block.txs.length - 1)
+}
+
 /** What the ConsensusProof proves: every header field except the proof itself. */
 export function headerSubject(header: HeaderFields): Hash {
   const fields: HeaderFields = {
@@ -77,8 +89,15 @@ export function headerSubject(header: HeaderFields): Hash {
   return hashOf('hypermesh/header/v1', fields)
 }
 
-export const txRootOf = (txs: readonly SignedTx[]): Hash =>
-  bytesToHex(merkleRoot(txs.map((t) => hexToBytes(txId(t)))))
+/**
+ * A transaction's leaf in its block's root: its id and its signature. With the id alone, the block hash
+ * would not cover signatures, and anyone relaying a block could swap one (a block that then fails, under
+ * the genuine block's hash) without changing the hash.
+ */
+const txLeaf = (tx: SignedTx): Uint8Array =>
+  hexToBytes(sha256Hex('hypermesh/tx-leaf/v1\0', txId(tx), '\0', tx.signature))
+
+export const txRootOf = (txs: readonly SignedTx[]): Hash => bytesToHex(merkleRoot(txs.map(txLeaf)))
 
 export const evidenceRootOf = (evidence: readonly Evidence[]): Hash =>
   bytesToHex(merkleRoot(evidence.map((e) => hexToBytes(hashOf('hypermesh/evidence-item/v1', e)))))

@@ -221,7 +221,7 @@ describe('mempool', () => {
   })
 
   it('refuses when full, orders by nonce, and drops what a commit made stale', () => {
-    const pool = new Mempool(poolCtx, 3)
+    const pool = new Mempool(poolCtx, { capacity: 3 })
     for (const n of [2, 0, 1]) pool.add(tx(n), state)
     expect(code(() => pool.add(tx(3), state))).toBe('oversized')
     expect(pool.pending(10).map((t) => t.body.nonce)).toEqual([0, 1, 2])

@@ -4,6 +4,7 @@
  */
 import {
   blockHash,
+  blockSize,
   commitHash,
   evidenceRootOf,
   headerSubject,
@@ -34,7 +35,7 @@ import {
 } from './proofs/consensus-proof'
 import type { Plot } from './proofs/space'
 import type { SignatureScheme } from './signature-scheme'
-import { fromBase64 } from './codec'
+import { canonicalBytes, fromBase64 } from './codec'
 import type { LedgerState, ValidatorRecord, ValidatorSet } from './state'
 import { txSize, type SignedTx } from './tx'
 import { VerificationCache } from './verification-cache'
@@ -67,8 +68,16 @@ function refusal(step: () => void): LedgerRejection | null {
 /** How many past heights keep their validator set and hash (commit checks, asset proof anchors). */
 const HISTORY = 256
 
-/** Transaction bytes per block, so that a proposal always fits one consensus message (64 MiB). */
-export const MAX_BLOCK_TX_BYTES = 32 * 1024 * 1024
+/**
+ * A whole block's encoded bytes (blockSize): transactions, evidence, the previous commit and the header.
+ * A full block at the default parameters (5,000 transfers) is about 22 MiB; with the largest commit
+ * beside it, the largest block still fits one consensus message (MAX_MESSAGE_BYTES, 64 MiB).
+ */
+export const MAX_BLOCK_BYTES = 40 * 1024 * 1024
+/** Evidence items per block, as the Block schema allows. */
+export const MAX_BLOCK_EVIDENCE = 100
+/** Room left in a block being built for its header (the proof with its location), which comes last. */
+const HEADER_ALLOWANCE_BYTES = 1024 * 1024
 
 export class Chain {
   state: LedgerState
@@ -99,7 +108,7 @@ export class Chain {
       isRecentAnchor: (hash) => this.recentHashes.has(hash) || hash === chainId,
       cache: this.cache,
     }
-    this.setsByHeight.set(1, this.state.validatorSet())
+    this.setsByHeight.set(1, this.state.validatorSet().scheduledAfter(null))
   }
 
   get height(): number {
@@ -124,6 +133,7 @@ export class Chain {
         reject('invalid-block', `stored block ${entry.block.header.height} does not hash to its record`)
       if (verifyProofs) this.apply(entry, false)
       else {
+        this.checkPosition(entry.block)
         this.checkBody(entry.block)
         this.advance(entry, this.validateHeaderAndExecute(entry.block, false))
       }
@@ -154,17 +164,23 @@ export class Chain {
     const timeMs = Math.max(init.timeMs, this.lastTimeMs + 1)
     // Each item is checked against the state so far; applyTx and applyEvidence change nothing when they refuse.
     const working = beginBlock(this.state, height, timeMs, this.params)
-    const evidence = init.evidence.filter((e) => refusal(() => applyEvidence(working, e, this.ctx)) == null)
+    const evidence: Evidence[] = []
+    for (const e of init.evidence) {
+      if (evidence.length >= MAX_BLOCK_EVIDENCE) break
+      if (refusal(() => applyEvidence(working, e, this.ctx)) == null) evidence.push(e)
+    }
     const txs: SignedTx[] = []
+    const others = canonicalBytes({ evidence, lastCommit: init.lastCommit }).length
+    const txBudget = MAX_BLOCK_BYTES - others - HEADER_ALLOWANCE_BYTES
     let bytes = 0
     for (const tx of init.txs) {
       if (txs.length >= this.params.maxBlockTxs) break
       // One that is too large is left out: a block holding it would be refused by every validator.
       const size = txSize(tx)
-      if (size > this.params.maxTxBytes || bytes + size > MAX_BLOCK_TX_BYTES) continue
+      if (size > this.params.maxTxBytes || bytes + size + 1 > txBudget) continue
       if (refusal(() => applyTx(working, tx, this.ctx, init.signer.address)) == null) {
         txs.push(tx)
-        bytes += size
+        bytes += size + 1
       }
     }
     const next = working
@@ -203,8 +219,10 @@ export class Chain {
         'invalid-block',
         `block ${h.height}: timestamp is ${h.timeMs - opts.nowMs} ms ahead of this validator's clock`,
       )
-    // The body is checked against the header's roots before the cache too: the cache is keyed by the header
-    // hash, and one header must never vouch for a different body.
+    // Cheapest first: where the block stands costs nothing, its body a hash per transaction. The body is
+    // checked against the header's roots before the cache too: the cache is keyed by the header hash, and
+    // one header must never vouch for a different body.
+    this.checkPosition(block)
     this.checkBody(block)
     const hash = blockHash(block.header)
     const cached = this.checked.get(hash)
@@ -220,27 +238,25 @@ export class Chain {
     }
   }
 
-  /** The body against the header's roots and the size limits. */
-  private checkBody(block: Block): void {
+  /**
+   * The body against the header's roots and the size limits: whether this is the body the header's hash
+   * stands for. Cheap next to the signatures inside it, so checked before any of them.
+   */
+  checkBody(block: Block): void {
     const h = block.header
     const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
     if (block.txs.length > this.params.maxBlockTxs)
       bad(`${block.txs.length} transactions; the limit is ${this.params.maxBlockTxs}`)
-    let bytes = 0
-    for (const tx of block.txs) {
-      const size = txSize(tx)
-      if (size > this.params.maxTxBytes) bad('holds an oversized transaction')
-      bytes += size
-    }
-    if (bytes > MAX_BLOCK_TX_BYTES)
-      bad(`its transactions take ${bytes} bytes; the limit is ${MAX_BLOCK_TX_BYTES}`)
+    for (const tx of block.txs) if (txSize(tx) > this.params.maxTxBytes) bad('holds an oversized transaction')
+    const size = blockSize(block)
+    if (size > MAX_BLOCK_BYTES) bad(`it is ${size} bytes; the limit is ${MAX_BLOCK_BYTES}`)
     if (h.txRoot !== txRootOf(block.txs)) bad('transaction root does not match its transactions')
     if (h.evidenceRoot !== evidenceRootOf(block.evidence)) bad('evidence root does not match its evidence')
     if (h.lastCommitHash !== commitHash(block.lastCommit)) bad('last-commit hash does not match')
   }
 
-  /** The checks that the header hash settles once the body matches it: chain position, commit, proofs, state. */
-  private validateHeaderAndExecute(block: Block, verifyProofs: boolean): LedgerState {
+  /** Where the block stands: this chain, the next height on the tip, after it in time, by a validator. */
+  private checkPosition(block: Block): void {
     const h = block.header
     const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
     if (h.chainId !== this.chainId) bad('for another chain')
@@ -248,18 +264,23 @@ export class Chain {
     if (h.previousHash !== this.lastHash) bad('does not extend this chain')
     if (h.timeMs <= this.lastTimeMs) bad('timestamp is not after the previous block')
     if (h.height === 1 && block.lastCommit != null) bad('the first block has no previous commit')
-    if (h.height > 1) {
-      if (block.lastCommit == null) return bad('missing the commit of the previous block')
-      if (verifyProofs)
-        verifyCommit(
-          block.lastCommit,
-          { height: h.height - 1, blockHash: this.lastHash },
-          this.validatorsAt(h.height - 1),
-          this.scheme,
-          this.chainId,
-          this.ctx.cache,
-        )
-    }
+    if (h.height > 1 && block.lastCommit == null) bad('missing the commit of the previous block')
+    if (this.validatorsAt(h.height).get(h.proposer) == null) bad(`proposer ${h.proposer} is not a validator`)
+  }
+
+  /** The checks that the header hash settles once its position and body are checked: commit, proofs, state. */
+  private validateHeaderAndExecute(block: Block, verifyProofs: boolean): LedgerState {
+    const h = block.header
+    const bad = (why: string): never => reject('invalid-block', `block ${h.height}: ${why}`)
+    if (h.height > 1 && verifyProofs)
+      verifyCommit(
+        block.lastCommit!,
+        { height: h.height - 1, blockHash: this.lastHash },
+        this.validatorsAt(h.height - 1),
+        this.scheme,
+        this.chainId,
+        this.ctx.cache,
+      )
     const proposer = this.validatorsAt(h.height).get(h.proposer)
     if (proposer == null) return bad(`proposer ${h.proposer} is not a validator`)
     if (verifyProofs)
@@ -330,6 +351,7 @@ export class Chain {
 
   private apply(entry: CommittedBlock, persist: boolean): void {
     const { block, commit, hash } = entry
+    this.checkPosition(block)
     verifyCommit(
       commit,
       { height: block.header.height, blockHash: hash },
@@ -349,7 +371,9 @@ export class Chain {
     this.lastHash = hash
     this.lastTimeMs = block.header.timeMs
     this.checked.clear()
-    this.setsByHeight.set(next.height + 1, next.validatorSet())
+    // Proposer priorities carry over from the set of the height just committed (proposer-priority.ts).
+    const previous = this.validatorsAt(next.height)
+    this.setsByHeight.set(next.height + 1, next.validatorSet().scheduledAfter(previous))
     this.setsByHeight.delete(next.height + 1 - HISTORY)
     this.recentHashes.set(hash, next.height)
     for (const [h, height] of this.recentHashes)

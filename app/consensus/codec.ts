@@ -1,7 +1,7 @@
 /**
  * Canonical bytes for everything the ledger hashes or signs. Objects are written as RFC 8785 canonical
  * JSON, so two nodes that hold the same value always hash the same bytes; bigints travel as decimal strings
- * and byte strings as base64, both checked on the way back in.
+ * and byte strings as base64, both checked on the way back in: each value has exactly one accepted spelling.
  */
 import { createHash } from 'node:crypto'
 import canonicalize from 'canonicalize'
@@ -38,8 +38,26 @@ export function signingBytes(domain: string, value: unknown): Uint8Array {
 
 export const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
 
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+/**
+ * Whether `text` is the one base64 spelling of its bytes (RFC 4648 §3.5): the standard alphabet, padded
+ * to a multiple of four, and the unused bits of the last character zero. Without that last rule "AB==" and
+ * "AA==" both decode to one zero byte, so one signature would have up to 16 spellings, each hashing to a
+ * different id (issue 17: one equivocation was slashed 64 times).
+ */
+export function isCanonicalBase64(text: string): boolean {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return false
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
+  if (padding === 0) return true
+  const last = BASE64_ALPHABET.indexOf(text[text.length - padding - 1] as string)
+  // One padding character leaves 2 unused bits in the last character; two leave 4.
+  return last % (padding === 1 ? 4 : 16) === 0
+}
+
+/** Decodes canonical base64 only (see isCanonicalBase64); anything else throws. */
 export function fromBase64(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw new Error('not base64')
+  if (!isCanonicalBase64(text)) throw new Error('not canonical base64')
   return new Uint8Array(Buffer.from(text, 'base64'))
 }
 

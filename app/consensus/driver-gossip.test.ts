@@ -1,38 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { ed25519Scheme } from '../../test/sim/ed25519-scheme'
 import { TEST_CHAIN, testGenesis, testValidators } from '../../test/support/ledger-fixture'
+import { virtualClock } from '../../test/support/virtual-clock'
 import { Chain } from './chain'
 import { toBase64 } from './codec'
-import { ConsensusDriver, TX_GOSSIP_TICKS, type Clock } from './driver'
+import { ConsensusDriver, TX_GOSSIP_TICKS } from './driver'
 import { MemoryBlockStore } from './memory-store'
 import type { ConsensusMessage } from './messages'
 import { signTx } from './tx'
-
-/** Virtual time: timers run in order as the test moves the clock on. */
-function virtualClock() {
-  let now = 0
-  let timers: { at: number; fn: () => void }[] = []
-  const clock: Clock = {
-    now: () => now,
-    setTimer(ms, fn) {
-      const timer = { at: now + ms, fn }
-      timers.push(timer)
-      return () => (timers = timers.filter((t) => t !== timer))
-    },
-  }
-  const advance = (ms: number): void => {
-    const until = now + ms
-    for (;;) {
-      const next = timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0]
-      if (next == null) break
-      timers = timers.filter((t) => t !== next)
-      now = next.at
-      next.fn()
-    }
-    now = until
-  }
-  return { clock, advance }
-}
 
 describe('the consensus driver gossips waiting transactions again', () => {
   it('an observer’s transaction whose first broadcast was lost reaches the validators later', () => {

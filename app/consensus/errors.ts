@@ -12,6 +12,8 @@ export type RejectionCode =
   | 'fee-too-low'
   | 'not-a-validator'
   | 'already-a-validator'
+  | 'last-validator'
+  | 'validator-set-full'
   | 'duplicate'
   | 'invalid-proof'
   | 'invalid-block'

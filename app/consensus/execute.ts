@@ -8,13 +8,13 @@ import { applyPeerBind, genesisBindingsOf } from './peer-bindings'
 import { applyUsageClaim, beginEpochBlock } from './rewards/usage-claims'
 import { fromBase64, hashOf, type Hash } from './codec'
 import { LedgerRejection, reject } from './errors'
-import type { ChainParams, GenesisConsensus } from './params'
+import { MAX_VALIDATORS, type ChainParams, type GenesisConsensus } from './params'
 import { verifyConsensusProof } from './proofs/consensus-proof'
 import type { SignatureScheme } from './signature-scheme'
 import { EMPTY_ACCOUNT, LedgerState, type Account } from './state'
 import { addressOf, txId, verifyTxSignature, type SignedTx, type TxBody } from './tx'
 import type { VerificationCache } from './verification-cache'
-import { evidenceId, voteSignatureValid } from './votes'
+import { offenceKey, voteSignatureValid } from './votes'
 import type { Evidence } from './block'
 
 export interface ExecutionContext {
@@ -55,7 +55,9 @@ export function genesisState(genesis: GenesisConsensus, scheme: SignatureScheme)
 /** Checks and applies one transaction to `state` (a copy the caller owns). Throws LedgerRejection. */
 export function applyTx(state: LedgerState, tx: SignedTx, ctx: ExecutionContext, proposer: string): void {
   const body = tx.body
-  verifyTxSignature(tx, ctx.scheme, ctx.chainId, ctx.cache)
+  // Cheapest first: the signature (about a millisecond unless cached) only once the state says yes.
+  if (body.chainId !== ctx.chainId)
+    reject('wrong-chain', `transaction is for chain ${body.chainId.slice(0, 12)}…`)
   const sender = state.account(body.from)
   if (sender == null) return reject('unknown-account', `account ${body.from} has never received funds`)
   if (body.nonce !== sender.nonce)
@@ -72,6 +74,7 @@ export function applyTx(state: LedgerState, tx: SignedTx, ctx: ExecutionContext,
       'insufficient-balance',
       `account ${body.from} has ${sender.balance}; the transaction needs ${spend}`,
     )
+  verifyTxSignature(tx, ctx.scheme, ctx.chainId, ctx.cache)
   const after: Account = { ...sender, balance: sender.balance - spend, nonce: sender.nonce + 1 }
   state.accounts.set(body.from, applyKind(state, after, body, tx, ctx))
   const payee = state.account(proposer) ?? EMPTY_ACCOUNT
@@ -109,6 +112,9 @@ function applyKind(
       const record = state.validators.get(body.from)
       if (record == null || !record.active)
         reject('not-a-validator', `account ${body.from} is not a validator`)
+      // With nobody left to propose and vote, the chain could never make another block.
+      if (state.validatorSet().members.every((m) => m.record.address === body.from))
+        reject('last-validator', 'the last validator cannot leave; another must join first')
       state.validators.set(body.from, { ...record!, active: false })
       return sender
     }
@@ -165,6 +171,9 @@ function joinValidators(
     )
   if (body.space.leavesLog2 !== params.proofs.spaceLeavesLog2)
     reject('malformed', `the plot must have 2^${params.proofs.spaceLeavesLog2} labels`)
+  // A commit holds at most MAX_VALIDATORS precommits; a larger set might never fit a quorum in one.
+  if (state.validatorSet().size >= MAX_VALIDATORS)
+    reject('validator-set-full', `the validator set has its maximum of ${MAX_VALIDATORS} validators`)
   for (const v of state.validators.values())
     if (v.active && v.peerId === body.peerId) reject('duplicate', `peer ${body.peerId} already validates`)
   state.validators.set(body.from, {
@@ -212,7 +221,11 @@ function registerAsset(
   })
 }
 
-/** Verifies equivocation evidence and slashes: burns slashPpm of the bond and jails the validator. */
+/**
+ * Verifies equivocation evidence and slashes: burns slashPpm of the bond, and of every unbonding entry
+ * created at or after the offending height (stake that was bonded when the validator offended, so leaving
+ * and unstaking in the same block does not escape), and jails the validator.
+ */
 export function applyEvidence(state: LedgerState, evidence: Evidence, ctx: ExecutionContext): void {
   const { a, b } = evidence
   const bad = (why: string): never => reject('invalid-evidence', why)
@@ -222,6 +235,9 @@ export function applyEvidence(state: LedgerState, evidence: Evidence, ctx: Execu
   if (a.chainId !== ctx.chainId || b.chainId !== ctx.chainId) bad('evidence from another chain')
   if (a.height > state.height + 1 || state.height + 1 - a.height > ctx.params.bondingPeriodBlocks)
     bad(`evidence for height ${a.height} is outside the bonding period`)
+  // One offence is punished once, whatever the evidence's bytes; checked before any signature.
+  const offence = offenceKey(a)
+  if (state.punished.has(offence)) reject('duplicate', 'this equivocation was already punished')
   const record = state.validators.get(a.validator)
   if (record == null) return bad(`${a.validator} was never a validator`)
   if (
@@ -229,12 +245,15 @@ export function applyEvidence(state: LedgerState, evidence: Evidence, ctx: Execu
     !voteSignatureValid(b, record.publicKey, ctx.scheme, ctx.cache)
   )
     bad('a vote in the evidence is not signed by the validator')
-  const id = evidenceId(a, b)
-  if (state.punished.has(id)) reject('duplicate', 'this equivocation was already punished')
-  state.punished.add(id)
+  state.punished.add(offence)
   const account = state.account(a.validator) ?? EMPTY_ACCOUNT
-  const burned = (account.bonded * BigInt(ctx.params.slashPpm)) / 1_000_000n
-  state.accounts.set(a.validator, { ...account, bonded: account.bonded - burned })
+  const slash = (amount: bigint): bigint => amount - (amount * BigInt(ctx.params.slashPpm)) / 1_000_000n
+  // An entry's release height is its creation height plus the bonding period (a genesis constant).
+  const createdAt = (releaseHeight: number): number => releaseHeight - ctx.params.bondingPeriodBlocks
+  const unbonding = account.unbonding.map((u) =>
+    createdAt(u.releaseHeight) >= a.height ? { ...u, amount: slash(u.amount) } : u,
+  )
+  state.accounts.set(a.validator, { ...account, bonded: slash(account.bonded), unbonding })
   state.validators.set(a.validator, { ...record, active: false, jailed: true })
 }
 

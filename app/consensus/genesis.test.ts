@@ -99,6 +99,23 @@ describe('GenesisDocument', () => {
     expect(refusal({ ...made, consensus: { ...made.consensus, validators: [] } })).toContain('validators')
   })
 
+  it('refuses validator stakes below the minimum, a zero minimum, and timeouts that do not grow', () => {
+    const made = createDevnetGenesis({ name: 'Mine', ...CANDIDATE })
+    const consensus = made.consensus!
+    const low = String(BigInt(consensus.params.minValidatorStake) - 1n)
+    const validators = [{ ...consensus.validators[0]!, stake: low }]
+    expect(refusal({ ...made, consensus: { ...consensus, validators } })).toContain(
+      `validator stake ${low} is below the minimum`,
+    )
+    for (const [key, value] of [
+      ['minValidatorStake', '0'],
+      ['timeoutDeltaMs', 0],
+    ] as const) {
+      const params = { ...consensus.params, [key]: value }
+      expect(refusal({ ...made, consensus: { ...consensus, params } })).toContain(key)
+    }
+  })
+
   it('gives two devnets made by one node at once different ids (salt)', () => {
     const init = { name: 'Mine', ...CANDIDATE }
     const a = createDevnetGenesis(init)

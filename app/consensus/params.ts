@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { HashText, PeerIdText } from '../../shared/schemas'
 import { AmountText } from '../../shared/chain-schemas'
 import { RewardSchedule } from '../../shared/rewards'
+import { isCanonicalBase64 } from './codec'
 import { DEFAULT_REWARD_SCHEDULE } from './rewards/schedule'
 
 // Amounts are whole base units, as decimal strings; hashes and ids 64 hex characters; the API shares both.
@@ -15,7 +16,11 @@ export { HashText } from '../../shared/schemas'
 
 /** An account address: the first 20 bytes of SHA-256 over the scheme name and public key, as hex. */
 export const AddressText = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
-export const Base64Text = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
+/** Byte strings: canonical base64 only, so that no signature or key has a second spelling. */
+export const Base64Text = z.string().refine(isCanonicalBase64, 'not canonical base64')
+
+/** The most validators a set may have: a commit holds at most this many precommits. */
+export const MAX_VALIDATORS = 1_000
 
 export const ProofParams = z
   .object({
@@ -34,11 +39,15 @@ export type ProofParams = z.infer<typeof ProofParams>
 export const ChainParams = z
   .object({
     scheme: z.enum(['falcon-1024', 'ml-dsa-87']),
-    /** Tendermint timeouts: base values and the increase per round (timeout(r) = base + r·delta). */
+    /**
+     * Tendermint timeouts: base values and the increase per round (timeout(r) = base + r·delta). The
+     * increase must be positive: the paper's liveness argument needs timeouts that eventually outgrow the
+     * network's unknown delay.
+     */
     timeoutProposeMs: z.number().int().min(10).max(600_000),
     timeoutPrevoteMs: z.number().int().min(10).max(600_000),
     timeoutPrecommitMs: z.number().int().min(10).max(600_000),
-    timeoutDeltaMs: z.number().int().min(0).max(600_000),
+    timeoutDeltaMs: z.number().int().min(1).max(600_000),
     /** Pause after a commit before the next height starts, so that blocks are not empty back to back. */
     blockIntervalMs: z.number().int().min(0).max(600_000),
     /**
@@ -50,7 +59,8 @@ export const ChainParams = z
     maxBlockTxs: z.number().int().min(1).max(100_000),
     minFee: AmountText,
     bondingPeriodBlocks: z.number().int().min(0).max(10_000_000),
-    minValidatorStake: AmountText,
+    /** At least one unit: a validator with nothing bonded would have no voting power. */
+    minValidatorStake: AmountText.refine((a) => BigInt(a) > 0n, 'validators must bond at least one unit'),
     /** Share of a validator's bond that equivocation burns, in parts per million. */
     slashPpm: z.number().int().min(0).max(1_000_000),
     /** How far a block's timestamp may run ahead of a validator's own clock. */
@@ -81,10 +91,22 @@ export type GenesisValidator = z.infer<typeof GenesisValidator>
 export const GenesisConsensus = z
   .object({
     params: ChainParams,
-    validators: z.array(GenesisValidator).min(1).max(1_000),
+    validators: z.array(GenesisValidator).min(1).max(MAX_VALIDATORS),
     balances: z.array(z.object({ address: AddressText, amount: AmountText }).strict()).max(100_000),
   })
   .strict()
+  .superRefine((genesis, ctx) => {
+    // Every validator meets the rule a joining one must meet: none starts with a stake it could not join with.
+    const minimum = BigInt(genesis.params.minValidatorStake)
+    genesis.validators.forEach((v, i) => {
+      if (BigInt(v.stake) < minimum)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['validators', i, 'stake'],
+          message: `validator stake ${v.stake} is below the minimum ${genesis.params.minValidatorStake}`,
+        })
+    })
+  })
 export type GenesisConsensus = z.infer<typeof GenesisConsensus>
 
 /** Defaults for a new network: about one block a second on a desktop, FALCON-1024 keys. */

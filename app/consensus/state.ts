@@ -5,6 +5,7 @@
  */
 import { canonicalBytes, bytesToHex, type Hash } from './codec'
 import { merkleRoot } from './merkle'
+import { heightPriorities, step, type PowerOf } from './proposer-priority'
 import type { SpaceCommitment } from './params'
 import type { TxBody } from './tx'
 
@@ -73,7 +74,7 @@ export class LedgerState {
     readonly accounts = new Map<string, Account>(),
     readonly validators = new Map<string, ValidatorRecord>(),
     readonly assets = new Map<string, AssetRecord>(),
-    /** Hashes of equivocation evidence already slashed, so one offence is punished once. */
+    /** Equivocations already slashed, by offenceKey (validator, height, round, vote type): each once. */
     readonly punished = new Set<string>(),
     /** This epoch's claimed use by `owner|resource`, weighted by privacy level (rewards/usage-claims.ts). */
     readonly usage = new Map<string, bigint>(),
@@ -177,14 +178,32 @@ export const accountJson = (a: Account): Record<string, unknown> => ({
   unbonding: a.unbonding.map((u) => ({ amount: u.amount.toString(), releaseHeight: u.releaseHeight })),
 })
 
-/** The validators for one height, ordered by address, with stake-weighted quorum arithmetic. */
+/**
+ * The validators for one height, ordered by address, with stake-weighted quorum arithmetic and, for a
+ * height's set as the chain keeps it, who proposes in each round (proposer-priority.ts).
+ */
 export class ValidatorSet {
   readonly total: bigint
   private readonly byAddress: Map<string, { record: ValidatorRecord; power: bigint }>
+  /** Proposers of rounds 0, 1, … as far as asked, and the priorities after the last of them. */
+  private readonly roundProposers: string[] = []
+  private working: Map<string, bigint> | null = null
 
-  constructor(readonly members: readonly { record: ValidatorRecord; power: bigint }[]) {
+  constructor(
+    readonly members: readonly { record: ValidatorRecord; power: bigint }[],
+    /** The priorities after this height's step, and round 0's proposer; absent, the set proposes nothing. */
+    private readonly schedule?: { priorities: ReadonlyMap<string, bigint>; proposer: string },
+  ) {
     this.total = members.reduce((sum, m) => sum + m.power, 0n)
     this.byAddress = new Map(members.map((m) => [m.record.address, m]))
+  }
+
+  /** This set with its proposers scheduled after the previous height's set (null at genesis). */
+  scheduledAfter(previous: ValidatorSet | null): ValidatorSet {
+    // An empty set cannot be scheduled; it is kept so that the chain still opens and says why it halted.
+    if (this.members.length === 0) return this
+    const schedule = heightPriorities(previous?.schedule?.priorities ?? null, this.powers())
+    return new ValidatorSet(this.members, schedule)
   }
 
   get size(): number {
@@ -210,24 +229,27 @@ export class ValidatorSet {
   }
 
   /**
-   * The proposer for a height and round. Round 0 is stake-weighted: a hash of the height picks a point on the
-   * line of cumulative power, so a validator proposes in proportion to its stake. Later rounds step through
-   * the set one validator at a time, so a silent or faulty proposer costs at most one round before every
-   * other validator has had its turn (the liveness argument of the paper needs each round's proposer to
-   * change).
+   * The proposer of a round of this set's height: round 0's from the height's step, each later round one
+   * more step of the weighted round-robin. A silent proposer costs one round; every validator proposes in
+   * proportion to its power, over rounds as over heights. Callers bound `round` (a round is reached only
+   * through timeouts that grow with it, or more than a third of the power already being there).
    */
-  proposer(height: number, round: number, heightSeed: (height: number) => bigint): ValidatorRecord {
+  proposer(round: number): ValidatorRecord {
     if (this.members.length === 0) throw new Error('the validator set is empty')
-    let point = heightSeed(height) % this.total
-    let first = this.members.length - 1
-    for (let i = 0; i < this.members.length; i++) {
-      const power = this.members[i]!.power
-      if (point < power) {
-        first = i
-        break
-      }
-      point -= power
+    if (this.schedule == null) throw new Error('this validator set has no proposer schedule')
+    if (this.working == null) {
+      this.working = new Map(this.schedule.priorities)
+      this.roundProposers.push(this.schedule.proposer)
     }
-    return this.members[(first + round) % this.members.length]!.record
+    if (this.roundProposers.length <= round) {
+      const powers = this.powers()
+      while (this.roundProposers.length <= round)
+        this.roundProposers.push(step(this.working, powers, this.total))
+    }
+    return this.byAddress.get(this.roundProposers[round]!)!.record
+  }
+
+  private powers(): PowerOf[] {
+    return this.members.map((m) => ({ address: m.record.address, power: m.power }))
   }
 }

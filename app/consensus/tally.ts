@@ -1,5 +1,5 @@
 /**
- * Vote bookkeeping for one height: per round and step, each validator's first vote, the power behind each
+ * Vote bookkeeping for one round of a height: per step, each validator's first vote, the power behind each
  * block hash (or nil), and the power of everyone who voted at all. A second, different vote from the same
  * validator for the same round and step is equivocation: it is not counted, and both votes are returned as
  * evidence.
@@ -64,8 +64,6 @@ export class StepTally {
 export class RoundTally {
   readonly prevotes = new StepTally()
   readonly precommits = new StepTally()
-  /** Validators seen sending anything in this round (the paper's f+1 rule counts these). */
-  readonly senders = new Set<string>()
 
   step(type: VoteType): StepTally {
     return type === 'prevote' ? this.prevotes : this.precommits

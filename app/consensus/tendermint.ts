@@ -6,6 +6,11 @@
  * deterministic simulator run it in virtual time, and the node run it over libp2p (app/consensus/ledger).
  *
  * 2f+1 in the paper is "more than two thirds of the voting power" here, f+1 "more than one third".
+ *
+ * The paper's variables lockedRound, lockedValue, validRound and validValue must survive a crash: a
+ * validator that precommitted v and forgot its lock can prevote for another value in a later round, and two
+ * honest validators can then decide different blocks at one height (issue 17, item 16). The host persists
+ * them (LockRecord) with every signature, before the signature leaves, and startHeight restores them.
  */
 import type { Block, Commit } from './block'
 import { blockHash } from './block'
@@ -13,6 +18,7 @@ import type { Hash } from './codec'
 import type { ValidatorSet } from './state'
 import { RoundTally } from './tally'
 import type { Proposal, Unsigned, Vote, VoteType } from './votes'
+import { entryOf, lockRecordOf, type LockRecord, type ProposalEntry } from './lock-record'
 
 export type Step = 'propose' | 'prevote' | 'precommit'
 export type TimeoutKind = 'propose' | 'prevote' | 'precommit'
@@ -26,9 +32,15 @@ export interface ConsensusHost {
   isValid(block: Block, forCommit: boolean): boolean
   /** getValue(): the host builds a block (asynchronously) and hands it to proposeBlock(). */
   requestBlock(height: number, round: number): void
-  /** Null when the signing guard refuses: this validator already signed something else at or after it. */
-  signVote(vote: Unsigned<Vote>): Vote | null
-  signProposal(proposal: Unsigned<Proposal>): Proposal | null
+  /**
+   * Null when the signing guard refuses: this validator already signed something else at or after it.
+   * `lock` (null: none at this height) must be durable with the signed position before the signature
+   * leaves: a precommit for v is signed only after the lock on v is on disk.
+   */
+  signVote(vote: Unsigned<Vote>, lock: LockRecord | null): Vote | null
+  signProposal(proposal: Unsigned<Proposal>, lock: LockRecord | null): Proposal | null
+  /** The valid value changed without a signature following (line 36 in the precommit step): persist it. */
+  saveLock(lock: LockRecord): void
   broadcastProposal(proposal: Proposal, block: Block): void
   broadcastVote(vote: Vote): void
   scheduleTimeout(kind: TimeoutKind, height: number, round: number, afterMs: number): void
@@ -44,12 +56,6 @@ export interface Timeouts {
   deltaMs: number
 }
 
-interface ProposalEntry {
-  readonly proposal: Proposal
-  readonly block: Block
-  readonly hash: Hash
-}
-
 export class Tendermint {
   height = 0
   round = 0
@@ -59,9 +65,15 @@ export class Tendermint {
   private lockedRound = -1
   private validValue: ProposalEntry | null = null
   private validRound = -1
+  /** The four variables above as the host persists them; rebuilt when one of them changes. */
+  private lock: LockRecord | null = null
   private validators!: ValidatorSet
+  /** Tallies of rounds up to round + 1 only: a vote for a later round is remembered as `roundsSeen`. */
   private rounds = new Map<number, RoundTally>()
   private proposals = new Map<number, ProposalEntry>()
+  /** The highest round each validator was seen in at this height (line 55 counts these). */
+  private roundsSeen = new Map<string, number>()
+  private highestSeen = -1
   private once = new Set<string>()
   /** Messages that arrived for the next height while this one was still running. */
   private early: { proposals: [Proposal, Block][]; votes: Vote[] } = { proposals: [], votes: [] }
@@ -72,8 +84,11 @@ export class Tendermint {
     private readonly timeouts: Timeouts,
   ) {}
 
-  /** Starts a height at round 0 (lines 1–10 and 54: a fresh height resets the locks). */
-  startHeight(height: number): void {
+  /**
+   * Starts a height at round 0 (lines 1–10 and 54: a fresh height resets the locks), or, after a restart,
+   * with the lock and valid value this validator persisted at this height.
+   */
+  startHeight(height: number, restored: LockRecord | null = null): void {
     this.height = height
     this.decided = false
     this.validators = this.host.validators(height)
@@ -81,9 +96,13 @@ export class Tendermint {
     this.lockedRound = -1
     this.validValue = null
     this.validRound = -1
+    this.lock = null
     this.rounds = new Map()
     this.proposals = new Map()
+    this.roundsSeen = new Map()
+    this.highestSeen = -1
     this.once = new Set()
+    if (restored?.height === height) this.restore(restored)
     const early = this.early
     this.early = { proposals: [], votes: [] }
     this.startRound(0)
@@ -91,12 +110,35 @@ export class Tendermint {
     for (const v of early.votes) this.receiveVote(v)
   }
 
+  private restore(record: LockRecord): void {
+    this.lockedValue = entryOf(record, record.lockedRound)
+    this.lockedRound = this.lockedValue == null ? -1 : record.lockedRound
+    this.validValue = entryOf(record, record.validRound)
+    this.validRound = this.validValue == null ? -1 : record.validRound
+    // The proposals behind them were checked when they arrived; with them a quorum of precommits seen
+    // again after the restart decides at once (line 49).
+    for (const entry of [this.lockedValue, this.validValue])
+      if (entry != null) this.proposals.set(entry.proposal.round, entry)
+    this.lock = this.lockRecord()
+  }
+
+  private lockRecord(): LockRecord | null {
+    return lockRecordOf(
+      this.height,
+      { round: this.lockedRound, entry: this.lockedValue },
+      { round: this.validRound, entry: this.validValue },
+    )
+  }
+
   /** StartRound (lines 11–21). */
   private startRound(round: number): void {
     this.round = round
     this.step = 'propose'
     if (this.host.proposer(this.height, round) === this.host.self) {
-      if (this.validValue != null) this.propose(this.validValue.block, this.validRound)
+      // A restored valid value may be from a round after this one (a restart begins at round 0); the signing
+      // guard refuses to propose there anyway, so the machine asks for a block and times out.
+      if (this.validValue != null && this.validRound < round)
+        this.propose(this.validValue.block, this.validRound)
       else this.host.requestBlock(this.height, round)
     }
     // The paper schedules this only for non-proposers; a proposer that cannot propose (its signing guard
@@ -114,14 +156,17 @@ export class Tendermint {
 
   private propose(block: Block, validRound: number): void {
     const hash = blockHash(block.header)
-    const proposal = this.host.signProposal({
-      chainId: this.chainId,
-      height: this.height,
-      round: this.round,
-      validRound,
-      blockHash: hash,
-      proposer: this.host.self as string,
-    })
+    const proposal = this.host.signProposal(
+      {
+        chainId: this.chainId,
+        height: this.height,
+        round: this.round,
+        validRound,
+        blockHash: hash,
+        proposer: this.host.self as string,
+      },
+      this.lock,
+    )
     if (proposal == null) return
     this.host.broadcastProposal(proposal, block)
     this.receiveProposal(proposal, block)
@@ -134,11 +179,12 @@ export class Tendermint {
       return
     }
     if (proposal.height !== this.height || this.decided) return
+    if (!this.acceptsRound(proposal.height, proposal.round)) return
     if (proposal.proposer !== this.host.proposer(proposal.height, proposal.round)) return
     const hash = blockHash(block.header)
     if (hash !== proposal.blockHash || this.proposals.has(proposal.round)) return
     this.proposals.set(proposal.round, { proposal, block, hash })
-    this.tally(proposal.round).senders.add(proposal.proposer)
+    this.noteRound(proposal.proposer, proposal.round)
     this.evaluate()
   }
 
@@ -150,11 +196,34 @@ export class Tendermint {
     }
     if (vote.height !== this.height || this.decided) return
     if (this.validators.powerOf(vote.validator) === 0n) return
-    const tally = this.tally(vote.round)
-    const earlier = tally.step(vote.type).add(vote, this.validators)
+    // This validator's own votes signed before a restart are tallied whatever their round.
+    if (!this.acceptsRound(vote.height, vote.round) && vote.validator !== this.host.self) {
+      // Rounds beyond the next are not tallied (a validator could otherwise make a tally for every round
+      // up to 10^6); only the highest one each validator is in counts, toward line 55.
+      if (this.noteRound(vote.validator, vote.round)) this.evaluate()
+      return
+    }
+    const earlier = this.tally(vote.round).step(vote.type).add(vote, this.validators)
     if (earlier != null) this.host.equivocation(earlier, vote)
-    tally.senders.add(vote.validator)
+    this.noteRound(vote.validator, vote.round)
     this.evaluate()
+  }
+
+  /** Whether a message of this height and round is tallied: rounds up to the current one + 1. */
+  acceptsRound(height: number, round: number): boolean {
+    return round <= (height === this.height ? this.round : 0) + 1
+  }
+
+  /** The highest round `validator` was seen in at this height (−1: none). */
+  roundSeen(validator: string): number {
+    return this.roundsSeen.get(validator) ?? -1
+  }
+
+  private noteRound(validator: string, round: number): boolean {
+    if (round <= this.roundSeen(validator)) return false
+    this.roundsSeen.set(validator, round)
+    if (round > this.highestSeen) this.highestSeen = round
+    return true
   }
 
   /** OnTimeoutPropose, OnTimeoutPrevote, OnTimeoutPrecommit (lines 57–67). */
@@ -169,14 +238,17 @@ export class Tendermint {
   private castVote(type: VoteType, hash: Hash | null, nextStep: Step): void {
     this.step = nextStep
     if (this.host.self == null || this.validators.powerOf(this.host.self) === 0n) return
-    const vote = this.host.signVote({
-      type,
-      chainId: this.chainId,
-      height: this.height,
-      round: this.round,
-      blockHash: hash,
-      validator: this.host.self,
-    })
+    const vote = this.host.signVote(
+      {
+        type,
+        chainId: this.chainId,
+        height: this.height,
+        round: this.round,
+        blockHash: hash,
+        validator: this.host.self,
+      },
+      this.lock,
+    )
     if (vote == null) return
     this.host.broadcastVote(vote)
     this.receiveVote(vote)
@@ -230,7 +302,12 @@ export class Tendermint {
       if (this.step === 'prevote') {
         this.lockedValue = entry
         this.lockedRound = r
+        this.lock = this.lockRecord()
+        // The precommit's signing persists the lock first (ConsensusHost.signVote).
         this.castVote('precommit', entry.hash, 'precommit')
+      } else {
+        this.lock = this.lockRecord()
+        if (this.lock != null && this.host.self != null) this.host.saveLock(this.lock)
       }
       return true
     }
@@ -264,18 +341,25 @@ export class Tendermint {
     return false
   }
 
-  /** Line 55: more than a third of the power is already in a later round, so follow them there. */
+  /**
+   * Line 55: more than a third of the power is already in a later round, so follow them there. Each
+   * validator counts in the highest round it was seen in, and so toward every round up to that one: the
+   * target is the highest round that validators of more than a third of the power have reached. At least
+   * one of them is honest, so a Byzantine minority cannot drag anyone ahead.
+   */
   private ruleSkipRound(): boolean {
-    let target = -1
-    for (const [round, tally] of this.rounds) {
-      if (round <= this.round || round <= target) continue
-      let power = 0n
-      for (const sender of tally.senders) power += this.validators.powerOf(sender)
-      if (this.validators.isOneThird(power)) target = round
+    if (this.highestSeen <= this.round) return false
+    const ahead = [...this.roundsSeen].filter(([, round]) => round > this.round)
+    ahead.sort((a, b) => b[1] - a[1])
+    let power = 0n
+    for (const [validator, round] of ahead) {
+      power += this.validators.powerOf(validator)
+      if (this.validators.isOneThird(power)) {
+        this.startRound(round)
+        return true
+      }
     }
-    if (target < 0) return false
-    this.startRound(target)
-    return true
+    return false
   }
 
   private tally(round: number): RoundTally {

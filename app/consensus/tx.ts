@@ -88,8 +88,19 @@ export function signTx(body: TxBody, scheme: SignatureScheme, secretKey: Uint8Ar
   return { body: parsed, signature: toBase64(scheme.sign(signingBytes(TX_DOMAIN, parsed), secretKey)) }
 }
 
-/** Encoded size on the wire, the figure limits are checked against. */
-export const txSize = (tx: SignedTx): number => canonicalBytes(tx).length
+/**
+ * Encoded size on the wire, the figure limits are checked against. Remembered per transaction object
+ * (never changed in place): a block's size is checked on every step of a round.
+ */
+export function txSize(tx: SignedTx): number {
+  let size = txSizes.get(tx)
+  if (size === undefined) {
+    size = canonicalBytes(tx).length
+    txSizes.set(tx, size)
+  }
+  return size
+}
+const txSizes = new WeakMap<SignedTx, number>()
 
 /**
  * Bytes from the network to a transaction: refuses oversized input before parsing it, then anything that

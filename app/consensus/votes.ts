@@ -3,7 +3,7 @@
  * validator's key over canonical bytes that name the chain, so a vote is valid for one network only.
  */
 import { z } from 'zod'
-import { fromBase64, hashOf, sha256Hex, signingBytes, toBase64, type Hash } from './codec'
+import { fromBase64, sha256Hex, signingBytes, toBase64 } from './codec'
 import { reject } from './errors'
 import { AddressText, Base64Text, HashText } from './params'
 import type { SignatureScheme } from './signature-scheme'
@@ -148,7 +148,16 @@ export function verifyProposal(
     reject('bad-signature', `proposal signature does not verify for ${proposal.proposer}`)
 }
 
-export const evidenceId = (a: Vote, b: Vote): Hash => {
-  const [first, second] = [a, b].sort((x, y) => ((x.blockHash ?? '') < (y.blockHash ?? '') ? -1 : 1))
-  return hashOf('hypermesh/evidence/v1', { a: first, b: second })
-}
+/**
+ * What an equivocation is punished under: the validator, height, round and vote type, never the bytes of
+ * the evidence. Evidence of one offence in any form (the votes in the other order, a third conflicting
+ * vote, another signature of the same vote) has one key, so the offence is punished once.
+ */
+export const offenceKey = (vote: Pick<Vote, 'validator' | 'height' | 'round' | 'type'>): string =>
+  `${vote.validator}/${vote.height}/${vote.round}/${vote.type}`
+
+/**
+ * What gossip de-duplicates a vote by: what it says, not its signature's text, so that a vote whose
+ * signature was re-encoded or signed again is not relayed and counted as new.
+ */
+export const voteKey = (vote: Vote): string => `${offenceKey(vote)}/${vote.blockHash ?? 'nil'}`

@@ -5,11 +5,14 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createHyperMeshNode, startLocalApiServer, type HyperMeshNode, type LocalApiServer } from './index'
 import { parseDaemonArgs, USAGE } from './cli-args'
 import { GenesisDocument } from '../consensus'
 import { loadConfig } from './config'
 import { heapCapFlag, heapIsCapped, heapLimitMiB } from './heap-cap'
+import { operatorAddresses } from './network/addresses'
+import type { NodeStatus } from '../../shared/schemas'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -103,6 +106,9 @@ async function main(): Promise<void> {
   })
 
   const status = await node.api.dispatch({ id: 0, method: 'node.status', params: {} })
+  const running = status.ok ? (status.result as NodeStatus) : null
+  // How peers reach this node: what an invite carries, and what an operator dials or opens in a firewall.
+  const addresses = operatorAddresses((running?.listenAddresses ?? []).map((a) => multiaddr(a)))
   if (options.readyJson) {
     console.log(
       JSON.stringify({
@@ -113,17 +119,18 @@ async function main(): Promise<void> {
         token: server.token,
         dataDir: node.dataDir,
         heapLimitMiB: heapLimitMiB(),
+        listenAddresses: addresses,
       }),
     )
   } else {
-    const network = status.ok
-      ? (status.result as { network: { name: string; networkId: string } }).network
-      : null
+    const network = running?.network ?? null
     console.log(
       [
         'HyperMesh node is running (headless).',
         `  peer id   ${node.peerId}`,
         network == null ? '' : `  network   ${network.name} (${network.networkId.slice(0, 12)}…)`,
+        ...addresses.map((a, i) => `  ${i === 0 ? 'listening' : '         '} ${a}`),
+        addresses.length === 0 ? '  listening nowhere yet (no usable address)' : '',
         `  data dir  ${node.dataDir}`,
         `  logs      ${node.logFile}`,
         '',

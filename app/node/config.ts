@@ -2,7 +2,8 @@
  * Node settings: `<dataDir>/config.json`, validated on load; command-line overrides win for one run.
  * Unknown or invalid settings are refused with the file path and the field, never silently dropped.
  */
-import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs'
+import { readFileSync, existsSync } from 'node:fs'
+import { writeFileDurably } from './durable-file'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { DEFAULT_RELAY_LIMITS, RELAY_LIMIT_BOUNDS } from '../stoq'
@@ -59,8 +60,14 @@ export const NodeConfig = z
         maxIncomingPendingConnections: z.number().int().min(1).max(10_000).default(256),
         /** …and from one host: a half-open flood from one host cannot take every slot. */
         maxPendingPerHost: z.number().int().min(1).max(1_000).default(8),
+        /** …and from one network (IPv4 /24, IPv6 /64), which one holder can fill with many hosts. */
+        maxPendingPerNetwork: z.number().int().min(1).max(10_000).default(32),
         /** New inbound connections one host may open per second. */
         inboundConnectionsPerHostPerSecond: z.number().int().min(1).max(10_000).default(10),
+        /** …and one network (IPv4 /24, IPv6 /64). */
+        inboundConnectionsPerNetworkPerSecond: z.number().int().min(1).max(10_000).default(20),
+        /** New inbound handshakes per second from all hosts together: what strangers can make us compute. */
+        inboundHandshakesPerSecond: z.number().int().min(1).max(100_000).default(100),
         /** Open connections one peer may have with us. */
         maxConnectionsPerPeer: z.number().int().min(1).max(64).default(4),
         /** An inbound connection must finish its handshake within this (ms). */
@@ -74,7 +81,10 @@ export const NodeConfig = z
         maxConnections: DEFAULT_MAX_CONNECTIONS,
         maxIncomingPendingConnections: 256,
         maxPendingPerHost: 8,
+        maxPendingPerNetwork: 32,
         inboundConnectionsPerHostPerSecond: 10,
+        inboundConnectionsPerNetworkPerSecond: 20,
+        inboundHandshakesPerSecond: 100,
         maxConnectionsPerPeer: 4,
         inboundUpgradeTimeoutMs: 5_000,
         maxInboundStreamsPerConnection: 256,
@@ -178,11 +188,9 @@ function readStoredConfig(path: string): Record<string, unknown> {
   return stored
 }
 
-/** Writes the settings that should persist (atomically: write then rename). */
+/** Writes the settings that should persist (durably: the old file or the new one, whole, after a crash). */
 export function saveConfig(dataDir: string, config: NodeConfig): void {
-  const path = configPath(dataDir)
-  writeFileSync(`${path}.tmp`, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 })
-  renameSync(`${path}.tmp`, path)
+  writeFileDurably(configPath(dataDir), JSON.stringify(config, null, 2) + '\n')
 }
 
 function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
@@ -207,6 +215,5 @@ export function rememberListenPorts(
   const stored = readStoredConfig(path)
   const listen = isPlainObject(stored.listen) ? stored.listen : {}
   const next = { ...stored, listen: { ...listen, ...ports } }
-  writeFileSync(`${path}.tmp`, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 })
-  renameSync(`${path}.tmp`, path)
+  writeFileDurably(path, JSON.stringify(next, null, 2) + '\n')
 }

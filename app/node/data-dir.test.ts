@@ -1,11 +1,15 @@
-import { describe, it, expect, afterEach } from 'vitest'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { describe, it, expect, afterEach, beforeAll, afterAll } from 'vitest'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { build } from 'esbuild'
 import { acquireDataDirLock, DataDirLockedError, prepareDataDir, type DataDirLock } from './data-dir'
 
 const dirs: string[] = []
 const locks: DataDirLock[] = []
+const children: ChildProcess[] = []
 const tempDir = (): string => {
   const dir = mkdtempSync(join(tmpdir(), 'hm-datadir-'))
   dirs.push(dir)
@@ -17,9 +21,71 @@ const acquire = (dir: string): DataDirLock => {
   return lock
 }
 afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL')
   for (const lock of locks.splice(0)) lock.release()
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
+
+/** data-dir.ts bundled for plain node, so that other processes can take the lock with the real code. */
+let bundle: string
+beforeAll(async () => {
+  bundle = join(tempDir(), 'data-dir.mjs')
+  dirs.pop() // kept until afterAll
+  await build({
+    entryPoints: [join(import.meta.dirname, 'data-dir.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  })
+})
+afterAll(() => rmSync(join(bundle, '..'), { recursive: true, force: true }))
+
+/**
+ * Another process that tries to take the lock on `dir` at `startAt` (ms since the epoch, so that racers
+ * start together), says `locked` or `refused <name>`, and then holds whatever it got until it is killed.
+ */
+function starter(dir: string, startAt = 0): { child: ChildProcess; answer: Promise<string> } {
+  const script = `
+    const { acquireDataDirLock } = await import(${JSON.stringify(bundle)})
+    while (Date.now() < ${startAt});
+    let said
+    try { acquireDataDirLock(${JSON.stringify(dir)}); said = 'locked' } catch (e) { said = 'refused ' + e.name }
+    console.log(said)
+    setInterval(() => {}, 60_000)`
+  const child = spawn(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  children.push(child)
+  const answer = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the starter said nothing within 10 s')), 10_000)
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer)
+      resolve(line)
+    })
+    child.once('exit', () => reject(new Error('the starter exited without an answer')))
+  })
+  return { child, answer }
+}
+
+const killed = (child: ChildProcess): Promise<void> =>
+  new Promise((resolve) => {
+    if (child.exitCode != null || child.signalCode != null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGKILL')
+  })
+
+/** The DataDirLockedError that taking the lock on `dir` meets (a test fails if it meets none). */
+function refusal(dir: string): DataDirLockedError {
+  try {
+    acquire(dir)
+  } catch (err) {
+    if (err instanceof DataDirLockedError) return err
+    throw err
+  }
+  throw new Error(`took the lock on ${dir}, which should be held`)
+}
 
 /** A pid that no process has now (checked, not assumed). */
 function deadPid(): number {
@@ -34,71 +100,92 @@ function deadPid(): number {
 }
 
 describe('data dir lock', () => {
-  it('writes our pid into node.lock', () => {
+  it('notes our pid beside the lock', () => {
     const dir = tempDir()
     const lock = acquire(dir)
     expect(lock.path).toBe(join(dir, 'node.lock'))
-    expect(readFileSync(lock.path, 'utf8')).toBe(String(process.pid))
+    expect(readFileSync(join(dir, 'node.pid'), 'utf8')).toBe(String(process.pid))
   })
 
   it('refuses a second acquire in the same process with DataDirLockedError and keeps the first lock', () => {
     const dir = tempDir()
-    const lock = acquire(dir)
-    let error: unknown
-    try {
-      acquire(dir)
-    } catch (err) {
-      error = err
-    }
-    expect(error).toBeInstanceOf(DataDirLockedError)
-    expect((error as DataDirLockedError).pid).toBe(process.pid)
-    expect((error as DataDirLockedError).dataDir).toBe(dir)
-    expect((error as Error).message).toContain(String(process.pid))
-    expect((error as Error).message).toContain(dir)
-    expect(readFileSync(lock.path, 'utf8')).toBe(String(process.pid))
-  })
-
-  it('refuses a lock held by another live process', () => {
-    const dir = tempDir()
-    writeFileSync(join(dir, 'node.lock'), String(process.ppid))
+    acquire(dir)
+    const error = refusal(dir)
+    expect(error.pid).toBe(process.pid)
+    expect(error.dataDir).toBe(dir)
+    expect(error.message).toContain(String(process.pid))
+    expect(error.message).toContain(dir)
     expect(() => acquire(dir)).toThrow(DataDirLockedError)
-    expect(readFileSync(join(dir, 'node.lock'), 'utf8')).toBe(String(process.ppid))
   })
 
-  it('takes over a stale lock whose pid no longer exists', () => {
+  it('refuses a starter while another process holds the lock, naming that process', async () => {
     const dir = tempDir()
-    const pid = deadPid()
-    writeFileSync(join(dir, 'node.lock'), `${pid}\n`)
-    const lock = acquire(dir)
-    expect(readFileSync(lock.path, 'utf8')).toBe(String(process.pid))
+    const holder = starter(dir)
+    expect(await holder.answer).toBe('locked')
+    expect(refusal(dir).pid).toBe(holder.child.pid)
   })
 
-  it('takes over a lock file holding garbage, nothing, zero or a negative pid', () => {
-    for (const content of ['garbage', '', '   ', '0', '-5', '\u0000\u0001']) {
+  it('a holder killed with SIGKILL leaves no lock, even when the pid it noted now names a live process', async () => {
+    const dir = tempDir()
+    const holder = starter(dir)
+    expect(await holder.answer).toBe('locked')
+    const pid = String(holder.child.pid)
+    await killed(holder.child)
+    // The pid is reused: whatever the dead holder wrote its pid into now names a live process.
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name)
+      if (readFileSync(path).toString('latin1').trim() === pid) writeFileSync(path, String(process.ppid))
+    }
+    const lock = acquire(dir)
+    expect(readFileSync(join(dir, 'node.pid'), 'utf8')).toBe(String(process.pid))
+    lock.release()
+  })
+
+  it('of eight starters racing for a lock its dead holder left, exactly one takes it', async () => {
+    for (let round = 0; round < 3; round++) {
+      const dir = tempDir()
+      const first = starter(dir)
+      expect(await first.answer).toBe('locked')
+      await killed(first.child)
+      const startAt = Date.now() + 1_500
+      const answers = await Promise.all(Array.from({ length: 8 }, () => starter(dir, startAt).answer))
+      expect(
+        answers.filter((a) => a === 'locked'),
+        `round ${round}: ${answers.join(', ')}`,
+      ).toHaveLength(1)
+      expect(answers.filter((a) => a === 'refused DataDirLockedError')).toHaveLength(7)
+      for (const child of children.splice(0)) await killed(child)
+    }
+  }, 60_000)
+
+  it('takes over a lock file of an older version, holding a dead pid, garbage or nothing', () => {
+    for (const content of [`${deadPid()}\n`, 'garbage', '', '   ', '0', '-5', '\u0000\u0001']) {
       const dir = tempDir()
       writeFileSync(join(dir, 'node.lock'), content)
       const lock = acquire(dir)
-      expect(readFileSync(lock.path, 'utf8'), JSON.stringify(content)).toBe(String(process.pid))
+      expect(readFileSync(join(dir, 'node.pid'), 'utf8'), JSON.stringify(content)).toBe(String(process.pid))
+      expect(() => acquireDataDirLock(dir), JSON.stringify(content)).toThrow(DataDirLockedError)
+      lock.release()
     }
   })
 
-  it('release removes the lock file, is idempotent, and lets the dir be locked again', () => {
+  it('release frees the lock, removes the pid note, is idempotent, and lets the dir be locked again', () => {
     const dir = tempDir()
     const lock = acquire(dir)
     lock.release()
-    expect(existsSync(lock.path)).toBe(false)
+    expect(existsSync(join(dir, 'node.pid'))).toBe(false)
     expect(() => lock.release()).not.toThrow()
-    const again = acquire(dir)
-    expect(readFileSync(again.path, 'utf8')).toBe(String(process.pid))
+    acquire(dir)
+    expect(readFileSync(join(dir, 'node.pid'), 'utf8')).toBe(String(process.pid))
   })
 
-  it('a released lock does not remove a lock taken after it', () => {
+  it('a released lock does not free a lock taken after it', () => {
     const dir = tempDir()
     const first = acquire(dir)
     first.release()
-    const second = acquire(dir)
+    acquire(dir)
     first.release()
-    expect(existsSync(second.path)).toBe(true)
+    expect(() => acquireDataDirLock(dir)).toThrow(DataDirLockedError)
   })
 })
 

@@ -1,16 +1,32 @@
 /**
- * The data dir and its lock. One node per data dir: a second process is refused with a clear message,
- * and a lock left behind by a crashed process (its pid is gone) is taken over instead of blocking start.
+ * The data dir and its lock. One node per data dir: a second process is refused with a clear message.
+ *
+ * The lock is an OS file lock, not a pid written into a file: a pid outlives its process and may be
+ * reused by another one, and two starters that both judge a pid file stale can both take it. The OS
+ * drops a file lock the moment its process ends, however it ends, and grants it to one process at a time.
+ *
+ * Node has no flock/fcntl of its own, and the npm packages that add one are native addons (fs-ext,
+ * os-lock), which would need building for Electron on every platform; proper-lockfile is not an OS lock
+ * (mkdir plus a staleness timer). SQLite, which Node ships (node:sqlite, the node's own database),
+ * takes real OS locks: fcntl byte-range locks on Linux and macOS, LockFileEx on Windows. So `node.lock`
+ * is a small SQLite file held with an exclusive lock for as long as the node runs. The holder's pid is
+ * kept beside it in `node.pid`, for the message a second starter shows: it is a note, never the lock.
+ * The lock file itself is never read or deleted by this process while it holds it: closing any other
+ * descriptor of the file would drop a POSIX lock, and deleting it would let a racer lock a new file.
  */
-import { mkdirSync, openSync, writeSync, closeSync, readFileSync, unlinkSync, constants } from 'node:fs'
+import { mkdirSync, readFileSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 
 export class DataDirLockedError extends Error {
   constructor(
     readonly dataDir: string,
-    readonly pid: number,
+    /** The holder's pid as it noted it; null when it has not yet (or could not be read). */
+    readonly pid: number | null,
   ) {
-    super(`another HyperMesh node (pid ${pid}) is using ${dataDir}; stop it or choose another --data-dir`)
+    super(
+      `another HyperMesh node (${pid == null ? 'pid unknown' : `pid ${pid}`}) is using ${dataDir}; stop it or choose another --data-dir`,
+    )
     this.name = 'DataDirLockedError'
   }
 }
@@ -20,50 +36,84 @@ export interface DataDirLock {
   release(): void
 }
 
+export const LOCK_FILE = 'node.lock'
+export const PID_FILE = 'node.pid'
+
 export function prepareDataDir(dataDir: string): string {
   const dir = resolve(dataDir)
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   return dir
 }
 
-const isAlive = (pid: number): boolean => {
+/** SQLite's answer when another connection holds the lock (SQLITE_BUSY, SQLITE_LOCKED). */
+const isBusy = (err: unknown): boolean => [5, 6].includes((err as { errcode?: number }).errcode ?? 0)
+/** SQLite's answer for a file that is not a database (SQLITE_NOTADB): a pid file of an older version. */
+const isNotADatabase = (err: unknown): boolean => (err as { errcode?: number }).errcode === 26
+
+function readPid(dataDir: string): number | null {
   try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
+    const pid = Number.parseInt(readFileSync(join(dataDir, PID_FILE), 'utf8').trim(), 10)
+    return Number.isInteger(pid) && pid > 0 ? pid : null
+  } catch {
+    return null
   }
 }
 
+/** Takes the exclusive lock on `path`, or throws SQLite's error (busy: another process holds it). */
+function lockFile(path: string): DatabaseSync {
+  // timeout 0: a held lock is an answer now, not something to wait for.
+  const db = new DatabaseSync(path, { timeout: 0 })
+  try {
+    // In exclusive locking mode SQLite keeps the lock it takes until the connection closes. Nothing is
+    // ever written, so no journal is kept either.
+    db.exec('PRAGMA locking_mode = EXCLUSIVE')
+    db.exec('PRAGMA journal_mode = OFF')
+    db.exec('BEGIN EXCLUSIVE')
+    db.exec('COMMIT')
+    return db
+  } catch (err) {
+    db.close()
+    throw err
+  }
+}
+
+/**
+ * The connections that hold locks. A DatabaseSync that is garbage collected closes, and closing it drops
+ * the lock: a caller that let go of its DataDirLock object would lose the lock at some random moment.
+ */
+const held = new Set<DatabaseSync>()
+
 export function acquireDataDirLock(dataDir: string): DataDirLock {
-  const path = join(dataDir, 'node.lock')
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const path = join(dataDir, LOCK_FILE)
+  let db: DatabaseSync
+  try {
+    db = lockFile(path)
+  } catch (err) {
+    if (isBusy(err)) throw new DataDirLockedError(dataDir, readPid(dataDir))
+    if (!isNotADatabase(err)) throw err
+    // A pid file left by a version before this one (or garbage). Nothing in it can be trusted, and no
+    // process holds an OS lock on it: empty it in place (the same file, so racing starters still meet on
+    // one lock) and lock it. A starter that meets the lock already taken gets SQLITE_BUSY above.
+    truncateSync(path, 0)
     try {
-      const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600)
-      writeSync(fd, String(process.pid))
-      closeSync(fd)
-      let released = false
-      return {
-        path,
-        release() {
-          if (released) return
-          released = true
-          try {
-            unlinkSync(path)
-          } catch {
-            /* already gone */
-          }
-        },
-      }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10)
-      if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || isAlive(pid))) {
-        throw new DataDirLockedError(dataDir, pid)
-      }
-      // Stale: the process that held it is gone (or the file is garbage). Take it over once.
-      unlinkSync(path)
+      db = lockFile(path)
+    } catch (again) {
+      if (isBusy(again)) throw new DataDirLockedError(dataDir, readPid(dataDir))
+      throw again
     }
   }
-  throw new Error(`could not take the lock ${path}`)
+  held.add(db)
+  writeFileSync(join(dataDir, PID_FILE), String(process.pid), { mode: 0o600 })
+  let released = false
+  return {
+    path,
+    release() {
+      if (released) return
+      released = true
+      // The note goes first, while the lock still keeps every other starter out.
+      if (readPid(dataDir) === process.pid) unlinkSync(join(dataDir, PID_FILE))
+      db.close()
+      held.delete(db)
+    },
+  }
 }

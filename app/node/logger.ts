@@ -1,9 +1,11 @@
 /**
- * Structured logs (pino): always to `<dataDir>/logs/node.log`, and to stdout when asked.
+ * Structured logs (pino): always to `<dataDir>/logs/node.log`, bounded in size with a few older files
+ * beside it (./log-file.ts), and to stdout when asked.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
+import { RotatingLogFile } from './log-file'
 
 export type { Logger } from 'pino'
 
@@ -21,7 +23,7 @@ export function createLogger(init: LoggerInit): Logger {
   mkdirSync(join(init.dataDir, 'logs'), { recursive: true, mode: 0o700 })
   const level = init.level ?? process.env.HYPERMESH_LOG_LEVEL ?? 'info'
   // Synchronous destinations: a crash must not lose the lines that explain it.
-  const file = pino.destination({ dest: logFilePath(init.dataDir), sync: true, mkdir: true })
+  const file = new RotatingLogFile(logFilePath(init.dataDir))
   const streams: pino.StreamEntry[] = [{ level: level as pino.Level, stream: file }]
   if (init.toConsole === true)
     streams.push({ level: level as pino.Level, stream: pino.destination({ fd: 1, sync: true }) })

@@ -16,7 +16,6 @@ import {
   createConnectionLimiter,
   createStoqMetrics,
   fixQuadraticGetConnections,
-  inlineFalconSigner,
   type FalconSigner,
   startLinkTuner,
   stoqTransportProfile,
@@ -132,10 +131,7 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
     // One pool of worker threads, off the event loop: STOQ handshakes sign and verify with FALCON on it,
     // and the ledger checks transaction signatures on it. Threads start as work needs them.
     signatureWorkers = startSignatureWorkers(log)
-    const falconSigner =
-      signatureWorkers == null
-        ? inlineFalconSigner(identity.falcon)
-        : falconWorkerSigner(signatureWorkers, identity.falcon)
+    const falconSigner = falconWorkerSigner(signatureWorkers, identity.falcon)
     // Peers' FALCON keys: bound ones are checked in every handshake, and peers that spoke STOQ are refused
     // classical Noise. The ledger and the network feed it once they exist (compose).
     const peerKeys = new PeerKeyBook(db)
@@ -341,7 +337,8 @@ class Node implements HyperMeshNode {
       },
       {
         pingIntervalMs: config.pingIntervalMs,
-        keepOutsider: (peer) => sharing.admitsOutsider(peer) || usedPeers.has(peer),
+        // Called only once the node runs, when `assets` and `ledger` exist.
+        keepOutsider: (peer: string): boolean => assets.admitsOutsider(peer) || usedPeers.has(peer),
         ledgerRoots: (): RootKey[] => activeValidators(ledger),
       },
       activeNetwork(store),
@@ -445,6 +442,9 @@ class Node implements HyperMeshNode {
     const limiter = createConnectionLimiter(
       {
         maxPendingPerHost: config.connections.maxPendingPerHost,
+        maxPendingPerNetwork: config.connections.maxPendingPerNetwork,
+        inboundPerNetworkPerSecond: config.connections.inboundConnectionsPerNetworkPerSecond,
+        inboundHandshakesPerSecond: config.connections.inboundHandshakesPerSecond,
         maxConnectionsPerPeer: config.connections.maxConnectionsPerPeer,
       },
       (peer) => connections.of(peer),

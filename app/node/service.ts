@@ -97,7 +97,8 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'files.remove': async ({ fileId }) => need().files.remove(fileId),
     'assets.issueLease': async (request) => need().assets.issueLease(request),
     'assets.register': async (request) => need().assets.register(request),
-    'assets.discover': async () => need().assets.discover(),
+    'assets.discover': async (request) => need().assets.discover(request),
+    'assets.resolve': async ({ address }) => need().assets.resolve(address),
     'assets.probeLease': async (request) => need().assets.probeLease(request),
   }
 }

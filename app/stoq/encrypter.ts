@@ -151,12 +151,14 @@ class StoqEncrypter implements ConnectionEncrypter<StoqExtensions> {
         await lp.write(hs.writeMessage1(), { signal })
         await hs.readMessage2((await lp.read({ signal })).subarray())
         await lp.write(await hs.writeMessage3(), { signal })
+        await hs.readMessage4((await lp.read({ signal })).subarray())
         result = hs.result()
       } else {
         const hs = new ResponderHandshake(keys, this.prologue, expected)
         hs.readMessage1((await lp.read({ signal })).subarray())
         await lp.write(await hs.writeMessage2(), { signal })
         await hs.readMessage3((await lp.read({ signal })).subarray())
+        await lp.write(await hs.writeMessage4(), { signal })
         result = hs.result()
       }
     } catch (err) {

@@ -36,6 +36,7 @@ export { STOQ_NOISE_PROTOCOL } from './handshake/xxhfs'
 export {
   inlineFalconSigner,
   verifyFalconSignature,
+  type FalconImplementation,
   type FalconKeyPair,
   type FalconSigner,
 } from './handshake/falcon-signer'

@@ -10,6 +10,7 @@ import {
   FrameError,
   MAX_FRAME_CIPHERTEXT,
   MAX_FRAME_PLAINTEXT,
+  REKEY_INTERVAL_FRAMES,
   SecureMessageStream,
 } from './secure-stream'
 
@@ -90,6 +91,18 @@ describe('FrameCipher', () => {
         new FrameCipher(key, nodeCrypto, 'aes-256-gcm').open(frames(sealed)[0]!).subarray(),
       ).toString(),
     ).toBe('hello')
+  })
+
+  it('refuses to seal or open past the last nonce of the 64-bit counter, rather than reuse one', () => {
+    const last = 2n ** 64n - 2n
+    const sender = new FrameCipher(key, nodeCrypto, 'chacha20-poly1305', REKEY_INTERVAL_FRAMES, last)
+    const receiver = new FrameCipher(key, nodeCrypto, 'chacha20-poly1305', REKEY_INTERVAL_FRAMES, last)
+    const sealed = new Uint8ArrayList()
+    sender.seal(Buffer.from('the last frame'), sealed)
+    expect(Buffer.from(receiver.open(frames(sealed)[0]!).subarray()).toString()).toBe('the last frame')
+    expect(() => sender.seal(Buffer.from('one more'), new Uint8ArrayList())).toThrow(/nonces? .*exhausted/)
+    expect(() => receiver.open(frames(sealed)[0]!)).toThrow(FrameError)
+    expect(() => receiver.open(frames(sealed)[0]!)).toThrow(/exhausted/)
   })
 
   it('refuses a frame sealed under another key, and one shorter than its tag', () => {

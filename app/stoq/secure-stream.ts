@@ -19,6 +19,8 @@ export const MAX_FRAME_CIPHERTEXT = MAX_FRAME_PLAINTEXT + TAGLEN
  * TLS 1.3 allows one AES-GCM key (RFC 8446 §5.5) for a 2^-57 margin.
  */
 export const REKEY_INTERVAL_FRAMES = 2 ** 20
+/** As in Noise (§5.1), the counter's last value is never used: reaching it ends the connection. */
+const MAX_FRAME_NONCE = 2n ** 64n - 1n
 const REKEY_LABEL = new TextEncoder().encode('stoq-rekey')
 
 export class FrameError extends Error {
@@ -43,10 +45,11 @@ function readU32(data: Uint8ArrayList | Uint8Array): number {
 
 /**
  * One direction of the transport: a key and a nonce counter that only moves forward. After every
- * `rekeyInterval` frames the key becomes HMAC-SHA-256(key, "stoq-rekey"); the counter goes on.
+ * `rekeyInterval` frames the key becomes HMAC-SHA-256(key, "stoq-rekey"); the counter goes on. A counter
+ * that reaches 2^64 − 1 ends the connection instead of wrapping round to a nonce already used.
  */
 export class FrameCipher {
-  private n = 0n
+  private n: bigint
   private key: Uint8Array
   private sealer: FrameSealer
   private readonly rekeyInterval: bigint
@@ -55,17 +58,20 @@ export class FrameCipher {
     private readonly crypto: StoqCrypto = defaultCrypto,
     readonly cipher: FrameCipherName = 'chacha20-poly1305',
     rekeyInterval = REKEY_INTERVAL_FRAMES,
+    /** Where the counter starts: 0 on every connection; tests start near the end of the nonce space. */
+    firstNonce = 0n,
   ) {
+    this.n = firstNonce
     this.key = key
     this.sealer = crypto.frameSealer(key, cipher)
     this.rekeyInterval = BigInt(rekeyInterval)
   }
 
   seal(plaintext: Uint8Array | Uint8ArrayList, out: Uint8ArrayList): void {
+    // The nonce first: taking it may move this direction to its next key (and sealer), or end it.
+    const nonce = this.nextNonce()
     out.append(u32(plaintext.byteLength + TAGLEN))
     const parts = plaintext instanceof Uint8Array ? [plaintext] : plaintext
-    // The nonce first: taking it may move this direction to its next key (and sealer).
-    const nonce = this.nextNonce()
     for (const part of this.sealer.seal(parts, nonce)) out.append(part)
   }
 
@@ -85,6 +91,7 @@ export class FrameCipher {
 
   /** The nonce for the next frame, after moving to the next key where an interval ends. */
   private nextNonce(): Uint8Array {
+    if (this.n >= MAX_FRAME_NONCE) throw new FrameError('frame nonces exhausted: the connection must end')
     if (this.n > 0n && this.n % this.rekeyInterval === 0n) {
       this.key = this.crypto.hmacSha256(this.key, REKEY_LABEL)
       this.sealer = this.crypto.frameSealer(this.key, this.cipher)
@@ -148,7 +155,13 @@ export class SecureMessageStream extends AbstractMessageStream {
     const out = new Uint8ArrayList()
     for (let offset = 0; offset < data.byteLength; offset += MAX_FRAME_PLAINTEXT) {
       const end = Math.min(offset + MAX_FRAME_PLAINTEXT, data.byteLength)
-      this.sender.seal(data.sublist(offset, end), out)
+      try {
+        this.sender.seal(data.sublist(offset, end), out)
+      } catch (err) {
+        // Out of nonces: nothing more can be sent under this key, so the connection ends here.
+        this.abort(err as Error)
+        return { sentBytes: 0, canSendMore: false }
+      }
       this.counters.onFrameSent?.(end - offset + TAGLEN)
     }
     return { sentBytes: data.byteLength, canSendMore: this.inner.send(out) }

@@ -1,16 +1,17 @@
-/** Debian's Chromium, headless, for the browser e2e tests (HYPERMESH_CHROMIUM points elsewhere). */
-import { existsSync } from 'node:fs'
+/**
+ * Chromium, headless, for the browser e2e tests: HYPERMESH_CHROMIUM where set, else the first `chromium`
+ * on PATH (npm test installs Debian's when it is missing and it can; scripts/prerequisites.mjs).
+ */
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import { chromium, type Browser } from 'playwright-core'
+import { findChromium } from '../../scripts/prerequisites.mjs'
 
-export const CHROMIUM = process.env.HYPERMESH_CHROMIUM ?? '/usr/bin/chromium'
+export const CHROMIUM = findChromium()
 
 export function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set HYPERMESH_CHROMIUM`,
-    )
+  if (CHROMIUM == null) {
+    throw new Error('Chromium not found: install it (apt-get install chromium) or set HYPERMESH_CHROMIUM')
   }
   return chromium.launch({
     executablePath: CHROMIUM,

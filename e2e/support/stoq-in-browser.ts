@@ -36,6 +36,7 @@ async function stoqSelfTest() {
   responder.readMessage1(initiator.writeMessage1())
   await initiator.readMessage2(await responder.writeMessage2())
   await responder.readMessage3(await initiator.writeMessage3())
+  await initiator.readMessage4(await responder.writeMessage4())
   const i = initiator.result()
   const r = responder.result()
 

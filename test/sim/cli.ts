@@ -36,6 +36,7 @@ for (const seed of seeds) {
     heights: result.heights,
     slashed: result.slashed,
     virtualMs: result.virtualMs,
+    messages: result.messages,
     violations: result.violations,
   })
   if (result.violations.length > 0) {

@@ -20,5 +20,19 @@ export function scenarioFor(seed: number): SimConfig {
     maxDelayMs: rng.pick([5, 50, 300]),
     crashes: rng.chance(0.5),
     partitions: rng.chance(0.5),
+    lockRestarts: rng.chance(0.3),
   }
+}
+
+/** A calm network for targeted scenarios: no drops, duplicates, crashes or partitions; short delays. */
+export const CALM: Omit<SimConfig, 'seed' | 'validators' | 'byzantine'> = {
+  heightsAfterHeal: 4,
+  faultMs: 1000,
+  limitMs: 60_000,
+  dropRate: 0,
+  duplicateRate: 0,
+  maxDelayMs: 20,
+  crashes: false,
+  partitions: false,
+  lockRestarts: false,
 }

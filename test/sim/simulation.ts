@@ -1,29 +1,30 @@
 /**
  * Deterministic simulation of a validator network: seeded randomness, virtual time, an in-memory network
  * with delays, drops, duplicates and partitions, crashes with restarts (from each node's own stored
- * blocks), and Byzantine validators. Modelled on TigerBeetle's VOPR: a seed replays a run exactly.
+ * blocks and signing record), restarts right after a validator locks, and Byzantine validators
+ * (byzantine.ts). Modelled on TigerBeetle's VOPR: a seed replays a run exactly.
  *
  * Invariants, checked on every commit: no two honest nodes commit different blocks at one height, and
  * their state roots agree. At the end: after the faults stop, every honest node committed new blocks.
  */
 import { blockHash, type Block } from '../../app/consensus/block'
 import { Chain } from '../../app/consensus/chain'
-import {
-  ConsensusDriver,
-  type Clock,
-  type ConsensusTransport,
-  type SignedPosition,
-} from '../../app/consensus/driver'
+import { ConsensusDriver, type Clock, type ConsensusTransport } from '../../app/consensus/driver'
 import { MemoryBlockStore } from '../../app/consensus/memory-store'
 import type { ConsensusMessage } from '../../app/consensus/messages'
 import type { ChainParams, GenesisConsensus } from '../../app/consensus/params'
+import type { SignedPosition } from '../../app/consensus/signing-guard'
 import { Plot, plotOwner } from '../../app/consensus/proofs/space'
 import { toBase64 } from '../../app/consensus/codec'
 import { addressOf } from '../../app/consensus/tx'
 import {
   EquivocatingDriver,
+  GrindingDriver,
   InvalidProofDriver,
+  JunkSyncDriver,
+  memoTimeProofs,
   LyingTimeDriver,
+  RoundSpamDriver,
   WithholdingDriver,
   type ByzantineKind,
 } from './byzantine'
@@ -43,6 +44,13 @@ export interface SimConfig {
   maxDelayMs: number
   crashes: boolean
   partitions: boolean
+  /**
+   * Restarts an honest validator right after it precommits a block (and so locks on it), before it can
+   * see the decision: the schedule that forked a network whose validators forgot their lock (item 16).
+   */
+  lockRestarts: boolean
+  /** Far-round nil prevotes a 'round-spam' validator signs with each vote it casts (default 25). */
+  roundSpamPerVote?: number
 }
 
 export interface SimResult {
@@ -51,6 +59,8 @@ export interface SimResult {
   heights: number[]
   virtualMs: number
   slashed: number
+  /** Messages honest nodes sent that were delivered, every kind counted: what the network carries for them. */
+  messages: number
 }
 
 export const SIM_PARAMS: ChainParams = {
@@ -116,6 +126,10 @@ export class Simulation {
   private readonly violations: string[] = []
   private readonly committed = new Map<number, { hash: string; root: string; by: string }>()
   private heightAtHeal = 0
+  private messages = 0
+  /** Restarts are costly to simulate (a chain replayed from genesis); a few per run find the schedule. */
+  private lockRestartsLeft = 6
+  private readonly lockRestartHeights = new Set<number>()
 
   constructor(readonly config: SimConfig) {
     this.rng = new Random(config.seed)
@@ -174,7 +188,14 @@ export class Simulation {
     const anyHonest = this.honest()[0]?.driver?.chain
     const slashed =
       anyHonest == null ? 0 : [...anyHonest.state.validators.values()].filter((v) => v.jailed).length
-    return { seed: this.config.seed, violations: this.violations, heights, virtualMs: this.now, slashed }
+    return {
+      seed: this.config.seed,
+      violations: this.violations,
+      heights,
+      virtualMs: this.now,
+      slashed,
+      messages: this.messages,
+    }
   }
 
   private honest(): SimNode[] {
@@ -193,36 +214,55 @@ export class Simulation {
       },
       plot: node.plot,
       location: { peerId: node.peerId, addrs: [`/sim/${node.id}`] },
+      timeProofs: node.byzantine === 'grind' ? memoTimeProofs() : undefined,
       guard: {
         load: () => node.lastSigned,
         save: (position: SignedPosition) => {
           node.lastSigned = position
+          this.afterSigned(node, position)
         },
       },
     }
-    const Driver =
-      node.byzantine === 'equivocate'
-        ? EquivocatingDriver
-        : node.byzantine === 'withhold'
-          ? WithholdingDriver
-          : node.byzantine === 'invalid-proof'
-            ? InvalidProofDriver
-            : node.byzantine === 'lying-time'
-              ? LyingTimeDriver
-              : ConsensusDriver
+    const Driver = node.byzantine == null ? ConsensusDriver : BYZANTINE_DRIVERS[node.byzantine]
     const driver = new Driver(chain, identity, this.clockFor(), this.transportFor(node), {
       committed: (entry) => this.onCommit(node, entry.block),
     })
     Object.assign(driver, {
       byzantine: { rng: this.rng, peers: () => this.nodes.filter((n) => n !== node).map((n) => n.id) },
     })
+    if (driver instanceof RoundSpamDriver) driver.spamPerVote = this.config.roundSpamPerVote ?? 25
     node.driver = driver
     driver.start()
+  }
+
+  /**
+   * The lock-restart fault: during the faults, an honest validator that has just precommitted a block is
+   * restarted (its precommit still goes out), and comes back after a short while from its stored blocks and
+   * signing record, before it could see the decision. The first honest node to decide that height is then
+   * cut off for a while, so that the others cannot learn the decision from it (isolateDecider).
+   */
+  private afterSigned(node: SimNode, position: SignedPosition): void {
+    if (!this.config.lockRestarts || this.healed || node.byzantine != null) return
+    const last = position.votes[position.votes.length - 1]
+    if (last?.type !== 'precommit' || last.blockHash == null || last.round !== position.round) return
+    if (position.step !== 2 || this.lockRestartsLeft === 0 || !this.rng.chance(0.5)) return
+    this.lockRestartsLeft--
+    this.lockRestartHeights.add(last.height)
+    const driver = node.driver
+    this.at(this.now, () => {
+      if (node.driver !== driver) return
+      this.crash(node)
+      this.at(
+        Math.min(this.config.faultMs, this.now + this.rng.int(20, 400)),
+        () => node.driver == null && this.boot(node),
+      )
+    })
   }
 
   private onCommit(node: SimNode, block: Block): void {
     if (node.byzantine != null) return
     const height = block.header.height
+    if (!this.committed.has(height)) this.isolateDecider(node, height)
     const hash = blockHash(block.header)
     const root = node.driver!.chain.state.root()
     const first = this.committed.get(height)
@@ -238,6 +278,15 @@ export class Simulation {
       this.violations.push(
         `state: nodes ${first.by} and ${node.id} disagree on the state root at height ${height}`,
       )
+  }
+
+  private isolateDecider(node: SimNode, height: number): void {
+    if (this.healed || !this.lockRestartHeights.has(height)) return
+    this.partition = new Set([node.id])
+    const isolation = this.partition
+    this.at(this.now + this.rng.int(300, 1500), () => {
+      if (this.partition === isolation) this.partition = null
+    })
   }
 
   private clockFor(): Clock {
@@ -271,7 +320,11 @@ export class Simulation {
     }
     const copies = !this.healed && this.rng.chance(this.config.duplicateRate) ? 2 : 1
     for (let i = 0; i < copies; i++) {
-      this.at(this.now + this.rng.int(1, this.config.maxDelayMs), () => to.driver?.receive(from.id, message))
+      this.at(this.now + this.rng.int(1, this.config.maxDelayMs), () => {
+        if (to.driver == null) return
+        if (from.byzantine == null) this.messages++
+        to.driver.receive(from.id, message)
+      })
     }
   }
 
@@ -346,6 +399,16 @@ export class Simulation {
     }
     return top
   }
+}
+
+const BYZANTINE_DRIVERS: Record<ByzantineKind, typeof ConsensusDriver> = {
+  equivocate: EquivocatingDriver,
+  withhold: WithholdingDriver,
+  'invalid-proof': InvalidProofDriver,
+  'lying-time': LyingTimeDriver,
+  grind: GrindingDriver,
+  'junk-sync': JunkSyncDriver,
+  'round-spam': RoundSpamDriver,
 }
 
 const before = (a: Task, b: Task): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq)

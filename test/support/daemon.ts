@@ -97,7 +97,13 @@ export async function startDaemon(
   const ready = await new Promise<{ peerId: string; apiUrl: string; uiUrl: string; token: string }>(
     (resolveReady, reject) => {
       let out = ''
-      const timer = setTimeout(() => reject(new Error(`daemon did not get ready in 30 s: ${stderr}`)), 30_000)
+      // A first start makes keys and a plot; on a 2-core machine shared with other test runs that has taken
+      // over 60 s.
+      const timer = setTimeout(() => {
+        // Not left running behind a failed test.
+        child.kill('SIGKILL')
+        reject(new Error(`daemon did not get ready in 120 s: ${stderr}`))
+      }, 120_000)
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString()
         const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'))

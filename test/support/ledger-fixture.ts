@@ -9,7 +9,7 @@ import type { Chain } from '../../app/consensus/chain'
 import { toBase64 } from '../../app/consensus/codec'
 import type { GenesisConsensus } from '../../app/consensus/params'
 import { Plot, plotOwner } from '../../app/consensus/proofs/space'
-import { addressOf } from '../../app/consensus/tx'
+import { addressOf, signTx, type SignedTx } from '../../app/consensus/tx'
 import { LedgerRejection, type RejectionCode } from '../../app/consensus/errors'
 import { signVote } from '../../app/consensus/votes'
 
@@ -96,4 +96,26 @@ export function rejectionCode(fn: () => unknown): RejectionCode | null {
     if (err instanceof LedgerRejection) return err.code
     throw err
   }
+}
+
+/** A signed Ed25519 transfer of 1 unit (fee 1) from `from`, by default the funded validator 0. */
+export function testTransfer(
+  nonce = 0,
+  from: { address: string; publicKey: Uint8Array; secretKey: Uint8Array } = testValidators[0]!,
+  change: { amount?: string; to?: string } = {},
+): SignedTx {
+  return signTx(
+    {
+      kind: 'transfer',
+      chainId: TEST_CHAIN,
+      from: from.address,
+      publicKey: toBase64(from.publicKey),
+      nonce,
+      fee: '1',
+      to: change.to ?? 'ef'.repeat(20),
+      amount: change.amount ?? '1',
+    },
+    ed25519Scheme,
+    from.secretKey,
+  )
 }

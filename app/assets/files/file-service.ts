@@ -4,7 +4,6 @@
  * (`/hypermesh/lease/request/1.0.0`). The manifest and the holders' leases stay in SQLite; a file comes
  * back from any k holders, and each holder can be challenged for a block of its shard.
  */
-import { randomBytes } from 'node:crypto'
 import type { DatabaseSync } from 'node:sqlite'
 import type { Connection } from '@libp2p/interface'
 import type { Logger } from 'pino'
@@ -22,11 +21,10 @@ import { proveForLease } from '../leases/lease-proofs'
 import type { ReceiptSigner } from '../proxy/leased-stream'
 import { challengeHolder, getFile, putFile, RemoteStorage, type ShardedFile } from '../proxy/storage-client'
 import { storageKemKeys } from '../storage/sealed-file'
+import { TransferBuffers, type TransferLimits } from './transfer-buffers'
 
 /** How long holders are asked to keep a file: the longest lease an owner issues. */
 const STORE_MINUTES = 30 * 24 * 60
-/** Uploads and downloads not finished in this long are dropped. */
-const SESSION_MS = 10 * 60_000
 const MiB = 1024 * 1024
 
 export interface FileServiceParts {
@@ -41,13 +39,8 @@ export interface FileServiceParts {
   receipts: ReceiptSigner
   log: Logger
   now?: () => number
-}
-
-interface Upload {
-  begin: FileUploadBegin
-  bytes: Uint8Array
-  received: number
-  startedAt: number
+  /** What uploads and downloads may hold in memory at once (tests lower it). */
+  transferLimits?: TransferLimits
 }
 
 interface Holder {
@@ -57,60 +50,56 @@ interface Holder {
   receiptedTo?: number
 }
 
-/** How often every holder of every file is challenged, and paid a receipt for the storage it proved. */
+/** How often every holder of every file is challenged, paid a receipt for the storage it proved, and renewed when due. */
 const AUDIT_EVERY_MS = 60 * 60_000
+/** The first check after start: soon, so that a node that runs for less than an hour still renews. */
+const FIRST_AUDIT_MS = 60_000
+/**
+ * A holder's lease is renewed once it ends within this long: its last week (of 30 days). A holder deletes
+ * a file's shards when their lease ends, so a file stays for as long as this node runs at least once in
+ * every such week.
+ */
+export const RENEW_WITHIN_MS = 7 * 24 * 3600_000
 
 export class FileService {
   readonly name = 'files'
-  private readonly uploads = new Map<string, Upload>()
-  private readonly downloads = new Map<string, { name: string; data: Uint8Array; startedAt: number }>()
+  private readonly transfers: TransferBuffers
   private auditTimer: NodeJS.Timeout | null = null
+  private firstAudit: NodeJS.Timeout | null = null
 
-  constructor(private readonly parts: FileServiceParts) {}
+  constructor(private readonly parts: FileServiceParts) {
+    this.transfers = new TransferBuffers(() => this.now, parts.transferLimits)
+  }
 
   private get now(): number {
     return (this.parts.now ?? Date.now)()
   }
 
+  /** Refused (BUSY) when the uploads and downloads in progress already hold what this node allows. */
   beginUpload(begin: FileUploadBegin): { uploadId: string } {
-    this.dropStale()
-    const uploadId = randomBytes(16).toString('hex')
-    this.uploads.set(uploadId, { begin, bytes: new Uint8Array(begin.size), received: 0, startedAt: this.now })
-    return { uploadId }
+    return { uploadId: this.transfers.beginUpload(begin) }
   }
 
   uploadChunk({ uploadId, offset, data }: { uploadId: string; offset: number; data: string }): {
     received: number
   } {
-    const upload = this.uploadOf(uploadId)
-    const bytes = Buffer.from(data, 'base64')
-    if (offset !== upload.received)
-      throw new AssetRequestError(
-        'bad-request',
-        `send the bytes in order: expected offset ${upload.received}, got ${offset}`,
-      )
-    if (bytes.length === 0 || offset + bytes.length > upload.bytes.length)
-      throw new AssetRequestError(
-        'bad-request',
-        `the chunk passes the ${upload.bytes.length} bytes announced`,
-      )
-    upload.bytes.set(bytes, offset)
-    upload.received += bytes.length
-    return { received: upload.received }
+    return { received: this.transfers.addChunk(uploadId, offset, Buffer.from(data, 'base64')) }
   }
 
   /** Places the uploaded file on holders; refused with the reasons when too few grant storage. */
   async finishUpload(uploadId: string): Promise<StoredFileInfo> {
-    const upload = this.uploadOf(uploadId)
-    if (upload.received !== upload.bytes.length)
-      throw new AssetRequestError(
-        'bad-request',
-        `${upload.received} of ${upload.bytes.length} bytes arrived; send the rest`,
-      )
-    this.uploads.delete(uploadId)
+    const upload = this.transfers.takeUpload(uploadId)
+    try {
+      return await this.place(upload.begin, upload.bytes)
+    } finally {
+      upload.release()
+    }
+  }
+
+  private async place(begin: FileUploadBegin, bytes: Uint8Array): Promise<StoredFileInfo> {
     const candidates = this.parts.storageCandidates()
-    const n = upload.begin.n ?? Math.min(5, candidates.length)
-    const k = upload.begin.k ?? Math.max(1, Math.floor((n * 3) / 5))
+    const n = begin.n ?? Math.min(5, candidates.length)
+    const k = begin.k ?? Math.max(1, Math.floor((n * 3) / 5))
     if (n < 2)
       throw new AssetRequestError(
         'bad-request',
@@ -121,23 +110,17 @@ export class FileService {
         'bad-request',
         `k of n needs k below n (some holders may go), not ${k} of ${n}`,
       )
-    const perHolder =
-      Math.ceil(upload.bytes.length / k) + MiB * Math.ceil(upload.bytes.length / (k * 8 * MiB) + 1)
+    const perHolder = Math.ceil(bytes.length / k) + MiB * Math.ceil(bytes.length / (k * 8 * MiB) + 1)
     const holders = await this.leaseHolders(candidates, n, perHolder)
     const stores = await Promise.all(holders.map((h) => this.open(h)))
     try {
-      const file = await putFile(
-        upload.bytes,
-        stores,
-        storageKemKeys(this.parts.falcon.secretKey).publicKey,
-        k,
-      )
+      const file = await putFile(bytes, stores, storageKemKeys(this.parts.falcon.secretKey).publicKey, k)
       const fileId = file.segments[0]!.fileId
       this.parts.db
         .prepare(
           'INSERT OR REPLACE INTO stored_files (file_id, name, size, k, holders, manifest, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(fileId, upload.begin.name, file.size, k, JSON.stringify(holders), JSON.stringify(file), this.now)
+        .run(fileId, begin.name, file.size, k, JSON.stringify(holders), JSON.stringify(file), this.now)
       return this.infoOf(fileId)
     } catch (err) {
       throw new AssetRequestError('unreachable', `the file could not be placed: ${(err as Error).message}`, {
@@ -155,14 +138,14 @@ export class FileService {
     return rows.map((r) => this.infoOf(r.file_id))
   }
 
+  /** Gets a stored file back into memory, to be read in chunks; refused (BUSY) when transfers hold too much. */
   async fetch(fileId: string): Promise<FileFetched> {
-    this.dropStale()
     const { name, holders, file } = this.stored(fileId)
+    const room = this.transfers.reserveDownload(file.size)
     const stores = await Promise.all(holders.map((h) => this.open(h).catch(() => null)))
     try {
       const got = await getFile(file, stores, storageKemKeys(this.parts.falcon.secretKey).secretKey)
-      const downloadId = randomBytes(16).toString('hex')
-      this.downloads.set(downloadId, { name, data: got.data, startedAt: this.now })
+      const downloadId = room.add(name, got.data)
       const peers = (indexes: number[]) => indexes.map((i) => holders[i]!.peer)
       return {
         downloadId,
@@ -177,6 +160,7 @@ export class FileService {
         cause: err,
       })
     } finally {
+      room.release()
       await Promise.all(stores.map((s) => s?.close()))
     }
   }
@@ -184,13 +168,7 @@ export class FileService {
   readChunk({ downloadId, offset, length }: { downloadId: string; offset: number; length: number }): {
     data: string
   } {
-    const download = this.downloads.get(downloadId)
-    if (download == null) throw new AssetRequestError('not-found', 'no such download; fetch the file again')
-    const part = download.data.subarray(
-      offset,
-      Math.min(offset + Math.min(length, FILE_CHUNK_BYTES), download.data.length),
-    )
-    if (offset + part.length >= download.data.length) this.downloads.delete(downloadId)
+    const part = this.transfers.readChunk(downloadId, offset, Math.min(length, FILE_CHUNK_BYTES))
     return { data: Buffer.from(part).toString('base64') }
   }
 
@@ -201,20 +179,66 @@ export class FileService {
    */
   async check(fileId: string): Promise<HolderCheck[]> {
     const { holders, file } = this.stored(fileId)
-    const checks = await Promise.all(holders.map((holder, index) => this.audit(holder, index, file)))
-    this.parts.db
-      .prepare('UPDATE stored_files SET holders = ? WHERE file_id = ?')
-      .run(JSON.stringify(holders), fileId)
-    return checks
+    return Promise.all(
+      holders.map(async (holder, index) => {
+        const check = await this.audit(holder, index, file)
+        this.keepHolder(fileId, index, holder.lease, holder)
+        return check
+      }),
+    )
   }
 
-  /** Checks every stored file every `everyMs` (an hour by default). */
+  /**
+   * Renews each holder lease of a stored file that ends within RENEW_WITHIN_MS: asks the holder for a lease
+   * that renews it, keeps that at once, and uses it at once (a challenge of each segment), which is when
+   * the holder hands the shards over to it. Returns the holders renewed and why any were not.
+   */
+  async renew(fileId: string): Promise<{ renewed: string[]; refused: string[] }> {
+    const { holders, file } = this.stored(fileId)
+    const renewed: string[] = []
+    const refused: string[] = []
+    const due = (h: Holder) =>
+      h.lease.terms.endsAt > this.now && h.lease.terms.endsAt - this.now <= RENEW_WITHIN_MS
+    await Promise.all(
+      holders.map(async (holder, index) => {
+        if (!due(holder)) return
+        try {
+          const lease = await requestLease(
+            await this.parts.reach(holder.peer),
+            {
+              resource: 'storage',
+              amountBytes: Number(holder.lease.terms.amount),
+              minutes: STORE_MINUTES,
+              renews: holder.lease.terms.leaseId,
+            },
+            (asked) => proveForLease(asked, this.parts.peerId, this.parts.falcon),
+          )
+          const next: Holder = { peer: holder.peer, lease }
+          this.keepHolder(fileId, index, holder.lease, next)
+          const check = await this.audit(next, index, file)
+          this.keepHolder(fileId, index, lease, next)
+          if (!check.ok) throw new Error(check.detail)
+          renewed.push(holder.peer)
+        } catch (err) {
+          refused.push(`${holder.peer.slice(-8)}: ${(err as Error).message}`)
+        }
+      }),
+    )
+    if (refused.length > 0)
+      this.parts.log.warn({ fileId, refused }, 'holder leases of a stored file could not be renewed yet')
+    return { renewed, refused }
+  }
+
+  /** Checks (and renews what is due of) every stored file soon after start, then every `everyMs` (an hour). */
   start(everyMs = AUDIT_EVERY_MS): void {
+    this.firstAudit = setTimeout(() => void this.checkAll(), Math.min(FIRST_AUDIT_MS, everyMs))
+    this.firstAudit.unref()
     this.auditTimer = setInterval(() => void this.checkAll(), everyMs)
     this.auditTimer.unref()
   }
 
   stop(): void {
+    if (this.firstAudit != null) clearTimeout(this.firstAudit)
     if (this.auditTimer != null) clearInterval(this.auditTimer)
   }
 
@@ -223,7 +247,28 @@ export class FileService {
       const failed = (await this.check(fileId).catch(() => [])).filter((c) => !c.ok)
       if (failed.length > 0)
         this.parts.log.warn({ fileId, failed }, 'holders of a stored file failed their checks')
+      await this.renew(fileId).catch((err: unknown) =>
+        this.parts.log.warn({ err, fileId }, 'could not renew the leases of a stored file'),
+      )
     }
+  }
+
+  /**
+   * Records `next` as holder `index` of a file, if that holder still holds `current` (a check and a
+   * renewal may overlap; neither undoes the other). Synchronous: read, change and write happen at once.
+   */
+  private keepHolder(fileId: string, index: number, current: SignedLease, next: Holder): void {
+    let holders: Holder[]
+    try {
+      holders = this.stored(fileId).holders
+    } catch {
+      return // removed meanwhile
+    }
+    if (holders[index]?.lease.terms.leaseId !== current.terms.leaseId) return
+    holders[index] = next
+    this.parts.db
+      .prepare('UPDATE stored_files SET holders = ? WHERE file_id = ?')
+      .run(JSON.stringify(holders), fileId)
   }
 
   /** One holder's challenges; where it passes, its receipt (moving `holder.receiptedTo` on). */
@@ -336,18 +381,5 @@ export class FileService {
       storedAt,
       expiresAt: Math.min(...holders.map((h) => h.lease.terms.endsAt)),
     }
-  }
-
-  private uploadOf(uploadId: string): Upload {
-    const upload = this.uploads.get(uploadId)
-    if (upload == null)
-      throw new AssetRequestError('not-found', 'no such upload (it may have timed out); begin again')
-    return upload
-  }
-
-  private dropStale(): void {
-    const cutoff = this.now - SESSION_MS
-    for (const [id, u] of this.uploads) if (u.startedAt < cutoff) this.uploads.delete(id)
-    for (const [id, d] of this.downloads) if (d.startedAt < cutoff) this.downloads.delete(id)
   }
 }

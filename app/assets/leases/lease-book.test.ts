@@ -46,7 +46,7 @@ const codeOf = (fn: () => unknown): string | null => {
   }
 }
 const activate = (lease: SignedLease, by = HOLDER, asset = ASSET, capacity = 256n * MiB) =>
-  codeOf(() => book.activate(lease, by, asset, capacity))
+  codeOf(() => book.activate(lease, by, asset, { capacity }))
 
 describe('leases: a FALCON-1024 capability bound to holder, asset, amount and expiry', () => {
   it('a lease this node issued, presented by its holder in time, is accepted and marked in use', () => {
@@ -107,6 +107,27 @@ describe('leases: a FALCON-1024 capability bound to holder, asset, amount and ex
     expect(activate(b)).toBeNull()
   })
 
+  it('refuses a lease beyond the leases the asset may run at once (maxLeases), counting those holding shards', () => {
+    const limits = (holding: string[] = []) => ({ capacity: 256n * MiB, maxLeases: 2, holding })
+    const [a, b, c] = [issue(MiB), issue(MiB), issue(MiB)]
+    const run = (lease: SignedLease, holding?: string[]) =>
+      codeOf(() => book.activate(lease, HOLDER, ASSET, limits(holding)))
+    expect(run(a)).toBeNull()
+    expect(run(b)).toBeNull()
+    expect(run(c)).toBe('over-capacity')
+    expect(book.statusOf(c.terms.leaseId)).toBe('issued')
+    // A released lease that still holds shards runs on: it is counted, and may be presented again.
+    book.release(a.terms.leaseId)
+    expect(run(c, [a.terms.leaseId])).toBe('over-capacity')
+    expect(run(a, [a.terms.leaseId])).toBeNull()
+    book.release(a.terms.leaseId)
+    // Holding nothing, or revoked, or ended, it no longer runs.
+    expect(run(c)).toBeNull()
+    book.release(c.terms.leaseId)
+    book.revoke(a.terms.leaseId)
+    expect(run(c, [a.terms.leaseId])).toBeNull()
+  })
+
   it('decodes leases from bytes, refusing truncated, garbage and oversized input before checking them', () => {
     const lease = issue()
     const bytes = encodeLease(lease)
@@ -124,6 +145,6 @@ describe('leases: a FALCON-1024 capability bound to holder, asset, amount and ex
     expect(activate(lease)).toBeNull()
     const again = new LeaseBook(db, { peerId: OWNER, falcon: owner, networkId: NETWORK }, () => now)
     expect(again.statusOf(lease.terms.leaseId)).toBe('released')
-    expect(codeOf(() => again.activate(lease, HOLDER, ASSET, 256n * MiB))).toBeNull()
+    expect(codeOf(() => again.activate(lease, HOLDER, ASSET, { capacity: 256n * MiB }))).toBeNull()
   })
 })

@@ -1,8 +1,14 @@
 /**
  * The leases this node issued for its own assets, in SQLite: issuing signs and records one; activating
  * checks one presented by a peer (lease.ts), then refuses it if this node never issued it, revoked it, or
- * has it in use already (a replay), or if it would take the asset past its capacity. Refusals change
- * nothing stored. Leases active when the node stopped count as released: their connections are gone.
+ * has it in use already (a replay), if it would take the asset past its capacity, or if the asset already
+ * runs as many leases at once as its owner allows. Refusals change nothing stored. Leases active when the
+ * node stopped count as released: their connections are gone.
+ *
+ * A released lease may be presented again until it ends: a lease grants its amount for its whole window,
+ * and a holder comes back (a dropped connection, a file's owner checking its shards). What it may hold is
+ * counted per lease across all its streams where something outlives a stream (stored shards: see
+ * storage/leased-shards.ts), and while a stream holds it otherwise.
  */
 import { randomBytes } from 'node:crypto'
 import type { DatabaseSync } from 'node:sqlite'
@@ -26,9 +32,21 @@ export interface LeaseRequest {
   holder: string
   amount: bigint
   durationMs: number
+  /** The lease this one renews (storage): the new lease takes over its shards when first presented. */
+  renews?: string
 }
 
 type Status = 'issued' | 'active' | 'released' | 'revoked'
+
+/** What an asset allows at once, against which a lease is activated. */
+export interface ActivationLimits {
+  /** What the asset offers now, in the lease's unit; leases in use together may not exceed it. */
+  capacity: bigint
+  /** Leases that may run at once; absent: no limit. */
+  maxLeases?: number
+  /** Leases that run without a stream (they hold stored shards); they count as running. */
+  holding?: readonly string[]
+}
 
 export class LeaseBook {
   constructor(
@@ -58,8 +76,8 @@ export class LeaseBook {
     const { terms } = lease
     this.db
       .prepare(
-        `INSERT INTO leases (lease_id, asset_id, holder, amount, ends_at, status, lease, issued_at)
-         VALUES (?, ?, ?, ?, ?, 'issued', ?, ?)`,
+        `INSERT INTO leases (lease_id, asset_id, holder, amount, ends_at, status, lease, issued_at, renews)
+         VALUES (?, ?, ?, ?, ?, 'issued', ?, ?, ?)`,
       )
       .run(
         terms.leaseId,
@@ -69,15 +87,40 @@ export class LeaseBook {
         terms.endsAt,
         JSON.stringify(lease),
         startsAt,
+        request.renews ?? null,
       )
     return lease
   }
 
   /**
-   * Checks a lease `presentedBy` a peer for `assetId` and marks it in use. `capacity` is what the asset
-   * offers in the lease's unit; leases in use together may not exceed it.
+   * Why `holder` may not renew lease `leaseId` of `assetId`; null when it may: the lease is this node's,
+   * issued to that holder for that asset, and has neither ended nor been revoked.
    */
-  activate(lease: SignedLease, presentedBy: string, assetId: string, capacity: bigint): LeaseTerms {
+  renewalRefusal(leaseId: string, holder: string, assetId: string): string | null {
+    const row = this.db
+      .prepare('SELECT holder, asset_id, status, ends_at FROM leases WHERE lease_id = ?')
+      .get(leaseId) as { holder: string; asset_id: string; status: Status; ends_at: number } | undefined
+    if (row == null || row.holder !== holder || row.asset_id !== assetId)
+      return 'this node issued you no such lease on this asset'
+    if (row.status === 'revoked' || row.ends_at <= this.now())
+      return 'the lease has ended (or was renewed already); its shards are gone'
+    return null
+  }
+
+  /** The lease that `leaseId` renews, while that one still runs (neither ended nor revoked); else null. */
+  renewalOf(leaseId: string): string | null {
+    const row = this.db
+      .prepare(
+        `SELECT old.lease_id FROM leases new JOIN leases old ON old.lease_id = new.renews
+         WHERE new.lease_id = ? AND old.status != 'revoked' AND old.ends_at > ?`,
+      )
+      .get(leaseId, this.now()) as { lease_id: string } | undefined
+    return row?.lease_id ?? null
+  }
+
+  /** Checks a lease `presentedBy` a peer for `assetId` against the asset's `limits`, and marks it in use. */
+  activate(lease: SignedLease, presentedBy: string, assetId: string, limits: ActivationLimits): LeaseTerms {
+    const { capacity } = limits
     const terms = verifyLease(lease, {
       owner: this.owner.peerId,
       ownerPublicKey: this.owner.falcon.publicKey,
@@ -95,6 +138,15 @@ export class LeaseBook {
       throw new LeaseError(
         'over-capacity',
         `the asset offers ${capacity}; ${inUse} is leased now, so ${terms.amount} more does not fit`,
+      )
+    const running = this.running(assetId, limits.holding)
+    // A renewal replaces a lease that runs: it takes that one's place.
+    const renewed = this.renewalOf(terms.leaseId)
+    if (renewed != null && running.has(renewed)) running.add(terms.leaseId)
+    if (limits.maxLeases != null && !running.has(terms.leaseId) && running.size >= limits.maxLeases)
+      throw new LeaseError(
+        'over-capacity',
+        `the asset runs ${running.size} leases at once, as many as its owner allows; try again when one ends`,
       )
     this.setStatus(terms.leaseId, 'active')
     return terms
@@ -127,6 +179,23 @@ export class LeaseBook {
     const row = this.db.prepare('SELECT status FROM leases WHERE lease_id = ?').get(leaseId) as
       { status: Status } | undefined
     return row?.status ?? null
+  }
+
+  /**
+   * Leases of `assetId` that run now: in use by a stream, or holding something between streams (`holding`,
+   * ids of any asset; those of others, ended or revoked leases are left out). Not expired.
+   */
+  running(assetId: string, holding: readonly string[] = []): Set<string> {
+    const now = this.now()
+    const ids = this.db
+      .prepare("SELECT lease_id FROM leases WHERE asset_id = ? AND status = 'active' AND ends_at > ?")
+      .all(assetId, now) as { lease_id: string }[]
+    const running = new Set(ids.map((r) => r.lease_id))
+    const held = this.db.prepare(
+      "SELECT 1 FROM leases WHERE lease_id = ? AND asset_id = ? AND status != 'revoked' AND ends_at > ?",
+    )
+    for (const id of holding) if (held.get(id, assetId, now) != null) running.add(id)
+    return running
   }
 
   /** Leases of `assetId` in use now, and not expired. */

@@ -4,7 +4,8 @@
  * rules as a lease it issues by hand: the privacy level must admit the peer and the asset must offer the
  * amount; and since there is no market to pay through yet, it grants only where its minimum price is 0.
  * Where its terms require proofs of a lease (`requiredProofs`), it first sends a fresh challenge, and the
- * asker answers with those proofs (lease-proofs.ts) on the same stream.
+ * asker answers with those proofs (lease-proofs.ts) on the same stream. The request must come within the
+ * stream deadlines' openMs, and the proofs within PROOF_ANSWER_MS of the challenge.
  */
 import { lpStream } from '@libp2p/utils'
 import type { Connection, Libp2p } from '@libp2p/interface'
@@ -13,6 +14,8 @@ import { LeaseAsk } from '../../../shared/sharing-schemas'
 import { MAX_LEASE_BYTES, SignedLease, type ProofParams } from '../../consensus'
 import { z } from 'zod'
 import { encodeJson, MAX_HEADER_BYTES, parseAnswer, parseHeader, ProxyRefusal } from '../proxy/leased-stream'
+import { isRelayed } from '../proxy/relay-choice'
+import { STREAM_DEADLINES, withDeadline, type StreamDeadlines } from '../proxy/stream-deadlines'
 import {
   leaseProofsRefusal,
   LeaseProofs,
@@ -22,10 +25,12 @@ import {
 } from './lease-proofs'
 
 export const LEASE_REQUEST_PROTOCOL = '/hypermesh/lease/request/1.0.0'
+/** How long an asker has to answer the owner's challenge: the proofs take it a fraction of a second by default. */
+export const PROOF_ANSWER_MS = 60_000
 
 export interface LeaseGrantor {
-  /** Signs a lease for `peer`, or throws an error whose message says why not. */
-  grant(peer: string, ask: LeaseAsk): SignedLease
+  /** Signs a lease for `peer` (asking over a relayed connection or not), or throws an error saying why not. */
+  grant(peer: string, ask: LeaseAsk, via: { relayed: boolean }): SignedLease
   /** The proofs the owner's terms require of a lease on this resource. */
   requiredProofs(ask: LeaseAsk): ProofChallenge['need']
   proofParams(): Pick<ProofParams, 'workDifficultyBits' | 'vdfSquarings'>
@@ -37,6 +42,8 @@ export class LeaseRequestServer {
     private readonly libp2p: Libp2p,
     private readonly grantor: LeaseGrantor,
     private readonly log: Logger,
+    private readonly deadlines: StreamDeadlines = STREAM_DEADLINES,
+    private readonly proofAnswerMs = PROOF_ANSWER_MS,
   ) {}
 
   async start(): Promise<void> {
@@ -45,18 +52,21 @@ export class LeaseRequestServer {
       async (stream, connection) => {
         const lp = lpStream(stream, { maxDataLength: MAX_HEADER_BYTES })
         const peer = connection.remotePeer.toString()
-        const refuse = (code: string, message: string) => lp.write(encodeJson({ ok: false, code, message }))
+        const { openMs, frameMs } = this.deadlines
+        const read = (ms: number, what: string) => withDeadline(ms, what, (signal) => lp.read({ signal }))
+        const send = (value: unknown) =>
+          withDeadline(frameMs, 'taking up the answer', (signal) => lp.write(encodeJson(value), { signal }))
+        const refuse = (code: string, message: string) => send({ ok: false, code, message })
         try {
-          const ask = parseHeader((await lp.read()).subarray(), LeaseAsk)
+          const ask = parseHeader((await read(openMs, 'the lease request')).subarray(), LeaseAsk)
           if (ask == null)
             return void (await refuse('malformed', 'not a lease request'), await stream.close())
           const need = this.grantor.requiredProofs(ask)
           if (need.length > 0) {
             const asked = newChallenge(need, this.grantor.proofParams())
-            await lp.write(
-              encodeJson({ ok: false, code: 'prove', message: `prove ${need.join(', ')}`, ...asked }),
-            )
-            const answer = parseHeader((await lp.read()).subarray(), LeaseProofs)
+            await send({ ok: false, code: 'prove', message: `prove ${need.join(', ')}`, ...asked })
+            const proofs = await read(this.proofAnswerMs, 'the answer to the challenge')
+            const answer = parseHeader(proofs.subarray(), LeaseProofs)
             const refusal =
               answer == null
                 ? 'not an answer to the challenge'
@@ -64,12 +74,13 @@ export class LeaseRequestServer {
             if (refusal != null) return void (await refuse('proofs-refused', refusal), await stream.close())
           }
           try {
-            await lp.write(encodeJson({ ok: true, lease: this.grantor.grant(peer, ask) }))
+            await send({ ok: true, lease: this.grantor.grant(peer, ask, { relayed: isRelayed(connection) }) })
           } catch (err) {
             await refuse('refused', (err as Error).message)
           }
           await stream.close()
         } catch (err) {
+          // A deadline passed, or the stream failed: any peer can cause either, so not worth more.
           this.log.debug({ err, peer }, 'a lease request stream failed')
           stream.abort(err as Error)
         }

@@ -5,11 +5,15 @@
  * receipts meter the time it was held. Work itself arrives with the job sandbox; until then a reservation
  * answers what it holds and under which limits the owner would run it.
  */
-import type { LengthPrefixedStream } from '@libp2p/utils'
-import type { Stream } from '@libp2p/interface'
 import { z } from 'zod'
 import type { LeaseTerms } from '../../consensus'
-import { encodeJson, LeasedProxyServer, MAX_HEADER_BYTES, type LeasedServerParts } from './leased-stream'
+import {
+  encodeJson,
+  LeasedProxyServer,
+  MAX_HEADER_BYTES,
+  type LeasedServerParts,
+  type StreamIo,
+} from './leased-stream'
 
 export type ComputeKind = 'cpu' | 'gpu'
 
@@ -50,13 +54,13 @@ export class ComputeProxyServer extends LeasedProxyServer<ComputeRequest, Reserv
     return { millicores: Number(lease.amount), since: (this.parts.now ?? Date.now)() }
   }
 
-  protected async handle(lp: LengthPrefixedStream<Stream>, held: Reservation): Promise<void> {
+  protected async handle(io: StreamIo, held: Reservation): Promise<void> {
     const status: ComputeStatus = {
       ok: true,
       reservedMillicores: held.millicores,
       heldMs: (this.parts.now ?? Date.now)() - held.since,
       enforcement: this.parts.enforcement(),
     }
-    await lp.write(encodeJson(status))
+    await io.write(encodeJson(status))
   }
 }

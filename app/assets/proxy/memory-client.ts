@@ -16,20 +16,26 @@ export class RemoteMemory extends LeasedClient {
     lp: LengthPrefixedStream<Stream>,
     /** The leased size, in bytes. */
     readonly size: number,
+    keepAliveMs?: number,
   ) {
-    super(stream, lp)
+    super(stream, lp, keepAliveMs)
   }
 
-  static async open(connection: Connection, lease: SignedLease, signal?: AbortSignal): Promise<RemoteMemory> {
+  /** `keepAliveMs`: how long the stream may go without a request before a keep-alive is sent. */
+  static async open(
+    connection: Connection,
+    lease: SignedLease,
+    options: { signal?: AbortSignal; keepAliveMs?: number } = {},
+  ): Promise<RemoteMemory> {
     const stream = await connection.newStream(MEMORY_PROXY_PROTOCOL, {
-      signal: signal ?? AbortSignal.timeout(10_000),
+      signal: options.signal ?? AbortSignal.timeout(10_000),
       runOnLimitedConnection: true,
     })
     const lp = lpStream(stream, { maxDataLength: MAX_CHUNK_BYTES + 16 * 1024 })
     await lp.write(encodeJson({ type: 'open', lease }))
     try {
       const answer = await readAnswer(lp)
-      return new RemoteMemory(stream, lp, answer.size ?? 0)
+      return new RemoteMemory(stream, lp, answer.size ?? 0, options.keepAliveMs)
     } catch (err) {
       await stream.close().catch(() => {})
       throw err

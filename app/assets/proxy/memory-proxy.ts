@@ -7,11 +7,15 @@
  * Frames are length-prefixed: a JSON header, and for a write (request) or a read (response) the bytes
  * right after it.
  */
-import type { LengthPrefixedStream } from '@libp2p/utils'
-import type { Stream } from '@libp2p/interface'
 import { z } from 'zod'
 import type { LeaseTerms } from '../../consensus'
-import { encodeJson, LeasedProxyServer, MAX_HEADER_BYTES, type LeasedServerParts } from './leased-stream'
+import {
+  encodeJson,
+  LeasedProxyServer,
+  MAX_HEADER_BYTES,
+  type LeasedServerParts,
+  type StreamIo,
+} from './leased-stream'
 import { MemoryBoundsError, PagedMemory } from './paged-memory'
 
 export const MEMORY_PROXY_PROTOCOL = '/hypermesh/proxy/memory/1.0.0'
@@ -48,27 +52,23 @@ export class MemoryProxyServer extends LeasedProxyServer<MemoryRequest, PagedMem
     return new PagedMemory(Number(lease.amount))
   }
 
-  protected async handle(
-    lp: LengthPrefixedStream<Stream>,
-    memory: PagedMemory,
-    request: MemoryRequest,
-  ): Promise<void> {
+  protected async handle(io: StreamIo, memory: PagedMemory, request: MemoryRequest): Promise<void> {
     try {
       if (request.type === 'read') {
         const bytes = memory.read(request.offset, request.length)
         await this.parts.caps?.upload(bytes.length)
-        await lp.writeV([encodeJson({ ok: true }), bytes])
+        await io.write(encodeJson({ ok: true }), bytes)
       } else {
-        const data = (await lp.read()).subarray()
+        const data = (await io.read()).subarray()
         if (data.length !== request.length)
           throw new MemoryBoundsError(`expected ${request.length} bytes, got ${data.length}`)
         await this.parts.caps?.download(data.length)
         memory.write(request.offset, data)
-        await lp.write(encodeJson({ ok: true }))
+        await io.write(encodeJson({ ok: true }))
       }
     } catch (err) {
       if (!(err instanceof MemoryBoundsError)) throw err
-      await lp.write(encodeJson({ ok: false, code: 'out-of-bounds', message: err.message }))
+      await io.write(encodeJson({ ok: false, code: 'out-of-bounds', message: err.message }))
     }
   }
 }

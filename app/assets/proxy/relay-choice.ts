@@ -18,6 +18,10 @@ export function relayOf(address: Multiaddr): string | null {
   return /\/p2p\/([^/]+)$/.exec(text.slice(0, at))?.[1] ?? null
 }
 
+/** Whether a connection runs through a relay (a limited circuit relay v2 connection). */
+export const isRelayed = (connection: Pick<Connection, 'limits' | 'remoteAddr'>): boolean =>
+  connection.limits != null || connection.remoteAddr.toString().includes(CIRCUIT)
+
 /** Relayed addresses, the one through the relay with the most stake first; equal stakes keep their order. */
 export function rankByRelayStake(
   addresses: readonly Multiaddr[],

@@ -68,7 +68,7 @@ export class RemoteStorage extends LeasedClient {
       const length = Number(answer.length)
       if (!Number.isSafeInteger(length) || length < 1 || length > MAX_SHARD_BYTES)
         throw new ProxyRefusal('malformed', 'the holder did not say how long the shard is')
-      return readChunked(this.lp, length)
+      return readChunked(() => this.lp.read(), length)
     })
   }
 

@@ -2,32 +2,33 @@
  * `/hypermesh/proxy/storage/1.0.0`: shards stored on their owner's disk by lease, over STOQ. After the
  * lease (leased-stream.ts): put, get, challenge and delete by (file id, shard index). Each holder's shards
  * are kept apart (named by a hash of the holder and the file id), so no peer can overwrite another's. A
- * stream may store at most its lease's amount; the shard store enforces the owner's quota and the space
- * it keeps free on every write.
+ * lease may store at most its amount, counted across all its streams (storage/leased-shards.ts), and its
+ * shards are deleted when it ends; the shard store enforces the owner's quota and the space it keeps free
+ * on every write.
  */
 import { createHash } from 'node:crypto'
-import type { LengthPrefixedStream } from '@libp2p/utils'
-import type { Stream } from '@libp2p/interface'
 import { z } from 'zod'
+import type { LeasedShards } from '../storage/leased-shards'
 import { answerChallenge } from '../storage/sealed-file'
-import type { ShardStore } from '../storage/shard-store'
 import { StorageRefusal } from '../storage/shard-store'
 import {
+  chunked,
   encodeJson,
   LeasedProxyServer,
   MAX_FRAME_BYTES,
   MAX_HEADER_BYTES,
   readChunked,
-  writeChunked,
+  skipChunked,
   type LeasedServerParts,
+  type StreamIo,
 } from './leased-stream'
-import type { LeaseTerms } from '../../consensus'
+import { HashText, type LeaseTerms } from '../../consensus'
 
 export const STORAGE_PROXY_PROTOCOL = '/hypermesh/proxy/storage/1.0.0'
 /** The largest shard: a file sealed k of n may be up to k × this (striping larger files is not built). */
 export const MAX_SHARD_BYTES = 12 * 1024 * 1024
 
-const FileId = z.string().regex(/^[0-9a-f]{64}$/)
+const FileId = HashText
 const Index = z.number().int().min(0).max(254)
 export const StorageRequest = z.discriminatedUnion('type', [
   z
@@ -54,13 +55,12 @@ export type StorageRequest = z.infer<typeof StorageRequest>
 export const STORAGE_STREAM_BUFFER = MAX_SHARD_BYTES + 4 * MAX_FRAME_BYTES
 
 export interface StorageProxyParts extends LeasedServerParts {
-  store: ShardStore
+  shards: LeasedShards
 }
 
 interface StorageSession {
   peer: string
-  allowed: bigint
-  stored: bigint
+  lease: LeaseTerms
 }
 
 /** Where a holder's shard of a file lives in the owner's store. */
@@ -75,55 +75,72 @@ export class StorageProxyServer extends LeasedProxyServer<StorageRequest, Storag
     })
   }
 
-  /** A stream may store at most its lease's amount. */
+  /**
+   * A lease issued as the renewal of another takes over that one's shards when it is first presented
+   * (so a renewal whose answer was lost on the way changes nothing), and the other is revoked.
+   */
   protected open(lease: LeaseTerms, peer: string): StorageSession {
-    return { peer, allowed: BigInt(lease.amount), stored: 0n }
+    const { book, shards, log } = this.parts
+    const renewed = book.renewalOf(lease.leaseId)
+    if (renewed != null)
+      try {
+        const bytes = shards.renew(renewed, lease)
+        book.revoke(renewed)
+        log.info({ peer, bytes: bytes.toString() }, 'a storage lease was renewed')
+      } catch (err) {
+        if (!(err instanceof StorageRefusal)) throw err
+        log.info({ peer, err: err.message }, 'a storage lease renewal was refused')
+      }
+    return { peer, lease }
   }
 
   protected async handle(
-    lp: LengthPrefixedStream<Stream>,
-    session: StorageSession,
+    io: StreamIo,
+    { peer, lease }: StorageSession,
     request: StorageRequest,
   ): Promise<void> {
-    const { store } = this.parts
-    const key = shardKeyOf(session.peer, request.fileId)
-    const refuse = (code: string, message: string) => lp.write(encodeJson({ ok: false, code, message }))
+    const { shards } = this.parts
+    const key = shardKeyOf(peer, request.fileId)
+    const refuse = (code: string, message: string) => io.write(encodeJson({ ok: false, code, message }))
     switch (request.type) {
       case 'put': {
-        const data = await readChunked(lp, request.length)
-        await this.parts.caps?.download(data.length)
-        if (session.stored + BigInt(data.length) > session.allowed)
+        // Cheap first: a shard the lease has no room for is refused before anything is stored or even
+        // held in memory; its data is read past, so that the stream goes on.
+        if (!shards.fits(lease, request.length)) {
+          await skipChunked(() => io.read(), request.length)
           return refuse(
             'over-lease',
-            `the lease allows ${session.allowed} bytes; ${session.stored} are stored already`,
+            `the lease allows ${lease.amount} bytes; ${shards.storedBy(lease.leaseId)} are stored under it already`,
           )
+        }
+        const data = await readChunked(() => io.read(), request.length)
+        await this.parts.caps?.download(data.length)
         try {
-          store.put(key, request.index, data)
+          shards.put(lease, key, request.index, data)
         } catch (err) {
           if (err instanceof StorageRefusal) return refuse(err.code, err.message)
           throw err
         }
-        session.stored += BigInt(data.length)
-        return lp.write(encodeJson({ ok: true }))
+        return io.write(encodeJson({ ok: true }))
       }
       case 'get': {
-        const shard = store.get(key, request.index)
+        const shard = shards.get(key, request.index)
         if (shard == null) return refuse('not-found', 'this node holds no such shard for you')
         await this.parts.caps?.upload(shard.length)
-        return writeChunked(lp, encodeJson({ ok: true, length: shard.length }), shard)
+        return io.write(...chunked(encodeJson({ ok: true, length: shard.length }), shard))
       }
       case 'challenge': {
-        const shard = store.get(key, request.index)
+        const shard = shards.get(key, request.index)
         if (shard == null) return refuse('not-found', 'this node holds no such shard for you')
         const { block, path } = answerChallenge(shard, request.block)
-        return lp.writeV([
+        return io.write(
           encodeJson({ ok: true, path: path.map((p) => Buffer.from(p).toString('base64')) }),
           block,
-        ])
+        )
       }
       case 'delete':
-        store.delete(key, request.index)
-        return lp.write(encodeJson({ ok: true }))
+        shards.delete(key, request.index)
+        return io.write(encodeJson({ ok: true }))
     }
   }
 }

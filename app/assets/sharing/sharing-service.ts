@@ -126,23 +126,14 @@ export class SharingService {
     }
   }
 
-  /**
-   * Whether a peer of none of this node's networks may stay connected to use a served asset: one that is
-   * fully public, or one that names the peer as trusted.
-   */
-  admitsOutsider(peer: string): boolean {
-    return RESOURCE_KINDS.some((kind) => {
-      const terms = this.settings[kind]
-      return (
-        terms.enabled &&
-        (terms.privacy === 'FullPublic' || (terms.privacy === 'P2P' && terms.trustedPeers.includes(peer)))
-      )
-    })
-  }
-
   /** The terms of one resource as they stand. */
   settingsOf(kind: ResourceKind): SharingSettings {
     return this.settings[kind]
+  }
+
+  /** The last hardware reading, without waiting for one in progress; null before the first. */
+  lastHardware(): HardwareSnapshot | null {
+    return this.hardware
   }
 
   /** The last hardware reading (taken at start and on every change of terms). */

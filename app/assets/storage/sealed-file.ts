@@ -10,6 +10,7 @@ import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js'
 import { z } from 'zod'
 import {
   fromBase64,
+  HashText,
   inclusionProof,
   leafHash,
   merkleRoot,
@@ -22,7 +23,7 @@ export const BLOCK_BYTES = 4096
 const WRAP_INFO = 'hypermesh/file-key-wrap/v1'
 
 const B64 = z.string().max(8192)
-const Hex = z.string().regex(/^[0-9a-f]{64}$/)
+const Hex = HashText
 
 export const FileManifest = z
   .object({

@@ -2,18 +2,22 @@
  * The holder's side of sharded storage: shards kept as files in one directory, under the storage terms'
  * quota and keep-free space. The node is the only writer of that directory, so checking every write here
  * enforces both: a write that would pass the quota, or leave the disk with less free space than the owner
- * keeps, is refused with the reason and nothing is written. Writes go to a temporary file first, so a
- * crash never leaves half a shard under its name.
+ * keeps, is refused with the reason and nothing is written. Writes go to a temporary file first, flushed
+ * to the disk before it takes the shard's name (and the name flushed too), so a crash never leaves half a
+ * shard under its name, nor loses one whose put was answered ok.
  */
 import {
+  closeSync,
+  fsyncSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   statfsSync,
   statSync,
-  writeFileSync,
+  writeSync,
 } from 'node:fs'
 import { join } from 'node:path'
 
@@ -25,7 +29,7 @@ export interface StorageLimits {
 
 export class StorageRefusal extends Error {
   constructor(
-    readonly code: 'over-quota' | 'disk-full' | 'bad-name',
+    readonly code: 'over-quota' | 'disk-full' | 'bad-name' | 'over-lease' | 'expired',
     message: string,
   ) {
     super(message)
@@ -73,9 +77,26 @@ export class ShardStore {
         'disk-full',
         `storing ${bytes.length} bytes would leave less than the ${keepFreeBytes} bytes kept free`,
       )
-    writeFileSync(`${path}.part`, bytes)
+    const fd = openSync(`${path}.part`, 'w', 0o600)
+    try {
+      writeSync(fd, bytes)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
     renameSync(`${path}.part`, path)
+    this.syncDir()
     this.used += growth
+  }
+
+  /** The shards kept here: file id (the holder's shard key), index, and when each was written. */
+  list(): { fileId: string; index: number; writtenAt: number }[] {
+    return readdirSync(this.dir)
+      .filter((name) => NAME.test(name))
+      .map((name) => {
+        const [fileId, index] = name.split('.') as [string, string]
+        return { fileId, index: Number(index), writtenAt: this.mtimeOf(join(this.dir, name)) }
+      })
   }
 
   get(fileId: string, index: number): Uint8Array | null {
@@ -97,6 +118,25 @@ export class ShardStore {
     if (!NAME.test(name))
       throw new StorageRefusal('bad-name', 'a shard is named by a 64-hex file id and an index 0–999')
     return name
+  }
+
+  private syncDir(): void {
+    // Windows cannot open a directory to flush it; its rename is durable once NTFS commits its journal.
+    if (process.platform === 'win32') return
+    const fd = openSync(this.dir, 'r')
+    try {
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+  }
+
+  private mtimeOf(path: string): number {
+    try {
+      return statSync(path).mtimeMs
+    } catch {
+      return 0
+    }
   }
 
   private sizeOf(path: string): number {

@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import type { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ed25519Scheme } from '../../../test/sim/ed25519-scheme'
+import { testProposal } from '../../../test/support/driver-fixture'
 import {
+  buildTestBlock,
   commitFor,
   growTestChain,
   TEST_CHAIN,
@@ -151,6 +153,27 @@ describe('SqliteSigningGuard', () => {
     db = openDatabase(databasePath(dir))
     expect(new SqliteSigningGuard(db, TEST_CHAIN).load()).toEqual(position)
     expect(new SqliteSigningGuard(db, OTHER_CHAIN).load()).toBeNull()
+  })
+
+  it('keeps the lock and valid value with their blocks, and refuses a lock that does not match', () => {
+    const chain = chainOver(new SqliteBlockStore(db, TEST_CHAIN))
+    const locked = testProposal(0, buildTestBlock(chain, 0, null, 1_000), 0)
+    const valid = testProposal(1, buildTestBlock(chain, 1, null, 1_001), 2)
+    const lock = {
+      height: 1,
+      lockedRound: 0,
+      validRound: 2,
+      values: [locked, valid].map(({ proposal, block }) => ({ proposal, block })),
+    }
+    const position = { height: 1, round: 2, step: 2, votes: [], lock }
+    new SqliteSigningGuard(db, TEST_CHAIN).save(position)
+    // Saved again beside a later signature, the same lock is written once more, whole.
+    new SqliteSigningGuard(db, TEST_CHAIN).save({ ...position, round: 3, step: 1 })
+    expect(new SqliteSigningGuard(db, TEST_CHAIN).load()).toEqual({ ...position, round: 3, step: 1 })
+    db.prepare(
+      "UPDATE signing_guard SET position = json_set(position, '$.lock.values[0].block.header.timeMs', 7)",
+    ).run()
+    expect(() => new SqliteSigningGuard(db, TEST_CHAIN).load()).toThrow(/signing record is damaged/)
   })
 
   it('refuses to sign on from a damaged record rather than risk a second vote', () => {

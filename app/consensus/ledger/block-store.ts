@@ -7,8 +7,9 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { z } from 'zod'
 import { Block, blockHash, Commit } from '../block'
 import type { BlockStore, CommittedBlock } from '../chain'
-import type { SignedPosition, SigningGuard } from '../driver'
-import { Vote } from '../votes'
+import type { SignedPosition, SigningGuard } from '../signing-guard'
+import type { LockRecord } from '../lock-record'
+import { Proposal, Vote } from '../votes'
 
 export class LedgerStoreError extends Error {
   constructor(message: string) {
@@ -117,21 +118,42 @@ export class SqliteBlockStore implements BlockStore {
   }
 }
 
+const StoredLock = z
+  .object({
+    height: z.number().int().min(1),
+    lockedRound: z.number().int().min(-1),
+    validRound: z.number().int().min(-1),
+    values: z.array(z.object({ proposal: Proposal, block: Block }).strict()).max(2),
+  })
+  .strict()
+  .refine(
+    (lock) =>
+      lock.values.every(
+        (v) => v.proposal.height === lock.height && blockHash(v.block.header) === v.proposal.blockHash,
+      ),
+    'a locked block does not match its proposal',
+  )
+
 const StoredPosition = z
   .object({
     height: z.number().int().min(1),
     round: z.number().int().min(0),
     step: z.number().int().min(0).max(2),
     votes: z.array(Vote),
+    // Absent in records written before locks were kept.
+    lock: StoredLock.nullable().optional(),
   })
   .strict()
 
 /**
- * The last (height, round, step) this validator signed, written before the signature leaves the node.
- * SQLite commits synchronously (WAL), so after a crash the guard never forgets a signature it allowed.
+ * The last (height, round, step) this validator signed, with its votes and its lock at that height, written
+ * before the signature leaves the node. SQLite commits synchronously (WAL), so after a crash the guard never
+ * forgets a signature it allowed, nor the lock it held when it signed.
  */
 export class SqliteSigningGuard implements SigningGuard {
   private cached: SignedPosition | null | undefined
+  /** The lock's JSON, kept while the lock is unchanged: it holds whole blocks, and every vote is saved. */
+  private lockJson: { lock: LockRecord; json: string } | null = null
 
   constructor(
     private readonly db: DatabaseSync,
@@ -159,12 +181,18 @@ export class SqliteSigningGuard implements SigningGuard {
   }
 
   save(position: SignedPosition): void {
+    const { lock, ...signed } = position
+    let json = JSON.stringify(signed)
+    if (lock != null) {
+      if (this.lockJson?.lock !== lock) this.lockJson = { lock, json: JSON.stringify(lock) }
+      json = `${json.slice(0, -1)},"lock":${this.lockJson.json}}`
+    }
     this.db
       .prepare(
         'INSERT INTO signing_guard (network_id, position) VALUES (?, ?) ' +
           'ON CONFLICT (network_id) DO UPDATE SET position = excluded.position',
       )
-      .run(this.networkId, JSON.stringify(position))
+      .run(this.networkId, json)
     this.cached = position
   }
 }

@@ -27,6 +27,7 @@ import type { GenesisDocument } from '../genesis'
 import { genesisTimeMs } from '../genesis'
 import { SqliteBlockStore, SqliteSigningGuard } from './block-store'
 import { Libp2pConsensusTransport } from './consensus-transport'
+import { OwnTransactions } from './own-txs'
 import { loadOrCreatePlot } from './plot-file'
 import { PreverifiedInbox } from './preverified-inbox'
 import { TxSignaturePool, type TxVerifierThreads } from './signature-pool'
@@ -77,6 +78,8 @@ export class Ledger {
     private readonly parts: LedgerParts,
     private readonly timeProofs: WorkerTimeProofs | null,
     private readonly signatures: TxSignaturePool | null,
+    /** This node's own transactions until the chain settles them (own-txs.ts). */
+    private readonly own: OwnTransactions,
   ) {}
 
   private inbox: PreverifiedInbox | null = null
@@ -124,19 +127,25 @@ export class Ledger {
     let service: Ledger | null = null
     const driver = new ConsensusDriver(chain, identity, clock, transport, {
       committed: (entry) => service?.announce(entry),
-      refused: (what, reason) => parts.log.warn({ what, reason }, 'consensus refused a message'),
+      // Counted per peer and logged in bounded lines; a peer refused too often is disconnected.
+      refused: (what, reason, peer) => transport.refused(peer ?? null, what, reason),
     })
-    service = new Ledger(chain, driver, store, transport, address, parts, timeProofs, signatures)
+    const own = new OwnTransactions({ db: parts.db, networkId, params: consensus.params, log: parts.log })
+    service = new Ledger(chain, driver, store, transport, address, parts, timeProofs, signatures, own)
     service.signing = identity != null
     service.roleChanged = roleChanged
     const inbox = new PreverifiedInbox(
       signatures,
       (from, message) => driver.receive(from, message),
       parts.log,
+      {
+        worthVerifying: (from, message) => driver.worthVerifying(from, message),
+      },
     )
     service.inbox = inbox
     await transport.start((from, message) => inbox.push(from, message))
     driver.start()
+    service.resubmitOwn()
     parts.log.info(
       { role: identity == null ? 'observer' : 'validator', address, height: chain.height },
       'ledger started',
@@ -169,6 +178,7 @@ export class Ledger {
       minValidatorStake: chain.params.minValidatorStake,
       blockIntervalMs: chain.params.blockIntervalMs,
       pendingTxs: this.driver.mempool.size,
+      ownTxs: this.own.summaries(),
     }
   }
 
@@ -202,7 +212,7 @@ export class Ledger {
   }
 
   /** Signs a transfer from this node's account and submits it; a refusal says what to change. */
-  transfer(request: TransferRequest): { txId: string; nonce: number } {
+  transfer(request: TransferRequest): { txId: string; nonce: number; status: 'pending' } {
     if (request.to === this.address)
       throw new LedgerRequestError('bad-request', 'that is this node’s own address')
     // Balance and fee are checked where every transaction is: the pool executes it on a scratch state.
@@ -210,7 +220,7 @@ export class Ledger {
   }
 
   /** Joins the validator set with this node's peer id and the commitment of the plot it holds. */
-  joinValidators(fee?: string): { txId: string; nonce: number } {
+  joinValidators(fee?: string): { txId: string; nonce: number; status: 'pending' } {
     const { plot } = this.ownPlot()
     return this.signAndSubmit(
       { kind: 'validator-join', peerId: this.parts.peerId, space: plot.commitment },
@@ -276,7 +286,10 @@ export class Ledger {
    * Signs a transaction of this node's account (the envelope: chain, key, next nonce, fee) and submits it
    * to the pool, which refuses it with the reason when it cannot apply.
    */
-  signAndSubmit(body: DistributiveOmit<TxBody, Envelope>, fee?: string): { txId: string; nonce: number } {
+  signAndSubmit(
+    body: DistributiveOmit<TxBody, Envelope>,
+    fee?: string,
+  ): { txId: string; nonce: number; status: 'pending' } {
     const { chain, driver } = this
     const nonce = driver.mempool.nextNonce(this.address, chain.state)
     const envelope = {
@@ -297,20 +310,32 @@ export class Ledger {
     return this.submitSigned(tx)
   }
 
-  /** Submits a transaction this node signed; a LedgerRejection says what to change. */
-  private submitSigned(tx: SignedTx): { txId: string; nonce: number } {
+  /**
+   * Submits a transaction this node signed; a LedgerRejection says what to change. Once the pool admits
+   * it, it is kept on disk until the chain settles it, and it is pending until then.
+   */
+  private submitSigned(tx: SignedTx): { txId: string; nonce: number; status: 'pending' } {
     this.driver.submit(tx)
-    return { txId: txId(tx), nonce: tx.body.nonce }
+    this.own.record(tx, this.chain.height)
+    return { txId: txId(tx), nonce: tx.body.nonce, status: 'pending' }
   }
 
-  /** A transaction signed elsewhere, checked exactly as one from a peer. */
-  async submit(json: unknown): Promise<{ txId: string; nonce: number }> {
+  /** A transaction signed elsewhere, checked exactly as one from a peer, then kept like this node's own. */
+  async submit(json: unknown): Promise<{ txId: string; nonce: number; status: 'pending' }> {
     const tx = parseTx(json, this.chain.params)
     await this.signatures?.verifyAll([tx]).catch((err: unknown) => {
       this.parts.log.warn({ err }, 'signature workers failed; verifying on the consensus thread')
     })
-    this.driver.submit(tx)
-    return { txId: txId(tx), nonce: tx.body.nonce }
+    return this.submitSigned(tx)
+  }
+
+  /** After a restart: settles this node's transactions the stored chain carries, and submits the rest again. */
+  private resubmitOwn(): void {
+    this.own.resubmit(
+      this.chain.state,
+      (height) => this.store.get(height)?.block.txs.map((tx) => txId(tx)) ?? null,
+      (tx) => this.driver.submit(tx),
+    )
   }
 
   verifyBlock(height: number): BlockCheck {
@@ -331,6 +356,8 @@ export class Ledger {
   private announce(entry: { block: CommittedBlock['block']; commit: CommittedBlock['commit'] }): void {
     // The tip's hash is the committed block's; no need to read the block back from the store.
     this.parts.onBlock(summarize({ ...entry, hash: this.chain.lastHash }))
+    const carried = new Set(entry.block.txs.map((tx) => txId(tx)))
+    this.own.afterBlock(entry.block.header.height, carried, this.chain.state, (tx) => this.driver.submit(tx))
     if (this.chain.state.validators.has(this.address) !== this.signing && this.roleChanged != null) {
       const roleChanged = this.roleChanged
       this.roleChanged = null

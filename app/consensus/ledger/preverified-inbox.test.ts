@@ -6,7 +6,21 @@ import type { ConsensusMessage } from '../messages'
 import { falcon1024Scheme } from '../signature-scheme'
 import { addressOf, hasTxVerdict, signTx, type SignedTx } from '../tx'
 import { buildWorker } from '../../../test/support/worker-build'
-import { PreverifiedInbox } from './preverified-inbox'
+import { PreverifiedInbox, transactionsIn } from './preverified-inbox'
+import { blockHash } from '../block'
+import { Chain } from '../chain'
+import { ConsensusDriver } from '../driver'
+import { MemoryBlockStore } from '../memory-store'
+import { signProposal } from '../votes'
+import { ed25519Scheme } from '../../../test/sim/ed25519-scheme'
+import {
+  buildTestBlock,
+  commitFor,
+  TEST_CHAIN,
+  testGenesis,
+  testTransfer,
+  testValidators,
+} from '../../../test/support/ledger-fixture'
 import { TxSignaturePool } from './signature-pool'
 import { VerificationCache } from '../verification-cache'
 import { startSignatureWorkers, txVerifierThreads } from '../../node/workers/signature-workers'
@@ -56,7 +70,7 @@ function recordingInbox(maxWaiting?: number) {
       if (message.type === 'tx') verifiedOnDelivery.push(hasTxVerdict(message.tx, falcon1024Scheme, cache))
     },
     log,
-    maxWaiting,
+    { maxWaiting },
   )
   return { inbox, delivered, verifiedOnDelivery }
 }
@@ -106,5 +120,77 @@ describe('PreverifiedInbox delivers transactions once their signatures are known
     inbox.push('peer', status(9))
     await inbox.drained()
     expect(delivered).toEqual(messages.slice(0, 2))
+  })
+})
+
+describe('the driver’s cheap checks run before any transaction is verified (issue 17, item 10)', () => {
+  const falconTxs = (count: number, chainId = TEST_CHAIN): SignedTx[] =>
+    Array.from({ length: count }, () => ({ ...txMessage().tx, body: { ...txMessage().tx.body, chainId } }))
+
+  it('a proposal from the wrong proposer or height, a sync response with a forged commit, and a transaction from an unknown account are dropped unverified', async () => {
+    // Room for FALCON-signed transactions (about 4.4 KiB each).
+    const genesis = { ...testGenesis, params: { ...testGenesis.params, maxTxBytes: 32_768 } }
+    const chain = new Chain(TEST_CHAIN, genesis, ed25519Scheme, new MemoryBlockStore())
+    const clock = { now: () => 1_000, setTimer: () => () => {} }
+    const refusals: string[] = []
+    const driver = new ConsensusDriver(
+      chain,
+      null,
+      clock,
+      { broadcast: () => {}, send: () => {} },
+      { refused: (what, reason, peer) => refusals.push(`${peer}: ${what}: ${reason}`) },
+    )
+    driver.start()
+    const delivered: ConsensusMessage[] = []
+    const inbox = new PreverifiedInbox(pool, (_from, m) => delivered.push(m), log, {
+      worthVerifying: (from, m) => driver.worthVerifying(from, m),
+    })
+    const proposerIndex = testValidators.findIndex((v) => v.address === driver.proposer(1, 0))
+    const other = (proposerIndex + 1) % testValidators.length
+    const empty = buildTestBlock(chain, other, null, 500)
+    const signed = (by: number, height: number) =>
+      signProposal(
+        {
+          chainId: TEST_CHAIN,
+          height,
+          round: 0,
+          validRound: -1,
+          blockHash: blockHash(empty.header),
+          proposer: testValidators[by]!.address,
+        },
+        {
+          scheme: ed25519Scheme,
+          address: testValidators[by]!.address,
+          secretKey: testValidators[by]!.secretKey,
+        },
+      )
+    const junk: ConsensusMessage[] = [
+      { type: 'proposal', proposal: signed(other, 1), block: { ...empty, txs: falconTxs(40) } },
+      { type: 'proposal', proposal: signed(proposerIndex, 7), block: { ...empty, txs: falconTxs(40) } },
+      {
+        type: 'sync-response',
+        entries: [{ block: { ...empty, txs: falconTxs(40) }, commit: commitFor(empty, [0]) }],
+      },
+      { type: 'tx', tx: falconTxs(1)[0]! },
+    ]
+    for (const message of junk) inbox.push('12D3KooWstranger', message)
+    await inbox.drained()
+    expect(delivered).toEqual([])
+    expect(inbox.refused).toBe(junk.length)
+    for (const tx of junk.flatMap(transactionsIn))
+      expect(hasTxVerdict(tx, falcon1024Scheme, cache)).toBe(false)
+    expect(refusals).toEqual([
+      expect.stringMatching(/^12D3KooWstranger: proposal: .*this round's proposer is/),
+      expect.stringMatching(/^12D3KooWstranger: sync-response: commit has \d+ of \d+ voting power/),
+      expect.stringMatching(/^12D3KooWstranger: tx: account [0-9a-f]{40} has never received funds/),
+    ])
+
+    // A transaction from a funded account is worth verifying, and is verified before it is delivered.
+    const fundedTx = testTransfer(0)
+    inbox.push('12D3KooWfriend', { type: 'tx', tx: fundedTx })
+    await inbox.drained()
+    expect(delivered).toEqual([{ type: 'tx', tx: fundedTx }])
+    expect(hasTxVerdict(fundedTx, falcon1024Scheme, cache)).toBe(true)
+    driver.stop()
   })
 })

@@ -3,6 +3,9 @@
  * transaction, a proposed block, a batch of synced blocks) has their signatures verified on the worker
  * pool first, and is delivered once they are known, in the order such messages arrived. Messages without
  * transactions (votes, status) go through at once: they must not wait behind a burst of transfers.
+ * Before any signature is verified, the driver's cheap checks decide whether the message is worth it
+ * (the proposer and height of a proposal, the next block's commit in a sync response, the account and
+ * nonce of a transaction): a stranger's junk must not cost a signature check per transaction.
  */
 import type { Logger } from 'pino'
 import type { ConsensusMessage } from '../messages'
@@ -25,19 +28,31 @@ export function transactionsIn(message: ConsensusMessage): SignedTx[] {
   }
 }
 
+export interface PreverifiedInboxOptions {
+  /** Messages waiting for their signatures; beyond this, gossiped transactions are dropped. */
+  readonly maxWaiting?: number
+  /** The driver's cheap checks: false drops a message with transactions before any is verified. */
+  readonly worthVerifying?: (from: string, message: ConsensusMessage) => boolean
+}
+
 export class PreverifiedInbox {
   private tail: Promise<void> = Promise.resolve()
   private waiting = 0
   private closed = false
+  private readonly maxWaiting: number
   /** Gossiped transactions dropped because too many messages were waiting. */
   dropped = 0
+  /** Messages with transactions that the cheap checks refused before any signature was verified. */
+  refused = 0
 
   constructor(
     private readonly pool: TxSignaturePool | null,
     private readonly deliver: (from: string, message: ConsensusMessage) => void,
     private readonly log: Logger,
-    private readonly maxWaiting = MAX_WAITING_MESSAGES,
-  ) {}
+    private readonly options: PreverifiedInboxOptions = {},
+  ) {
+    this.maxWaiting = options.maxWaiting ?? MAX_WAITING_MESSAGES
+  }
 
   push(from: string, message: ConsensusMessage): void {
     const txs = transactionsIn(message)
@@ -45,6 +60,10 @@ export class PreverifiedInbox {
     if (this.pool == null || txs.length === 0) return this.deliverSafely(from, message)
     if (message.type === 'tx' && this.waiting >= this.maxWaiting) {
       this.dropped++
+      return
+    }
+    if (!this.worthVerifying(from, message)) {
+      this.refused++
       return
     }
     this.waiting++
@@ -58,6 +77,15 @@ export class PreverifiedInbox {
         this.waiting--
         if (!this.closed) this.deliverSafely(from, message)
       })
+  }
+
+  private worthVerifying(from: string, message: ConsensusMessage): boolean {
+    try {
+      return this.options.worthVerifying?.(from, message) ?? true
+    } catch (err) {
+      this.log.error({ err, from, type: message.type }, 'consensus message check failed')
+      return false
+    }
   }
 
   /** Nothing more is delivered (the driver is stopping). */

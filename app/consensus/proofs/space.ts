@@ -13,13 +13,13 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { bytesToHex, hexToBytes } from '../codec'
 import { equalBytes, leafHash, nodeHash } from '../merkle'
-import type { ProofParams, SpaceCommitment } from '../params'
+import { HashText, type ProofParams, type SpaceCommitment } from '../params'
 
 export const SpaceAnswer = z
   .object({
     index: z.number().int().min(0),
-    label: z.string().regex(/^[0-9a-f]{64}$/),
-    path: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(30),
+    label: HashText,
+    path: z.array(HashText).max(30),
   })
   .strict()
 export type SpaceAnswer = z.infer<typeof SpaceAnswer>

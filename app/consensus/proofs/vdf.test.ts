@@ -30,6 +30,13 @@ describe('Wesolowski VDF over RSA-2048', () => {
     expect(verifyVdf('anchor:a', 200, { y: 'f'.repeat(600), pi: proof.pi })).toBe(false)
   })
 
+  it('refuses an output or proof spelled with leading zeros or in upper case (one spelling per number)', () => {
+    expect(verifyVdf('anchor:a', 200, { ...proof, y: `0${proof.y}` })).toBe(false)
+    expect(verifyVdf('anchor:a', 200, { ...proof, pi: `00${proof.pi}` })).toBe(false)
+    expect(verifyVdf('anchor:a', 200, { ...proof, y: proof.y.toUpperCase() })).toBe(false)
+    expect(verifyVdf('anchor:a', 200, proof)).toBe(true)
+  })
+
   it('tells primes from composites, Carmichael numbers included', () => {
     expect(isProbablePrime(2n ** 127n - 1n)).toBe(true)
     expect(isProbablePrime(561n)).toBe(false)

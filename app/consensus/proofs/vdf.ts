@@ -146,8 +146,11 @@ export function verifyVdf(
   return ok
 }
 
+const MINIMAL_HEX = /^[1-9a-f][0-9a-f]{0,511}$/
+
 function checkVdf(seed: string, squarings: number, proof: VdfProof): boolean {
-  if (!/^[0-9a-f]{1,512}$/.test(proof.y) || !/^[0-9a-f]{1,512}$/.test(proof.pi)) return false
+  // Minimal lowercase hex only: "0ab" and "ab" are one number, and each output must have one spelling.
+  if (!MINIMAL_HEX.test(proof.y) || !MINIMAL_HEX.test(proof.pi)) return false
   const y = BigInt(`0x${proof.y}`)
   const pi = BigInt(`0x${proof.pi}`)
   // Only canonical representatives in (0, N/2] are accepted, so each output has exactly one encoding.

@@ -121,12 +121,12 @@ beforeEach(() => {
     'chain.blocks': async () => [],
     'chain.validators': async () => [],
     'chain.account': async ({ address }) => ({ address, balance: '0', bonded: '0', nonce: 0 }),
-    'chain.transfer': async () => ({ txId: 'ab'.repeat(32), nonce: 0 }),
-    'chain.submitTx': async () => ({ txId: 'ab'.repeat(32), nonce: 0 }),
-    'chain.stake': async () => ({ txId: 'ab'.repeat(32), nonce: 1 }),
-    'chain.unstake': async () => ({ txId: 'ab'.repeat(32), nonce: 2 }),
-    'chain.joinValidators': async () => ({ txId: 'ab'.repeat(32), nonce: 3 }),
-    'chain.leaveValidators': async () => ({ txId: 'ab'.repeat(32), nonce: 4 }),
+    'chain.transfer': async () => ({ txId: 'ab'.repeat(32), nonce: 0, status: 'pending' }),
+    'chain.submitTx': async () => ({ txId: 'ab'.repeat(32), nonce: 0, status: 'pending' }),
+    'chain.stake': async () => ({ txId: 'ab'.repeat(32), nonce: 1, status: 'pending' }),
+    'chain.unstake': async () => ({ txId: 'ab'.repeat(32), nonce: 2, status: 'pending' }),
+    'chain.joinValidators': async () => ({ txId: 'ab'.repeat(32), nonce: 3, status: 'pending' }),
+    'chain.leaveValidators': async () => ({ txId: 'ab'.repeat(32), nonce: 4, status: 'pending' }),
     'chain.verifyBlock': async ({ height }) => ({ height, ok: true, failure: null, ms: 1 }),
     'sharing.state': async () => {
       throw new ApiError('BUSY', 'no sharing in this test')
@@ -163,6 +163,9 @@ beforeEach(() => {
     },
     'assets.list': async () => [],
     'assets.discover': async () => [],
+    'assets.resolve': async () => {
+      throw new Error('not used')
+    },
     'assets.probeLease': async () => {
       throw new ApiError('BUSY', 'no assets in this test')
     },

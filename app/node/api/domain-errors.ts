@@ -16,6 +16,7 @@ const ASSET_KINDS: Record<AssetRequestError['kind'], ApiErrorCode> = {
   'bad-request': 'BAD_REQUEST',
   'not-found': 'NOT_FOUND',
   unreachable: 'UNREACHABLE',
+  busy: 'BUSY',
   internal: 'INTERNAL',
 }
 

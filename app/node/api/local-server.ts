@@ -4,14 +4,14 @@
  * token; see auth.ts for the Host and Origin rules.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { createReadStream, existsSync, statSync } from 'node:fs'
-import { extname, join, normalize, resolve, sep } from 'node:path'
+import { createReadStream } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { LOCAL_API, type RpcEvent } from '../../../shared/api'
 import type { ApiDispatcher } from './dispatcher'
 import { checkRequest, createAccessToken, originPolicy, type OriginPolicy } from './auth'
 import { choosePort } from '../ports'
+import { contentTypeOf, uiFileFor } from './ui-files'
 
 export interface LocalApiServerInit {
   dispatcher: ApiDispatcher
@@ -32,17 +32,6 @@ export interface LocalApiServer {
   /** The URL to open in a browser: the UI, with the token in the fragment (never sent to the server). */
   readonly uiUrl: string
   close(): Promise<void>
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
 }
 
 const CSP =
@@ -69,11 +58,12 @@ export async function startLocalApiServer(init: LocalApiServerInit): Promise<Loc
   })
 
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    if (url.pathname === LOCAL_API.callPath) return handleCall(req, res)
-    if (url.pathname.startsWith('/api/')) return send(res, 404, { error: 'no such API path' })
+    const path = requestPath(req.url)
+    if (path == null) return send(res, 400, { error: BAD_URL })
+    if (path.raw === LOCAL_API.callPath) return handleCall(req, res)
+    if (path.raw.startsWith('/api/')) return send(res, 404, { error: 'no such API path' })
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' })
-    return serveStatic(init.staticDir, url.pathname, res)
+    return serveStatic(init.staticDir, path.decoded, res)
   }
 
   const handleCall = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -92,11 +82,10 @@ export async function startLocalApiServer(init: LocalApiServerInit): Promise<Loc
   }
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
     const offered = protocols.find((p) => p.startsWith(LOCAL_API.tokenProtocolPrefix))
     const auth =
-      url.pathname !== LOCAL_API.wsPath
+      requestPath(req.url)?.raw !== LOCAL_API.wsPath
         ? ({ ok: false, status: 403, reason: 'no such path' } as const)
         : checkRequest(
             policy,
@@ -156,6 +145,21 @@ export async function startLocalApiServer(init: LocalApiServerInit): Promise<Loc
   }
 }
 
+const BAD_URL = 'the request URL does not parse (a malformed % escape, or not a path)'
+
+/**
+ * A request URL's path as sent (API routes match it exactly) and decoded (for UI files); null when it
+ * does not parse or holds a malformed `%` escape: the caller's mistake, answered with 400.
+ */
+export function requestPath(requestUrl: string | undefined): { raw: string; decoded: string } | null {
+  try {
+    const raw = new URL(requestUrl ?? '/', 'http://localhost').pathname
+    return { raw, decoded: decodeURIComponent(raw) }
+  } catch {
+    return null
+  }
+}
+
 function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '')
   return match?.[1] ?? null
@@ -188,15 +192,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
 
 function serveStatic(staticDir: string | undefined, pathname: string, res: ServerResponse): void {
   if (staticDir == null) return send(res, 404, { error: 'this node serves the API only' })
-  const root = resolve(staticDir)
-  const relative = normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, '')
-  let file = join(root, relative === '' ? 'index.html' : relative)
-  if (file !== root && !file.startsWith(root + sep)) return send(res, 403, { error: 'outside the UI folder' })
-  // Unknown paths get the app shell, so a reload on any UI route works.
-  if (!existsSync(file) || !statSync(file).isFile()) file = join(root, 'index.html')
-  if (!existsSync(file)) return send(res, 404, { error: 'UI not built; run npm run build' })
+  const found = uiFileFor(staticDir, pathname)
+  if ('refused' in found)
+    return found.refused === 'outside'
+      ? send(res, 403, { error: 'outside the UI folder' })
+      : send(res, 404, { error: 'UI not built; run npm run build' })
+  const { file } = found
   res.writeHead(200, {
-    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-type': contentTypeOf(file),
     'content-security-policy': CSP,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',

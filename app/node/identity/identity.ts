@@ -3,7 +3,7 @@
  * Both secret keys are sealed at rest by a {@link KeyProtector}; public parts sit beside them in the clear.
  * Loading checks that the keys match what the file claims, so a swapped or damaged file is refused.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
@@ -11,6 +11,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import { z } from 'zod'
+import { falcon1024Scheme } from '../../consensus'
+import { writeFileDurably } from '../durable-file'
 import type { KeyProtector } from './key-protector'
 
 export interface NodeIdentity {
@@ -100,11 +102,13 @@ async function storeIdentity(
   }
   mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 })
   // Never overwrite a new identity: a second writer racing us must not replace keys someone already uses.
-  // Re-sealing the same keys replaces the file atomically (write, then rename).
-  writeFileSync(`${path}.tmp`, JSON.stringify(file, null, 2), { mode: 0o600 })
-  if (options.replace !== true && existsSync(path))
+  // Re-sealing the same keys replaces the file. Either way it is on the disk before anything uses it.
+  try {
+    writeFileDurably(path, JSON.stringify(file, null, 2), { noReplace: options.replace !== true })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
     throw new IdentityError(`${path} appeared while creating a new identity; not overwriting it`)
-  renameSync(`${path}.tmp`, path)
+  }
 }
 
 function readIdentityFile(path: string): z.infer<typeof IdentityFile> {
@@ -150,7 +154,7 @@ async function loadIdentity(path: string, protector: KeyProtector): Promise<Node
 function falconKeysMatch(publicKey: Uint8Array, secretKey: Uint8Array): boolean {
   try {
     const probe = randomBytes(32)
-    return falcon1024.verify(falcon1024.sign(probe, secretKey), probe, publicKey)
+    return falcon1024Scheme.verify(falcon1024Scheme.sign(probe, secretKey), probe, publicKey)
   } catch {
     return false
   }

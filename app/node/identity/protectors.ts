@@ -4,7 +4,8 @@
  * - machine key: a random per-user key kept outside the data dir (0600). It keeps keys safe when the data
  *   dir alone is copied or backed up; it does not protect against someone who can read the user's files.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { writeFileDurably } from '../durable-file'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { randomBytes, scryptSync } from 'node:crypto'
@@ -68,7 +69,8 @@ export function createMachineKeyProtector(keyPath: string = defaultMachineKeyPat
       throw new UnsealError(`the machine key ${keyPath} is missing, so the node's keys cannot be opened`)
     mkdirSync(dirname(keyPath), { recursive: true, mode: 0o700 })
     const key = randomBytes(32)
-    writeFileSync(keyPath, key, { mode: 0o600, flag: 'wx' })
+    // On the disk before anything is sealed with it; never replacing a key another writer made first.
+    writeFileDurably(keyPath, key, { mode: 0o600, noReplace: true })
     chmodSync(keyPath, 0o600)
     return key
   }

@@ -10,7 +10,8 @@
  */
 import 'reflect-metadata'
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { writeFileDurably } from '../durable-file'
 import { join } from 'node:path'
 import * as x509 from '@peculiar/x509'
 import { z } from 'zod'
@@ -105,7 +106,6 @@ export async function loadOrCreateWebRTCCertificate(
   }
   const certificate = await createWebRTCCertificate(now)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  writeFileSync(`${path}.tmp`, JSON.stringify(certificate, null, 2) + '\n', { mode: 0o600 })
-  renameSync(`${path}.tmp`, path)
+  writeFileDurably(path, JSON.stringify(certificate, null, 2) + '\n')
   return { certificate, replaced, created: true }
 }

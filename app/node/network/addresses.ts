@@ -23,3 +23,14 @@ export function inviteAddresses(addresses: Multiaddr[]): Multiaddr[] {
   // Stable sort: within a rank the transport order of the listen list (TCP before WebSockets) stays.
   return unique.sort((a, b) => rank(a) - rank(b)).slice(0, MAX_INVITE_ADDRESSES)
 }
+
+/**
+ * The addresses to tell an operator at start, as text: every usable one, the most widely reachable first
+ * (public, LAN, loopback) and, within each, the shortest first.
+ */
+export function operatorAddresses(addresses: Multiaddr[]): string[] {
+  const unique = [...new Map(addresses.filter(usable).map((a) => [a.toString(), a])).values()]
+  return unique
+    .sort((a, b) => rank(a) - rank(b) || a.toString().length - b.toString().length)
+    .map((a) => a.toString())
+}

@@ -143,6 +143,48 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 8,
+    name: 'shards stored here, by the lease they are stored under',
+    // Each shard a peer stored on this node, under which of this node's leases, and its size: what a lease
+    // holds is counted across all its streams, and a lease's shards are deleted when it ends. Shards
+    // stored before this have no row; they are deleted once no lease could still cover them (30 days).
+    // A lease issued as the renewal of another names it (`renews`): its first use takes over the shards.
+    sql: `
+      ALTER TABLE leases ADD COLUMN renews TEXT;
+      CREATE TABLE leased_shards (
+        shard_key   TEXT NOT NULL,
+        shard_index INTEGER NOT NULL,
+        lease_id    TEXT NOT NULL,
+        bytes       INTEGER NOT NULL CHECK (bytes > 0),
+        stored_at   INTEGER NOT NULL,
+        PRIMARY KEY (shard_key, shard_index)
+      );
+      CREATE INDEX leased_shards_by_lease ON leased_shards (lease_id);
+    `,
+  },
+  {
+    version: 9,
+    name: "this node's own transactions, kept until committed or refused",
+    sql: `
+      CREATE TABLE own_txs (
+        network_id       TEXT NOT NULL,
+        tx_id            TEXT NOT NULL,
+        sender           TEXT NOT NULL,
+        nonce            INTEGER NOT NULL,
+        kind             TEXT NOT NULL,
+        tx               TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('pending', 'committed', 'refused')),
+        reason           TEXT,
+        height           INTEGER,
+        submitted_height INTEGER NOT NULL,
+        submitted_at     INTEGER NOT NULL,
+        settled_at       INTEGER,
+        PRIMARY KEY (network_id, tx_id)
+      );
+      CREATE INDEX own_txs_by_status ON own_txs (network_id, status);
+    `,
+  },
+  {
+    version: 10,
     name: 'membership credentials, and the peers that spoke STOQ',
     // The node's own credential per network (app/node/network/credential.ts), and every peer that proved
     // a FALCON key in a STOQ handshake, so that classical Noise stays refused from it across restarts.

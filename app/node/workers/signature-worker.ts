@@ -1,18 +1,18 @@
 /**
  * A worker thread for the node's signature work (./worker-pool.ts): it checks transaction signatures
  * for the ledger's TxSignaturePool, and signs and verifies STOQ handshake transcripts with FALCON-1024
- * (./falcon-worker-signer.ts). Built as its own file beside the daemon and the Electron main process.
+ * (./signature-workers.ts), with the ledger's constant-time FALCON (liboqs). Built as its own file beside
+ * the daemon and the Electron main process.
  */
 import { parentPort } from 'node:worker_threads'
-import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import {
+  falcon1024Scheme,
   LEDGER_SCHEMES,
   txSignatureVerdict,
   type LedgerSchemeName,
   type SignedTx,
   type TxSignatureFailure,
 } from '../../consensus'
-import { verifyFalconSignature } from '../../stoq'
 import type { WorkerReply, WorkerRequest } from './worker-pool'
 
 export type SignatureJob =
@@ -30,9 +30,9 @@ function perform(job: SignatureJob): SignatureResult {
       return job.txs.map((tx) => txSignatureVerdict(tx, scheme))
     }
     case 'falcon-sign':
-      return falcon1024.sign(job.message, job.secretKey)
+      return falcon1024Scheme.sign(job.message, job.secretKey)
     case 'falcon-verify':
-      return verifyFalconSignature(job.signature, job.message, job.publicKey)
+      return falcon1024Scheme.verify(job.signature, job.message, job.publicKey)
   }
 }
 

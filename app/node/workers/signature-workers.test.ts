@@ -9,7 +9,7 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectionEncrypterComplianceTests } from '../../../test/compliance/connection-encrypter'
 import { buildWorker } from '../../../test/support/worker-build'
-import { stoq } from '../../stoq'
+import { stoq, type FalconKeyPair, type FalconSigner } from '../../stoq'
 import { falconSignerSuite } from '../../stoq/handshake/falcon-signer.suite'
 import { falconWorkerSigner, startSignatureWorkers, type SignatureWorkers } from './signature-workers'
 
@@ -24,21 +24,28 @@ beforeAll(async () => {
 afterAll(() => workers.stop())
 
 falconSignerSuite('signature worker threads', async (keys) => falconWorkerSigner(workers, keys))
+// Without workers the node signs inline, with the same constant-time FALCON (liboqs).
+falconSignerSuite('inline, liboqs (no worker threads)', async (keys) => falconWorkerSigner(null, keys))
 
-// The whole STOQ handshake with its FALCON work on the workers passes the encrypter suite.
+/** The encrypter suite for a whole STOQ handshake whose FALCON work goes where `signer` puts it. */
 const upgrader = { getStreamMuxers: () => new Map() } as unknown as Upgrader
-connectionEncrypterComplianceTests('stoq (FALCON on signature workers)', async () => ({
-  async create() {
-    const privateKey = await generateKeyPair('Ed25519')
-    const falcon = falcon1024.keygen()
-    const encrypter = stoq({ falcon, falconSigner: falconWorkerSigner(workers, falcon) })({
-      privateKey,
-      logger: defaultLogger(),
-      upgrader,
-    })
-    return { encrypter, peerId: peerIdFromPrivateKey(privateKey) }
-  },
-}))
+function stoqWithSigner(name: string, signer: (falcon: FalconKeyPair) => FalconSigner): void {
+  connectionEncrypterComplianceTests(name, async () => ({
+    async create() {
+      const privateKey = await generateKeyPair('Ed25519')
+      const falcon = falcon1024.keygen()
+      const encrypter = stoq({ falcon, falconSigner: signer(falcon) })({
+        privateKey,
+        logger: defaultLogger(),
+        upgrader,
+      })
+      return { encrypter, peerId: peerIdFromPrivateKey(privateKey) }
+    },
+  }))
+}
+stoqWithSigner('stoq (FALCON on signature workers)', (falcon) => falconWorkerSigner(workers, falcon))
+// And inline, as a node without worker threads runs it: liboqs gets the Buffers node:crypto decrypts to.
+stoqWithSigner('stoq (FALCON inline, liboqs)', (falcon) => falconWorkerSigner(null, falcon))
 
 function crashingWorkers(): SignatureWorkers {
   const crashing = join(dirname(workerFile), 'crashing-signature-worker.mjs')

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
-import type { TxVerifierThreads } from '../../consensus'
+import { falcon1024Scheme, type TxVerifierThreads } from '../../consensus'
 import { inlineFalconSigner, type FalconKeyPair, type FalconSigner } from '../../stoq'
 import type { SignatureJob, SignatureResult } from './signature-worker'
 import { WorkerPool } from './worker-pool'
@@ -21,11 +21,13 @@ export function startSignatureWorkers(
 }
 
 /**
- * STOQ's FALCON work on the signature workers, so handshakes do not stall the event loop. Where no worker
- * is alive, or one fails, the same work is done inline: a handshake never fails for the pool's sake.
+ * STOQ's FALCON work on the signature workers, so handshakes do not stall the event loop. Where there are
+ * no workers, none is alive, or one fails, the same work is done inline: a handshake never fails for the
+ * pool's sake. Either way it signs and verifies with the ledger's FALCON-1024, liboqs's constant-time one.
  */
-export function falconWorkerSigner(workers: SignatureWorkers, keys: FalconKeyPair): FalconSigner {
-  const inline = inlineFalconSigner(keys)
+export function falconWorkerSigner(workers: SignatureWorkers | null, keys: FalconKeyPair): FalconSigner {
+  const inline = inlineFalconSigner(keys, falcon1024Scheme)
+  if (workers == null) return inline
   return {
     publicKey: keys.publicKey,
     async sign(message) {

@@ -3,7 +3,7 @@ import { decodePayload, encodePayload, PAYLOAD_VERSION, PayloadError, type Hands
 
 // Field sizes as in a real handshake (Ed25519 identity, FALCON-1024), with recognisable contents.
 const FALCON_KEY_LEN = 1793
-const limits = { falconPublicKeyLength: FALCON_KEY_LEN }
+const limits = { falconPublicKeyLength: FALCON_KEY_LEN, falconSignature: 'present' } as const
 const filled = (length: number, start: number): Uint8Array =>
   new Uint8Array(length).map((_, i) => (start + i) & 0xff)
 
@@ -54,9 +54,19 @@ const expectPayloadError = (bytes: Uint8Array, message: RegExp): void => {
 
 describe('handshake payload encoding', () => {
   it('refuses to encode an empty field, which a peer would refuse to decode', () => {
-    for (const field of ['identityKey', 'identitySig', 'falconPublicKey', 'falconSig'] as const) {
+    for (const field of ['identityKey', 'identitySig', 'falconPublicKey'] as const) {
       expect(() => encodePayload(sample({ [field]: new Uint8Array(0) }))).toThrow(PayloadError)
     }
+  })
+
+  it("message 2's payload carries no FALCON signature and message 3's one: each refuses the other", () => {
+    const unsigned = encodePayload(sample({ falconSig: new Uint8Array(0) }))
+    const absent = { ...limits, falconSignature: 'absent' } as const
+    expect(decodePayload(unsigned, absent).falconSig).toHaveLength(0)
+    expectPayloadError(unsigned, /invalid FALCON signature length \(0\)/)
+    expect(() => decodePayload(encodePayload(sample()), absent)).toThrow(
+      /invalid FALCON signature \(none in message 2\) length \(1270\)/,
+    )
   })
 
   it('decodes what it encodes, field for field', () => {
@@ -106,6 +116,14 @@ describe('handshake payload encoding', () => {
     expectPayloadError(
       wire([p.identityKey, p.identitySig, p.falconPublicKey, p.falconSig], 0, [], 1, null),
       /version 1.*needs updating/,
+    )
+  })
+
+  it('refuses version 2, whose responder signed for callers it had not authenticated', () => {
+    const p = sample()
+    expectPayloadError(
+      wire([p.identityKey, p.identitySig, p.falconPublicKey, p.falconSig], 0, [], 2),
+      /version 2, which signs for unauthenticated callers; it needs updating/,
     )
   })
 
@@ -213,7 +231,7 @@ describe('handshake payload encoding', () => {
     )
   })
 
-  it.each([0, 3, 255])('refuses payload version %i', (version) => {
+  it.each([0, 4, 255])('refuses payload version %i', (version) => {
     const p = sample()
     expectPayloadError(
       wire([p.identityKey, p.identitySig, p.falconPublicKey, p.falconSig], 0, [], version),

@@ -4,14 +4,15 @@
  * transcript, the stream muxers it speaks and the frame ciphers it offers. Binary, length-prefixed,
  * every field bounded.
  *
- *   version u8 (=2) | identityKey u16+bytes | identitySig u16+bytes | falconPublicKey u16+bytes |
+ *   version u8 (=3) | identityKey u16+bytes | identitySig u16+bytes | falconPublicKey u16+bytes |
  *   falconSig u16+bytes | muxer count u8 | (u8 length + UTF-8)* | cipher count u8 | (u8 length + UTF-8)*
  *
- * Version 1 had no cipher list (ChaCha20-Poly1305 only); it is refused with a reason.
+ * The responder's payload (message 2) has an empty falconSig: it signs in message 4. Versions 1 (no cipher
+ * list) and 2 (the responder's FALCON signature in message 2) are refused with a reason.
  */
 import { concatBytes } from '@noble/hashes/utils.js'
 
-export const PAYLOAD_VERSION = 2
+export const PAYLOAD_VERSION = 3
 const MAX_IDENTITY_KEY = 1024
 const MAX_SIGNATURE = 4096
 const MAX_MUXERS = 8
@@ -40,9 +41,16 @@ const u16 = (n: number): Uint8Array => Uint8Array.of(n >> 8, n & 0xff)
 
 export function encodePayload(p: HandshakePayload): Uint8Array {
   const parts: Uint8Array[] = [Uint8Array.of(PAYLOAD_VERSION)]
-  for (const field of [p.identityKey, p.identitySig, p.falconPublicKey, p.falconSig]) {
-    // The same bounds decodePayload enforces: what we send, a peer must be able to read.
-    if (field.length === 0 || field.length > 0xffff)
+  // The same bounds decodePayload enforces: what we send, a peer must be able to read. Only the FALCON
+  // signature may be empty (the responder's, which comes in message 4).
+  const fields: Array<[Uint8Array, number]> = [
+    [p.identityKey, 1],
+    [p.identitySig, 1],
+    [p.falconPublicKey, 1],
+    [p.falconSig, 0],
+  ]
+  for (const [field, min] of fields) {
+    if (field.length < min || field.length > 0xffff)
       throw new PayloadError('payload fields must be 1–65535 bytes')
     parts.push(u16(field.length), field)
   }
@@ -63,9 +71,13 @@ function encodeNames(names: string[], maxCount: number, maxLength: number, what:
   return parts
 }
 
+/**
+ * `falconSignature`: whether the payload must carry a FALCON signature (message 3) or must not (message 2);
+ * either way there is one encoding only.
+ */
 export function decodePayload(
   bytes: Uint8Array,
-  limits: { falconPublicKeyLength: number },
+  limits: { falconPublicKeyLength: number; falconSignature: 'present' | 'absent' },
 ): HandshakePayload {
   let offset = 0
   const take = (n: number, what: string): Uint8Array => {
@@ -74,10 +86,10 @@ export function decodePayload(
     offset += n
     return out
   }
-  const field = (what: string, max: number): Uint8Array => {
+  const field = (what: string, max: number, min = 1): Uint8Array => {
     const [hi, lo] = take(2, what)
     const length = ((hi as number) << 8) | (lo as number)
-    if (length === 0 || length > max)
+    if (length < min || length > max)
       throw new PayloadError(`handshake payload has an invalid ${what} length (${length})`)
     return take(length, what)
   }
@@ -98,9 +110,11 @@ export function decodePayload(
     return out
   }
   const version = take(1, 'version')[0]
-  if (version === 1)
+  if (version === 1 || version === 2)
     throw new PayloadError(
-      'the peer speaks STOQ payload version 1, without frame cipher choice; it needs updating',
+      `the peer speaks STOQ payload version ${version}, ${
+        version === 1 ? 'without frame cipher choice' : 'which signs for unauthenticated callers'
+      }; it needs updating`,
     )
   if (version !== PAYLOAD_VERSION) throw new PayloadError(`unsupported handshake payload version ${version}`)
   const identityKey = field('identity key', MAX_IDENTITY_KEY)
@@ -108,7 +122,10 @@ export function decodePayload(
   const falconPublicKey = field('FALCON public key', limits.falconPublicKeyLength)
   if (falconPublicKey.length !== limits.falconPublicKeyLength)
     throw new PayloadError('FALCON public key has the wrong length')
-  const falconSig = field('FALCON signature', MAX_SIGNATURE)
+  const falconSig =
+    limits.falconSignature === 'present'
+      ? field('FALCON signature', MAX_SIGNATURE)
+      : field('FALCON signature (none in message 2)', 0, 0)
   const streamMuxers = names(MAX_MUXERS, MAX_MUXER_NAME, 'stream muxer')
   const frameCiphers = names(MAX_CIPHERS, MAX_CIPHER_NAME, 'frame cipher')
   if (offset !== bytes.length) throw new PayloadError('handshake payload has trailing bytes')

@@ -10,6 +10,7 @@ import {
   InitiatorHandshake,
   KEM_CIPHERTEXT_LEN,
   KEM_PUBLIC_KEY_LEN,
+  MAX_FALCON_SIGNATURE,
   MESSAGE1_LEN,
   ResponderHandshake,
   STOQ_NOISE_PROTOCOL,
@@ -95,15 +96,25 @@ async function upToMessage2(options: RunOptions = {}): Promise<Run> {
   return { initiator, responder, m1, m2: await responder.writeMessage2() }
 }
 
-/** Messages 1 to 3; message 3 read by the responder only if `deliver`. */
+/** Messages 1 to 3; with `deliver`, the rest of the handshake too (message 3 read, message 4 both ways). */
 async function upToMessage3(
   options: RunOptions & { deliver?: boolean } = {},
 ): Promise<Run & { m3: Uint8Array }> {
   const run = await upToMessage2(options)
   await run.initiator.readMessage2(run.m2)
   const m3 = await run.initiator.writeMessage3()
-  if (options.deliver === true) await run.responder.readMessage3(m3)
+  if (options.deliver === true) {
+    await run.responder.readMessage3(m3)
+    await run.initiator.readMessage4(await run.responder.writeMessage4())
+  }
   return { ...run, m3 }
+}
+
+/** Messages 1 to 4, the responder done; message 4 not yet read by the initiator. */
+async function upToMessage4(options: RunOptions = {}): Promise<Run & { m3: Uint8Array; m4: Uint8Array }> {
+  const run = await upToMessage3(options)
+  await run.responder.readMessage3(run.m3)
+  return { ...run, m4: await run.responder.writeMessage4() }
 }
 
 const flipBit = (message: Uint8Array, index: number, bit = 0): Uint8Array => {
@@ -214,8 +225,8 @@ describe('XXhfs handshake: tampering, truncation and replay', () => {
 
   it('accepts the untampered message 2 (the control for the bit flips)', async () => {
     const { initiator, m2 } = await upToMessage2()
-    await initiator.readMessage2(m2)
-    expect(initiator.result().remote.identityKey.equals(identityB.publicKey)).toBe(true)
+    await expect(initiator.readMessage2(m2)).resolves.toBeUndefined()
+    await expect(initiator.writeMessage3()).resolves.toBeInstanceOf(Uint8Array)
   })
 
   it.each([0, 1, DH_LEN - 1, DH_LEN, M2_S_AT, M2_MIN - 1, M2_MIN, -1])(
@@ -254,6 +265,42 @@ describe('XXhfs handshake: tampering, truncation and replay', () => {
     expect(() => responder.result()).toThrow(/not complete/)
   })
 
+  it.each([
+    ['the encrypted signature', 100],
+    ['the tag', -1],
+  ])('the initiator refuses message 4 with one bit flipped in %s, and derives no key', async (_r, at) => {
+    const { initiator, m4 } = await upToMessage4()
+    await expect(initiator.readMessage4(flipBit(m4, at < 0 ? m4.length + at : at))).rejects.toThrow(
+      /decryption failed/,
+    )
+    expect(() => initiator.result()).toThrow(/not complete/)
+  })
+
+  it.each([0, TAGLEN, TAGLEN + 1, -1])(
+    'the initiator refuses message 4 truncated to %i bytes (negative: from the end)',
+    async (length) => {
+      const { initiator, m4 } = await upToMessage4()
+      const cut = m4.subarray(0, length < 0 ? m4.length + length : length)
+      await expect(initiator.readMessage4(cut)).rejects.toThrow(/truncated|decryption failed|FALCON/)
+      expect(() => initiator.result()).toThrow(/not complete/)
+    },
+  )
+
+  it('the initiator refuses a message 4 longer than any FALCON-1024 signature, before decrypting it', async () => {
+    const { initiator } = await upToMessage4()
+    const oversized = new Uint8Array(TAGLEN + MAX_FALCON_SIGNATURE + 1)
+    await expect(initiator.readMessage4(oversized)).rejects.toThrow(/message 4 is too long/)
+    expect(() => initiator.result()).toThrow(/not complete/)
+  })
+
+  it("refuses session A's message 4 replayed to session B", async () => {
+    const sessionA = await upToMessage4()
+    const sessionB = await upToMessage4()
+    await expect(sessionB.initiator.readMessage4(sessionA.m4)).rejects.toThrow(/decryption failed/)
+    await sessionA.initiator.readMessage4(sessionA.m4)
+    expect(sessionA.initiator.result().remote.identityKey.equals(identityB.publicKey)).toBe(true)
+  })
+
   it('refuses a message 1 of the wrong length', () => {
     const m1 = new InitiatorHandshake(alice, PROLOGUE).writeMessage1()
     expect(() => new ResponderHandshake(bob, PROLOGUE).readMessage1(m1.subarray(1))).toThrow(/truncated/)
@@ -280,6 +327,47 @@ describe('XXhfs handshake: tampering, truncation and replay', () => {
 })
 
 describe('XXhfs handshake: message order', () => {
+  it('gives no keys before the handshake has finished, on either side', async () => {
+    const run = await upToMessage2()
+    expect(() => run.responder.result()).toThrow(HandshakeError)
+    await run.initiator.readMessage2(run.m2)
+    // The initiator has read message 2, but the responder has not yet checked message 3.
+    expect(() => run.initiator.result()).toThrow(/not complete/)
+    const m3 = await run.initiator.writeMessage3()
+    expect(() => run.initiator.result()).toThrow(/not complete/)
+    expect(() => run.responder.result()).toThrow(/not complete/)
+    await run.responder.readMessage3(m3)
+    // The responder has checked message 3 but not yet signed (message 4); the initiator has no
+    // FALCON proof of the responder yet.
+    expect(() => run.responder.result()).toThrow(/not complete/)
+    expect(() => run.initiator.result()).toThrow(/not complete/)
+    const m4 = await run.responder.writeMessage4()
+    expect(() => run.initiator.result()).toThrow(/not complete/)
+    await run.initiator.readMessage4(m4)
+    expect(hex(run.initiator.result().sendKey)).toBe(hex(run.responder.result().receiveKey))
+  })
+
+  it('writes and reads message 4 once, and only after message 3', async () => {
+    const run = await upToMessage2()
+    await expect(run.responder.writeMessage4()).rejects.toThrow(/after message 3/)
+    await run.initiator.readMessage2(run.m2)
+    await expect(run.initiator.readMessage4(new Uint8Array(100))).rejects.toThrow(/after message 3/)
+    await run.responder.readMessage3(await run.initiator.writeMessage3())
+    const m4 = await run.responder.writeMessage4()
+    await expect(run.responder.writeMessage4()).rejects.toThrow(/only once/)
+    await run.initiator.readMessage4(m4)
+    await expect(run.initiator.readMessage4(m4)).rejects.toThrow(/only once/)
+  })
+
+  it('does not sign message 3 after message 2 was refused for want of a common frame cipher', async () => {
+    const refused = await upToMessage2({
+      initiator: { ...alice, frameCiphers: ['aes-256-gcm'] },
+      responder: { ...bob, frameCiphers: ['chacha20-poly1305'] },
+    })
+    await expect(refused.initiator.readMessage2(refused.m2)).rejects.toThrow(/no frame cipher in common/)
+    await expect(refused.initiator.writeMessage3()).rejects.toThrow(/message 2 was accepted/)
+  })
+
   it('refuses to write message 3 when message 2 was refused', async () => {
     const run = await upToMessage2()
     await expect(run.initiator.readMessage2(flipBit(run.m2, M2_PAYLOAD_AT + 1))).rejects.toThrow()
@@ -293,8 +381,9 @@ describe('XXhfs handshake: identities', () => {
       ...bob,
       falcon: inlineFalconSigner({ publicKey: falconB.publicKey, secretKey: falconA.secretKey }),
     }
-    const { initiator, m2 } = await upToMessage2({ responder: forged })
-    await expect(initiator.readMessage2(m2)).rejects.toThrow(/FALCON/)
+    const { initiator, m4 } = await upToMessage4({ responder: forged })
+    await expect(initiator.readMessage4(m4)).rejects.toThrow(/FALCON/)
+    expect(() => initiator.result()).toThrow(/not complete/)
   })
 
   it("refuses an initiator whose FALCON public key is not the one that signed (X's key, Y's secret)", async () => {
@@ -348,9 +437,39 @@ describe('XXhfs handshake: identities', () => {
 
     // The control: the same wrapper signing the static key actually used is accepted.
     const honest: LocalKeys = { ...mallory, staticKey: bobsStatic }
-    const control = await upToMessage2({ responder: honest })
-    await control.initiator.readMessage2(control.m2)
+    const control = await upToMessage3({ responder: honest, deliver: true })
     expect(control.initiator.result().remote.identityKey.equals(identityB.publicKey)).toBe(true)
+  })
+})
+
+describe('XXhfs handshake: the responder signs only for a caller that proved its own FALCON key', () => {
+  /** Bob's keys, counting what his FALCON key signs. */
+  function countingBob(): { keys: LocalKeys; signed: () => number } {
+    const inner = inlineFalconSigner(falconB)
+    let signed = 0
+    const falcon = { ...inner, sign: (m: Uint8Array) => (signed++, inner.sign(m)) }
+    return { keys: { ...bob, falcon }, signed: () => signed }
+  }
+
+  it('answers a replayed message 1 without signing, any number of times', async () => {
+    const bobCounting = countingBob()
+    const m1 = new InitiatorHandshake(alice, PROLOGUE).writeMessage1()
+    for (let i = 0; i < 3; i++) {
+      const responder = new ResponderHandshake(bobCounting.keys, PROLOGUE)
+      responder.readMessage1(m1)
+      await responder.writeMessage2()
+    }
+    expect(bobCounting.signed()).toBe(0)
+  })
+
+  it('does not sign when message 3 is refused, and signs once when it is accepted', async () => {
+    const bobCounting = countingBob()
+    const refused = await upToMessage3({ responder: bobCounting.keys })
+    await expect(refused.responder.readMessage3(flipBit(refused.m3, M3_PAYLOAD_AT + 9))).rejects.toThrow()
+    await expect(refused.responder.writeMessage4()).rejects.toThrow(/after message 3/)
+    expect(bobCounting.signed()).toBe(0)
+    await upToMessage3({ responder: bobCounting.keys, deliver: true })
+    expect(bobCounting.signed()).toBe(1)
   })
 })
 

@@ -1,16 +1,20 @@
 /**
  * The STOQ handshake: Noise XX with the hybrid-forward-secrecy modifier ("hfs", Noise HFS extension),
- * X25519 and ML-KEM-1024, ChaCha20-Poly1305, SHA-256:
+ * X25519 and ML-KEM-1024, ChaCha20-Poly1305, SHA-256, and a fourth message for the responder's FALCON
+ * signature:
  *
  *   -> e, e1
- *   <- e, ee, ekem1, s, es       + payload(responder)
- *   -> s, se                     + payload(initiator)
+ *   <- e, ee, ekem1, s, es       + payload(responder, no FALCON signature)
+ *   -> s, se                     + payload(initiator, FALCON signature)
+ *   <- FALCON signature(responder)
  *
  * Session keys depend on both the X25519 shared secrets and the ML-KEM shared secret (mixKey of each), so
  * they stay secret while either problem stays hard. Each payload carries the libp2p identity key with its
- * signature over the sender's static key, and a FALCON-1024 signature over the transcript hash so far:
+ * signature over the sender's static key; each side signs the transcript hash with its FALCON-1024 key:
  * key substitution, replay into another session and downgrade (the prologue names the protocol) fail.
- * docs/stoq.md walks through it message by message.
+ * The responder signs last, only for an initiator that has proved its own FALCON key over this session:
+ * a stranger's message 1 costs it no signature with its long-term key. Neither side hands out keys before
+ * its last message. docs/stoq.md walks through it message by message.
  */
 import { concatBytes } from '@noble/hashes/utils.js'
 import { defaultCrypto } from '../crypto/default'
@@ -36,6 +40,8 @@ export const KEM_CIPHERTEXT_LEN = ml_kem1024.lengths.cipherText as number
 export const FALCON_PUBLIC_KEY_LEN = falcon1024.lengths.publicKey as number
 /** Message 1 is fixed: e ‖ e1 ‖ empty payload. */
 export const MESSAGE1_LEN = DH_LEN + KEM_PUBLIC_KEY_LEN
+/** The longest FALCON-1024 signature (compressed format); message 4 is one, encrypted. */
+export const MAX_FALCON_SIGNATURE = 1462
 const STATIC_KEY_PREFIX = new TextEncoder().encode('stoq-libp2p-static-key:')
 const FALCON_PREFIX = new TextEncoder().encode('stoq-falcon-transcript:')
 
@@ -115,10 +121,16 @@ function expectLength(message: Uint8Array, expected: number, which: string): voi
     throw new HandshakeError(`${which} is too long (${message.length}, expected ${expected})`)
 }
 
-async function buildPayload(keys: LocalKeys, transcript: Uint8Array): Promise<Uint8Array> {
+/** What a side signs with FALCON: the transcript hash so far, bound to its own identity key. */
+const falconSigned = (transcript: Uint8Array, identityKey: Uint8Array): Uint8Array =>
+  concatBytes(FALCON_PREFIX, transcript, identityKey)
+
+/** The payload; with a FALCON signature over `transcript` when given (the initiator's, in message 3). */
+async function buildPayload(keys: LocalKeys, transcript: Uint8Array | null): Promise<Uint8Array> {
   const identityKey = publicKeyToProtobuf(keys.identity.publicKey)
   const identitySig = await keys.identity.sign(concatBytes(STATIC_KEY_PREFIX, keys.staticKey.publicKey))
-  const falconSig = await keys.falcon.sign(concatBytes(FALCON_PREFIX, transcript, identityKey))
+  const falconSig =
+    transcript == null ? new Uint8Array(0) : await keys.falcon.sign(falconSigned(transcript, identityKey))
   return encodePayload({
     identityKey,
     identitySig,
@@ -129,17 +141,23 @@ async function buildPayload(keys: LocalKeys, transcript: Uint8Array): Promise<Ui
   })
 }
 
-/** Checks a decrypted payload against the static key and transcript it arrived with. */
+/**
+ * Checks a decrypted payload against the static key it arrived with, and its FALCON signature against
+ * `transcript` where one must be there (message 3); message 2's payload must carry none.
+ */
 async function verifyPayload(
   bytes: Uint8Array,
   remoteStatic: Uint8Array,
-  transcript: Uint8Array,
+  transcript: Uint8Array | null,
   expected: PublicKey | undefined,
   falcon: FalconSigner,
-): Promise<RemoteIdentity> {
+): Promise<RemoteIdentity & { identityKeyBytes: Uint8Array }> {
   let payload: HandshakePayload
   try {
-    payload = decodePayload(bytes, { falconPublicKeyLength: FALCON_PUBLIC_KEY_LEN })
+    payload = decodePayload(bytes, {
+      falconPublicKeyLength: FALCON_PUBLIC_KEY_LEN,
+      falconSignature: transcript == null ? 'absent' : 'present',
+    })
   } catch (err) {
     throw new HandshakeError((err as PayloadError).message)
   }
@@ -155,11 +173,14 @@ async function verifyPayload(
   if (!(await identityKey.verify(concatBytes(STATIC_KEY_PREFIX, remoteStatic), payload.identitySig))) {
     throw new HandshakeError('the identity signature over the static key is invalid')
   }
-  const signed = concatBytes(FALCON_PREFIX, transcript, payload.identityKey)
-  if (!(await falcon.verify(payload.falconSig, signed, payload.falconPublicKey)))
-    throw new HandshakeError('the FALCON-1024 signature over the handshake transcript is invalid')
+  if (transcript != null) {
+    const signed = falconSigned(transcript, payload.identityKey)
+    if (!(await falcon.verify(payload.falconSig, signed, payload.falconPublicKey)))
+      throw new HandshakeError('the FALCON-1024 signature over the handshake transcript is invalid')
+  }
   return {
     identityKey,
+    identityKeyBytes: new Uint8Array(payload.identityKey),
     falconPublicKey: new Uint8Array(payload.falconPublicKey),
     streamMuxers: payload.streamMuxers,
     frameCiphers: payload.frameCiphers,
@@ -182,14 +203,20 @@ function agreeOnCipher(initiator: readonly string[], responder: readonly string[
 
 const payloadOverhead = TAGLEN
 
-/** The initiator's side, one method per handshake message. */
-/** What both sides start from: the primitives, the symmetric state with the prologue, an ephemeral key. */
+/**
+ * What both sides start from: the primitives, the symmetric state with the prologue, an ephemeral key; and
+ * the one way out, {@link result}, which gives keys only once the side's last message is done.
+ */
 abstract class HandshakeSide {
   protected readonly crypto: StoqCrypto
   protected readonly ss: SymmetricState
   protected readonly e: X25519KeyPair
-  protected remote: RemoteIdentity | null = null
+  protected remote: (RemoteIdentity & { identityKeyBytes: Uint8Array }) | null = null
   protected frameCipher: FrameCipherName | null = null
+  /** Set by the side's last step alone (reading or writing message 4). */
+  private complete = false
+  /** The initiator sends with the first key of the split, the responder with the second. */
+  protected abstract readonly sendsFirstKey: boolean
 
   constructor(
     protected readonly keys: LocalKeys,
@@ -201,11 +228,36 @@ abstract class HandshakeSide {
     this.e = generateX25519(this.crypto)
     this.ss.mixHash(prologue)
   }
+
+  protected finish(): void {
+    this.complete = true
+  }
+
+  protected get finished(): boolean {
+    return this.complete
+  }
+
+  /** The session keys, this side's send key first; only after the handshake's last message. */
+  result(): HandshakeResult {
+    if (!this.complete || this.remote == null || this.frameCipher == null)
+      throw new HandshakeError('handshake not complete')
+    const [k1, k2] = this.ss.split()
+    const { identityKeyBytes: _, ...remote } = this.remote
+    return {
+      remote,
+      sendKey: this.sendsFirstKey ? k1 : k2,
+      receiveKey: this.sendsFirstKey ? k2 : k1,
+      handshakeHash: this.ss.handshakeHash(),
+      frameCipher: this.frameCipher,
+    }
+  }
 }
 
 export class InitiatorHandshake extends HandshakeSide {
   private readonly e1 = ml_kem1024.keygen()
   private re: Uint8Array | null = null
+  private sentMessage3 = false
+  protected readonly sendsFirstKey = true
 
   /** -> e, e1 */
   writeMessage1(): Uint8Array {
@@ -228,32 +280,36 @@ export class InitiatorHandshake extends HandshakeSide {
     this.ss.mixKey(ml_kem1024.decapsulate(ct, this.e1.secretKey))
     const rs = this.ss.decryptAndHash(next(DH_LEN + TAGLEN))
     this.ss.mixKey(dh(this.crypto, this.e, rs))
-    const transcript = this.ss.handshakeHash()
     const payload = this.ss.decryptAndHash(message.subarray(offset))
-    this.remote = await verifyPayload(payload, rs, transcript, this.expectedRemote, this.keys.falcon)
+    // No FALCON signature yet: the responder signs in message 4, once we have proved ours.
+    this.remote = await verifyPayload(payload, rs, null, this.expectedRemote, this.keys.falcon)
     this.frameCipher = agreeOnCipher(offeredCiphers(this.keys), this.remote.frameCiphers)
   }
 
   /** -> s, se, payload */
   async writeMessage3(): Promise<Uint8Array> {
-    if (this.re == null || this.remote == null)
+    if (this.re == null || this.remote == null || this.frameCipher == null)
       throw new HandshakeError('message 3 before message 2 was accepted')
     const s = this.ss.encryptAndHash(this.keys.staticKey.publicKey)
     this.ss.mixKey(dh(this.crypto, this.keys.staticKey, this.re))
     const payload = this.ss.encryptAndHash(await buildPayload(this.keys, this.ss.handshakeHash()))
+    this.sentMessage3 = true
     return concatBytes(s, payload)
   }
 
-  result(): HandshakeResult {
-    if (this.remote == null || this.frameCipher == null) throw new HandshakeError('handshake not complete')
-    const [k1, k2] = this.ss.split()
-    return {
-      remote: this.remote,
-      sendKey: k1,
-      receiveKey: k2,
-      handshakeHash: this.ss.handshakeHash(),
-      frameCipher: this.frameCipher,
-    }
+  /** <- FALCON signature of the responder over the transcript so far, message 3 included */
+  async readMessage4(message: Uint8Array): Promise<void> {
+    if (!this.sentMessage3 || this.remote == null || this.finished)
+      throw new HandshakeError('message 4 only once, after message 3 was sent')
+    if (message.length <= TAGLEN) throw new HandshakeError(`message 4 is truncated (${message.length} bytes)`)
+    if (message.length > TAGLEN + MAX_FALCON_SIGNATURE)
+      throw new HandshakeError(`message 4 is too long (${message.length} bytes)`)
+    const transcript = this.ss.handshakeHash()
+    const signature = this.ss.decryptAndHash(message)
+    const signed = falconSigned(transcript, this.remote.identityKeyBytes)
+    if (!(await this.keys.falcon.verify(signature, signed, this.remote.falconPublicKey)))
+      throw new HandshakeError('the FALCON-1024 signature over the handshake transcript is invalid')
+    this.finish()
   }
 }
 
@@ -261,6 +317,7 @@ export class InitiatorHandshake extends HandshakeSide {
 export class ResponderHandshake extends HandshakeSide {
   private re: Uint8Array | null = null
   private re1: Uint8Array | null = null
+  protected readonly sendsFirstKey = false
 
   /** -> e, e1 (read) */
   readMessage1(message: Uint8Array): void {
@@ -286,7 +343,8 @@ export class ResponderHandshake extends HandshakeSide {
     this.ss.mixKey(encapsulated.sharedSecret)
     const s = this.ss.encryptAndHash(this.keys.staticKey.publicKey)
     this.ss.mixKey(dh(this.crypto, this.keys.staticKey, this.re))
-    const payload = this.ss.encryptAndHash(await buildPayload(this.keys, this.ss.handshakeHash()))
+    // No FALCON signature for a caller that has proved nothing yet: that waits for message 4.
+    const payload = this.ss.encryptAndHash(await buildPayload(this.keys, null))
     return concatBytes(this.e.publicKey, ct, s, payload)
   }
 
@@ -302,16 +360,15 @@ export class ResponderHandshake extends HandshakeSide {
     this.frameCipher = agreeOnCipher(this.remote.frameCiphers, offeredCiphers(this.keys))
   }
 
-  result(): HandshakeResult {
-    if (this.remote == null || this.frameCipher == null) throw new HandshakeError('handshake not complete')
-    const [k1, k2] = this.ss.split()
-    return {
-      remote: this.remote,
-      sendKey: k2,
-      receiveKey: k1,
-      handshakeHash: this.ss.handshakeHash(),
-      frameCipher: this.frameCipher,
-    }
+  /** <- the responder's FALCON signature over the transcript, for an initiator that has proved its own */
+  async writeMessage4(): Promise<Uint8Array> {
+    if (this.remote == null || this.frameCipher == null || this.finished)
+      throw new HandshakeError('message 4 only once, after message 3 was accepted')
+    const identityKey = publicKeyToProtobuf(this.keys.identity.publicKey)
+    const signature = await this.keys.falcon.sign(falconSigned(this.ss.handshakeHash(), identityKey))
+    const message = this.ss.encryptAndHash(signature)
+    this.finish()
+    return message
   }
 }
 

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react'
-import { formatCaesar } from '../../../shared/api'
+import { formatCaesar, type OwnTxSummary } from '../../../shared/api'
 import { shortId } from '../lib/format'
 import { useHyperMesh } from '../store/context'
 import {
@@ -12,7 +12,8 @@ import {
 } from '../store/selectors'
 import { Card } from './Card'
 import { CopyButton } from './CopyButton'
-import { ErrorNotice, SuccessNotice } from './Notice'
+import { ErrorNotice } from './Notice'
+import { OwnTransactionList, TransferOutcome } from './OwnTransactions'
 import { StakeForm } from './StakeForm'
 
 /** This node's account on the ledger, its role, a transfer form, and the validator set. */
@@ -42,8 +43,9 @@ export function WalletCard() {
         <dt>Staked</dt>
         <dd>{formatCaesar(self.bonded)} CAESAR</dd>
       </dl>
-      <TransferForm minFee={status.minFee} />
+      <TransferForm minFee={status.minFee} own={status.ownTxs} />
       <StakeForm isValidator={status.role === 'validator'} minStake={status.minValidatorStake} />
+      <OwnTransactionList own={status.ownTxs} />
       <h3 className="subhead">Validators ({validators.length})</h3>
       <ul className="validators" data-testid="validator-list">
         {validators.map((v) => (
@@ -63,7 +65,7 @@ export function WalletCard() {
   )
 }
 
-function TransferForm({ minFee }: { minFee: string }) {
+function TransferForm({ minFee, own }: { minFee: string; own: readonly OwnTxSummary[] }) {
   const actions = useHyperMesh(selectActions)
   const sending = useHyperMesh(selectTransferring)
   const error = useHyperMesh(selectTransferError)
@@ -132,12 +134,7 @@ function TransferForm({ minFee }: { minFee: string }) {
           {error.message}
         </ErrorNotice>
       )}
-      {sent != null && (
-        <SuccessNotice testId="transfer-sent">
-          Signed with this node’s FALCON-1024 key and submitted (nonce {sent.nonce}); it is final once in a
-          block.
-        </SuccessNotice>
-      )}
+      {sent != null && <TransferOutcome sent={sent} own={own} />}
     </form>
   )
 }

@@ -23,6 +23,7 @@ const status = (height: number, balance = '5000000'): ChainStatus => ({
   minValidatorStake: '1000000000',
   blockIntervalMs: 1000,
   pendingTxs: 0,
+  ownTxs: [],
 })
 
 const block = (height: number): BlockSummary => ({
@@ -59,7 +60,7 @@ function chainBridge() {
     'chain.transfer': (params) => {
       transfers.push(params)
       if (params.amount === '999000000') throw new ApiError('BAD_REQUEST', 'the balance is 5000000 units')
-      return { txId: '1'.repeat(64), nonce: transfers.length - 1 }
+      return { txId: '1'.repeat(64), nonce: transfers.length - 1, status: 'pending' as const }
     },
     'chain.verifyBlock': ({ height }) =>
       height === 2
@@ -110,7 +111,7 @@ describe('chain view state', () => {
     expect(transfers).toEqual([])
     expect(await actions.transfer(` ${OTHER} `, '2.5', '0.00002')).toBe(true)
     expect(transfers).toEqual([{ to: OTHER, amount: '2500000', fee: '20' }])
-    expect(store.getState().chain.lastTransfer).toEqual({ txId: '1'.repeat(64), nonce: 0 })
+    expect(store.getState().chain.lastTransfer).toEqual({ txId: '1'.repeat(64), nonce: 0, status: 'pending' })
     expect(store.getState().chain.transferError).toBeNull()
   })
 
@@ -127,7 +128,10 @@ describe('chain view state', () => {
   it('stakes CAESAR as units, refuses a bad amount before calling the node, and shows a refused join', async () => {
     const { bridge, store } = chainBridge()
     const staked: unknown[] = []
-    bridge.handle('chain.stake', (params) => (staked.push(params), { txId: '2'.repeat(64), nonce: 1 }))
+    bridge.handle(
+      'chain.stake',
+      (params) => (staked.push(params), { txId: '2'.repeat(64), nonce: 1, status: 'pending' as const }),
+    )
     bridge.handle('chain.joinValidators', () => {
       throw new ApiError('BAD_REQUEST', 'validators bond at least 1000000000; you have 0')
     })

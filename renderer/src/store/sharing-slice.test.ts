@@ -34,6 +34,9 @@ const settings = (over: Partial<SharingSettings> = {}): SharingSettings => ({
   ...over,
 })
 
+const PEER = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
+const PROXY_ADDRESS = 'fd48:e4c6:c6a8:4b20:f1e0:38b7:2000:ca16'
+
 const resource = (s: SharingSettings): ResourceSharingState => ({
   settings: s,
   activity: s.enabled ? { active: true, reason: 'sharing' } : { active: false, reason: 'not shared' },
@@ -57,6 +60,18 @@ function sharingBridge() {
       if (s.allocationPercent > 90) throw new ApiError('BAD_REQUEST', `${kind}: leave some for yourself`)
       current = { ...current, resources: { ...current.resources, [kind]: resource(s as SharingSettings) } }
       return current
+    },
+    'assets.resolve': ({ address }) => {
+      if (address.toLowerCase() !== PROXY_ADDRESS)
+        throw new ApiError('NOT_FOUND', `${address} names no asset`)
+      return {
+        proxyAddress: address,
+        peerId: PEER,
+        resource: 'memory',
+        index: 0,
+        assetId: null,
+        registered: true,
+      }
     },
   })
   return { store: createHyperMeshStore(createApiClient(bridge), { visibility: alwaysVisible }) }
@@ -85,5 +100,16 @@ describe('sharing view state', () => {
     const first = actions.updateSharing('memory', settings({ allocationPercent: 10 }))
     expect(await actions.updateSharing('cpu', settings({ allocationPercent: 10 }))).toBe(false)
     expect(await first).toBe(true)
+  })
+
+  it('a trusted peer named by a proxy address is saved as the peer the node resolves it to', async () => {
+    const { store } = sharingBridge()
+    const { actions } = store.getState()
+    const terms = settings({ enabled: true, privacy: 'P2P', trustedPeers: [PROXY_ADDRESS.toUpperCase()] })
+    expect(await actions.updateSharing('memory', terms)).toBe(true)
+    expect(store.getState().sharing.state?.resources.memory.settings.trustedPeers).toEqual([PEER])
+    const unknown = settings({ enabled: true, privacy: 'P2P', trustedPeers: ['fd48::1'] })
+    expect(await actions.updateSharing('memory', unknown)).toBe(false)
+    expect(store.getState().sharing.errors.memory?.message).toMatch(/names no asset/)
   })
 })

@@ -2,11 +2,12 @@
  * The sharing view's part of the store: each resource's terms, what the node enforces of them, and live
  * use against the limits (polled every two seconds), and saving new terms for one resource.
  */
-import type { ResourceKind, SharingSettings } from '../../../shared/api'
+import { ProxyAddressText, type ResourceKind, type SharingSettings } from '../../../shared/api'
 import { outcomeOf, type SliceParts } from './slice'
 import type { SharingActions, SharingArea } from './types'
 
 export const SHARING_POLL_MS = 2_000
+const isProxyAddress = (text: string): boolean => ProxyAddressText.safeParse(text).success
 
 export const emptySharingArea = (): SharingArea => ({
   state: null,
@@ -68,6 +69,8 @@ export function createSharingActions({ api, get, set, read, failed }: SliceParts
 
     probeLease: (request) => outcomeOf(() => api.call('assets.probeLease', request), failed),
 
+    discoverFrom: (from) => outcomeOf(() => api.call('assets.discover', { from }), failed),
+
     async updateSharing(resource: ResourceKind, settings: SharingSettings) {
       if (get().sharing.saving != null) return false
       setSharing({
@@ -76,7 +79,13 @@ export function createSharingActions({ api, get, set, read, failed }: SliceParts
         errors: { ...get().sharing.errors, [resource]: undefined },
       })
       try {
-        const state = await api.call('sharing.update', { resource, settings })
+        // A trusted peer may be named by the proxy address of one of its assets: the node resolves it.
+        const trustedPeers = await Promise.all(
+          settings.trustedPeers.map(async (peer) =>
+            isProxyAddress(peer) ? (await api.call('assets.resolve', { address: peer })).peerId : peer,
+          ),
+        )
+        const state = await api.call('sharing.update', { resource, settings: { ...settings, trustedPeers } })
         setSharing({ state, saving: null, saved: resource })
         return true
       } catch (err) {

@@ -8,6 +8,7 @@ import type {
   BlockCheck,
   BlockSummary,
   ChainStatus,
+  TransferReceipt,
   DiscoveredAsset,
   IssuedLease,
   LeaseIssueRequest,
@@ -58,7 +59,8 @@ export interface ChainArea {
   validators: ValidatorSummary[]
   transferring: boolean
   transferError: UiError | null
-  lastTransfer: { txId: string; nonce: number } | null
+  /** The last transfer the node admitted: pending until chain.status's ownTxs says it was committed. */
+  lastTransfer: TransferReceipt | null
   staking: boolean
   stakeError: UiError | null
   /** The last staking action the node accepted. */
@@ -131,6 +133,8 @@ export interface SharingActions {
   issueLease(request: LeaseIssueRequest): Promise<Outcome<IssuedLease>>
   /** Uses a lease issued to this node once; what it moved, or why it did not work. */
   probeLease(request: LeaseProbeRequest): Promise<Outcome<LeaseProbeResult>>
+  /** What a peer (peer id, multiaddr or proxy address) shows this node of its assets, or why not. */
+  discoverFrom(from: string): Promise<Outcome<DiscoveredAsset[]>>
 }
 
 export interface HyperMeshActions extends ChainActions, SharingActions, FilesActions {

@@ -62,7 +62,8 @@ export function FilesCard() {
         </button>
         <span className="muted">
           Encrypted for this node (ML-KEM-1024), erasure-coded and placed on peers that share storage; up to
-          64 MiB.
+          64 MiB. Holders keep a file for as long as its leases run, and this node renews them in their last
+          week while it runs.
         </span>
       </div>
       {transfer != null && (

@@ -69,7 +69,7 @@ function IssueLeaseForm() {
       <h3 className="subhead">Lease this node’s {resource} to a peer</h3>
       <div className="form-row">
         <span className="field">
-          <label htmlFor={ids.holder}>Peer id</label>
+          <label htmlFor={ids.holder}>Peer id or proxy address</label>
           <input
             id={ids.holder}
             className="mono"
@@ -170,7 +170,7 @@ function UseLeaseForm() {
           className="mono"
           value={address}
           onChange={(e) => setAddress(e.target.value)}
-          placeholder="the owner’s address, if not connected (optional)"
+          placeholder="the owner’s address or the asset’s proxy address, if not connected (optional)"
           data-testid="probe-address"
         />
         <button

@@ -87,7 +87,7 @@ export function ResourceTerms({ kind, resource }: { kind: ResourceKind; resource
       )}
       {draft.privacy === 'P2P' && (
         <ListField
-          label="Trusted peers (peer ids, one per line)"
+          label="Trusted peers (peer ids, or proxy addresses of their assets; one per line)"
           value={draft.trustedPeers}
           onChange={(trustedPeers) => edit({ trustedPeers })}
         />

@@ -1,0 +1,65 @@
+/**
+ * The packaged app's Electron fuses (electron-builder.yml, `electronFuses`), and that nothing the app
+ * runs needs what they turn off: the Electron binary cannot be packaged or started here, so what can be
+ * checked without it is checked here.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const root = join(import.meta.dirname, '..')
+
+/** The `key: value` lines of one top-level section of electron-builder.yml (flat sections only). */
+function section(name: string): Record<string, string> {
+  const lines = readFileSync(join(root, 'electron-builder.yml'), 'utf8').split('\n')
+  const start = lines.findIndex((line) => line === `${name}:`)
+  if (start < 0) return {}
+  const out: Record<string, string> = {}
+  for (const line of lines.slice(start + 1)) {
+    const match = /^ {2}([A-Za-z]+): *(.*)$/.exec(line)
+    if (match == null) break
+    out[match[1]!] = match[2]!.trim()
+  }
+  return out
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir)).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(join(root, path)).isDirectory()) return sources(path)
+    return /\.(ts|tsx|mjs|js)$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : []
+  })
+}
+
+describe('the packaged app', () => {
+  it('is packaged into app.asar with the fuses that close Node, NODE_OPTIONS, --inspect and a changed asar', () => {
+    const top = readFileSync(join(root, 'electron-builder.yml'), 'utf8')
+    expect(top).toMatch(/^asar: true$/m)
+    expect(section('electronFuses')).toEqual({
+      runAsNode: 'false',
+      enableNodeOptionsEnvironmentVariable: 'false',
+      enableNodeCliInspectArguments: 'false',
+      enableEmbeddedAsarIntegrityValidation: 'true',
+      onlyLoadAppFromAsar: 'true',
+      enableCookieEncryption: 'true',
+      grantFileProtocolExtraPrivileges: 'false',
+    })
+  })
+
+  it('runs nothing that those fuses close: no Electron-as-Node child, no NODE_OPTIONS, no inspector', () => {
+    const offenders = [...sources('app'), ...sources('main')].flatMap((path) => {
+      const text = readFileSync(join(root, path), 'utf8')
+      const found = [
+        /ELECTRON_RUN_AS_NODE/,
+        // In Electron, process.execPath is the Electron binary: a child of it would need RunAsNode.
+        /process\.execPath/,
+        // child_process.fork starts process.execPath.
+        /\bfork\(/,
+        /NODE_OPTIONS/,
+        /--inspect/,
+      ].filter((pattern) => pattern.test(text))
+      return found.map((pattern) => `${relative(root, join(root, path))}: ${pattern.source}`)
+    })
+    expect(offenders).toEqual([])
+  })
+})
