@@ -298,6 +298,9 @@ class Node implements HyperMeshNode {
         'node started',
       )
     } catch (err) {
+      // The lookup reaches this attempt's ledger and network, and through them its libp2p, whose QUIC
+      // sockets open when it is made: dropped, they go with it, and a retry starts from nothing.
+      this.parts.peerKeys.bindingsFrom(() => undefined)
       this.state = 'created'
       throw err
     }
@@ -503,6 +506,7 @@ class Node implements HyperMeshNode {
       await running?.services.stop()
     } finally {
       await this.parts.signatureWorkers?.stop()
+      this.parts.peerKeys.bindingsFrom(() => undefined)
       this.parts.db.close()
       this.parts.log.info('node stopped')
       this.parts.lock.release()
