@@ -54,6 +54,7 @@ const handlers: ApiHandlers = {
   'files.beginUpload': unused,
   'files.uploadChunk': unused,
   'files.finishUpload': unused,
+  'files.cancelUpload': unused,
   'files.list': unused,
   'files.fetch': unused,
   'files.readChunk': unused,

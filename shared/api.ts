@@ -143,6 +143,11 @@ export const apiMethods = {
   'files.beginUpload': { params: FileUploadBegin, result: z.object({ uploadId: z.string() }) },
   'files.uploadChunk': { params: FileUploadChunk, result: z.object({ received: z.number().int() }) },
   'files.finishUpload': { params: z.object({ uploadId: z.string() }).strict(), result: StoredFileInfo },
+  /** Give up an upload: the memory it holds is free at once (an upload left alone is dropped in 2 min). */
+  'files.cancelUpload': {
+    params: z.object({ uploadId: z.string() }).strict(),
+    result: z.object({ cancelled: z.boolean() }),
+  },
   /** Files this node stored on peers. */
   'files.list': { params: Empty, result: z.array(StoredFileInfo) },
   /** Get a stored file back from its holders, then read it in chunks. */

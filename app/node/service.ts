@@ -90,6 +90,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'files.beginUpload': async (request) => need().files.beginUpload(request),
     'files.uploadChunk': async (request) => need().files.uploadChunk(request),
     'files.finishUpload': async ({ uploadId }) => need().files.finishUpload(uploadId),
+    'files.cancelUpload': async ({ uploadId }) => ({ cancelled: need().files.cancelUpload(uploadId) }),
     'files.list': async () => need().files.list(),
     'files.fetch': async ({ fileId }) => need().files.fetch(fileId),
     'files.readChunk': async (request) => need().files.readChunk(request),

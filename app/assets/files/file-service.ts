@@ -86,6 +86,11 @@ export class FileService {
     return { received: this.transfers.addChunk(uploadId, offset, Buffer.from(data, 'base64')) }
   }
 
+  /** Drops an upload and the memory it holds; false if there was none (finished, cancelled, timed out). */
+  cancelUpload(uploadId: string): boolean {
+    return this.transfers.cancelUpload(uploadId)
+  }
+
   /** Places the uploaded file on holders; refused with the reasons when too few grant storage. */
   async finishUpload(uploadId: string): Promise<StoredFileInfo> {
     const upload = this.transfers.takeUpload(uploadId)

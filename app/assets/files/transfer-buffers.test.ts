@@ -54,6 +54,17 @@ describe('files in transfer', () => {
     expect(buffers.heldBytes).toBe(0)
   })
 
+  it('frees a cancelled upload’s room at once, and forgets it', () => {
+    const buffers = new TransferBuffers(() => 0, limits)
+    const id = buffers.beginUpload(begin(6 * MiB))
+    expect(refusal(() => buffers.beginUpload(begin(5 * MiB))).kind).toBe('busy')
+    expect(buffers.cancelUpload(id)).toBe(true)
+    expect(buffers.heldBytes).toBe(0)
+    expect(buffers.cancelUpload(id)).toBe(false)
+    expect(refusal(() => buffers.addChunk(id, 0, Buffer.from([1]))).kind).toBe('not-found')
+    buffers.beginUpload(begin(5 * MiB))
+  })
+
   it('drops a transfer left idle, which frees its room', () => {
     let now = 0
     const buffers = new TransferBuffers(() => now, limits)

@@ -81,6 +81,11 @@ export class TransferBuffers {
     return upload.received
   }
 
+  /** Drops an upload and what it holds; false if there was none. */
+  cancelUpload(uploadId: string): boolean {
+    return this.uploads.delete(uploadId)
+  }
+
   /**
    * Takes a complete upload out of the buffers; its bytes stay counted until `done` is called (the file
    * is being sealed and placed meanwhile).

@@ -143,6 +143,7 @@ beforeEach(() => {
     'files.finishUpload': async () => {
       throw new ApiError('BUSY', 'no files in this test')
     },
+    'files.cancelUpload': async () => ({ cancelled: false }),
     'files.list': async () => {
       throw new ApiError('BUSY', 'no files in this test')
     },

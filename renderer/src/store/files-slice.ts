@@ -30,10 +30,16 @@ export function createFilesActions({ api, get, set, failed }: FilesParts): Files
       const outcome = await outcomeOf(async () => {
         progress({ name, phase: 'uploading', done: 0, total: bytes.length })
         const { uploadId } = await api.call('files.beginUpload', { name, size: bytes.length })
-        for (let offset = 0; offset < bytes.length; offset += FILE_CHUNK_BYTES) {
-          const chunk = bytes.subarray(offset, offset + FILE_CHUNK_BYTES)
-          await api.call('files.uploadChunk', { uploadId, offset, data: toBase64(chunk) })
-          progress({ name, phase: 'uploading', done: offset + chunk.length, total: bytes.length })
+        try {
+          for (let offset = 0; offset < bytes.length; offset += FILE_CHUNK_BYTES) {
+            const chunk = bytes.subarray(offset, offset + FILE_CHUNK_BYTES)
+            await api.call('files.uploadChunk', { uploadId, offset, data: toBase64(chunk) })
+            progress({ name, phase: 'uploading', done: offset + chunk.length, total: bytes.length })
+          }
+        } catch (err) {
+          // The node holds the announced size for this upload: give it back now, not in two minutes.
+          await api.call('files.cancelUpload', { uploadId }).catch(() => undefined)
+          throw err
         }
         progress({ name, phase: 'placing', done: bytes.length, total: bytes.length })
         const stored = await api.call('files.finishUpload', { uploadId })
