@@ -128,6 +128,6 @@ export async function requestLease(
 }
 
 /** The owner's challenge: the refusal frame `prove`, carrying what to prove and with which parameters. */
-const ProveRequest = z
+export const ProveRequest = z
   .object({ ok: z.literal(false), code: z.literal('prove'), message: z.string(), ...ProofChallenge.shape })
   .strict()

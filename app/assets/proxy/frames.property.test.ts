@@ -1,5 +1,6 @@
 /**
- * Proxy frames come from any peer that opens a leased stream or asks for a listing: generated inputs. A
+ * Proxy frames come from any peer that opens a leased stream, asks for a listing or asks for a lease:
+ * generated inputs. A
  * frame's header is parsed to a request of its protocol or to nothing, never thrown on; an owner's answer
  * is a response or a ProxyRefusal; chunked data is read back whole or refused; valid headers round-trip.
  */
@@ -8,6 +9,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { anyJsonInput, decodedOrRefused, mutatedObject } from '../../../test/support/decoding'
+import { LeaseAsk } from '../../../shared/sharing-schemas'
+import { LeaseProofs } from '../leases/lease-proofs'
+import { ProveRequest } from '../leases/lease-requests'
 import { AssetListing } from './asset-listing'
 import { ComputeRequest } from './compute-proxy'
 import {
@@ -33,6 +37,10 @@ const SCHEMAS: [string, z.ZodType<unknown>][] = [
   ['compute', ComputeRequest],
   ['response', ProxyResponse],
   ['listing', AssetListing],
+  // The lease request protocol's frames: the holder's ask, the owner's challenge, the holder's proofs.
+  ['lease ask', LeaseAsk],
+  ['prove request', ProveRequest],
+  ['lease proofs', LeaseProofs],
 ]
 
 const FILE_ID = 'ab'.repeat(32)

@@ -119,6 +119,12 @@ function decode<T>(schema: z.ZodType<T>, bytes: Uint8Array, what: string): T {
   return parsed.data
 }
 
+/** A hello as the listener reads it: the one message, or MembershipProtocolError. */
+export const decodeHello = (bytes: Uint8Array): Hello => decode(Hello, bytes, 'hello')
+
+/** An answer as the dialer reads it (before the genesis check): the one message, or MembershipProtocolError. */
+export const decodeAnswer = (bytes: Uint8Array): Answer => decode(Answer, bytes, 'answer')
+
 /** Dialer side: show our proof, learn whether we are admitted (a welcome's genesis is checked). */
 export async function exchangeHello(
   connection: Connection,
@@ -130,7 +136,7 @@ export async function exchangeHello(
   try {
     const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
     await lp.write(encode(hello), { signal: abort })
-    const answer = decode(Answer, (await lp.read({ signal: abort })).subarray(), 'answer')
+    const answer = decodeAnswer((await lp.read({ signal: abort })).subarray())
     if (answer.type === 'welcome' && networkIdOf(answer.genesis) !== answer.networkId) {
       throw new MembershipProtocolError(
         'the peer sent a genesis that does not hash to the network id it claims',
@@ -153,7 +159,7 @@ export async function answerHello(
   const abort = signal ?? AbortSignal.timeout(MEMBERSHIP_TIMEOUT_MS)
   try {
     const lp = lpStream(stream, { maxDataLength: MAX_HELLO_BYTES })
-    const hello = decode(Hello, (await lp.read({ signal: abort })).subarray(), 'hello')
+    const hello = decodeHello((await lp.read({ signal: abort })).subarray())
     const answer = await decide(hello)
     await lp.write(encode(answer), { signal: abort })
     await stream.close({ signal: abort })
