@@ -127,7 +127,7 @@ describe('membership needs proof (the attack of issue 17, item 1)', () => {
       (err: { code?: string; message: string }) => `${err.code}: ${err.message}`,
     )
     expect(lease).not.toBe('granted')
-    expect(lease).toMatch(/only with members of its network/)
+    expect(lease).toMatch(/only with members of its private network that this node has admitted/)
     expect((await a.call('peers.list', {})).map((p) => p.peerId)).not.toContain(outsider.peerId.toString())
     // A connection that proved nothing is closed after the admission grace period.
     await waitFor('A to close the outsider’s connection', () => connection.status !== 'open', 30_000)
