@@ -6,12 +6,11 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import pino from 'pino'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createDevnetGenesis, falcon1024Scheme, toBase64 } from '../../consensus'
+import { createDevnetGenesis } from '../../consensus'
 import { inlineFalconSigner } from '../../stoq'
+import { falconPeer as node, type FalconPeer as Node } from '../../../test/support/falcon-peer'
 import { databasePath, openDatabase } from '../storage/database'
 import { Admission } from './admission'
 import { credentialRefusal, inlineFalconVerify, type Credential } from './credential'
@@ -20,16 +19,6 @@ import type { Hello } from './membership-protocol'
 import { NetworkStore, type StoredNetwork } from './network-store'
 import { trustRoots } from './trust-roots'
 
-interface Node {
-  peerId: string
-  keys: { publicKey: Uint8Array; secretKey: Uint8Array }
-  key: string
-}
-async function node(): Promise<Node> {
-  const keys = falcon1024Scheme.keygen()
-  const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
-  return { peerId, keys, key: toBase64(keys.publicKey) }
-}
 const SPACE = { root: 'ab'.repeat(32), leavesLog2: 16 }
 
 /** A node's admission desk on a fresh database, with the keys each peer "proved" set by the test. */

@@ -1,8 +1,7 @@
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { falcon1024Scheme, toBase64 } from '../../consensus'
+import { falcon1024Scheme } from '../../consensus'
+import { falconPeer as peer, type FalconPeer as Peer } from '../../../test/support/falcon-peer'
 import {
   betterCredential,
   Credential,
@@ -20,19 +19,6 @@ import {
 const NETWORK = 'ab'.repeat(32)
 const T0 = Date.UTC(2026, 5, 1)
 
-interface Peer {
-  peerId: string
-  keys: { publicKey: Uint8Array; secretKey: Uint8Array }
-  key: string
-}
-async function peer(): Promise<Peer> {
-  const keys = falcon1024Scheme.keygen()
-  return {
-    peerId: peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString(),
-    keys,
-    key: toBase64(keys.publicKey),
-  }
-}
 const sign = (p: Peer) => async (message: Uint8Array) => falcon1024Scheme.sign(message, p.keys.secretKey)
 const rootsOf = (...roots: Peer[]): TrustRoots => ({
   keysOf: (id) => roots.filter((r) => r.peerId === id).map((r) => r.key),
