@@ -81,6 +81,12 @@ const Bytes = z.number().int('a size is a whole number of bytes').min(0).max(Num
 const Mbps = z.number().min(0.1, 'a bandwidth cap is at least 0.1 Mbit/s').max(100_000).nullable()
 const PriceText = z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'a price is a whole number of CAESAR units')
 
+/** A global proxy address (fd48:…, app/assets/proxy-address.ts), as text; the node checks it in full. */
+export const ProxyAddressText = z
+  .string()
+  .max(64)
+  .regex(/^fd48:[0-9a-f:]+$/i, 'a proxy address is IPv6-style text starting with fd48:')
+
 export const SharingSettings = z
   .object({
     /** Offered to the network at all. */
@@ -114,8 +120,11 @@ export const SharingSettings = z
     privacy: PrivacyLevel,
     /** Networks for PrivateNetwork and PublicNetwork. */
     networks: z.array(NetworkIdText).max(32),
-    /** Peers for P2P. */
-    trustedPeers: z.array(PeerIdText).max(256),
+    /**
+     * Peers for P2P, by peer id or by the proxy address of one of their assets: the node resolves an
+     * address to its peer id before it keeps the settings, so what it keeps and answers are peer ids.
+     */
+    trustedPeers: z.array(z.union([PeerIdText, ProxyAddressText])).max(256),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -223,12 +232,6 @@ function amountInItsUnit(r: z.infer<typeof LeaseAmount>, ctx: z.RefinementCtx): 
  */
 export const LeaseAsk = LeaseAmount.extend({ renews: HashText.optional() }).superRefine(amountInItsUnit)
 export type LeaseAsk = z.infer<typeof LeaseAsk>
-
-/** A global proxy address (fd48:…, app/assets/proxy-address.ts), as text; the node checks it in full. */
-export const ProxyAddressText = z
-  .string()
-  .max(64)
-  .regex(/^fd48:[0-9a-f:]+$/i, 'a proxy address is IPv6-style text starting with fd48:')
 
 /**
  * A peer, named by its peer id, by a multiaddr that ends in /p2p/<peer id>, or by the proxy address of

@@ -251,6 +251,13 @@ describe('privacy levels between five nodes, inside and outside the network, on 
       address: memoryOfA.proxyAddress,
     })
     expect(probe).toMatchObject({ resource: 'memory', bytes: 4096 })
+    // A trusted peer named by its asset's proxy address is kept as its peer id.
+    const trusted = await nodes.A.call('sharing.update', {
+      resource: 'memory',
+      settings: memoryTerms({ privacy: 'P2P', trustedPeers: [memoryOfF.proxyAddress] }),
+    })
+    expect(trusted.resources.memory.settings.trustedPeers).toEqual([ids.F])
+    await share({ privacy: 'PublicNetwork', networks: [networkA] })
     const listed = await nodes.B.call('assets.discover', { from: memoryOfA.proxyAddress })
     expect(listed.map((a: DiscoveredAsset) => a.proxyAddress)).toContain(memoryOfA.proxyAddress)
     // The proxy address of someone else's asset is not where a lease's owner is.

@@ -202,6 +202,11 @@ export class AssetService {
     return resolveProxyAddress(address, this.directory())
   }
 
+  /** The peer id a peer id or a proxy address names (an address that resolves to nothing is refused). */
+  peerIdOf(peerOrAddress: string): string {
+    return looksLikeProxyAddress(peerOrAddress) ? this.resolve(peerOrAddress).peerId : peerOrAddress
+  }
+
   /**
    * Whether a peer on none of this node's networks may keep its connection: one that some shared
    * resource's privacy level admits (a trusted peer, a peer the ledger names, or anyone for FullPublic).

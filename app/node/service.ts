@@ -84,7 +84,12 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'chain.submitTx': async ({ tx }) => need().ledger.need().submit(tx),
     'chain.verifyBlock': async ({ height }) => need().ledger.need().verifyBlock(height),
     'sharing.state': async () => need().sharing.state(),
-    'sharing.update': async (update) => need().sharing.update(update),
+    'sharing.update': async (update) => {
+      // Trusted peers may be named by their assets' proxy addresses; the terms keep peer ids.
+      const { sharing, assets } = need()
+      const trustedPeers = update.settings.trustedPeers.map((peer) => assets.peerIdOf(peer))
+      return sharing.update({ ...update, settings: { ...update.settings, trustedPeers } })
+    },
     'assets.list': async () => need().assets.list(),
     'rewards.status': async () => need().rewards.status(),
     'files.beginUpload': async (request) => need().files.beginUpload(request),

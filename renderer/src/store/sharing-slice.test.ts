@@ -58,20 +58,15 @@ function sharingBridge() {
     'assets.list': () => [],
     'sharing.update': ({ resource: kind, settings: s }) => {
       if (s.allocationPercent > 90) throw new ApiError('BAD_REQUEST', `${kind}: leave some for yourself`)
-      current = { ...current, resources: { ...current.resources, [kind]: resource(s as SharingSettings) } }
+      // As the node does: a trusted peer named by a proxy address is kept as the peer it resolves to.
+      const trustedPeers = s.trustedPeers.map((peer) => {
+        if (!peer.toLowerCase().startsWith('fd48:')) return peer
+        if (peer.toLowerCase() !== PROXY_ADDRESS) throw new ApiError('NOT_FOUND', `${peer} names no asset`)
+        return PEER
+      })
+      const kept = { ...(s as SharingSettings), trustedPeers }
+      current = { ...current, resources: { ...current.resources, [kind]: resource(kept) } }
       return current
-    },
-    'assets.resolve': ({ address }) => {
-      if (address.toLowerCase() !== PROXY_ADDRESS)
-        throw new ApiError('NOT_FOUND', `${address} names no asset`)
-      return {
-        proxyAddress: address,
-        peerId: PEER,
-        resource: 'memory',
-        index: 0,
-        assetId: null,
-        registered: true,
-      }
     },
   })
   return { store: createHyperMeshStore(createApiClient(bridge), { visibility: alwaysVisible }) }
@@ -102,7 +97,7 @@ describe('sharing view state', () => {
     expect(await first).toBe(true)
   })
 
-  it('a trusted peer named by a proxy address is saved as the peer the node resolves it to', async () => {
+  it('a trusted peer named by a proxy address is sent as typed and shown as the peer the node resolved', async () => {
     const { store } = sharingBridge()
     const { actions } = store.getState()
     const terms = settings({ enabled: true, privacy: 'P2P', trustedPeers: [PROXY_ADDRESS.toUpperCase()] })

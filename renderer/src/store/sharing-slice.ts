@@ -2,12 +2,11 @@
  * The sharing view's part of the store: each resource's terms, what the node enforces of them, and live
  * use against the limits (polled every two seconds), and saving new terms for one resource.
  */
-import { ProxyAddressText, type ResourceKind, type SharingSettings } from '../../../shared/api'
+import type { ResourceKind, SharingSettings } from '../../../shared/api'
 import { outcomeOf, type SliceParts } from './slice'
 import type { SharingActions, SharingArea } from './types'
 
 export const SHARING_POLL_MS = 2_000
-const isProxyAddress = (text: string): boolean => ProxyAddressText.safeParse(text).success
 
 export const emptySharingArea = (): SharingArea => ({
   state: null,
@@ -80,12 +79,7 @@ export function createSharingActions({ api, get, set, read, failed }: SliceParts
       })
       try {
         // A trusted peer may be named by the proxy address of one of its assets: the node resolves it.
-        const trustedPeers = await Promise.all(
-          settings.trustedPeers.map(async (peer) =>
-            isProxyAddress(peer) ? (await api.call('assets.resolve', { address: peer })).peerId : peer,
-          ),
-        )
-        const state = await api.call('sharing.update', { resource, settings: { ...settings, trustedPeers } })
+        const state = await api.call('sharing.update', { resource, settings })
         setSharing({ state, saving: null, saved: resource })
         return true
       } catch (err) {
