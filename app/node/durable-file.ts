@@ -24,7 +24,10 @@ export function writeFileDurably(
   const fd = openSync(temporary, 'wx', options.mode ?? 0o600)
   try {
     try {
-      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
+      // writeSync may write less than asked (a full disk, a signal): what is left is written in turn.
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data
+      for (let written = 0; written < bytes.length;)
+        written += writeSync(fd, bytes, written, bytes.length - written)
       fsyncSync(fd)
     } finally {
       closeSync(fd)

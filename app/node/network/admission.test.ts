@@ -144,6 +144,22 @@ describe('admission to a network', () => {
     })
   })
 
+  it('keeps no credential a listener gives it unless it holds: junk cannot replace a good one', async () => {
+    const memberCredential = await redeem(member)
+    const self = desk(member, proven)
+    self.store.saveNetwork(network.genesis, false)
+    const { answer } = await listener.admission.answer(hello(), stoq(root), network, noMembers)
+    if (answer.type !== 'welcome') throw new Error('refused')
+    const accept = (grant: Credential) =>
+      self.admission.acceptWelcome({ ...answer, grant }, stoq(root), network.networkId, network, false)
+    // A grant for this node that lasts a day longer, as betterCredential would take, but signed by nobody.
+    const leaf = memberCredential.at(-1)!
+    const longer = { ...leaf.grant, endsAt: leaf.grant.endsAt + 86_400_000 }
+    expect(await accept([{ grant: longer, signature: leaf.signature }])).toEqual({ ok: true, grant: null })
+    expect(self.warnings.some((w) => /a credential that does not hold/.test(w))).toBe(true)
+    expect(await accept(memberCredential)).toEqual({ ok: true, grant: memberCredential })
+  })
+
   it('pins a member’s key when it is admitted, and nobody’s when it is refused', async () => {
     const pinned = new Map<string, string>()
     listener = desk(root, proven, pinned)

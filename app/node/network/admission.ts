@@ -201,7 +201,8 @@ export class Admission {
         return { ok: false, reason: `its credential does not hold (${refusal.code}: ${refusal.message})` }
       this.pin(welcome.credential, check)
     }
-    const grant = welcome.grant != null && this.isForUs(welcome.grant, network) ? welcome.grant : null
+    const grant =
+      welcome.grant != null && (await this.holds(welcome.grant, network, viaInvite)) ? welcome.grant : null
     if (viaInvite && grant == null)
       return { ok: false, reason: 'it admitted this node without a credential for it' }
     return { ok: true, grant }
@@ -242,6 +243,33 @@ export class Admission {
   private pin(credential: Credential, check: Parameters<typeof credentialKey>[1]): void {
     const key = credentialKey(credential, check)
     if (key != null) this.parts.pinKey?.(check.holder, key)
+  }
+
+  /**
+   * Whether a credential a listener gave this node is one to keep: it is for this node's peer id and key
+   * on this network, and it holds (signatures, chain, times), so that no member can replace a good
+   * credential with junk. Only when joining by invite may its root be one this node cannot see yet (an
+   * active validator on a ledger it has not synced): the invite's maker is trusted by the person who used
+   * the invite, and the credential's signatures are checked when this node shows it to others.
+   */
+  private async holds(grant: Credential, network: StoredNetwork, viaInvite: boolean): Promise<boolean> {
+    if (!this.isForUs(grant, network)) return false
+    const refusal = await credentialRefusal(grant, {
+      networkId: network.networkId,
+      roots: this.roots(network),
+      holder: this.parts.self,
+      holderKeys: [this.ownKey],
+      now: Date.now(),
+      verify: (signature: Uint8Array, message: Uint8Array, key: Uint8Array) =>
+        this.parts.falcon.verify(signature, message, key),
+      verified: this.verified,
+    })
+    if (refusal == null || (viaInvite && refusal.code === 'untrusted-root')) return true
+    this.parts.log.warn(
+      { code: refusal.code },
+      `a peer gave this node a credential that does not hold: ${refusal.message}`,
+    )
+    return false
   }
 
   private isForUs(grant: Credential, network: StoredNetwork): boolean {

@@ -8,6 +8,7 @@ import {
   credentialEndsAt,
   credentialRefusal,
   GRANT_LIFETIME_MS,
+  grantBytes,
   inlineFalconVerify,
   issueCredential,
   MAX_CHAIN,
@@ -120,14 +121,15 @@ describe('membership credentials', () => {
     expect(await code(bobCredential, check(bob, { now: T0 - 3600_000 }))).toBe('not-yet-valid')
   })
 
-  it('refuses a grant altered after signing: a longer life, another member', async () => {
+  it('refuses a grant altered after signing: another end, another member', async () => {
     const [first] = aliceCredential
-    const longer = [{ ...first!, grant: { ...first!.grant, endsAt: first!.grant.endsAt + 1 } }]
-    expect(await code(longer, check(alice))).toBe('bad-signature')
-    const moved = [
+    // (A longer life than the 30 days is refused before any signature is checked: 'too-long', below.)
+    const moved = [{ ...first!, grant: { ...first!.grant, endsAt: first!.grant.endsAt - 1 } }]
+    expect(await code(moved, check(alice))).toBe('bad-signature')
+    const other = [
       { ...first!, grant: { ...first!.grant, member: outsider.peerId, memberKey: outsider.key } },
     ]
-    expect(await code(moved, check(outsider))).toBe('bad-signature')
+    expect(await code(other, check(outsider))).toBe('bad-signature')
   })
 
   it('stops at MAX_CHAIN: a member at the end of the longest chain cannot admit anyone', async () => {
@@ -167,6 +169,15 @@ describe('membership credentials', () => {
     verifications = 0
     expect(await code(forged, check(bob, { verify: counting }))).toBe('bad-signature')
     expect(verifications).toBe(1)
+  })
+
+  it('refuses a grant that lasts longer than a grant may, though its issuer signed it', async () => {
+    const byRoot = { networkId: NETWORK, peerId: root.peerId, credential: [], sign: sign(root) }
+    const issued = await issueCredential(byRoot, { peerId: carol.peerId, falconKey: carol.key }, T0)
+    expect(await code(issued!, check(carol))).toBeNull()
+    const grant = { ...issued![0]!.grant, endsAt: T0 + GRANT_LIFETIME_MS + 1 }
+    const signature = Buffer.from(await sign(root)(grantBytes(grant))).toString('base64')
+    expect(await code([{ grant, signature }], check(carol))).toBe('too-long')
   })
 
   it('takes a renewal only when it lasts a day longer or is shorter and no sooner over', () => {

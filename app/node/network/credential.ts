@@ -90,6 +90,7 @@ export type CredentialRefusalCode =
   | 'not-the-holders-key'
   | 'untrusted-root'
   | 'bad-signature'
+  | 'too-long'
 
 export interface CredentialRefusal {
   code: CredentialRefusalCode
@@ -124,7 +125,8 @@ export class VerifiedGrants {
   }
 }
 
-const grantBytes = (grant: MembershipGrant): Uint8Array => signingBytes(GRANT_DOMAIN, grant)
+/** The bytes a grant's issuer signs (domain-separated). */
+export const grantBytes = (grant: MembershipGrant): Uint8Array => signingBytes(GRANT_DOMAIN, grant)
 const verdictKey = (signed: SignedGrant, signerKey: string): string =>
   createHash('sha256').update(canonicalBytes(signed)).update(signerKey).digest('hex')
 
@@ -167,6 +169,9 @@ export async function credentialRefusal(
       return refuse('not-yet-valid', 'a grant is not valid yet')
     if (grant.endsAt <= check.now)
       return refuse('expired', `a grant expired at ${new Date(grant.endsAt).toISOString()}`)
+    // No grant is issued for longer, so none lasts longer: a leaked or departed issuer's grants run out.
+    if (grant.endsAt - grant.startsAt > GRANT_LIFETIME_MS)
+      return refuse('too-long', 'a grant lasts longer than the 30 days a grant may')
     const previous = credential[i - 1]?.grant
     if (previous != null && grant.issuer !== previous.member)
       return refuse('broken-chain', `grant ${i + 1} is not issued by the member grant ${i} names`)
