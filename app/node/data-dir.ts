@@ -83,11 +83,30 @@ function lockFile(path: string): DatabaseSync {
  */
 const held = new Set<DatabaseSync>()
 
+/**
+ * lockFile, tried again for a moment while it meets SQLITE_BUSY. Starters racing for a free lock can all
+ * meet it: each takes SQLite's shared lock on the way to the exclusive one, and with no busy timeout each
+ * sees the others' and gives up, so none would win. Each gives back what it took when it fails, so after
+ * a random pause one of them gets through; a lock that a live node holds stays busy throughout.
+ */
+function lockFileRacing(path: string): DatabaseSync {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return lockFile(path)
+    } catch (err) {
+      if (!isBusy(err) || attempt === LOCK_ATTEMPTS) throw err
+      Atomics.wait(PAUSE, 0, 0, 2 + Math.random() * 18)
+    }
+  }
+}
+const LOCK_ATTEMPTS = 25
+const PAUSE = new Int32Array(new SharedArrayBuffer(4))
+
 export function acquireDataDirLock(dataDir: string): DataDirLock {
   const path = join(dataDir, LOCK_FILE)
   let db: DatabaseSync
   try {
-    db = lockFile(path)
+    db = lockFileRacing(path)
   } catch (err) {
     if (isBusy(err)) throw new DataDirLockedError(dataDir, readPid(dataDir))
     if (!isNotADatabase(err)) throw err
@@ -96,7 +115,7 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
     // one lock) and lock it. A starter that meets the lock already taken gets SQLITE_BUSY above.
     truncateSync(path, 0)
     try {
-      db = lockFile(path)
+      db = lockFileRacing(path)
     } catch (again) {
       if (isBusy(again)) throw new DataDirLockedError(dataDir, readPid(dataDir))
       throw again
