@@ -5,6 +5,7 @@
  * joined by invite is a member for all of these.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
+import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { lpStream } from '@libp2p/utils'
@@ -144,5 +145,30 @@ describe('membership needs proof (the attack of issue 17, item 1)', () => {
       minutes: 5,
     })
     expect(issued.ok).toBe(true)
+  }, 60_000)
+
+  it('each side keeps where the other listens, so either can reach the other after a restart', async () => {
+    // The chaos testnet found a node that, killed and restarted, was never reached again: the node it
+    // had admitted kept no address for it, and the one that dialed it only the one it dialed, on a port
+    // the restart changed.
+    const listensOf = async (d: Daemon) => (await d.call('node.status', {})).listenAddresses
+    const keptBy = (dir: string, peer: string): string[] => {
+      const db = new DatabaseSync(join(base, dir, 'node.db'), { readOnly: true })
+      try {
+        const row = db.prepare('SELECT addrs FROM known_peers WHERE peer_id = ?').get(peer) as
+          { addrs: string } | undefined
+        return row == null ? [] : (JSON.parse(row.addrs) as string[])
+      } finally {
+        db.close()
+      }
+    }
+    const [aListens, memberListens] = await Promise.all([listensOf(a), listensOf(member)])
+    await waitFor('both sides to keep the other’s listen addresses', () => {
+      const byMember = keptBy('member', a.peerId)
+      const byA = keptBy('a', member.peerId)
+      return byMember.length > 1 && byA.length > 1
+    })
+    for (const kept of keptBy('member', a.peerId)) expect(aListens).toContain(kept)
+    for (const kept of keptBy('a', member.peerId)) expect(memberListens).toContain(kept)
   }, 60_000)
 })

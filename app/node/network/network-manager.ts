@@ -457,14 +457,30 @@ export class NetworkManager {
     if (this.members.has(peer) || connection.status !== 'open' || !this.transportAllowed(connection)) return
     this.members.set(peer, { peerId: connection.remotePeer, admittedAt: Date.now(), latencyMs: null })
     if (this.offers.delete(peer)) this.components.events.emit('lan.offers', this.lanOffers())
-    if (connection.direction === 'outbound') {
-      this.components.store.rememberPeer(this.active.networkId, peer, [
-        withPeerId(connection.remoteAddr, peer).toString(),
-      ])
-    }
+    void this.rememberMember(connection)
     this.components.log.info({ peer, direction: connection.direction }, 'peer joined our network view')
     this.peersChanged()
     void this.pingMember(peer)
+  }
+
+  /**
+   * Keeps where to reach a member after a restart of either side: the listen addresses it announced
+   * (identify, often done before the member was admitted, so read from the peer store), and the address
+   * this node dialed. The dialed address alone is not enough: a peer that dialed us is known by no address
+   * at all, and one of a peer's listen ports may change when it restarts.
+   */
+  private async rememberMember(connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString()
+    const known = await this.components.libp2p.peerStore.get(connection.remotePeer).catch(() => null)
+    const announced = (known?.addresses ?? []).map((a) => withPeerId(a.multiaddr, peer))
+    const dialed = connection.direction === 'outbound' ? [withPeerId(connection.remoteAddr, peer)] : []
+    const addrs = inviteAddresses([...dialed, ...announced])
+    if (addrs.length > 0 && !this.stopped && this.members.has(peer))
+      this.components.store.rememberPeer(
+        this.active.networkId,
+        peer,
+        addrs.map((a) => a.toString()),
+      )
   }
 
   private async pingMembers(): Promise<void> {
