@@ -11,6 +11,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
  */
 const calls: { op: 'fsync' | 'rename' | 'link'; path: string; to?: string }[] = []
 const fds = new Map<number, string>()
+/** When set, each write takes at most this many bytes, as a write to a nearly full disk may. */
+let shortWrites: number | null = null
 
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof Fs>()
@@ -20,6 +22,11 @@ vi.mock('node:fs', async (importOriginal) => {
       const fd = (fs.openSync as (...a: unknown[]) => number)(path, ...rest)
       fds.set(fd, path)
       return fd
+    },
+    writeSync: (fd: number, buffer: Uint8Array, offset?: number, length?: number) => {
+      const start = offset ?? 0
+      const wanted = length ?? buffer.length - start
+      return fs.writeSync(fd, buffer, start, Math.min(wanted, shortWrites ?? wanted))
     },
     fsyncSync: (fd: number) => {
       calls.push({ op: 'fsync', path: fds.get(fd) ?? '?' })
@@ -56,6 +63,7 @@ let dir: string
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hm-durable-'))
   calls.length = 0
+  shortWrites = null
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -68,6 +76,13 @@ describe('durable writes', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600)
     expect(readdirSync(dir)).toEqual(['a.json'])
     expect(durablyWritten(path)).toBe(true)
+  })
+
+  it('writes every byte when the system takes only a few at a time', () => {
+    const path = join(dir, 'b.json')
+    shortWrites = 3
+    writeFileDurably(path, '{"twelve":12}')
+    expect(readFileSync(path, 'utf8')).toBe('{"twelve":12}')
   })
 
   it('with noReplace, refuses a file that exists and leaves it as it was', () => {
