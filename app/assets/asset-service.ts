@@ -366,9 +366,7 @@ export class AssetService {
   /** Signs a lease for a holder named by its peer id, or by the proxy address of one of its assets. */
   issueLease(request: LeaseIssueRequest): IssuedLease {
     const { peerId, network } = this.parts
-    const holder = looksLikeProxyAddress(request.holder)
-      ? this.resolve(request.holder).peerId
-      : request.holder
+    const holder = this.peerIdOf(request.holder)
     const lease = grantLease(this.parts, this.desk, holder, request)
     const networkId = network.activeNetworkId()
     return {

@@ -23,6 +23,7 @@ import {
   VerifiedGrants,
   wantsRenewal,
   type Credential,
+  type CredentialCheck,
   type TrustRoots,
 } from './credential'
 import { inviteTokenGenuine, makeInviteToken, type InviteToken } from './invite-token'
@@ -154,16 +155,7 @@ export class Admission {
     }
     if (networkId !== network.networkId)
       return refused('not-admitted', NOT_ADMITTED, 'asked for another network')
-    const check = {
-      networkId: network.networkId,
-      roots: this.roots(network),
-      holder: caller.peer,
-      holderKeys: caller.classical ? null : this.parts.provenKeys(caller.peer),
-      now,
-      verify: (signature: Uint8Array, message: Uint8Array, key: Uint8Array) =>
-        this.parts.falcon.verify(signature, message, key),
-      verified: this.verified,
-    }
+    const check = this.checkOf(network, caller.peer, this.keysOf(caller), now)
     const refusal = await credentialRefusal(hello.credential, check)
     if (refusal != null) return refused('not-admitted', NOT_ADMITTED, `${refusal.code}: ${refusal.message}`)
     this.pin(hello.credential, check)
@@ -186,16 +178,7 @@ export class Admission {
     if (welcome.networkId !== expectedNetworkId)
       return { ok: false, reason: 'it answered for another network' }
     if (!viaInvite) {
-      const check = {
-        networkId: network.networkId,
-        roots: this.roots(network),
-        holder: listener.peer,
-        holderKeys: listener.classical ? null : this.parts.provenKeys(listener.peer),
-        now: Date.now(),
-        verify: (signature: Uint8Array, message: Uint8Array, key: Uint8Array) =>
-          this.parts.falcon.verify(signature, message, key),
-        verified: this.verified,
-      }
+      const check = this.checkOf(network, listener.peer, this.keysOf(listener), Date.now())
       const refusal = await credentialRefusal(welcome.credential, check)
       if (refusal != null)
         return { ok: false, reason: `its credential does not hold (${refusal.code}: ${refusal.message})` }
@@ -254,22 +237,39 @@ export class Admission {
    */
   private async holds(grant: Credential, network: StoredNetwork, viaInvite: boolean): Promise<boolean> {
     if (!this.isForUs(grant, network)) return false
-    const refusal = await credentialRefusal(grant, {
-      networkId: network.networkId,
-      roots: this.roots(network),
-      holder: this.parts.self,
-      holderKeys: [this.ownKey],
-      now: Date.now(),
-      verify: (signature: Uint8Array, message: Uint8Array, key: Uint8Array) =>
-        this.parts.falcon.verify(signature, message, key),
-      verified: this.verified,
-    })
+    const refusal = await credentialRefusal(
+      grant,
+      this.checkOf(network, this.parts.self, [this.ownKey], Date.now()),
+    )
     if (refusal == null || (viaInvite && refusal.code === 'untrusted-root')) return true
     this.parts.log.warn(
       { code: refusal.code },
       `a peer gave this node a credential that does not hold: ${refusal.message}`,
     )
     return false
+  }
+
+  /** What a credential of `holder`, who proved `holderKeys`, is checked against on `network`. */
+  private checkOf(
+    network: StoredNetwork,
+    holder: string,
+    holderKeys: readonly string[] | null,
+    now: number,
+  ): CredentialCheck {
+    return {
+      networkId: network.networkId,
+      roots: this.roots(network),
+      holder,
+      holderKeys,
+      now,
+      verify: (signature, message, key) => this.parts.falcon.verify(signature, message, key),
+      verified: this.verified,
+    }
+  }
+
+  /** The FALCON keys a peer proved in STOQ handshakes; none can be shown over classical Noise. */
+  private keysOf(peer: Caller): readonly string[] | null {
+    return peer.classical ? null : this.parts.provenKeys(peer.peer)
   }
 
   private isForUs(grant: Credential, network: StoredNetwork): boolean {
