@@ -65,6 +65,16 @@ const handlers: ApiHandlers = {
   'assets.discover': unused,
   'assets.resolve': unused,
   'assets.probeLease': unused,
+  'jobs.examples': unused,
+  'jobs.beginUpload': unused,
+  'jobs.uploadChunk': unused,
+  'jobs.estimate': unused,
+  'jobs.submit': unused,
+  'jobs.list': unused,
+  'jobs.get': unused,
+  'jobs.cancel': unused,
+  'jobs.readResult': unused,
+  'jobs.provided': unused,
 }
 
 const silentLog = { warn: () => {}, error: () => {} }

@@ -53,6 +53,26 @@ const workerEntries = {
   'signature-worker': 'app/node/workers/signature-worker.ts',
 }
 
+/**
+ * The job sandbox process (app/jobs/sandbox/runner/): its own bundle, started by the daemon with
+ * `node --permission` allowed to read only this file and the runtimes' packages, so everything else it
+ * uses (@noble/ciphers) is bundled in. `.mjs`, so Node needs no package.json to know it is a module.
+ */
+const sandboxRunnerBuild = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  // Each runtime in its own chunk, loaded only by the jobs that use it.
+  splitting: true,
+  sourcemap: true,
+  logLevel: 'warning',
+  // test/support/sandbox-compliance.ts builds the same way for the tests.
+  external: ['quickjs-emscripten', 'quickjs-emscripten-core', '@jitl/*', 'pyodide'],
+  entryPoints: { runner: 'app/jobs/sandbox/runner/runner.ts' },
+  outExtension: { '.js': '.mjs' },
+}
+
 const jobs = []
 if (want('node')) {
   jobs.push(
@@ -67,6 +87,7 @@ if (want('node')) {
       outdir: 'dist/daemon',
     }),
     build({ ...workerBundle, entryPoints: workerEntries, outdir: 'dist/daemon' }),
+    build({ ...sandboxRunnerBuild, outdir: 'dist/jobs-runner' }),
   )
 }
 if (only === 'bench') {

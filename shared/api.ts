@@ -65,12 +65,25 @@ import {
   SharingState,
   SharingUpdate,
 } from './sharing-schemas'
+import {
+  JobEstimate,
+  JobExample,
+  JobRef,
+  JobResultChunk,
+  JobResultChunkRequest,
+  JobSubmitRequest,
+  JobSummary,
+  JobUploadBegin,
+  JobUploadChunk,
+  ProvidedJob,
+} from './jobs-schemas'
 
 export * from './schemas'
 export * from './chain-schemas'
 export * from './sharing-schemas'
 export * from './rewards'
 export * from './file-schemas'
+export * from './jobs-schemas'
 
 /** Every call: its params schema and its result schema. */
 export const apiMethods = {
@@ -157,6 +170,24 @@ export const apiMethods = {
   'files.check': { params: FileRef, result: z.array(HolderCheck) },
   /** Delete the shards from the holders that answer, and forget the file. */
   'files.remove': { params: FileRef, result: z.object({ removedFrom: z.number().int() }) },
+  /** Ready jobs a new user can run in one click. */
+  'jobs.examples': { params: Empty, result: z.array(JobExample) },
+  /** Starts sending a job's code or input; chunks follow, then `jobs.submit` names the upload. */
+  'jobs.beginUpload': { params: JobUploadBegin, result: z.object({ uploadId: z.string() }) },
+  'jobs.uploadChunk': { params: JobUploadChunk, result: z.object({ received: z.number().int() }) },
+  /** What a job would cost and whether providers could take it now; nothing is sent or charged. */
+  'jobs.estimate': { params: JobSubmitRequest, result: JobEstimate },
+  /** Signs the job, holds its budget in escrow and places it on providers. */
+  'jobs.submit': { params: JobSubmitRequest, result: JobSummary },
+  /** This node's jobs, newest first. */
+  'jobs.list': { params: Empty, result: z.array(JobSummary) },
+  'jobs.get': { params: JobRef, result: JobSummary },
+  /** Stops a job still placing or running; providers are paid for the time they used. */
+  'jobs.cancel': { params: JobRef, result: JobSummary },
+  /** Part of an accepted job's output. */
+  'jobs.readResult': { params: JobResultChunkRequest, result: JobResultChunk },
+  /** Jobs this node ran for other peers, and what each earned. */
+  'jobs.provided': { params: Empty, result: z.array(ProvidedJob) },
 } as const
 
 /** Events the node pushes to the UI. */
@@ -166,6 +197,8 @@ export const apiEvents = {
   'lan.offers': z.array(LanOffer),
   /** A block this node committed (by consensus or by sync). */
   'chain.block': BlockSummary,
+  /** A job of this node changed state (placing, running, verifying, done, failed). */
+  'jobs.changed': JobSummary,
 } as const
 
 export type ApiMethod = keyof typeof apiMethods

@@ -39,6 +39,7 @@ const ORDER = [
   'assets',
   'relays',
   'files',
+  'jobs',
 ]
 
 let probe: string

@@ -211,6 +211,11 @@ export class AssetService {
    * Whether a peer on none of this node's networks may keep its connection: one that some shared
    * resource's privacy level admits (a trusted peer, a peer the ledger names, or anyone for FullPublic).
    */
+  /** Null when `peer` may use this node's `kind` under its privacy level; else why not, in words. */
+  useRefusal(kind: ResourceKind, peer: string): string | null {
+    return refusalFor(this.parts.sharing.settingsOf(kind), peer, networkView(this.parts))
+  }
+
   admitsOutsider(peer: string): boolean {
     const view = networkView(this.parts)
     return RESOURCE_KINDS.some((kind) => refusalFor(this.parts.sharing.settingsOf(kind), peer, view) == null)

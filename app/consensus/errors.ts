@@ -21,6 +21,10 @@ export type RejectionCode =
   | 'unknown-asset'
   | 'invalid-receipt'
   | 'stale'
+  | 'unknown-job'
+  | 'not-authorized'
+  | 'job-closed'
+  | 'too-early'
 
 export class LedgerRejection extends Error {
   constructor(

@@ -6,6 +6,15 @@
 import { ASSET_RECORD_DOMAIN } from './asset-registration'
 import { applyPeerBind, genesisBindingsOf } from './peer-bindings'
 import { applyUsageClaim, beginEpochBlock } from './rewards/usage-claims'
+import {
+  applyJobClaim,
+  applyJobEscrow,
+  applyJobRefund,
+  applyJobSettle,
+  escrowSpend,
+  pruneClosedJobs,
+  type JobContext,
+} from './jobs/escrow'
 import { fromBase64, hashOf, type Hash } from './codec'
 import { LedgerRejection, reject } from './errors'
 import { MAX_VALIDATORS, type ChainParams, type GenesisConsensus } from './params'
@@ -83,6 +92,7 @@ export function applyTx(state: LedgerState, tx: SignedTx, ctx: ExecutionContext,
 
 function spendOf(body: TxBody): bigint {
   if (body.kind === 'transfer' || body.kind === 'stake') return BigInt(body.amount)
+  if (body.kind === 'job-escrow') return escrowSpend(body)
   return 0n
 }
 
@@ -127,8 +137,23 @@ function applyKind(
     case 'peer-bind':
       applyPeerBind(state, body)
       return sender
+    case 'job-escrow':
+      applyJobEscrow(state, body, jobContext(state, ctx))
+      return sender
+    case 'job-settle':
+      return applyJobSettle(state, sender, body, jobContext(state, ctx))
+    case 'job-claim':
+      return applyJobClaim(state, sender, body, jobContext(state, ctx))
+    case 'job-refund':
+      return applyJobRefund(state, sender, body, jobContext(state, ctx))
   }
 }
+
+const jobContext = (state: LedgerState, ctx: ExecutionContext): JobContext => ({
+  networkId: ctx.chainId,
+  params: ctx.params,
+  timeMs: state.timeMs,
+})
 
 function unstake(
   state: LedgerState,
@@ -253,7 +278,13 @@ export function applyEvidence(state: LedgerState, evidence: Evidence, ctx: Execu
   const unbonding = account.unbonding.map((u) =>
     createdAt(u.releaseHeight) >= a.height ? { ...u, amount: slash(u.amount) } : u,
   )
-  state.accounts.set(a.validator, { ...account, bonded: slash(account.bonded), unbonding })
+  const bonded = slash(account.bonded)
+  const burned =
+    account.bonded -
+    bonded +
+    account.unbonding.reduce((sum, u, i) => sum + u.amount - unbonding[i]!.amount, 0n)
+  state.issuance = { ...state.issuance, burned: state.issuance.burned + burned }
+  state.accounts.set(a.validator, { ...account, bonded, unbonding })
   state.validators.set(a.validator, { ...record, active: false, jailed: true })
 }
 
@@ -286,6 +317,7 @@ export function beginBlock(
   state.height = height
   state.timeMs = timeMs
   releaseUnbonding(state)
+  pruneClosedJobs(state)
   beginEpochBlock(state, params)
   return state
 }

@@ -5,7 +5,8 @@
  *
  * - the ledger of the active network ({@link ActiveLedger}), a running chain on libp2p and SQLite;
  * - genesis documents and network ids;
- * - the signed records the ledger encodes for other subsystems (leases, usage receipts, peer bindings), one
+ * - the signed records the ledger encodes for other subsystems (leases, usage receipts, peer bindings, job
+ *   specs and work receipts; jobs/escrow.ts holds the ledger's job escrow rules), one
  *   convention for all (records/conventions.ts);
  * - the canonical codec, signature schemes and proofs that those records and peers' requests use;
  * - the reward schedule's exact arithmetic;
@@ -43,7 +44,14 @@ export {
 export { DEFAULT_PARAMS, HashText, type ChainParams, type ProofParams } from './params'
 export { LedgerRejection, LedgerRequestError, type RejectionCode } from './errors'
 export type { AssetRegistration } from './asset-registration'
-export { EMPTY_ACCOUNT, LedgerState, type AssetRecord, type PeerBindingRecord } from './state'
+export {
+  EMPTY_ACCOUNT,
+  LedgerState,
+  type AssetRecord,
+  type JobEscrow,
+  type JobEvidence,
+  type PeerBindingRecord,
+} from './state'
 export { addressOf, txSignatureVerdict, type SignedTx, type TxBody, type TxSignatureFailure } from './tx'
 
 export {
@@ -68,6 +76,8 @@ export {
   type IdentitySigner,
 } from './records/peer-binding'
 export { holderKeyRefusal } from './peer-bindings'
+export { JOB_CLAIM_WINDOW_MS, SETTLE_WINDOW_MS } from './jobs/escrow'
+export { MAX_SETTLE_RECEIPTS } from './tx'
 
 export { DEFAULT_REWARD_SCHEDULE, epochOf, parseUsageKey, rewardFor, scheduleOf } from './rewards/schedule'
 
@@ -82,3 +92,23 @@ export {
 } from './signature-scheme'
 export { evaluateVdf, verifyVdf } from './proofs/vdf'
 export { solveWork, verifyWork } from './proofs/work'
+export {
+  decodeJobSpec,
+  encodeJobSpec,
+  JobLimits,
+  JobSpec,
+  JobSpecError,
+  MAX_JOB_CODE_BYTES,
+  MAX_JOB_INPUT_BYTES,
+  MAX_JOB_WALL_MS,
+  signJobSpec,
+  SignedJobSpec,
+  verifyJobSpec,
+} from './records/job-spec'
+export {
+  SignedWorkReceipt,
+  signWorkReceipt,
+  WorkReceipt,
+  workCost,
+  workReceiptRefusal,
+} from './records/work-receipt'

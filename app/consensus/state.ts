@@ -1,5 +1,5 @@
 /**
- * The ledger state: accounts, validators, registered assets, peer bindings and the evidence already punished. Records are
+ * The ledger state: accounts, validators, registered assets, peer bindings, job escrows and evidence. Records are
  * immutable values in maps, so a copy for speculative execution (a proposal being checked) costs one map copy
  * per table and no deep cloning. The state root is the RFC 6962 Merkle root over every record in key order.
  */
@@ -8,6 +8,8 @@ import { merkleRoot } from './merkle'
 import { heightPriorities, step, type PowerOf } from './proposer-priority'
 import type { SpaceCommitment } from './params'
 import type { TxBody } from './tx'
+import type { JobRuntime } from '../../shared/jobs-schemas'
+import type { PrivacyLevel } from '../../shared/sharing-schemas'
 
 export interface Account {
   readonly balance: bigint
@@ -65,6 +67,49 @@ export interface EpochPayouts {
   readonly amounts: ReadonlyMap<string, bigint>
 }
 
+/**
+ * A job's budget held by the ledger (jobs/escrow.ts): `amount` is what remains of it. Open until the payer
+ * settles or is refunded (then `amount` is 0); a closed entry stays, so that its job id cannot be escrowed
+ * again, until its spec has expired and every window has passed.
+ */
+export interface JobEscrow {
+  readonly payer: string
+  readonly amount: bigint
+  readonly redundancy: number
+  readonly maxPricePerCoreHour: bigint
+  /** The most CPU time the spec's limits allow one run: millicores × wall time. */
+  readonly maxCpuMillis: number
+  readonly runtime: JobRuntime
+  readonly privacy: PrivacyLevel
+  readonly expiresAt: number
+  /** The payer settles before this time; providers claim their receipts after it. */
+  readonly settleBy: number
+  readonly status: 'open' | 'settled' | 'refunded'
+  /** Provider accounts paid by `job-claim`, each once. */
+  readonly claimedBy: readonly string[]
+  /** What each provider account was paid from it, by settlement or claim, in the order paid. */
+  readonly paid: readonly { readonly account: string; readonly amount: bigint }[]
+}
+
+/** A provider outvoted in a settled job: its output disagreed with the accepted one (jobs/escrow.ts). */
+export interface JobEvidence {
+  readonly jobId: string
+  readonly account: string
+  readonly provider: string
+  readonly outputHash: string
+  readonly acceptedHash: string
+  readonly height: number
+}
+
+/**
+ * Base units created and destroyed since genesis: epoch rewards minted, stake slashed. Derived from the
+ * blocks (every node replays them), so not in the root; it lets a test check that supply is conserved.
+ */
+export interface Issuance {
+  readonly minted: bigint
+  readonly burned: bigint
+}
+
 export const EMPTY_ACCOUNT: Account = { balance: 0n, nonce: 0, bonded: 0n, unbonding: [] }
 
 export class LedgerState {
@@ -91,6 +136,11 @@ export class LedgerState {
      * they are not in the root); set once at genesis, shared by every copy.
      */
     public genesisBindings: GenesisBindings = { byPeer: new Map(), byAccount: new Map() },
+    /** Job budgets by job id, open and recently closed (jobs/escrow.ts). */
+    readonly jobEscrows = new Map<string, JobEscrow>(),
+    /** Outvoted providers by `providerAccount|jobId`: evidence against their accounts, kept for good. */
+    readonly jobEvidence = new Map<string, JobEvidence>(),
+    public issuance: Issuance = { minted: 0n, burned: 0n },
   ) {}
 
   copy(): LedgerState {
@@ -107,7 +157,19 @@ export class LedgerState {
       new Map(this.peerBindings),
       new Map(this.boundAccounts),
       this.genesisBindings,
+      new Map(this.jobEscrows),
+      new Map(this.jobEvidence),
+      this.issuance,
     )
+  }
+
+  /** Every base unit that exists: balances, bonded and unbonding stake, and what job escrows hold. */
+  supply(): bigint {
+    let total = 0n
+    for (const a of this.accounts.values())
+      total += a.balance + a.bonded + a.unbonding.reduce((sum, u) => sum + u.amount, 0n)
+    for (const escrow of this.jobEscrows.values()) total += escrow.amount
+    return total
   }
 
   account(address: string): Account | undefined {
@@ -162,6 +224,11 @@ export class LedgerState {
     // Added only when there are any, so chains from before bindings keep their roots.
     for (const key of [...this.peerBindings.keys()].sort())
       add(`peer-binding/${key}`, this.peerBindings.get(key))
+    // Added only when there are any, so chains from before jobs keep their roots.
+    for (const key of [...this.jobEscrows.keys()].sort())
+      add(`job-escrow/${key}`, jobEscrowJson(this.jobEscrows.get(key)!))
+    for (const key of [...this.jobEvidence.keys()].sort())
+      add(`job-evidence/${key}`, this.jobEvidence.get(key))
     if (this.payouts != null) {
       const { epoch, height, amounts } = this.payouts
       add('meta/payouts', { epoch, height })
@@ -176,6 +243,13 @@ export const accountJson = (a: Account): Record<string, unknown> => ({
   nonce: a.nonce,
   bonded: a.bonded.toString(),
   unbonding: a.unbonding.map((u) => ({ amount: u.amount.toString(), releaseHeight: u.releaseHeight })),
+})
+
+const jobEscrowJson = (e: JobEscrow): Record<string, unknown> => ({
+  ...e,
+  amount: e.amount.toString(),
+  maxPricePerCoreHour: e.maxPricePerCoreHour.toString(),
+  paid: e.paid.map((p) => ({ account: p.account, amount: p.amount.toString() })),
 })
 
 /**

@@ -14,10 +14,15 @@ import { decodeRecordJson } from './records/conventions'
 import { SignedLease } from './records/lease'
 import { SignedPeerBinding } from './records/peer-binding'
 import { SignedUsageReceipt } from './records/usage-receipt'
+import { SignedJobSpec } from './records/job-spec'
+import { SignedWorkReceipt } from './records/work-receipt'
 import type { SignatureScheme } from './signature-scheme'
 import type { TxSignatureFailure, VerificationCache } from './verification-cache'
 
 export type { TxSignatureFailure } from './verification-cache'
+
+/** The most receipts a `job-settle` carries in each list: r ≤ 5 providers and a tie-breaker. */
+export const MAX_SETTLE_RECEIPTS = 6
 
 const Envelope = {
   chainId: HashText,
@@ -55,6 +60,24 @@ export const TxBody = z.discriminatedUnion('kind', [
     .strict(),
   /** The sender binds its account's key to its peer id, signed by both (peer-bindings.ts). */
   z.object({ kind: z.literal('peer-bind'), ...Envelope, binding: SignedPeerBinding }).strict(),
+  /** The submitter holds a job's budget in escrow (jobs/escrow.ts, as are the three kinds below). */
+  z.object({ kind: z.literal('job-escrow'), ...Envelope, job: SignedJobSpec }).strict(),
+  /** The payer pays the providers whose receipts it accepts and names the outvoted ones. */
+  z
+    .object({
+      kind: z.literal('job-settle'),
+      ...Envelope,
+      jobId: HashText,
+      paid: z.array(SignedWorkReceipt).max(MAX_SETTLE_RECEIPTS),
+      outvoted: z.array(SignedWorkReceipt).max(MAX_SETTLE_RECEIPTS),
+    })
+    .strict(),
+  /** A provider claims its receipt from an escrow its payer never settled. */
+  z
+    .object({ kind: z.literal('job-claim'), ...Envelope, jobId: HashText, receipt: SignedWorkReceipt })
+    .strict(),
+  /** The payer takes back what remains of an escrow once every window has passed. */
+  z.object({ kind: z.literal('job-refund'), ...Envelope, jobId: HashText }).strict(),
 ])
 export type TxBody = z.infer<typeof TxBody>
 export type TxKind = TxBody['kind']

@@ -44,6 +44,8 @@ import {
   StakedRelays,
 } from '../assets'
 import { RewardsService } from '../caesar'
+import { createJobEngine, JobsService } from '../jobs'
+import { jobsLedgerView, providerTerms } from './jobs-wiring'
 import type { HyperMeshNode, HyperMeshNodeInit } from './hypermesh-node'
 import { createApiDispatcher } from './api/dispatcher'
 import { loadConfig, rememberListenPorts, type NodeConfig } from './config'
@@ -415,6 +417,27 @@ class Node implements HyperMeshNode {
       receipts: rewards,
       log,
     })
+    // Jobs: this node's work placed on providers, and other peers' work run in its leased-work group.
+    const jobs = new JobsService(
+      {
+        libp2p,
+        db,
+        peerId: this.peerId,
+        falcon: identity.falcon,
+        activeNetworkId: () => network.activeNetwork().networkId,
+        ledger: () => jobsLedgerView(ledger),
+        submitTx: (body) => ledger.need().signAndSubmit(body),
+        onBlock: (listener) => ledger.onBlock(listener),
+        candidates: () => [
+          ...new Set([...network.memberIds(), ...(jobsLedgerView(ledger)?.cpuAssetPeers() ?? [])]),
+        ],
+        reach: (peer) => assets.reach(peer),
+        provider: providerTerms(sharing, assets),
+        changed: (summary) => this.api.emit('jobs.changed', summary),
+        log,
+      },
+      createJobEngine(log),
+    )
     const services: NodeService[] = [
       {
         name: 'signature workers',
@@ -430,9 +453,10 @@ class Node implements HyperMeshNode {
       assets,
       ...(config.nat.relayReservations > 0 ? [relays] : []),
       files,
+      jobs,
     ]
     return {
-      parts: { libp2p, nat, network, ledger, sharing, assets, rewards, files, listenAddresses },
+      parts: { libp2p, nat, network, ledger, sharing, assets, rewards, files, jobs, listenAddresses },
       services,
     }
   }

@@ -11,6 +11,7 @@ import {
 } from '../assets'
 import type { RewardsService } from '../caesar'
 import type { ActiveLedger } from '../consensus'
+import type { JobsService } from '../jobs'
 import type { ApiHandlers } from './api/dispatcher'
 import type { NetworkManager } from './network/network-manager'
 
@@ -24,6 +25,7 @@ export interface RunningParts {
   assets: AssetService
   rewards: RewardsService
   files: FileService
+  jobs: JobsService
 }
 
 export interface ServiceParts {
@@ -106,5 +108,15 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'assets.discover': async (request) => need().assets.discover(request),
     'assets.resolve': async ({ address }) => need().assets.resolve(address),
     'assets.probeLease': async (request) => need().assets.probeLease(request),
+    'jobs.examples': async () => need().jobs.examples(),
+    'jobs.beginUpload': async ({ purpose, size }) => need().jobs.beginUpload(purpose, size),
+    'jobs.uploadChunk': async ({ uploadId, offset, data }) => need().jobs.uploadChunk(uploadId, offset, data),
+    'jobs.estimate': async (request) => need().jobs.estimate(request),
+    'jobs.submit': async (request) => need().jobs.submit(request),
+    'jobs.list': async () => need().jobs.list(),
+    'jobs.get': async ({ jobId }) => need().jobs.get(jobId),
+    'jobs.cancel': async ({ jobId }) => need().jobs.cancel(jobId),
+    'jobs.readResult': async ({ jobId, offset, length }) => need().jobs.readResult(jobId, offset, length),
+    'jobs.provided': async () => need().jobs.provided(),
   }
 }

@@ -65,3 +65,10 @@ export {
   type NatTraversal,
   type RelayServerLimits,
 } from './nat'
+export {
+  DeadlineError,
+  KEEPALIVE_MS,
+  STREAM_DEADLINES,
+  withDeadline,
+  type StreamDeadlines,
+} from './stream-deadlines'

@@ -1,6 +1,8 @@
 import { useEffect } from 'react'
 import { AuthRequired } from './components/AuthRequired'
 import { Dashboard } from './components/Dashboard'
+import { JobsView } from './components/jobs/JobsView'
+import { useView } from './lib/view'
 import { useHyperMesh, useHyperMeshStore } from './store/context'
 import { selectAuthRequired } from './store/selectors'
 
@@ -8,8 +10,10 @@ import { selectAuthRequired } from './store/selectors'
 export function App() {
   const store = useHyperMeshStore()
   const authRequired = useHyperMesh(selectAuthRequired)
+  const view = useView()
 
   useEffect(() => store.getState().actions.start(), [store])
 
-  return authRequired ? <AuthRequired refused /> : <Dashboard />
+  if (authRequired) return <AuthRequired refused />
+  return view === 'jobs' ? <JobsView /> : <Dashboard />
 }

@@ -4,16 +4,19 @@
  * blocks and signing record), restarts right after a validator locks, and Byzantine validators
  * (byzantine.ts). Modelled on TigerBeetle's VOPR: a seed replays a run exactly.
  *
- * Invariants, checked on every commit: no two honest nodes commit different blocks at one height, and
- * their state roots agree. At the end: after the faults stop, every honest node committed new blocks.
+ * Invariants, checked on every commit: no two honest nodes commit different blocks at one height, their
+ * state roots agree, and supply is conserved (balances, bonded and unbonding stake and job escrows add up
+ * to the genesis supply plus what epochs minted, less what slashing burned). At the end: after the faults stop, every honest node committed new blocks.
  */
 import { blockHash, type Block } from '../../app/consensus/block'
 import { Chain } from '../../app/consensus/chain'
 import { ConsensusDriver, type Clock, type ConsensusTransport } from '../../app/consensus/driver'
+import { genesisState } from '../../app/consensus/execute'
 import { MemoryBlockStore } from '../../app/consensus/memory-store'
 import type { ConsensusMessage } from '../../app/consensus/messages'
 import type { ChainParams, GenesisConsensus } from '../../app/consensus/params'
 import type { SignedPosition } from '../../app/consensus/signing-guard'
+import type { LedgerState } from '../../app/consensus/state'
 import { Plot, plotOwner } from '../../app/consensus/proofs/space'
 import { toBase64 } from '../../app/consensus/codec'
 import { addressOf } from '../../app/consensus/tx'
@@ -125,6 +128,7 @@ export class Simulation {
   private healed = false
   private readonly violations: string[] = []
   private readonly committed = new Map<number, { hash: string; root: string; by: string }>()
+  private readonly genesisSupply: bigint
   private heightAtHeal = 0
   private messages = 0
   /** Restarts are costly to simulate (a chain replayed from genesis); a few per run find the schedule. */
@@ -158,6 +162,7 @@ export class Simulation {
       })),
       balances: [],
     }
+    this.genesisSupply = genesisState(this.genesis, ed25519Scheme).supply()
   }
 
   run(): SimResult {
@@ -264,7 +269,9 @@ export class Simulation {
     const height = block.header.height
     if (!this.committed.has(height)) this.isolateDecider(node, height)
     const hash = blockHash(block.header)
-    const root = node.driver!.chain.state.root()
+    const state = node.driver!.chain.state
+    this.checkSupply(node, height, state)
+    const root = state.root()
     const first = this.committed.get(height)
     if (first == null) {
       this.committed.set(height, { hash, root, by: node.id })
@@ -277,6 +284,16 @@ export class Simulation {
     else if (first.root !== root)
       this.violations.push(
         `state: nodes ${first.by} and ${node.id} disagree on the state root at height ${height}`,
+      )
+  }
+
+  /** Supply is conserved: the genesis's, plus what epochs minted, less what slashing burned. */
+  private checkSupply(node: SimNode, height: number, state: LedgerState): void {
+    const { minted, burned } = state.issuance
+    const expected = this.genesisSupply + minted - burned
+    if (state.supply() !== expected)
+      this.violations.push(
+        `supply: node ${node.id} holds ${state.supply()} at height ${height}; genesis + minted − burned is ${expected}`,
       )
   }
 

@@ -15,7 +15,7 @@ import { MAX_LEASE_BYTES, SignedLease, type ProofParams } from '../../consensus'
 import { z } from 'zod'
 import { encodeJson, MAX_HEADER_BYTES, parseAnswer, parseHeader, ProxyRefusal } from '../proxy/leased-stream'
 import { isRelayed } from '../proxy/relay-choice'
-import { STREAM_DEADLINES, withDeadline, type StreamDeadlines } from '../proxy/stream-deadlines'
+import { STREAM_DEADLINES, withDeadline, type StreamDeadlines } from '../../stoq'
 import {
   leaseProofsRefusal,
   LeaseProofs,

@@ -20,6 +20,8 @@ import {
   checkWorkLimits,
   enterCgroupsThenExec,
   type GroupUsage,
+  spawnOptionsOf,
+  type GroupSpawnOptions,
   type LimitedGroup,
   type ResourceLimiter,
   type WorkLimits,
@@ -105,9 +107,9 @@ class CgroupV1Group implements LimitedGroup {
     this.paused = paused
   }
 
-  spawn(command: string, args: readonly string[]): ChildProcess {
+  spawn(command: string, args: readonly string[], options?: GroupSpawnOptions): ChildProcess {
     const procs = this.dirs.all.map((dir) => `${dir}/cgroup.procs`)
-    return spawn('/bin/sh', ['-c', enterCgroupsThenExec(procs), command, ...args], { stdio: 'ignore' })
+    return spawn('/bin/sh', ['-c', enterCgroupsThenExec(procs), command, ...args], spawnOptionsOf(options))
   }
 
   async cpuNanoseconds(): Promise<number> {

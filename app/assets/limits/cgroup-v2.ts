@@ -19,6 +19,8 @@ import {
   checkWorkLimits,
   enterCgroupsThenExec,
   type GroupUsage,
+  spawnOptionsOf,
+  type GroupSpawnOptions,
   type LimitedGroup,
   type ResourceLimiter,
   type WorkLimits,
@@ -110,10 +112,12 @@ class CgroupV2Group implements LimitedGroup {
     this.paused = paused
   }
 
-  spawn(command: string, args: readonly string[]): ChildProcess {
-    return spawn('/bin/sh', ['-c', enterCgroupsThenExec([`${this.dir}/cgroup.procs`]), command, ...args], {
-      stdio: 'ignore',
-    })
+  spawn(command: string, args: readonly string[], options?: GroupSpawnOptions): ChildProcess {
+    return spawn(
+      '/bin/sh',
+      ['-c', enterCgroupsThenExec([`${this.dir}/cgroup.procs`]), command, ...args],
+      spawnOptionsOf(options),
+    )
   }
 
   async cpuMicroseconds(): Promise<number> {

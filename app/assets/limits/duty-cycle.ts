@@ -13,6 +13,8 @@ import {
   checkGroupName,
   checkWorkLimits,
   type GroupUsage,
+  spawnOptionsOf,
+  type GroupSpawnOptions,
   type LimitedGroup,
   type ResourceLimiter,
   type WorkLimits,
@@ -76,9 +78,9 @@ class DutyCycleGroup implements LimitedGroup {
     this.limits = limits
   }
 
-  spawn(command: string, args: readonly string[]): ChildProcess {
+  spawn(command: string, args: readonly string[], options?: GroupSpawnOptions): ChildProcess {
     // Its own process group, so that one signal stops or resumes it with whatever it starts.
-    const child = spawn(command, args, { stdio: 'ignore', detached: true })
+    const child = spawn(command, args, { ...spawnOptionsOf(options), detached: true })
     const pid = child.pid
     if (pid == null) return child
     // A new process starts stopped when the budget is spent.

@@ -4,7 +4,7 @@
  * supervising duty cycle where none of those exist); all pass the same compliance suite
  * (test/support/limiter-compliance.ts).
  */
-import type { ChildProcess } from 'node:child_process'
+import type { ChildProcess, StdioOptions } from 'node:child_process'
 
 export interface WorkLimits {
   /** CPU time allowed per second of wall time, in cores (0.25 = a quarter of one core); null: no limit. */
@@ -22,6 +22,15 @@ export interface GroupUsage {
   memoryCapHits: number
 }
 
+/** How a process in a group is started; by default with no stdio and the node's own env and cwd. */
+export interface GroupSpawnOptions {
+  /** As child_process.spawn's; default 'ignore' (a job's pipes are asked for explicitly). */
+  stdio?: StdioOptions
+  /** The whole environment of the process (not merged with the node's); default the node's. */
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+}
+
 /** A set of processes under one set of limits. */
 export interface LimitedGroup {
   readonly name: string
@@ -32,7 +41,7 @@ export interface LimitedGroup {
   setPaused(paused: boolean): Promise<void>
   readonly paused: boolean
   /** Starts a process inside the group, limited from its first instruction. */
-  spawn(command: string, args: readonly string[]): ChildProcess
+  spawn(command: string, args: readonly string[], options?: GroupSpawnOptions): ChildProcess
   usage(): Promise<GroupUsage>
   /** Kills what still runs in the group and removes it. */
   close(): Promise<void>
@@ -85,4 +94,17 @@ export function checkGroupName(name: string): void {
  */
 export function enterCgroupsThenExec(procsFiles: readonly string[]): string {
   return [...procsFiles.map((file) => `echo $$ > '${file}'`), 'exec "$0" "$@"'].join(' && ')
+}
+
+/** child_process.spawn's options for `options`, with stdio 'ignore' unless asked otherwise. */
+export function spawnOptionsOf(options: GroupSpawnOptions = {}): {
+  stdio: StdioOptions
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+} {
+  return {
+    stdio: options.stdio ?? 'ignore',
+    ...(options.env != null ? { env: options.env } : {}),
+    ...(options.cwd != null ? { cwd: options.cwd } : {}),
+  }
 }

@@ -4,7 +4,7 @@
  * through relays), then the lease against its lease book, the asset's capacity and the leases it runs at
  * once, and answers ok (with the leased amount) or the refusal. Frames are length-prefixed JSON headers,
  * with raw bytes in the frame after a header where an operation carries data. Every read and write on
- * the owner's side has a deadline (stream-deadlines.ts).
+ * the owner's side has a deadline (app/stoq/stream-deadlines.ts).
  */
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
@@ -15,13 +15,7 @@ import type { SharingSettings } from '../../../shared/sharing-schemas'
 import { LeaseError, SignedLease, SignedUsageReceipt, type LeaseTerms } from '../../consensus'
 import type { LeaseBook } from '../leases/lease-book'
 import { isRelayed } from './relay-choice'
-import {
-  DeadlineError,
-  KEEPALIVE_MS,
-  STREAM_DEADLINES,
-  withDeadline,
-  type StreamDeadlines,
-} from './stream-deadlines'
+import { DeadlineError, KEEPALIVE_MS, STREAM_DEADLINES, withDeadline, type StreamDeadlines } from '../../stoq'
 import type { BandwidthCaps } from './token-bucket'
 
 export const MAX_HEADER_BYTES = 16 * 1024

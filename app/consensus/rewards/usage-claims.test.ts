@@ -237,6 +237,18 @@ describe('usage claims: the ledger pays receipted use of registered assets, once
     expect(attempt(claim(lease, receiptFor(lease)))).toBe('invalid-receipt')
   })
 
+  it('refuses CPU and GPU claims: they are paid for measured work in settled jobs', () => {
+    const lease = leaseBy(owner, { amount: '1000' })
+    for (const resource of ['cpu', 'gpu'] as const) {
+      state.assets.set(ASSET, { ...state.assets.get(ASSET)!, resource, capacity: 4000n })
+      const tx = claim(lease, receiptFor(lease))
+      const working = state.copy()
+      expect(() => applyTx(working, tx, ctx, owner.address)).toThrow(/CPU and GPU are paid for measured work/)
+      expect(attempt(tx)).toBe('invalid-receipt')
+    }
+    expect(state.usage.size).toBe(0)
+  })
+
   it('refuses a lease for more than the asset registered, and receipts claimed too late', () => {
     const huge = leaseBy(owner, { amount: String(8 * GIB) })
     expect(attempt(claim(huge, receiptFor(huge)))).toBe('invalid-receipt')

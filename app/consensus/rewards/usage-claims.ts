@@ -41,6 +41,11 @@ export function applyUsageClaim(
       'unknown-asset',
       `asset ${terms.assetId.slice(0, 12)}… is not registered; register it to earn from its use`,
     )
+  if (asset.resource === 'cpu' || asset.resource === 'gpu')
+    reject(
+      'invalid-receipt',
+      'CPU and GPU are paid for measured work in settled jobs, not for the time a lease was held',
+    )
   if (asset.owner !== claim.from)
     reject(
       'invalid-receipt',
@@ -98,14 +103,17 @@ export function beginEpochBlock(state: LedgerState, params: ChainParams): void {
   }
   const emission = BigInt(schedule.emissionPerEpoch)
   const paid = new Map<string, bigint>()
+  let minted = 0n
   for (const [key, amount] of owed) {
     const share = total > emission ? (amount * emission) / total : amount
     if (share === 0n) continue
     paid.set(key, share)
+    minted += share
     const { owner } = parseUsageKey(key)
     const account = state.account(owner) ?? EMPTY_ACCOUNT
     state.accounts.set(owner, { ...account, balance: account.balance + share })
   }
   state.usage.clear()
+  state.issuance = { ...state.issuance, minted: state.issuance.minted + minted }
   state.payouts = { epoch: epochOf(state.height, schedule) - 1, height: state.height, amounts: paid }
 }

@@ -176,6 +176,36 @@ beforeEach(() => {
     'assets.issueLease': async () => {
       throw new ApiError('BUSY', 'no assets in this test')
     },
+    'jobs.examples': async () => {
+      throw new ApiError('BUSY', 'no jobs in this test')
+    },
+    'jobs.beginUpload': async () => {
+      throw new ApiError('BUSY', 'no jobs in this test')
+    },
+    'jobs.uploadChunk': async () => {
+      throw new ApiError('BUSY', 'no jobs in this test')
+    },
+    'jobs.estimate': async () => {
+      throw new ApiError('BUSY', 'no jobs in this test')
+    },
+    'jobs.submit': async () => {
+      throw new ApiError('BUSY', 'no jobs in this test')
+    },
+    'jobs.list': async () => {
+      throw new ApiError('BUSY', 'no jobs in this test')
+    },
+    'jobs.get': async () => {
+      throw new ApiError('BUSY', 'no jobs in this test')
+    },
+    'jobs.cancel': async () => {
+      throw new ApiError('BUSY', 'no jobs in this test')
+    },
+    'jobs.readResult': async () => {
+      throw new ApiError('BUSY', 'no jobs in this test')
+    },
+    'jobs.provided': async () => {
+      throw new ApiError('BUSY', 'no jobs in this test')
+    },
   }
   dispatcher = createApiDispatcher(handlers, log)
 })

@@ -5,6 +5,7 @@
 import { ApiError, type ApiErrorCode } from '../../../shared/api'
 import { AssetRequestError } from '../../assets'
 import { LeaseError, LedgerRejection, LedgerRequestError } from '../../consensus'
+import { JobRequestError } from '../../jobs'
 
 const REQUEST_KINDS: Record<LedgerRequestError['kind'], ApiErrorCode> = {
   'bad-request': 'BAD_REQUEST',
@@ -20,6 +21,14 @@ const ASSET_KINDS: Record<AssetRequestError['kind'], ApiErrorCode> = {
   internal: 'INTERNAL',
 }
 
+const JOB_KINDS: Record<JobRequestError['code'], ApiErrorCode> = {
+  'bad-request': 'BAD_REQUEST',
+  'not-found': 'NOT_FOUND',
+  unreachable: 'UNREACHABLE',
+  busy: 'BUSY',
+  unavailable: 'BAD_REQUEST',
+}
+
 /** The API error a domain error stands for; null for anything that is not a known domain error. */
 export function apiErrorOf(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err
@@ -29,5 +38,6 @@ export function apiErrorOf(err: unknown): ApiError | null {
     return new ApiError(REQUEST_KINDS[err.kind], err.message, { cause: err })
   if (err instanceof AssetRequestError)
     return new ApiError(ASSET_KINDS[err.kind], err.message, { cause: err })
+  if (err instanceof JobRequestError) return new ApiError(JOB_KINDS[err.code], err.message, { cause: err })
   return null
 }

@@ -202,4 +202,29 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX stoq_peers_by_last_seen ON stoq_peers (last_seen);
     `,
   },
+  {
+    version: 11,
+    name: 'jobs this node submitted, and jobs it ran for others',
+    // A submitted job's state as the UI shows it (JSON of shared/jobs-schemas.ts JobSummary), the receipts
+    // it settles with, and its accepted output; and per job run for a peer, what it did and earned.
+    sql: `
+      CREATE TABLE jobs (
+        job_id      TEXT PRIMARY KEY,
+        network_id  TEXT NOT NULL,
+        summary     TEXT NOT NULL,
+        spec        TEXT NOT NULL,
+        receipts    TEXT NOT NULL,
+        output      BLOB,
+        created_at  INTEGER NOT NULL
+      );
+      CREATE TABLE provided_jobs (
+        job_id      TEXT NOT NULL,
+        network_id  TEXT NOT NULL,
+        record      TEXT NOT NULL,
+        started_at  INTEGER NOT NULL,
+        PRIMARY KEY (network_id, job_id)
+      );
+      CREATE INDEX provided_jobs_by_start ON provided_jobs (started_at);
+    `,
+  },
 ]

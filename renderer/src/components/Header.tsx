@@ -2,6 +2,7 @@ import { useHyperMesh } from '../store/context'
 import { selectCurrentNetwork, selectNode, selectPeerCount } from '../store/selectors'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { Logo } from './Logo'
+import { CurrentViewSwitch } from './ViewSwitch'
 
 export function Header() {
   const node = useHyperMesh(selectNode)
@@ -15,6 +16,7 @@ export function Header() {
         <h1>HyperMesh</h1>
         {node != null && <span className="version">v{node.version}</span>}
       </div>
+      <CurrentViewSwitch />
       <div className="header-status">
         {network != null && (
           <span className="header-network" title={network.networkId}>

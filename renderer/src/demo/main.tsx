@@ -20,6 +20,7 @@ import {
   samplePeers,
   sampleStatus,
 } from '../testing/sample-data'
+import { sampleDoneJob, sampleExample, sampleJob, sampleProvided } from '../testing/sample-jobs'
 import '../styles/index.css'
 
 const startedAt = Date.now() - 3_723_000
@@ -45,6 +46,17 @@ const bridge = createFakeBridge({
     if (invite !== sampleInvite) throw new ApiError('INVALID_INVITE', 'the text is not a HyperMesh invite')
     return (network = friendsNetwork)
   },
+  'jobs.examples': () => [sampleExample],
+  'jobs.list': () => [sampleJob({ jobId: '03'.repeat(32) }), sampleDoneJob()],
+  'jobs.provided': () => [sampleProvided],
+  'jobs.readResult': () => ({ data: btoa('1229\n'), totalBytes: 5, truncated: false }),
+  'jobs.estimate': () => ({
+    providersAvailable: 2,
+    cheapestPricePerCoreHour: '1000000',
+    worstCaseCost: '8334',
+    expectedCost: '5556',
+    problems: [],
+  }),
 })
 
 const store = createHyperMeshStore(createApiClient(bridge))

@@ -55,3 +55,10 @@ export const selectRegisterResult = (s: HyperMeshState) => s.sharing.registerRes
 export const selectRewards = (s: HyperMeshState) => s.sharing.rewards
 export const selectStoredFiles = (s: HyperMeshState) => s.sharing.files
 export const selectFileTransfer = (s: HyperMeshState) => s.sharing.fileTransfer
+
+export const selectJobExamples = (s: HyperMeshState) => s.jobs.examples
+export const selectJobs = (s: HyperMeshState) => s.jobs.list
+export const selectJobsLoaded = (s: HyperMeshState) => s.jobs.loaded
+export const selectProvidedJobs = (s: HyperMeshState) => s.jobs.provided
+export const selectJobSending = (s: HyperMeshState) => s.jobs.sending
+export const selectJobsError = (s: HyperMeshState) => s.errors.jobs

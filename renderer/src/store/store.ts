@@ -15,6 +15,7 @@ import { documentVisibility, startPolling } from './polling'
 import { CHAIN_POLL_MS, createChainActions, emptyChainArea } from './chain-slice'
 import { createSharingActions, emptySharingArea, SHARING_POLL_MS } from './sharing-slice'
 import { createFilesActions } from './files-slice'
+import { createJobsActions, emptyJobsArea } from './jobs-slice'
 import type {
   Area,
   HyperMeshActions,
@@ -130,6 +131,16 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
       ...createChainActions({ api, get, set, read, failed }),
       ...createSharingActions({ api, get, set, read, failed }),
       ...createFilesActions({ api, get, set, failed }),
+      ...createJobsActions({
+        api,
+        get,
+        set,
+        read,
+        failed,
+        visibility,
+        activeEveryMs: options.jobsActiveEveryMs,
+        idleEveryMs: options.jobsIdleEveryMs,
+      }),
       start() {
         stopRunning?.()
         if (authRequired()) return () => {}
@@ -147,6 +158,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
             actions.addBlock(block)
             void actions.refreshChain()
           }),
+          api.on('jobs.changed', (job) => actions.jobChanged(job)),
         ]
         const stopPolling = startPolling(
           [
@@ -275,6 +287,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
       },
       chain: emptyChainArea(),
       sharing: emptySharingArea(),
+      jobs: emptyJobsArea(),
       errors: {},
       actions,
     }

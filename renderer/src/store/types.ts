@@ -26,6 +26,7 @@ import type {
   SharingState,
   TransportStats,
 } from '../../../shared/api'
+import type { JobsActions, JobsArea } from './jobs-types'
 import type { VisibilitySource } from './polling'
 
 /** `auth-required` is final: the token was refused and only a new URL from `npm start` helps. */
@@ -50,7 +51,8 @@ export interface NetworkArea {
   joinSuccess: NetworkInfo | null
 }
 
-export type Area = 'node' | 'peers' | 'hardware' | 'invite' | 'lan' | 'transport' | 'chain' | 'sharing'
+export type Area =
+  'node' | 'peers' | 'hardware' | 'invite' | 'lan' | 'transport' | 'chain' | 'sharing' | 'jobs'
 
 export interface ChainArea {
   status: ChainStatus | null
@@ -137,7 +139,7 @@ export interface SharingActions {
   discoverFrom(from: string): Promise<Outcome<DiscoveredAsset[]>>
 }
 
-export interface HyperMeshActions extends ChainActions, SharingActions, FilesActions {
+export interface HyperMeshActions extends ChainActions, SharingActions, FilesActions, JobsActions {
   /** Subscribe to the node's events and poll while the page is visible. Returns the function that stops it. */
   start(): () => void
   refreshStatus(): Promise<void>
@@ -167,6 +169,7 @@ export interface HyperMeshState {
   network: NetworkArea
   chain: ChainArea
   sharing: SharingArea
+  jobs: JobsArea
   /** The last failure of each read, cleared by its next success. */
   errors: Partial<Record<Area, string>>
   actions: HyperMeshActions
@@ -182,4 +185,8 @@ export interface StoreOptions {
   transportEveryMs?: number
   chainEveryMs?: number
   sharingEveryMs?: number
+  /** How often the jobs view reads the list while a job is placing, running or verifying. */
+  jobsActiveEveryMs?: number
+  /** How often it reads the list and the jobs run for others otherwise. */
+  jobsIdleEveryMs?: number
 }

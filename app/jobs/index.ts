@@ -1,0 +1,10 @@
+/**
+ * app/jobs: work from other peers on this node's shared CPU, and this node's work on theirs. The face
+ * of the subsystem: the service the node composes, the ports it satisfies, and its request errors.
+ */
+export { JobsService } from './jobs-service'
+export { createJobEngine } from './job-engine'
+export { JobRequestError, type JobRequestCode } from './errors'
+export type { JobsLedgerView, JobsServiceParts, ProviderTerms, WorkGroup, EscrowView } from './ports'
+export type { JobEngine } from './provider/run-port'
+export { privacyAdmits, worstCaseCost } from './provider/offer-checks'

@@ -1,0 +1,88 @@
+/**
+ * A job request from the UI into a signed spec, and what it would cost: the checks that refuse a job
+ * before anything is sent or charged.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import type { JobEstimate, JobSubmitRequest } from '../../../shared/jobs-schemas'
+import { JobSpec, RECORDS_VERSION } from '../../consensus'
+import { JobRequestError } from '../errors'
+import { worstCaseCost } from '../provider/offer-checks'
+
+/** How long a job stays open for placement beyond three times its wall time. */
+const PLACEMENT_MARGIN_MS = 5 * 60 * 1000
+const MAX_LIFETIME_MS = 24 * 3600 * 1000
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+
+export function specOf(
+  request: JobSubmitRequest,
+  data: { code: Uint8Array; input: Uint8Array },
+  who: { networkId: string; submitter: string; submitterPeer: string; now: number },
+): JobSpec {
+  const parsed = JobSpec.safeParse({
+    v: RECORDS_VERSION,
+    networkId: who.networkId,
+    jobId: randomBytes(32).toString('hex'),
+    submitter: who.submitter,
+    submitterPeer: who.submitterPeer,
+    runtime: request.runtime,
+    codeHash: sha256Hex(data.code),
+    codeBytes: data.code.length,
+    inputHash: sha256Hex(data.input),
+    inputBytes: data.input.length,
+    args: request.args,
+    limits: request.limits,
+    redundancy: request.redundancy,
+    maxPayment: request.maxPayment,
+    maxPricePerCoreHour: request.maxPricePerCoreHour,
+    privacy: request.privacy,
+    grants: { clock: false, random: false },
+    createdAt: who.now,
+    expiresAt: who.now + Math.min(MAX_LIFETIME_MS, 3 * request.limits.wallMs + PLACEMENT_MARGIN_MS),
+  })
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new JobRequestError(
+      'bad-request',
+      `${issue?.path.join('.') ?? 'job'}: ${issue?.message ?? 'invalid'}`,
+    )
+  }
+  return parsed.data
+}
+
+/**
+ * The job's cost bounds at its highest accepted price (each run uses at most its CPU share for its wall
+ * time), and why it could not be placed as it stands.
+ */
+export function estimateOf(
+  request: JobSubmitRequest,
+  ctx: { candidates: number; balance: bigint | null; fee: bigint; hasLedger: boolean },
+): JobEstimate {
+  const perRun = worstCaseCost({ limits: request.limits }, BigInt(request.maxPricePerCoreHour))
+  const expected = perRun * BigInt(request.redundancy)
+  const worst = perRun * BigInt(request.redundancy + (request.redundancy >= 2 ? 1 : 0))
+  const problems: string[] = []
+  if (!ctx.hasLedger)
+    problems.push('this node has no ledger to hold the budget in escrow yet; wait for it to sync')
+  if (ctx.candidates === 0)
+    problems.push('no peer on this network shares its CPU; join a network with providers')
+  else if (ctx.candidates < request.redundancy)
+    problems.push(
+      `${request.redundancy} providers must agree, but only ${ctx.candidates} peers could be asked`,
+    )
+  if (BigInt(request.maxPayment) < expected)
+    problems.push(
+      `the budget ${request.maxPayment} is below the ${expected} that ${request.redundancy} full runs could cost; raise it or lower the price or limits`,
+    )
+  if (ctx.balance != null && ctx.balance < BigInt(request.maxPayment) + ctx.fee)
+    problems.push(
+      `this account holds ${ctx.balance}; the budget and the fee need ${BigInt(request.maxPayment) + ctx.fee}`,
+    )
+  return {
+    providersAvailable: ctx.candidates,
+    cheapestPricePerCoreHour: null,
+    worstCaseCost: worst.toString(),
+    expectedCost: expected.toString(),
+    problems,
+  }
+}

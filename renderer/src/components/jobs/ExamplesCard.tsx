@@ -1,0 +1,73 @@
+/** Ready jobs a new user can run in one click: two providers that must agree, the worst case held. */
+import { useState } from 'react'
+import { JOB_RUNTIME_INFO, type JobExample } from '../../../../shared/api'
+import { useHyperMesh } from '../../store/context'
+import { selectActions, selectJobExamples, selectJobSending } from '../../store/selectors'
+import { Card, EmptyState } from '../Card'
+import { ErrorNotice, SuccessNotice } from '../Notice'
+
+export function ExamplesCard() {
+  const examples = useHyperMesh(selectJobExamples)
+  const sending = useHyperMesh(selectJobSending)
+  const actions = useHyperMesh(selectActions)
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null)
+
+  const run = async (example: JobExample): Promise<void> => {
+    setNotice(null)
+    const outcome = await actions.runJobExample(example)
+    setNotice(
+      outcome.ok
+        ? { ok: true, text: `Sent “${example.title}”: follow it in Your jobs below.` }
+        : { ok: false, text: outcome.message },
+    )
+  }
+
+  return (
+    <Card title="Try an example" className="span-12" testId="job-examples">
+      {examples == null ? (
+        <EmptyState>Reading the examples…</EmptyState>
+      ) : examples.length === 0 ? (
+        <EmptyState>This node offers no examples.</EmptyState>
+      ) : (
+        <ExampleList examples={examples} busy={sending != null} onRun={(e) => void run(e)} />
+      )}
+      {notice?.ok === true && <SuccessNotice testId="example-sent">{notice.text}</SuccessNotice>}
+      {notice?.ok === false && (
+        <ErrorNotice headline="The example was not sent" testId="example-error">
+          {notice.text} Check that peers share their CPU and that this account holds CAESAR, then try again.
+        </ErrorNotice>
+      )}
+    </Card>
+  )
+}
+
+export function ExampleList({
+  examples,
+  busy,
+  onRun,
+}: {
+  examples: readonly JobExample[]
+  busy: boolean
+  onRun(example: JobExample): void
+}) {
+  return (
+    <ul className="job-examples">
+      {examples.map((example) => (
+        <li key={example.id} className="job-example" data-testid={`example-${example.id}`}>
+          <h3>{example.title}</h3>
+          <p className="muted">{JOB_RUNTIME_INFO[example.runtime].label}</p>
+          <p>{example.description}</p>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={busy}
+            aria-label={`Try ${example.title}`}
+            onClick={() => onRun(example)}
+          >
+            Try it
+          </button>
+        </li>
+      ))}
+    </ul>
+  )
+}
