@@ -117,6 +117,10 @@ describe('jobs in Chromium', () => {
     await page.getByTestId('jobs-empty').waitFor()
   })
 
+  const notRun =
+    'NOT RUN: the one-click WASM example does not reach "sent" in this topology yet (issue 18); the same job through the API passes in test/jobs-daemons.test.ts'
+  // Printed when the file is collected, so every run says which test it skips and why.
+  console.warn(notRun)
   // NOT RUN yet: the one-click example does not reach "sent" in this topology (found on its first run,
   // at the end of the session that built the Jobs view); the same job through the API passes
   // (test/jobs-daemons.test.ts). Issue 18 stays open until this runs.

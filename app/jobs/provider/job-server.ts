@@ -8,7 +8,14 @@ import { createHash } from 'node:crypto'
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Stream } from '@libp2p/interface'
 import { DeadlineError, STREAM_DEADLINES, withDeadline } from '../../stoq'
-import { signWorkReceipt, RECORDS_VERSION, addressOf, falcon1024Scheme, type JobSpec } from '../../consensus'
+import {
+  addressOf,
+  canonicalBytes,
+  falcon1024Scheme,
+  RECORDS_VERSION,
+  signWorkReceipt,
+  type JobSpec,
+} from '../../consensus'
 import type { JobStore } from '../job-store'
 import type { JobsServiceParts } from '../ports'
 import {
@@ -93,8 +100,12 @@ export class JobServer {
     const frame = await withDeadline(STREAM_DEADLINES.openMs, 'the job offer', (signal) =>
       lp.read({ signal }),
     )
-    const offer = parseHeader(frame.subarray(), OfferMessage)
+    const bytes = frame.subarray()
+    const offer = parseHeader(bytes, OfferMessage)
     if (offer == null) throw new JobRefusal('malformed', 'open the stream with a job offer')
+    // One spelling only: the offer's bytes must be its canonical JSON (sorted keys, no spaces).
+    if (!equalBytes(canonicalBytes(offer), bytes))
+      throw new JobRefusal('malformed', 'a job offer is sent as canonical JSON (RFC 8785)')
     return checkOffer(offer.job, {
       peer,
       networkId: this.parts.activeNetworkId(),
@@ -208,7 +219,8 @@ export class JobServer {
 
   private async endWith(stream: Stream, lp: Lp, peer: string, err: unknown): Promise<void> {
     if (err instanceof JobRefusal) {
-      this.parts.log.info({ peer, code: err.code }, `refused a job: ${err.message}`)
+      // Any peer can cause a refusal: a line each is debug, so that a stranger cannot fill the log.
+      this.parts.log.debug({ peer, code: err.code }, `refused a job: ${err.message}`)
       await write(lp, encodeJson({ ok: false, code: err.code, message: err.message })).catch(() => {})
       await stream.close().catch(() => {})
       return
@@ -240,4 +252,8 @@ export async function readExactly(lp: Lp, size: number, hash: string, what: stri
   if (createHash('sha256').update(bytes).digest('hex') !== hash)
     throw new JobRefusal('bad-data', `the ${what} does not match the hash the spec names`)
   return bytes
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i])
 }

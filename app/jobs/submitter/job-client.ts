@@ -7,10 +7,15 @@
 import { createHash } from 'node:crypto'
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Stream } from '@libp2p/interface'
-import { workReceiptRefusal, type JobSpec, type SignedJobSpec, type SignedWorkReceipt } from '../../consensus'
+import {
+  canonicalBytes,
+  workReceiptRefusal,
+  type JobSpec,
+  type SignedJobSpec,
+  type SignedWorkReceipt,
+} from '../../consensus'
 import {
   Accepted,
-  encodeJson,
   JOBS_PROTOCOL,
   JobRefusal,
   MAX_DATA_FRAME_BYTES,
@@ -51,7 +56,7 @@ export async function runOnProvider(
   const abort = (): void => stream.abort(new Error('the job was cancelled'))
   callbacks.signal.addEventListener('abort', abort, { once: true })
   try {
-    await lp.write(encodeJson({ type: 'offer', job: job.signed }))
+    await lp.write(canonicalBytes({ type: 'offer', job: job.signed }))
     const answer = await lp.read({ signal: callbacks.signal })
     const accepted = parseHeader(answer.subarray(), Accepted)
     if (accepted == null) throw refusalOf(answer.subarray())
