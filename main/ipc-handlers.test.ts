@@ -40,6 +40,7 @@ const handlers: ApiHandlers = {
   'chain.blocks': unused,
   'chain.validators': unused,
   'chain.account': unused,
+  'chain.job': unused,
   'chain.transfer': unused,
   'chain.submitTx': unused,
   'chain.stake': unused,

@@ -90,6 +90,17 @@ if (want('node')) {
     build({ ...sandboxRunnerBuild, outdir: 'dist/jobs-runner' }),
   )
 }
+if (only === 'test-daemons') {
+  // Daemons that misbehave on purpose, for tests (test/support/); built on demand, never part of the app.
+  jobs.push(
+    build({
+      ...esmNode,
+      entryPoints: { 'lying-provider': 'test/support/lying-provider-daemon.ts' },
+      outdir: 'dist/test-daemon',
+    }),
+    build({ ...workerBundle, entryPoints: workerEntries, outdir: 'dist/test-daemon' }),
+  )
+}
 if (only === 'bench') {
   // Benchmarks are built on demand (npm run bench:*), never as part of the app.
   jobs.push(

@@ -49,6 +49,7 @@ import {
   TransferRequest,
   ValidatorRequest,
   ValidatorSummary,
+  JobOnLedger,
 } from './chain-schemas'
 import {
   AssetRegisterReceipt,
@@ -111,6 +112,8 @@ export const apiMethods = {
   'chain.validators': { params: Empty, result: z.array(ValidatorSummary) },
   /** One account's balance, stake and nonce (zeros for an address never used). */
   'chain.account': { params: AccountQuery, result: AccountSummary },
+  /** A job's record on this node's ledger: escrow, what it paid whom, evidence against outvoted providers. */
+  'chain.job': { params: JobRef, result: JobOnLedger },
   /**
    * Sign a transfer with this node's FALCON-1024 key and submit it; refusals say why. The answer is
    * pending: the transfer is done once a block commits it (chain.status ownTxs).

@@ -173,3 +173,32 @@ export function parseCaesar(text: string): string | null {
   const units = BigInt(match[1]!) * UNITS_PER_CAESAR + BigInt((match[2] ?? '').padEnd(6, '0'))
   return units.toString()
 }
+
+/**
+ * A job's record on the ledger, as any node holds it: its escrow (null before one is committed), what the
+ * escrow paid each provider account, and the evidence against the providers it outvoted.
+ */
+export const JobOnLedger = z.object({
+  jobId: Hash,
+  escrow: z
+    .object({
+      payer: Address,
+      /** What is left of the budget (0 once settled or refunded). */
+      remaining: Amount,
+      status: z.enum(['open', 'settled', 'refunded']),
+      settleBy: z.number(),
+      paid: z.array(z.object({ account: Address, amount: Amount })),
+    })
+    .nullable(),
+  /** Evidence on the ledger: each outvoted provider's account, the hash it returned and the one accepted. */
+  outvoted: z.array(
+    z.object({
+      account: Address,
+      provider: z.string(),
+      outputHash: Hash,
+      acceptedHash: Hash,
+      height: z.number(),
+    }),
+  ),
+})
+export type JobOnLedger = z.infer<typeof JobOnLedger>

@@ -96,6 +96,11 @@ export const JobSubmitRequest = z
     maxPayment: AmountText,
     maxPricePerCoreHour: AmountText,
     privacy: PrivacyLevel,
+    /**
+     * Peers to ask first, in this order (providers the submitter trusts, or knows to be near); the rest
+     * of the network's providers are asked after them, as always.
+     */
+    preferredProviders: z.array(PeerIdText).max(16).optional(),
   })
   .strict()
 export type JobSubmitRequest = z.infer<typeof JobSubmitRequest>

@@ -1,8 +1,12 @@
 /**
- * Jobs end to end between three daemons on loopback (issue 18): A submits a job through its API; B and C,
+ * Jobs end to end between daemons on loopback (issue 18): A submits a job through its API; B and C,
  * members of A's network that share their CPU at a price, run it in their leased-work groups; both return
  * the same output, the result is accepted as verified, the escrow pays B and C for their measured CPU
  * time and returns the rest to A, whose balance drops by exactly what they were paid.
+ *
+ * Then C is restarted as a provider that cheats (test/support/lying-provider-daemon.ts: same identity and
+ * data, a changed byte in every output it returns): B and C disagree, D (a fourth member) breaks the tie,
+ * C is outvoted and unpaid, and the evidence against C's account is on every node's ledger.
  */
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -10,9 +14,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultSharing } from '../app/assets/sharing/defaults'
-import type { JobSubmitRequest, JobSummary } from '../shared/api'
+import type { JobExample, JobSubmitRequest, JobSummary } from '../shared/api'
 import { JOB_UPLOAD_CHUNK_BYTES } from '../shared/jobs-schemas'
-import { ensureBuilt, startDaemon, waitFor, type Daemon } from './support/daemon'
+import { ensureBuilt, lyingProviderCli, startDaemon, waitFor, type Daemon } from './support/daemon'
 
 const MiB = 1024 * 1024
 
@@ -30,33 +34,80 @@ async function upload(node: Daemon, purpose: 'code' | 'input', data: Buffer): Pr
 const balanceOf = async (node: Daemon, address: string): Promise<bigint> =>
   BigInt((await node.call('chain.account', { address })).balance)
 
+/** A's request for the JavaScript example, on `providers` first. */
+async function exampleRequest(
+  node: Daemon,
+  providers: string[],
+): Promise<{ request: JobSubmitRequest; example: JobExample }> {
+  const example = (await node.call('jobs.examples', {})).find((e) => e.runtime === 'quickjs')!
+  const request: JobSubmitRequest = {
+    name: 'primes.js',
+    runtime: 'quickjs',
+    codeUploadId: await upload(node, 'code', Buffer.from(example.code, 'base64')),
+    inputUploadId: await upload(node, 'input', Buffer.from(example.input, 'base64')),
+    args: [],
+    limits: { millicores: 500, memoryBytes: 64 * MiB, wallMs: 20_000, outputBytes: 64 * 1024 },
+    redundancy: 2,
+    maxPayment: '1000000',
+    maxPricePerCoreHour: '1000000',
+    privacy: 'FullPublic',
+    preferredProviders: providers,
+  }
+  return { request, example }
+}
+
+/** Submits on `node` and waits for the job to end. */
+async function runJob(node: Daemon, request: JobSubmitRequest): Promise<JobSummary> {
+  const estimate = await node.call('jobs.estimate', request)
+  expect(estimate.problems).toEqual([])
+  const submitted = await node.call('jobs.submit', request)
+  expect(submitted.state).toBe('placing')
+  let job: JobSummary = submitted
+  await waitFor(
+    'the job to end',
+    async () => {
+      job = await node.call('jobs.get', { jobId: submitted.jobId })
+      return job.state === 'done' || job.state === 'failed'
+    },
+    120_000,
+  )
+  return job
+}
+
+const selfAddress = async (node: Daemon): Promise<string> => {
+  const status = await node.call('chain.status', {})
+  if (!status.available) throw new Error(status.reason)
+  return status.self.address
+}
+
+const shareCpu = (node: Daemon): Promise<unknown> =>
+  node.call('sharing.update', {
+    resource: 'cpu',
+    settings: {
+      ...defaultSharing('cpu'),
+      enabled: true,
+      allocationPercent: 50,
+      privacy: 'FullPublic',
+      minPricePerHour: '36000',
+    },
+  })
+
 describe('a job submitted on A runs on B and C and is paid on the ledger', () => {
   const base = mkdtempSync(join(tmpdir(), 'hm-jobs-'))
-  const nodes: Record<'A' | 'B' | 'C', Daemon> = {} as never
+  const nodes: Record<'A' | 'B' | 'C' | 'D', Daemon> = {} as never
 
   beforeAll(async () => {
-    ensureBuilt()
-    for (const name of ['A', 'B', 'C'] as const) nodes[name] = await startDaemon(join(base, name))
+    ensureBuilt({ testDaemons: true })
+    for (const name of ['A', 'B', 'C', 'D'] as const) nodes[name] = await startDaemon(join(base, name))
     const { invite } = await nodes.A.call('network.invite', {})
-    await nodes.B.call('network.join', { invite })
-    await nodes.C.call('network.join', { invite })
+    for (const name of ['B', 'C', 'D'] as const) await nodes[name].call('network.join', { invite })
     await waitFor(
-      'B and C to be members',
-      async () => (await nodes.A.call('peers.list', {})).length >= 2,
+      'B, C and D to be members',
+      async () => (await nodes.A.call('peers.list', {})).length >= 3,
       30_000,
     )
-    for (const provider of [nodes.B, nodes.C])
-      await provider.call('sharing.update', {
-        resource: 'cpu',
-        settings: {
-          ...defaultSharing('cpu'),
-          enabled: true,
-          allocationPercent: 50,
-          privacy: 'FullPublic',
-          minPricePerHour: '36000',
-        },
-      })
-  }, 120_000)
+    for (const name of ['B', 'C', 'D'] as const) await shareCpu(nodes[name])
+  }, 180_000)
 
   afterAll(async () => {
     await Promise.all(Object.values(nodes).map((d) => d?.stop()))
@@ -64,36 +115,10 @@ describe('a job submitted on A runs on B and C and is paid on the ledger', () =>
   })
 
   it('runs the JavaScript example on two providers, accepts the agreeing output and settles the escrow', async () => {
-    const example = (await nodes.A.call('jobs.examples', {})).find((e) => e.runtime === 'quickjs')!
-    const status = await nodes.A.call('chain.status', {})
-    if (!status.available) throw new Error(status.reason)
-    const submitter = status.self.address
+    const submitter = await selfAddress(nodes.A)
     const before = await balanceOf(nodes.A, submitter)
-    const request: JobSubmitRequest = {
-      name: 'primes.js',
-      runtime: 'quickjs',
-      codeUploadId: await upload(nodes.A, 'code', Buffer.from(example.code, 'base64')),
-      inputUploadId: await upload(nodes.A, 'input', Buffer.from(example.input, 'base64')),
-      args: [],
-      limits: { millicores: 500, memoryBytes: 64 * MiB, wallMs: 20_000, outputBytes: 64 * 1024 },
-      redundancy: 2,
-      maxPayment: '1000000',
-      maxPricePerCoreHour: '1000000',
-      privacy: 'FullPublic',
-    }
-    const estimate = await nodes.A.call('jobs.estimate', request)
-    expect(estimate.problems).toEqual([])
-    const submitted = await nodes.A.call('jobs.submit', request)
-    expect(submitted.state).toBe('placing')
-    let job: JobSummary = submitted
-    await waitFor(
-      'the job to end',
-      async () => {
-        job = await nodes.A.call('jobs.get', { jobId: submitted.jobId })
-        return job.state === 'done' || job.state === 'failed'
-      },
-      120_000,
-    )
+    const { request, example } = await exampleRequest(nodes.A, [nodes.B.peerId, nodes.C.peerId])
+    const job = await runJob(nodes.A, request)
     expect(job, JSON.stringify(job, null, 2)).toMatchObject({
       state: 'done',
       verified: true,
@@ -123,4 +148,67 @@ describe('a job submitted on A runs on B and C and is paid on the ledger', () =>
       expect(ran).toMatchObject({ jobId: job.jobId, runtime: 'quickjs', status: 'ok', earned: run.paid })
     }
   }, 180_000)
+
+  it('outvotes C when it returns a wrong result: D breaks the tie, C is unpaid, the evidence is on every ledger', async () => {
+    // C again, from the same data dir, as a provider that changes a byte of every output it returns.
+    await nodes.C.stop()
+    nodes.C = await startDaemon(join(base, 'C'), [], { cli: lyingProviderCli })
+    await waitFor(
+      'C to be back in A’s network',
+      async () => (await nodes.A.call('peers.list', {})).some((p) => p.peerId === nodes.C.peerId),
+      60_000,
+    )
+    await shareCpu(nodes.C)
+    const cheater = await selfAddress(nodes.C)
+    const submitter = await selfAddress(nodes.A)
+    const before = await balanceOf(nodes.A, submitter)
+    const { request, example } = await exampleRequest(nodes.A, [
+      nodes.B.peerId,
+      nodes.C.peerId,
+      nodes.D.peerId,
+    ])
+    const job = await runJob(nodes.A, request)
+    expect(job, JSON.stringify(job, null, 2)).toMatchObject({
+      state: 'done',
+      verified: true,
+      outputHash: example.expectedOutputHash,
+    })
+    const byPeer = new Map(job.providers.map((p) => [p.peerId, p]))
+    expect(byPeer.get(nodes.C.peerId)).toMatchObject({ state: 'outvoted', paid: '0' })
+    expect(byPeer.get(nodes.C.peerId)!.outputHash).not.toBe(example.expectedOutputHash)
+    expect(byPeer.get(nodes.B.peerId)).toMatchObject({ state: 'accepted', role: 'replica' })
+    expect(byPeer.get(nodes.D.peerId)).toMatchObject({ state: 'accepted', role: 'tie-breaker' })
+    const paid = BigInt(byPeer.get(nodes.B.peerId)!.paid!) + BigInt(byPeer.get(nodes.D.peerId)!.paid!)
+    expect(paid).toBeGreaterThan(0n)
+    expect(BigInt(job.cost!)).toBe(paid)
+    expect(before - (await balanceOf(nodes.A, submitter))).toBe(paid)
+    // Every node's ledger holds the same record: C outvoted, with the hash it returned, and not paid.
+    for (const node of Object.values(nodes)) {
+      await waitFor(
+        'the settlement on every node',
+        async () => {
+          const record = await node.call('chain.job', { jobId: job.jobId })
+          return record.escrow?.status === 'settled'
+        },
+        60_000,
+      )
+      const record = await node.call('chain.job', { jobId: job.jobId })
+      expect(record.outvoted).toEqual([
+        expect.objectContaining({
+          account: cheater,
+          provider: nodes.C.peerId,
+          outputHash: byPeer.get(nodes.C.peerId)!.outputHash,
+          acceptedHash: example.expectedOutputHash,
+        }),
+      ])
+      expect(record.escrow!.paid.map((p) => p.account)).not.toContain(cheater)
+      expect(record.escrow!.paid.reduce((sum, p) => sum + BigInt(p.amount), 0n)).toBe(paid)
+    }
+    // C sees its own run as outvoted and unpaid.
+    await waitFor('C to see the verdict', async () =>
+      (await nodes.C.call('jobs.provided', {})).some(
+        (r) => r.jobId === job.jobId && r.outcome === 'outvoted',
+      ),
+    )
+  }, 300_000)
 })

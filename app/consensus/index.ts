@@ -77,6 +77,7 @@ export {
 } from './records/peer-binding'
 export { holderKeyRefusal } from './peer-bindings'
 export { JOB_CLAIM_WINDOW_MS, SETTLE_WINDOW_MS } from './jobs/escrow'
+export { jobOnLedger } from './jobs/job-record'
 export { MAX_SETTLE_RECEIPTS } from './tx'
 
 export { DEFAULT_REWARD_SCHEDULE, epochOf, parseUsageKey, rewardFor, scheduleOf } from './rewards/schedule'

@@ -128,7 +128,8 @@ export class JobsService {
       this.store.saveJob(networkId, job, output)
       this.parts.changed(job.summary)
     }
-    const done = driveJob(this.parts, { code, input }, { job, save, signal: controller.signal }).finally(() =>
+    const data = { code, input, preferredProviders: request.preferredProviders }
+    const done = driveJob(this.parts, data, { job, save, signal: controller.signal }).finally(() =>
       this.active.delete(spec.jobId),
     )
     this.active.set(spec.jobId, { controller, done })

@@ -4,6 +4,8 @@ import type { KeyProtector } from './identity/key-protector'
 import type { NodeConfig, NodeConfigOverrides } from './config'
 import type { GenesisDocument, ValidatorCandidate } from '../consensus'
 import type { StartOptions } from './lifecycle'
+import type { Logger } from 'pino'
+import type { JobEngine } from '../jobs'
 
 export interface HyperMeshNodeInit {
   /** Where this node keeps everything: config, keys, database, logs. Created if missing. */
@@ -22,6 +24,11 @@ export interface HyperMeshNodeInit {
    * sharing terms. The desktop app passes Electron's powerMonitor; a headless node cannot tell.
    */
   idleSeconds?: () => number | null
+  /**
+   * How this node runs other peers' jobs; default the sandbox process per job (app/jobs). A host that
+   * can run more (the desktop app's GPU window) passes its own.
+   */
+  jobEngine?: (log: Logger) => JobEngine
 }
 
 export interface HyperMeshNode {

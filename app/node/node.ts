@@ -44,7 +44,7 @@ import {
   StakedRelays,
 } from '../assets'
 import { RewardsService } from '../caesar'
-import { createJobEngine, JobsService } from '../jobs'
+import { createJobEngine, JobsService, type JobEngine } from '../jobs'
 import { jobsLedgerView, providerTerms } from './jobs-wiring'
 import type { HyperMeshNode, HyperMeshNodeInit } from './hypermesh-node'
 import { createApiDispatcher } from './api/dispatcher'
@@ -165,6 +165,7 @@ export async function createHyperMeshNode(init: HyperMeshNodeInit): Promise<Hype
       binding: await ownPeerBinding(identity),
       validatorCandidate,
       idleSeconds: init.idleSeconds ?? (() => null),
+      jobEngine: init.jobEngine ?? createJobEngine,
     })
   } catch (err) {
     await signatureWorkers?.stop()
@@ -241,6 +242,7 @@ interface NodeParts {
   binding: SignedPeerBinding
   validatorCandidate: ValidatorCandidate
   idleSeconds(): number | null
+  jobEngine(log: Logger): JobEngine
 }
 
 class Node implements HyperMeshNode {
@@ -436,7 +438,7 @@ class Node implements HyperMeshNode {
         changed: (summary) => this.api.emit('jobs.changed', summary),
         log,
       },
-      createJobEngine(log),
+      this.parts.jobEngine(log),
     )
     const services: NodeService[] = [
       {

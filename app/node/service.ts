@@ -10,7 +10,7 @@ import {
   type SharingService,
 } from '../assets'
 import type { RewardsService } from '../caesar'
-import type { ActiveLedger } from '../consensus'
+import { jobOnLedger, type ActiveLedger } from '../consensus'
 import type { JobsService } from '../jobs'
 import type { ApiHandlers } from './api/dispatcher'
 import type { NetworkManager } from './network/network-manager'
@@ -75,6 +75,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'chain.blocks': async ({ limit, beforeHeight }) => need().ledger.need().blocks(limit, beforeHeight),
     'chain.validators': async () => need().ledger.need().validators(),
     'chain.account': async ({ address }) => need().ledger.need().account(address),
+    'chain.job': async ({ jobId }) => jobOnLedger(need().ledger.need().chain.state, jobId),
     'chain.transfer': async (request) => need().ledger.need().transfer(request),
     'chain.stake': async ({ amount, fee }) =>
       need().ledger.need().signAndSubmit({ kind: 'stake', amount }, fee),

@@ -19,10 +19,18 @@ function repositoryRoot(from: string): string {
 export const root = repositoryRoot(import.meta.dirname)
 const cli = join(root, 'dist', 'daemon', 'cli.js')
 
-/** Builds the daemon (and the UI, if asked) once per test run when dist/ is missing. */
-export function ensureBuilt(parts: { ui?: boolean } = {}): void {
+/** A daemon whose provider returns a wrong result for every job (test/support/lying-provider-daemon.ts). */
+export const lyingProviderCli = join(root, 'dist', 'test-daemon', 'lying-provider.js')
+
+/** Builds the daemon (and the UI, or the misbehaving test daemons, if asked) when dist/ lacks them. */
+export function ensureBuilt(parts: { ui?: boolean; testDaemons?: boolean } = {}): void {
   if (!existsSync(cli))
     execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'node'], { cwd: root, stdio: 'inherit' })
+  if (parts.testDaemons === true && !existsSync(lyingProviderCli))
+    execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'test-daemons'], {
+      cwd: root,
+      stdio: 'inherit',
+    })
   if (parts.ui === true && !existsSync(join(root, 'dist', 'renderer', 'index.html'))) {
     execFileSync(process.execPath, ['scripts/build.mjs', '--only', 'renderer'], {
       cwd: root,
@@ -48,6 +56,8 @@ export interface Daemon {
 export interface DaemonOptions {
   /** A command to run the daemon under, e.g. ['ip', 'netns', 'exec', 'ns1'] (it must exec, not fork). */
   wrap?: string[]
+  /** The daemon program; default dist/daemon/cli.js (e.g. {@link lyingProviderCli}). */
+  cli?: string
 }
 
 /** A daemon for tests: its own data dir, loopback only, any free API port, a ready line on stdout. */
@@ -80,7 +90,7 @@ export async function startDaemon(
       '--disable-warning=ExperimentalWarning',
       // As npm start runs it: with its heap capped for its connection limit.
       heapCapFlag(Number(valueOf(extraArgs, '--max-connections') ?? DEFAULT_MAX_CONNECTIONS)),
-      cli,
+      options.cli ?? cli,
       ...loopbackDaemonArgs(dataDir),
       ...extraArgs,
     ],

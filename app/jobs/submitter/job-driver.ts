@@ -19,7 +19,7 @@ export interface DriverHooks {
 
 export async function driveJob(
   parts: JobsServiceParts,
-  data: { code: Uint8Array; input: Uint8Array },
+  data: { code: Uint8Array; input: Uint8Array; preferredProviders?: readonly string[] },
   hooks: DriverHooks,
 ): Promise<void> {
   const { job } = hooks
@@ -39,9 +39,9 @@ export async function driveJob(
     )
     update({ reason: null })
     const placed = await placeJob(
-      { signed: job.spec, ...data },
+      { signed: job.spec, code: data.code, input: data.input },
       {
-        candidates: shuffled(parts.candidates().filter((p) => p !== parts.peerId)),
+        candidates: candidateOrder(parts, data.preferredProviders ?? []),
         reach: (peer) => parts.reach(peer),
         addressOfKey: (key) => parts.ledger()?.addressOfKey(key) ?? null,
         report: (peer, change) => {
@@ -153,6 +153,13 @@ function withRun(runs: readonly ProviderRun[], peer: string, change: Partial<Pro
   const found = runs.find((run) => run.peerId === peer)
   if (found == null) return [...runs, { peerId: peer, role: 'replica', ...EMPTY_RUN, ...change }]
   return runs.map((run) => (run === found ? { ...run, ...change } : run))
+}
+
+/** The peers to ask, the submitter's preferred ones first (those that are candidates), the rest shuffled. */
+function candidateOrder(parts: JobsServiceParts, preferred: readonly string[]): string[] {
+  const candidates = new Set(parts.candidates().filter((p) => p !== parts.peerId))
+  const first = [...new Set(preferred)].filter((p) => candidates.has(p))
+  return [...first, ...shuffled([...candidates].filter((p) => !first.includes(p)))]
 }
 
 function shuffled<T>(items: T[]): T[] {

@@ -121,6 +121,7 @@ beforeEach(() => {
     'chain.blocks': async () => [],
     'chain.validators': async () => [],
     'chain.account': async ({ address }) => ({ address, balance: '0', bonded: '0', nonce: 0 }),
+    'chain.job': async ({ jobId }) => ({ jobId, escrow: null, outvoted: [] }),
     'chain.transfer': async () => ({ txId: 'ab'.repeat(32), nonce: 0, status: 'pending' }),
     'chain.submitTx': async () => ({ txId: 'ab'.repeat(32), nonce: 0, status: 'pending' }),
     'chain.stake': async () => ({ txId: 'ab'.repeat(32), nonce: 1, status: 'pending' }),
