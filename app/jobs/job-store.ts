@@ -54,6 +54,17 @@ export class JobStore {
     return rows.map(parseJob)
   }
 
+  /** Jobs whose escrow was sent and whose outcome on the ledger is not recorded yet (no cost). */
+  unsettled(networkId: string): StoredJob[] {
+    const rows = this.db
+      .prepare(
+        `SELECT summary, spec, receipts FROM jobs WHERE network_id = ?
+           AND json_extract(summary, '$.escrowTx') IS NOT NULL AND json_extract(summary, '$.cost') IS NULL`,
+      )
+      .all(networkId) as { summary: string; spec: string; receipts: string }[]
+    return rows.map(parseJob)
+  }
+
   output(jobId: string): Uint8Array | null {
     const row = this.db.prepare('SELECT output FROM jobs WHERE job_id = ?').get(jobId) as
       { output: Uint8Array | null } | undefined

@@ -20,6 +20,7 @@ import type { JobsServiceParts } from './ports'
 import { JobServer } from './provider/job-server'
 import type { JobEngine } from './provider/run-port'
 import { driveJob } from './submitter/job-driver'
+import { UnsettledJobs } from './submitter/unsettled-jobs'
 import { estimateOf, specOf } from './submitter/job-terms'
 import { JobUploads } from './uploads'
 
@@ -28,6 +29,7 @@ export class JobsService {
   private readonly store: JobStore
   private readonly server: JobServer
   private readonly uploads: JobUploads
+  private readonly unsettled: UnsettledJobs
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>()
   private offBlock: (() => void) | null = null
 
@@ -38,6 +40,12 @@ export class JobsService {
     this.store = new JobStore(parts.db)
     this.server = new JobServer(parts, engine, this.store)
     this.uploads = new JobUploads(parts.now)
+    this.unsettled = new UnsettledJobs(
+      parts,
+      this.store,
+      (jobId) => this.active.has(jobId),
+      (job) => parts.changed(job.summary),
+    )
   }
 
   private get account(): string {
@@ -47,7 +55,11 @@ export class JobsService {
   async start(): Promise<void> {
     this.failInterrupted()
     await this.server.start()
-    this.offBlock = this.parts.onBlock(() => this.recordEarnings())
+    this.unsettled.check()
+    this.offBlock = this.parts.onBlock(() => {
+      this.recordEarnings()
+      this.unsettled.check()
+    })
   }
 
   async stop(): Promise<void> {
@@ -168,7 +180,10 @@ export class JobsService {
     return this.store.provided(this.parts.activeNetworkId())
   }
 
-  /** Jobs that were running when the node stopped end as failed; their escrow is settled from the receipts kept. */
+  /**
+   * Jobs that were running when the node stopped end as failed; their escrows are then closed by
+   * UnsettledJobs, paying the runs that came back before the stop.
+   */
   private failInterrupted(): void {
     const networkId = this.parts.activeNetworkId()
     for (const job of this.store.jobs(networkId)) {
@@ -177,8 +192,7 @@ export class JobsService {
         ...job.summary,
         state: 'failed',
         reason:
-          'the node stopped while the job ran; its escrow returns to this account after the settle window',
-        updatedAt: Date.now(),
+          'the node stopped while the job ran; the providers whose results came back are paid from its escrow, and the rest returns to this account',
       }
       this.store.saveJob(networkId, job)
     }

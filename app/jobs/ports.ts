@@ -28,6 +28,10 @@ export interface EscrowView {
   /** What is left of the budget. */
   remaining: bigint
   open: boolean
+  /** Until when its payer may settle it; providers claim in the hour after, then the payer is refunded. */
+  settleBy: number
+  /** What it has paid in all, by settlement or claims. */
+  paidTotal: bigint
 }
 
 /** The active network's ledger, as jobs read it. */
@@ -49,7 +53,7 @@ export interface JobsLedgerView {
 }
 
 type Envelope = 'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'
-export type JobTxBody = Extract<TxBody, { kind: 'job-escrow' | 'job-settle' }>
+export type JobTxBody = Extract<TxBody, { kind: 'job-escrow' | 'job-settle' | 'job-refund' }>
 export type UnsignedJobTx = JobTxBody extends infer T
   ? T extends unknown
     ? Omit<T, Envelope>

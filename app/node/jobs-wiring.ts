@@ -19,7 +19,13 @@ export function jobsLedgerView(ledger: ActiveLedger): JobsLedgerView | null {
       const escrow = state.jobEscrows.get(jobId)
       return escrow == null
         ? null
-        : { payer: escrow.payer, remaining: escrow.amount, open: escrow.status === 'open' }
+        : {
+            payer: escrow.payer,
+            remaining: escrow.amount,
+            open: escrow.status === 'open',
+            settleBy: escrow.settleBy,
+            paidTotal: escrow.paid.reduce((sum, p) => sum + p.amount, 0n),
+          }
     },
     outvoted: (account, jobId) => state.jobEvidence.has(`${account}|${jobId}`),
     paidTo: (account, jobId) => paidTo(state, account, jobId),

@@ -57,7 +57,8 @@ const terms = (change: Partial<Record<keyof ProviderTerms, unknown>> = {}): Prov
   ...(change as Partial<ProviderTerms>),
 })
 
-function ledger(escrow: ReturnType<JobsLedgerView['escrow']>): JobsLedgerView {
+function ledger(view: { payer: string; remaining: bigint; open: boolean } | null): JobsLedgerView {
+  const escrow = view == null ? null : { ...view, settleBy: NOW + 3_600_000, paidTotal: 0n }
   return {
     networkId: NETWORK,
     timeMs: NOW,

@@ -7,6 +7,7 @@ import type { ProviderRun } from '../../../shared/jobs-schemas'
 import type { StoredJob } from '../job-store'
 import type { JobsServiceParts } from '../ports'
 import { placeJob, type PlacementOutcome } from './placement'
+import { receiptsOf, settlementOf } from './settlement'
 
 const ESCROW_WAIT_MS = 60_000
 const SETTLE_WAIT_MS = 60_000
@@ -48,11 +49,15 @@ export async function driveJob(
           job.summary = { ...job.summary, providers: withRun(job.summary.providers, peer, change) }
           update({ state: stateOf(job.summary.providers) })
         },
+        // Kept as each comes: if this node stops before settling, it settles from these when it starts.
+        returned: (run) => {
+          job.receipts = [...job.receipts, { peerId: run.peerId, receipt: run.receipt }]
+          hooks.save()
+        },
         signal: hooks.signal,
         now: parts.now ?? Date.now,
       },
     )
-    job.receipts = placed.runs.map((run) => ({ peerId: run.peerId, receipt: run.receipt }))
     update({ state: 'verifying', reason: 'settling the escrow on the ledger' })
     await settle(parts, job, placed, update, hooks.signal)
   } catch (err) {
@@ -71,18 +76,13 @@ async function settle(
   update: Update,
   signal: AbortSignal,
 ): Promise<void> {
-  const { verdict } = placed
+  const { verdict, paid, outvoted } = settlementOf(placed.runs, job.spec.spec.redundancy)
   const spec = job.spec.spec
-  const paid =
-    verdict.kind === 'decided'
-      ? [...verdict.agreeing, ...verdict.paidFailures]
-      : placed.runs.filter((run) => run.receipt.receipt.status !== 'ok')
-  const outvoted = verdict.kind === 'decided' ? verdict.outvoted : []
   const settled = parts.submitTx({
     kind: 'job-settle',
     jobId: spec.jobId,
-    paid: paid.map((run) => run.receipt),
-    outvoted: outvoted.map((run) => run.receipt),
+    paid: receiptsOf(paid),
+    outvoted: receiptsOf(outvoted),
   })
   update({ settleTx: settled.txId })
   await waitForLedger(parts, () => parts.ledger()?.escrow(spec.jobId)?.open === false, SETTLE_WAIT_MS, signal)

@@ -17,6 +17,8 @@ export interface PlacementParts {
   addressOfKey(key: string): string | null
   /** Called whenever a provider's part changes. */
   report(peer: string, change: Partial<ProviderRun> & { role?: ProviderRun['role'] }): void
+  /** Called with each run that comes back with a receipt and output, as it comes (kept for settling). */
+  returned(run: FinishedRun): void
   signal: AbortSignal
   now: () => number
 }
@@ -51,8 +53,10 @@ export async function placeJob(
         return null
       })
       if (result == null) continue
-      runs.push({ peerId: peer, receipt: result.receipt })
+      const run = { peerId: peer, receipt: result.receipt }
+      runs.push(run)
       outputs.set(peer, result.output)
+      parts.returned(run)
       return
     }
   }
