@@ -72,3 +72,4 @@ export {
   withDeadline,
   type StreamDeadlines,
 } from './stream-deadlines'
+export { PeerBudget } from './peer-budget'

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Connection, Stream } from '@libp2p/interface'
-import { DeadlineError, STREAM_DEADLINES, withDeadline } from '../../stoq'
+import { DeadlineError, PeerBudget, STREAM_DEADLINES, withDeadline } from '../../stoq'
 import {
   addressOf,
   canonicalBytes,
@@ -16,6 +16,7 @@ import {
   signWorkReceipt,
   type JobSpec,
 } from '../../consensus'
+import { JOB_RUNTIME_INFO } from '../../../shared/jobs-schemas'
 import type { JobStore } from '../job-store'
 import type { JobsServiceParts } from '../ports'
 import {
@@ -34,12 +35,15 @@ type Lp = LengthPrefixedStream<Stream>
 
 /** Streams one connection may hold open on this protocol at once. */
 const MAX_STREAMS_PER_CONNECTION = 4
+/** Job offers one peer may make a minute: a submitter asks each provider once per job. */
+export const OFFERS_PER_PEER_PER_MINUTE = 30
 
 export const jobSeed = (spec: Pick<JobSpec, 'jobId' | 'inputHash'>): Uint8Array =>
   createHash('sha256').update(`hypermesh/job-seed/v1\0${spec.jobId}\0${spec.inputHash}`).digest()
 
 export class JobServer {
   private readonly streams = new Set<Stream>()
+  private readonly offers = new PeerBudget(OFFERS_PER_PEER_PER_MINUTE)
   private running = 0
 
   constructor(
@@ -72,16 +76,20 @@ export class JobServer {
     try {
       // Cheapest first: whether this node takes any job now, and from this peer, before reading a byte.
       const { provider } = this.parts
-      if (this.running >= provider.maxConcurrent())
-        throw new JobRefusal('busy', `this node runs ${this.running} jobs, the most its terms allow`)
-      const group = provider.group()
-      if (group == null) throw new JobRefusal('unsupported', 'this node has no way to limit leased work')
+      if (!this.offers.take(peer, (this.parts.now ?? Date.now)()))
+        throw new JobRefusal('busy', 'too many job offers from this peer; try again in a minute')
+      this.refuseIfFull()
+      if (provider.group() == null)
+        throw new JobRefusal('unsupported', 'this node has no way to limit leased work')
       const refusal = provider.refusalFor(peer)
       if (refusal != null) throw new JobRefusal('not-allowed', refusal)
+      const spec = await this.acceptOffer(lp, peer)
+      // A run slot is taken only for an offer that holds (signed, escrowed): a stream that says nothing
+      // holds none.
+      this.refuseIfFull()
       this.running++
       counted = true
-      const spec = await this.acceptOffer(lp, peer)
-      const price = provider.pricePerCoreHour()
+      const price = provider.pricePerCoreHour(JOB_RUNTIME_INFO[spec.runtime].resource)
       await write(lp, encodeJson({ ok: true, pricePerCoreHour: price.toString() }))
       const code = await readExactly(lp, spec.codeBytes, spec.codeHash, 'code')
       const input = await readExactly(lp, spec.inputBytes, spec.inputHash, 'input')
@@ -94,6 +102,12 @@ export class JobServer {
       if (counted) this.running--
       this.streams.delete(stream)
     }
+  }
+
+  private refuseIfFull(): void {
+    const most = this.parts.provider.maxConcurrent()
+    if (this.running >= most)
+      throw new JobRefusal('busy', `this node runs ${this.running} jobs, the most its terms allow (${most})`)
   }
 
   private async acceptOffer(lp: Lp, peer: string): Promise<JobSpec> {
@@ -236,9 +250,13 @@ export class JobServer {
 const write = (lp: Lp, bytes: Uint8Array): Promise<void> =>
   withDeadline(STREAM_DEADLINES.frameMs, 'sending to the peer', (signal) => lp.write(bytes, { signal }))
 
-/** Reads exactly `size` bytes in data frames and checks their SHA-256 against `hash`. */
+/**
+ * Reads exactly `size` bytes in data frames and checks their SHA-256 against `hash`. Memory grows with
+ * what arrives, not with what the spec claims.
+ */
 export async function readExactly(lp: Lp, size: number, hash: string, what: string): Promise<Uint8Array> {
-  const bytes = new Uint8Array(size)
+  const frames: Uint8Array[] = []
+  const digest = createHash('sha256')
   let received = 0
   while (received < size) {
     const frame = await withDeadline(STREAM_DEADLINES.frameMs, `the job's ${what}`, (signal) =>
@@ -246,12 +264,14 @@ export async function readExactly(lp: Lp, size: number, hash: string, what: stri
     )
     if (received + frame.byteLength > size)
       throw new JobRefusal('bad-data', `more ${what} arrived than the ${size} bytes the spec names`)
-    bytes.set(frame.subarray(), received)
-    received += frame.byteLength
+    const bytes = frame.subarray()
+    frames.push(bytes)
+    digest.update(bytes)
+    received += bytes.byteLength
   }
-  if (createHash('sha256').update(bytes).digest('hex') !== hash)
+  if (digest.digest('hex') !== hash)
     throw new JobRefusal('bad-data', `the ${what} does not match the hash the spec names`)
-  return bytes
+  return frames.length === 1 ? frames[0]! : Buffer.concat(frames)
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

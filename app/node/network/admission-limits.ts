@@ -1,27 +1,11 @@
 /**
- * Bounds on what a stranger can make the membership protocol do: hellos per peer per minute, and refusals
- * logged once per peer per interval with how many there were, never once per message.
+ * Bounds on what a stranger can make the membership protocol do: refusals logged once per peer per
+ * interval with how many there were, never once per message (hellos per peer: app/stoq PeerBudget).
  */
 import { LRUCache } from 'lru-cache'
 import type { Logger } from 'pino'
 
 const WINDOW_MS = 60_000
-
-/** At most `perMinute` hellos from one peer in any one-minute window (fixed windows, peers in an LRU). */
-export class HelloBudget {
-  private readonly windows = new LRUCache<string, { startedAt: number; used: number }>({ max: 10_000 })
-  constructor(private readonly perMinute = 20) {}
-
-  take(peer: string, now = Date.now()): boolean {
-    const window = this.windows.get(peer)
-    if (window == null || now - window.startedAt >= WINDOW_MS) {
-      this.windows.set(peer, { startedAt: now, used: 1 })
-      return true
-    }
-    window.used++
-    return window.used <= this.perMinute
-  }
-}
 
 /** Counts refusals by reason, and logs each peer's at most once per interval. */
 export class RefusalLog {

@@ -11,9 +11,9 @@
  */
 import type { Connection } from '@libp2p/interface'
 import type { Logger } from 'pino'
-import { isStoqConnection, type FalconSigner } from '../../stoq'
+import { isStoqConnection, PeerBudget, type FalconSigner } from '../../stoq'
 import { toBase64 } from '../../consensus'
-import { HelloBudget, RefusalLog } from './admission-limits'
+import { RefusalLog } from './admission-limits'
 import {
   betterCredential,
   credentialEndsAt,
@@ -68,7 +68,8 @@ export interface Caller {
 export class Admission {
   readonly refusals: RefusalLog
   private readonly verified = new VerifiedGrants()
-  private readonly budget = new HelloBudget()
+  /** Hellos per peer per minute. */
+  private readonly budget = new PeerBudget(20)
   private readonly ownKey: string
 
   constructor(private readonly parts: AdmissionParts) {
