@@ -229,4 +229,18 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
     await memory.close()
     expect(ownerRewards.status().receipts).toEqual(before)
   })
+
+  it('takes no receipt for CPU or GPU time held: those earn from the measured work of jobs', async () => {
+    const before = ownerRewards.status().receipts
+    const { lease, memory } = await open()
+    await memory.close()
+    const receipt = signUsageReceipt(
+      lease.terms,
+      { startsAt: Date.now() - 1000, endsAt: Date.now() },
+      holderKeys,
+    )
+    for (const kind of ['cpu', 'gpu'] as const)
+      expect(ownerRewards.take(receipt, lease, kind, Date.now() - 2000)).toMatch(/measured work of jobs/)
+    expect(ownerRewards.status().receipts).toEqual(before)
+  })
 })

@@ -293,8 +293,8 @@ export class AssetService {
     try {
       const connection = await this.reach(owner, address)
       if (resource === 'cpu' || resource === 'gpu') {
+        // No usage receipts: CPU and GPU earn from the measured work of jobs (app/jobs), not held time.
         const held = await RemoteCompute.open(connection, lease, resource)
-        held.sendReceipts(lease.terms, this.parts.receipts)
         const status = await held.status()
         await held.close()
         return {

@@ -96,6 +96,9 @@ export class RewardsService {
     resource: ResourceKind,
     openedAtMs: number,
   ): string | null {
+    // The ledger refuses claims for CPU and GPU time held: they earn from the work jobs measure.
+    if (resource === 'cpu' || resource === 'gpu')
+      return 'CPU and GPU are paid for the measured work of jobs, not for the time a lease is held'
     const chain = this.parts.ledger()?.chain
     if (chain == null) return 'this network has no ledger to claim receipts on'
     const refusal =
