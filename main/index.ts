@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { app, dialog, powerMonitor, safeStorage, session, type BrowserWindow, type Tray } from 'electron'
+import { createJobEngine } from '../app/jobs'
 import { createHyperMeshNode, logFilePath, type HyperMeshNode } from '../app/node'
 import { registerAppScheme, serveApp } from './app-protocol'
 import { APP_URL } from './app-url'
@@ -17,7 +18,7 @@ import { showCriticalError, showRecoverableError } from './dialogs'
 import { registerIpc } from './ipc'
 import { createOsKeychainProtector } from './key-protector'
 import { installAppMenu } from './menu'
-import { PRELOAD_PATH, RENDERER_DIR } from './paths'
+import { jobSandboxPaths, PRELOAD_PATH, RENDERER_DIR } from './paths'
 import { createTray } from './tray'
 import {
   CONTENT_SECURITY_POLICY,
@@ -100,6 +101,8 @@ function main(): void {
       logToConsole: !app.isPackaged,
       // Seconds since the last keyboard or mouse input, for the "only when idle" sharing terms.
       idleSeconds: () => powerMonitor.getSystemIdleTime(),
+      // Jobs run in sandbox processes of the Node.js shipped with the app (main/paths.ts).
+      jobEngine: (log) => createJobEngine(log, jobSandboxPaths()),
     })
     node = created
     await created.start()

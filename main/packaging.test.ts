@@ -32,6 +32,25 @@ function sources(dir: string): string[] {
 }
 
 describe('the packaged app', () => {
+  it('ships the Node.js that runs jobs and unpacks the sandbox runner and every package it loads', () => {
+    const yml = readFileSync(join(root, 'electron-builder.yml'), 'utf8')
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      optionalDependencies: Record<string, string>
+    }
+    const shipped = [...yml.matchAll(/from: node_modules\/(node-[a-z]+)-(\$\{arch\}|x64)\/bin\/node/g)]
+    expect(shipped.map((m) => m[1]).sort()).toEqual(['node-darwin', 'node-linux', 'node-win'])
+    // Each comes from a package npm installs on that platform (x64 builds; arm64 where one is listed).
+    for (const [, name] of shipped) expect(Object.keys(pkg.optionalDependencies)).toContain(`${name}-x64`)
+    const unpacked = [...yml.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1])
+    expect(unpacked).toContain('dist/jobs-runner/**')
+    // What the runner bundle leaves external (scripts/build.mjs) must be readable outside app.asar.
+    const build = readFileSync(join(root, 'scripts', 'build.mjs'), 'utf8')
+    const externals = /external: \[([^\]]*)\], *\n *entryPoints: \{ runner:/.exec(build)
+    expect(externals, 'the runner build names its externals').not.toBeNull()
+    for (const name of externals![1]!.split(',').map((e) => e.trim().replace(/'/g, '')))
+      expect(unpacked).toContain(`node_modules/${name.replace('/*', '')}/**`)
+  })
+
   it('is packaged into app.asar with the fuses that close Node, NODE_OPTIONS, --inspect and a changed asar', () => {
     const top = readFileSync(join(root, 'electron-builder.yml'), 'utf8')
     expect(top).toMatch(/^asar: true$/m)
@@ -50,8 +69,8 @@ describe('the packaged app', () => {
     // The chaos testnet (npm run testnet -- --chaos) starts daemons with `node`; it is its own entry point
     // (app/node/testnet.ts), which nothing the desktop app bundles imports (checked below).
     const onlyInTestnet = (path: string) => path.startsWith(join('app', 'node', 'chaos'))
-    // Job sandboxes are processes of the headless daemon's own Node binary; the one file that names it
-    // returns no binary (and the reason) inside Electron, where the runAsNode fuse forbids it.
+    // Job sandboxes are processes of a Node binary: the daemon's own, or the one shipped with the desktop
+    // app; the one file that names it returns no binary inside Electron unless it is given one.
     const nodeBinaryOfDaemon = (path: string) => path === join('app', 'jobs', 'sandbox', 'node-binary.ts')
     const offenders = [...sources('app'), ...sources('main')].filter(
       (path) => !onlyInTestnet(path) && !nodeBinaryOfDaemon(path),

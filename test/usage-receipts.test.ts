@@ -239,8 +239,9 @@ describe('usage receipts: from the leased stream to rewards paid', () => {
       { startsAt: Date.now() - 1000, endsAt: Date.now() },
       holderKeys,
     )
+    expect(receipt).not.toBeNull()
     for (const kind of ['cpu', 'gpu'] as const)
-      expect(ownerRewards.take(receipt, lease, kind, Date.now() - 2000)).toMatch(/measured work of jobs/)
+      expect(ownerRewards.take(receipt!, lease, kind, Date.now() - 2000)).toMatch(/measured work of jobs/)
     expect(ownerRewards.status().receipts).toEqual(before)
   })
 })

@@ -3,7 +3,7 @@
  * of the subsystem: the service the node composes, the ports it satisfies, and its request errors.
  */
 export { JobsService } from './jobs-service'
-export { createJobEngine } from './job-engine'
+export { createJobEngine, type JobEngineOptions } from './job-engine'
 export { JobRequestError, type JobRequestCode } from './errors'
 export type { JobsLedgerView, JobsServiceParts, ProviderTerms, WorkGroup, EscrowView } from './ports'
 export type { JobEngine } from './provider/run-port'

@@ -6,8 +6,16 @@ import type { JobEngine } from './provider/run-port'
 import { nodeBinary } from './sandbox/node-binary'
 import { defaultRunnerPath, runInSandbox } from './sandbox/process-sandbox'
 
-export function createJobEngine(log: Logger, runnerPath = defaultRunnerPath()): JobEngine {
-  const node = nodeBinary()
+export interface JobEngineOptions {
+  /** The sandbox runner bundle; default dist/jobs-runner/runner.mjs beside this bundle. */
+  runnerPath?: string
+  /** The Node.js binary for sandbox processes; default this process's own (app/jobs/sandbox/node-binary.ts). */
+  nodePath?: string
+}
+
+export function createJobEngine(log: Logger, options: JobEngineOptions = {}): JobEngine {
+  const { runnerPath = defaultRunnerPath(), nodePath } = options
+  const node = nodeBinary(nodePath)
   const unavailable =
     'reason' in node
       ? node.reason
@@ -33,7 +41,7 @@ export function createJobEngine(log: Logger, runnerPath = defaultRunnerPath()): 
           startTimeMs: run.startTimeMs,
           seed: run.seed,
         },
-        { group, signal: options.signal, onLog: options.onLog, runnerPath },
+        { group, signal: options.signal, onLog: options.onLog, runnerPath, nodePath },
       )
       return {
         status: result.status,

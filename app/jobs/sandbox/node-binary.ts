@@ -4,15 +4,21 @@
  * lists it as the one exception, with this reason).
  *
  * In the desktop app `process.execPath` is the Electron binary, and the packaged app's fuse
- * `runAsNode: false` forbids starting it as Node (rightly: that would reopen what the fuse closes). Running
- * jobs from the desktop app (an Electron utility process, or a Node binary shipped beside the app) is
- * future work; until then the desktop app does not offer to run jobs, and says why.
+ * `runAsNode: false` forbids starting it as Node (rightly: that would reopen what the fuse closes). So the
+ * desktop app ships the project's own Node binary beside it (electron-builder.yml extraResources) and
+ * names it here (`explicit`, from main/paths.ts): jobs then run in exactly the process the daemon starts,
+ * with the same permission flags and limits.
  */
-export function nodeBinary(): { path: string } | { reason: string } {
+import { existsSync } from 'node:fs'
+
+export function nodeBinary(explicit?: string): { path: string } | { reason: string } {
+  if (explicit != null)
+    return existsSync(explicit)
+      ? { path: explicit }
+      : { reason: `the Node.js binary that runs jobs is missing (${explicit}); reinstall the app` }
   if (process.versions.electron != null)
     return {
-      reason:
-        'jobs run in sandbox processes of the headless daemon (Node.js); the desktop app cannot start them yet',
+      reason: 'this build of the desktop app names no Node.js binary to run jobs with (main/paths.ts)',
     }
   return { path: process.execPath }
 }

@@ -38,6 +38,8 @@ export interface SandboxOptions {
   onLog?: (text: string) => void
   /** The runner bundle; default dist/jobs-runner/runner.mjs beside the daemon's bundle. */
   runnerPath?: string
+  /** The Node.js binary the process runs on; default this process's own (see ./node-binary.ts). */
+  nodePath?: string
   /** How long after its wall time the process is killed; default 500 ms. */
   graceMs?: number
   /** How long loading the runtime may take before the job's wall time starts; default 60 s. */
@@ -81,7 +83,7 @@ export function defaultRunnerPath(): string {
 }
 
 export async function runInSandbox(job: SandboxJob, options: SandboxOptions): Promise<SandboxResult> {
-  const node = nodeBinary()
+  const node = nodeBinary(options.nodePath)
   if ('reason' in node) throw new SandboxUnavailable(node.reason)
   const runnerPath = options.runnerPath ?? defaultRunnerPath()
   if (!existsSync(runnerPath)) throw new SandboxUnavailable(`the sandbox runner is not built (${runnerPath})`)
