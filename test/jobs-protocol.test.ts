@@ -13,15 +13,8 @@ import type { Libp2p } from 'libp2p'
 import { falcon1024 } from '@noble/post-quantum/falcon.js'
 import pino from 'pino'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import {
-  addressOf,
-  canonicalBytes,
-  falcon1024Scheme,
-  fromBase64,
-  RECORDS_VERSION,
-  signJobSpec,
-  type JobSpec,
-} from '../app/consensus'
+import { addressOf, canonicalBytes, falcon1024Scheme, fromBase64, signJobSpec } from '../app/consensus'
+import { CHAIN, jobSpec, keysOf } from '../app/consensus/jobs/test-fixture'
 import type { JobsLedgerView, JobsServiceParts, ProviderTerms, WorkGroup } from '../app/jobs'
 import { JobStore } from '../app/jobs/job-store'
 import { JobServer, OFFERS_PER_PEER_PER_MINUTE } from '../app/jobs/provider/job-server'
@@ -29,8 +22,8 @@ import { JOBS_PROTOCOL } from '../app/jobs/protocol/messages'
 import { databasePath, openDatabase } from '../app/node/storage/database'
 import { loopbackNode } from './support/lease-owner'
 
-const NETWORK = 'c'.repeat(64)
-const submitterKeys = falcon1024Scheme.keygen()
+const NETWORK = CHAIN
+const submitterKeys = keysOf()
 const providerKeys = falcon1024.keygen()
 
 function offerOf(
@@ -38,27 +31,16 @@ function offerOf(
   submitterPeer: string,
 ): { type: 'offer'; job: ReturnType<typeof signJobSpec> } {
   const now = Date.now()
-  const spec: JobSpec = {
-    v: RECORDS_VERSION,
-    networkId: NETWORK,
+  const spec = jobSpec(submitterKeys, {
     jobId,
-    submitter: addressOf(falcon1024Scheme, submitterKeys.publicKey),
     submitterPeer,
     runtime: 'quickjs',
-    codeHash: 'c'.repeat(64),
-    codeBytes: 10,
-    inputHash: 'd'.repeat(64),
-    inputBytes: 0,
-    args: [],
-    limits: { millicores: 500, memoryBytes: 64 * 1024 * 1024, wallMs: 10_000, outputBytes: 1024 },
-    redundancy: 2,
     maxPayment: '1000000',
     maxPricePerCoreHour: '3600',
     privacy: 'FullPublic',
-    grants: { clock: false, random: false },
     createdAt: now,
     expiresAt: now + 600_000,
-  }
+  })
   return { type: 'offer', job: signJobSpec(spec, submitterKeys) }
 }
 
@@ -98,7 +80,7 @@ describe('the jobs protocol, as a stranger reaches it', () => {
     timeMs: Date.now(),
     minFee: 1n,
     escrow: () => ({
-      payer: addressOf(falcon1024Scheme, submitterKeys.publicKey),
+      payer: submitterKeys.address,
       remaining: 1_000_000n,
       open: true,
       settleBy: Date.now() + 3_600_000,

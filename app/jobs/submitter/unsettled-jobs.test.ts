@@ -5,72 +5,28 @@
 import { pino } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { DatabaseSync } from 'node:sqlite'
-import {
-  addressOf,
-  falcon1024Scheme,
-  JOB_CLAIM_WINDOW_MS,
-  RECORDS_VERSION,
-  signJobSpec,
-  signWorkReceipt,
-  type JobSpec,
-} from '../../consensus'
+import { JOB_CLAIM_WINDOW_MS, signJobSpec, type JobSpec } from '../../consensus'
+import { CHAIN, jobSpec, keysOf, PEERS, T0, workReceipt } from '../../consensus/jobs/test-fixture'
 import { openDatabase } from '../../node/storage/database'
 import { JobStore, type StoredJob } from '../job-store'
 import type { EscrowView, JobsLedgerView, JobsServiceParts, UnsignedJobTx } from '../ports'
 import { UnsettledJobs } from './unsettled-jobs'
 
-const NETWORK = 'a'.repeat(64)
-const NOW = 1_800_000_000_000
-const submitter = falcon1024Scheme.keygen()
-const providers = [falcon1024Scheme.keygen(), falcon1024Scheme.keygen()]
-const PEERS = [
-  '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
-  '12D3KooWLRPJAA5o6Z6ATNTb5Q7ZRDGsmPNNvuaVzvHy2QHhP9Zq',
-]
-const accountOf = (keys: { publicKey: Uint8Array }): string => addressOf(falcon1024Scheme, keys.publicKey)
-
-const spec: JobSpec = {
-  v: RECORDS_VERSION,
-  networkId: NETWORK,
-  jobId: 'b'.repeat(64),
-  submitter: accountOf(submitter),
-  submitterPeer: PEERS[0]!,
-  runtime: 'quickjs',
-  codeHash: 'c'.repeat(64),
-  codeBytes: 10,
-  inputHash: 'd'.repeat(64),
-  inputBytes: 0,
-  args: [],
-  limits: { millicores: 500, memoryBytes: 64 * 1024 * 1024, wallMs: 10_000, outputBytes: 1024 },
-  redundancy: 2,
-  maxPayment: '1000',
-  maxPricePerCoreHour: '3600000',
-  privacy: 'FullPublic',
-  grants: { clock: false, random: false },
-  createdAt: NOW,
-  expiresAt: NOW + 600_000,
-}
+const NETWORK = CHAIN
+const NOW = T0
+const submitter = keysOf()
+const providers = [keysOf(), keysOf()]
+const spec: JobSpec = jobSpec(submitter, { runtime: 'quickjs', maxPayment: '1000' })
 
 const receipt = (i: number, outputHash: string) => ({
   peerId: PEERS[i]!,
-  receipt: signWorkReceipt(
-    {
-      v: RECORDS_VERSION,
-      networkId: NETWORK,
-      jobId: spec.jobId,
-      provider: PEERS[i]!,
-      providerAccount: accountOf(providers[i]!),
-      runtime: 'quickjs',
-      status: 'ok',
-      outputHash,
-      outputBytes: 4,
-      cpuMillis: 100,
-      pricePerCoreHour: '3600000',
-      startsAt: NOW,
-      endsAt: NOW + 200,
-    },
-    providers[i]!,
-  ),
+  receipt: workReceipt(providers[i]!, PEERS[i]!, {
+    runtime: 'quickjs',
+    outputHash,
+    cpuMillis: 100,
+    startsAt: NOW,
+    endsAt: NOW + 200,
+  }),
 })
 
 function storedJob(receipts: StoredJob['receipts']): StoredJob {
@@ -94,7 +50,7 @@ function storedJob(receipts: StoredJob['receipts']): StoredJob {
         role: 'replica',
         state: 'returned',
         reason: null,
-        pricePerCoreHour: '3600000',
+        pricePerCoreHour: spec.maxPricePerCoreHour,
         status: 'ok',
         outputHash: r.receipt.receipt.outputHash,
         cpuMillis: 100,
@@ -157,7 +113,13 @@ describe('escrows of interrupted jobs', () => {
     db = openDatabase(':memory:')
     store = new JobStore(db)
     sent = []
-    escrow = { payer: spec.submitter, remaining: 1000n, open: true, settleBy: NOW + 4_200_000, paidTotal: 0n }
+    escrow = {
+      payer: spec.submitter,
+      remaining: 1000n,
+      open: true,
+      settleBy: spec.expiresAt + 3_600_000,
+      paidTotal: 0n,
+    }
     paid = new Map()
     ledgerTime = NOW + 1000
     clock = NOW + 1000
@@ -176,7 +138,7 @@ describe('escrows of interrupted jobs', () => {
     expect(sent, 'not sent again while it may still commit').toHaveLength(1)
 
     escrow = { ...escrow!, open: false, remaining: 0n, paidTotal: 28n }
-    paid.set(accountOf(providers[0]!), 28n)
+    paid.set(providers[0]!.address, 28n)
     jobs.check()
     const summary = store.job(spec.jobId)!.summary
     expect(summary).toMatchObject({ cost: '28', refunded: '972', settleTx: 'f'.repeat(64) })
