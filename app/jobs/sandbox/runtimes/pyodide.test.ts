@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { RuntimeExit, RuntimeJob } from '../runtime'
+import { engineHarness, START_TIME_MS } from './engine-test-harness'
 import { OUTPUT_CUT_MESSAGE } from './run-control'
 import { PyodideEngine } from './pyodide'
 
@@ -7,42 +7,7 @@ import { PyodideEngine } from './pyodide'
 // `__main__` with its own world.
 const engine = new PyodideEngine()
 const utf8 = new TextEncoder()
-const START_TIME_MS = Date.UTC(2025, 0, 1)
-
-function job(code: string, overrides: Partial<RuntimeJob> = {}): RuntimeJob {
-  return {
-    runtime: 'pyodide',
-    code: utf8.encode(code),
-    input: new Uint8Array(0),
-    args: [],
-    memoryBytes: 64 * 1024 * 1024,
-    deadline: performance.now() + 10_000,
-    grants: { clock: false, random: false },
-    startTimeMs: START_TIME_MS,
-    seed: new Uint8Array(32).fill(7),
-    ...overrides,
-  }
-}
-
-async function run(
-  code: string,
-  overrides: Partial<RuntimeJob> = {},
-  outputLimit = Infinity,
-): Promise<{ exit: RuntimeExit; output: string; log: string }> {
-  const chunks: Uint8Array[] = []
-  let log = ''
-  let bytes = 0
-  const exit = await engine.run(job(code, overrides), {
-    write: (chunk) => {
-      if (bytes + chunk.length > outputLimit) return false
-      bytes += chunk.length
-      chunks.push(chunk.slice())
-      return true
-    },
-    log: (text) => (log += text),
-  })
-  return { exit, output: Buffer.concat(chunks).toString('utf8'), log }
-}
+const { job, run } = engineHarness(engine, { memoryBytes: 64 * 1024 * 1024, timeoutMs: 10_000 })
 
 describe('Pyodide engine', () => {
   beforeAll(() => engine.prepare(), 60_000)
@@ -54,7 +19,7 @@ describe('Pyodide engine', () => {
     )
     expect(result.exit).toEqual({ kind: 'exit', code: 3 })
     expect(result.output).toBe("HÉLLO ['job', 'a', 'b'] __main__\n")
-    expect(result.log).toBe('warn\n')
+    expect(result.log.join('')).toBe('warn\n')
   })
 
   it('gives the same output bytes for the same job: time, random, urandom and hashes included', async () => {

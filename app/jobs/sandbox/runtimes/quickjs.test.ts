@@ -1,49 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { RuntimeExit, RuntimeJob } from '../runtime'
+import { engineHarness, START_TIME_MS } from './engine-test-harness'
 import { OUTPUT_CUT_MESSAGE } from './run-control'
 import { QuickJsEngine } from './quickjs'
 
 const engine = new QuickJsEngine()
 const utf8 = new TextEncoder()
-const START_TIME_MS = Date.UTC(2025, 0, 1)
-
-function job(code: string, overrides: Partial<RuntimeJob> = {}): RuntimeJob {
-  return {
-    runtime: 'quickjs',
-    code: utf8.encode(code),
-    input: new Uint8Array(0),
-    args: [],
-    memoryBytes: 32 * 1024 * 1024,
-    deadline: performance.now() + 5_000,
-    grants: { clock: false, random: false },
-    startTimeMs: START_TIME_MS,
-    seed: new Uint8Array(32).fill(7),
-    ...overrides,
-  }
-}
-
-/** Runs a job and collects its output as text, its log lines and its exit. */
-async function run(
-  code: string,
-  overrides: Partial<RuntimeJob> = {},
-  outputLimit = Infinity,
-): Promise<{ exit: RuntimeExit; output: string; log: string[]; writes: number }> {
-  const chunks: Uint8Array[] = []
-  const log: string[] = []
-  let bytes = 0
-  let writes = 0
-  const exit = await engine.run(job(code, overrides), {
-    write: (chunk) => {
-      writes++
-      if (bytes + chunk.length > outputLimit) return false
-      bytes += chunk.length
-      chunks.push(chunk.slice())
-      return true
-    },
-    log: (text) => log.push(text),
-  })
-  return { exit, output: Buffer.concat(chunks).toString('utf8'), log, writes }
-}
+const { job, run } = engineHarness(engine, { memoryBytes: 32 * 1024 * 1024, timeoutMs: 5_000 })
 
 describe('QuickJS engine', () => {
   beforeAll(() => engine.prepare())
