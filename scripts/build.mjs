@@ -113,6 +113,7 @@ if (only === 'bench') {
         tiers: 'bench/tiers.ts',
         consensus: 'bench/consensus.ts',
         assets: 'bench/assets.ts',
+        jobs: 'bench/jobs.ts',
         'signature-worker': 'app/node/workers/signature-worker.ts',
         // The consensus simulator's command line (npm run sim)
         sim: 'test/sim/cli.ts',

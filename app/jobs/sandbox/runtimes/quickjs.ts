@@ -13,8 +13,8 @@
  * deadline holds that.
  *
  * Warm start: the module is compiled once (`prepare()`) and instantiated once per memory cap, so a job
- * costs a new runtime and context, about 0.2 ms (2-core development machine, 1000 runs), under the 1.69 ms
- * the issue's bench asks to beat. A first job with a new cap adds an instantiation, about 4 to 9 ms.
+ * costs a new runtime and context; a first job with a new cap adds an instantiation. `npm run bench:jobs`
+ * measures both (docs/performance.md, Jobs).
  */
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
