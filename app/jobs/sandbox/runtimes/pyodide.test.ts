@@ -7,7 +7,7 @@ import { PyodideEngine } from './pyodide'
 // `__main__` with its own world.
 const engine = new PyodideEngine()
 const utf8 = new TextEncoder()
-const { job, run } = engineHarness(engine, { memoryBytes: 64 * 1024 * 1024, timeoutMs: 10_000 })
+const { run } = engineHarness(engine, { memoryBytes: 64 * 1024 * 1024, timeoutMs: 10_000 })
 
 describe('Pyodide engine', () => {
   beforeAll(() => engine.prepare(), 60_000)
