@@ -101,9 +101,43 @@ describe('sending a job from the UI', () => {
     expect(paramsOf('jobs.beginUpload')).toHaveLength(2)
     await store.getState().actions.submitJob(same)
     expect(paramsOf('jobs.beginUpload')).toHaveLength(2)
-    const methods = paramsOf('jobs.estimate').length
-    expect(methods).toBe(3)
+    // Each estimate of a draft without a budget asks twice: to learn the worst case, then with it.
+    const budgets = (paramsOf('jobs.estimate') as JobSubmitRequest[]).map((r) => r.maxPayment)
+    expect(budgets).toEqual(['0', '8334', '0', '8334', '0', '8334'])
     expect(paramsOf('jobs.submit')[0]).toMatchObject({ maxPayment: '8334', codeUploadId: 'code-1' })
+  })
+
+  it('checks a draft without a budget against the balance with its worst case as the budget', async () => {
+    // As the node does: the budget must cover the full runs, and the balance the budget and the fee.
+    const node = (balance: bigint): FakeHandlers => ({
+      'jobs.estimate': ({ maxPayment }) => {
+        const problems: string[] = []
+        if (BigInt(maxPayment) < 5556n) problems.push(`the budget ${maxPayment} is below the 5556`)
+        if (BigInt(maxPayment) + 10n > balance)
+          problems.push(
+            `this account holds ${balance}; the budget and the fee need ${BigInt(maxPayment) + 10n}`,
+          )
+        return estimate({ problems })
+      },
+    })
+    const enough = jobsBridge(node(8344n))
+    expect(await enough.store.getState().actions.estimateJob(draft({ maxPayment: null }))).toEqual({
+      ok: true,
+      value: estimate(),
+    })
+    expect(await enough.store.getState().actions.runJobExample(sampleExample)).toMatchObject({ ok: true })
+    expect(enough.paramsOf('jobs.submit')[0]).toMatchObject({ maxPayment: '8334' })
+
+    const short = jobsBridge(node(8343n))
+    expect(await short.store.getState().actions.estimateJob(draft({ maxPayment: null }))).toEqual({
+      ok: true,
+      value: estimate({ problems: ['this account holds 8343; the budget and the fee need 8344'] }),
+    })
+    expect(await short.store.getState().actions.runJobExample(sampleExample)).toEqual({
+      ok: false,
+      message: 'this account holds 8343; the budget and the fee need 8344',
+    })
+    expect(short.bridge.callsOf('jobs.submit')).toBe(0)
   })
 
   it('refuses to submit while the estimate has problems, and says which', async () => {

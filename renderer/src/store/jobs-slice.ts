@@ -24,8 +24,11 @@ export const JOBS_IDLE_POLL_MS = 5_000
 export const JOB_PREVIEW_BYTES = 4 * 1024
 /** What a first try offers per core-hour at most, in units (10 CAESAR). */
 export const DEFAULT_MAX_PRICE_PER_CORE_HOUR = '10000000'
-/** The budget an estimate is asked with when the person set none and the balance is not known yet. */
-const UNKNOWN_BALANCE_BUDGET = '1000000000000000'
+/**
+ * The budget a draft without one is first estimated with, only to learn its worst case (which does not
+ * depend on the budget); the problems of that first answer are not the draft's.
+ */
+const PROBE_BUDGET = '0'
 
 export const emptyJobsArea = (): JobsArea => ({
   examples: null,
@@ -130,17 +133,19 @@ export function createJobsActions(parts: JobsParts): JobsActions {
     }
   }
 
-  /** Without a budget, the estimate is asked with the whole balance: what the account could hold. */
-  const estimateBudget = (draft: JobDraft): string => {
-    if (draft.maxPayment != null) return draft.maxPayment
-    const chain = get().chain.status
-    return chain?.available === true ? chain.self.balance : UNKNOWN_BALANCE_BUDGET
-  }
-
+  /**
+   * What the draft would cost and why it could not be placed. A draft without a budget holds its worst
+   * case, so it is estimated with that budget (learnt from a first estimate): its problems are those of
+   * the job that would be sent. (Asking with the whole balance instead, as this once did, always failed:
+   * the balance must also pay the escrow's fee.)
+   */
   const estimate = (draft: JobDraft, sent?: (n: number) => void): Promise<JobEstimate> =>
-    withUploads(draft, async () =>
-      api.call('jobs.estimate', await requestOf(draft, estimateBudget(draft), sent)),
-    )
+    withUploads(draft, async () => {
+      const ask = async (budget: string): Promise<JobEstimate> =>
+        api.call('jobs.estimate', await requestOf(draft, budget, sent))
+      if (draft.maxPayment != null) return ask(draft.maxPayment)
+      return ask((await ask(PROBE_BUDGET)).worstCaseCost)
+    })
 
   const upsert = (job: JobSummary): void => {
     const list = get().jobs.list

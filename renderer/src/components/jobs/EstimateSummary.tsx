@@ -25,7 +25,7 @@ export function EstimateSummary({ state }: { state: EstimateState }) {
         <dt>Cheapest price</dt>
         <dd>
           {estimate.cheapestPricePerCoreHour == null
-            ? '—'
+            ? 'each provider says its own when asked'
             : `${caesarText(estimate.cheapestPricePerCoreHour)} per core-hour`}
         </dd>
         <dt>Expected cost</dt>
@@ -33,6 +33,10 @@ export function EstimateSummary({ state }: { state: EstimateState }) {
         <dt>Worst case</dt>
         <dd>{caesarText(estimate.worstCaseCost)}</dd>
       </dl>
+      <p className="muted field-hint job-estimate-note">
+        Both assume every run takes its whole CPU share for its whole wall time. A job pays only the CPU time
+        it uses, at each provider’s price; the rest of its budget comes back.
+      </p>
       {estimate.problems.length > 0 && (
         <ul className="job-problems" aria-label="Problems">
           {estimate.problems.map((problem) => (

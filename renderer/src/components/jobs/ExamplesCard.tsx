@@ -2,19 +2,25 @@
 import { useState } from 'react'
 import { JOB_RUNTIME_INFO, type JobExample } from '../../../../shared/api'
 import { useHyperMesh } from '../../store/context'
+import type { JobSending } from '../../store/jobs-types'
 import { selectActions, selectJobExamples, selectJobSending } from '../../store/selectors'
 import { Card, EmptyState } from '../Card'
 import { ErrorNotice, SuccessNotice } from '../Notice'
+import { JobSendingStatus } from './JobSendingStatus'
 
 export function ExamplesCard() {
   const examples = useHyperMesh(selectJobExamples)
   const sending = useHyperMesh(selectJobSending)
   const actions = useHyperMesh(selectActions)
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null)
+  // Whether the job being sent is one of these examples (a job may be sent from the form below).
+  const [trying, setTrying] = useState(false)
 
   const run = async (example: JobExample): Promise<void> => {
     setNotice(null)
+    setTrying(true)
     const outcome = await actions.runJobExample(example)
+    setTrying(false)
     setNotice(
       outcome.ok
         ? { ok: true, text: `Sent “${example.title}”: follow it in Your jobs below.` }
@@ -31,13 +37,24 @@ export function ExamplesCard() {
       ) : (
         <ExampleList examples={examples} busy={sending != null} onRun={(e) => void run(e)} />
       )}
+      {sending != null && <ExampleSending sending={sending} trying={trying} />}
       {notice?.ok === true && <SuccessNotice testId="example-sent">{notice.text}</SuccessNotice>}
       {notice?.ok === false && (
         <ErrorNotice headline="The example was not sent" testId="example-error">
-          {notice.text} Check that peers share their CPU and that this account holds CAESAR, then try again.
+          {notice.text}
         </ErrorNotice>
       )}
     </Card>
+  )
+}
+
+/** Why the examples' buttons are disabled while a job is being sent: how far it got, or that it is the form's. */
+export function ExampleSending({ sending, trying }: { sending: JobSending; trying: boolean }) {
+  if (trying) return <JobSendingStatus sending={sending} testId="example-sending" />
+  return (
+    <p role="status" className="muted" data-testid="example-sending">
+      A job is being sent from the form below; the examples can be tried once it is placed.
+    </p>
   )
 }
 

@@ -45,7 +45,11 @@ export function JobList({ jobs, loaded }: { jobs: readonly JobSummary[]; loaded:
               <strong>{job.name}</strong>
               <span className="muted">{JOB_RUNTIME_INFO[job.runtime].label}</span>
               <JobStateBadge job={job} />
-              {job.cost != null && <span className="num">{caesarText(job.cost)}</span>}
+              {job.cost != null && (
+                <span>
+                  <span className="muted">cost</span> <span className="num">{caesarText(job.cost)}</span>
+                </span>
+              )}
               <button
                 type="button"
                 className="button"

@@ -53,7 +53,10 @@ export function JobResult({ job }: { job: JobSummary }) {
           <span className="badge badge-classical">unverified</span>
         )}
         {example != null && example.expectedOutputHash === outputHash && (
-          <span className="badge badge-pq"> the example’s expected output</span>
+          <>
+            {' '}
+            <span className="badge badge-pq">the example’s expected output</span>
+          </>
         )}
       </p>
       <ResultPreview preview={preview} />

@@ -9,7 +9,7 @@ import { createHyperMeshStore } from '../../store/store'
 import { createFakeBridge } from '../../testing/fake-bridge'
 import { sampleDoneJob, sampleExample, sampleJob, sampleProvided, sampleRun } from '../../testing/sample-jobs'
 import { ViewSwitch } from '../ViewSwitch'
-import { ExampleList } from './ExamplesCard'
+import { ExampleList, ExampleSending } from './ExamplesCard'
 import { JobList } from './JobListCard'
 import { ProvidedJobsTable } from './ProvidedJobsCard'
 import { ResultPreview } from './JobResult'
@@ -39,6 +39,18 @@ describe('the jobs view', () => {
     )
     expect(html).toContain('aria-label="Try Prime sieve (WebAssembly)"')
     expect(text(html)).toContain('WebAssembly (WASI)')
+  })
+
+  it('says why the examples are disabled while a job is being sent, and how far it got', () => {
+    const html = renderToStaticMarkup(<ExampleList examples={[sampleExample]} busy onRun={() => {}} />)
+    expect(html).toMatch(/<button[^>]*disabled=""[^>]*aria-label="Try Prime sieve \(WebAssembly\)"/)
+    const sending = { name: 'Prime sieve', phase: 'estimating' as const, done: 2048, total: 2048 }
+    expect(text(renderToStaticMarkup(<ExampleSending sending={sending} trying />))).toBe(
+      ' Estimating: Prime sieve (2.0 KiB of 2.0 KiB) ',
+    )
+    expect(text(renderToStaticMarkup(<ExampleSending sending={sending} trying={false} />))).toBe(
+      ' A job is being sent from the form below; the examples can be tried once it is placed. ',
+    )
   })
 
   it('shows a running job as “running on N”, with its providers and a Cancel button', () => {

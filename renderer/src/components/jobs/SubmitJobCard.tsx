@@ -5,11 +5,11 @@
 import { useId, useMemo, useState, type FormEvent } from 'react'
 import { useHyperMesh } from '../../store/context'
 import { selectActions, selectJobSending } from '../../store/selectors'
-import { formatBytes } from '../../lib/format'
 import { Card } from '../Card'
 import { ErrorNotice, SuccessNotice } from '../Notice'
 import { EstimateSummary } from './EstimateSummary'
 import { JobCodeFields } from './JobCodeFields'
+import { JobSendingStatus } from './JobSendingStatus'
 import { JobTermsFields } from './JobTermsFields'
 import {
   draftOf,
@@ -21,17 +21,14 @@ import {
 } from './job-form'
 
 const encoder = new TextEncoder()
-const PHASES = {
-  uploading: 'Sending code and input',
-  estimating: 'Estimating',
-  submitting: 'Signing and placing',
-}
 
 export function SubmitJobCard() {
   const actions = useHyperMesh(selectActions)
   const sending = useHyperMesh(selectJobSending)
   const [fields, setFields] = useState<JobFields>(initialJobFields)
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null)
+  // Whether the job being sent is this form's (an example may be sent from the card above).
+  const [submitting, setSubmitting] = useState(false)
   const reasonId = useId()
   const change = (patch: Partial<JobFields>): void => setFields((f) => ({ ...f, ...patch }))
 
@@ -49,7 +46,9 @@ export function SubmitJobCard() {
     event.preventDefault()
     if (draft == null || blocker != null) return
     setNotice(null)
+    setSubmitting(true)
     const outcome = await actions.submitJob(draft)
+    setSubmitting(false)
     setNotice(
       outcome.ok
         ? { ok: true, text: `Sent “${outcome.value.name}”: it is ${outcome.value.state}.` }
@@ -79,12 +78,7 @@ export function SubmitJobCard() {
           )}
         </div>
       </form>
-      {sending != null && (
-        <p role="status" data-testid="job-sending">
-          {PHASES[sending.phase]}: {sending.name} ({formatBytes(sending.done)} of {formatBytes(sending.total)}
-          )
-        </p>
-      )}
+      {sending != null && submitting && <JobSendingStatus sending={sending} testId="job-sending" />}
       {notice?.ok === true && <SuccessNotice testId="job-sent">{notice.text}</SuccessNotice>}
       {notice?.ok === false && (
         <ErrorNotice headline="The job was not sent" testId="job-error">
