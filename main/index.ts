@@ -15,6 +15,7 @@ import { registerAppScheme, serveApp } from './app-protocol'
 import { APP_URL } from './app-url'
 import { dataDirFromArgv } from './args'
 import { showCriticalError, showRecoverableError } from './dialogs'
+import { createGpuHostWindow } from './gpu-window'
 import { registerIpc } from './ipc'
 import { createOsKeychainProtector } from './key-protector'
 import { installAppMenu } from './menu'
@@ -116,6 +117,11 @@ function main(): void {
       appUrl,
       preloadPath: PRELOAD_PATH,
       hideOnClose: () => tray != null && !quitting,
+    })
+    // GPU jobs run in a hidden window with Chromium's WebGPU; it goes when the main window does.
+    const gpuWindow = createGpuHostWindow({ appUrl, preloadPath: PRELOAD_PATH })
+    window.on('closed', () => {
+      if (!gpuWindow.isDestroyed()) gpuWindow.destroy()
     })
   }
 

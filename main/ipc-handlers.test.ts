@@ -76,6 +76,13 @@ const handlers: ApiHandlers = {
   'jobs.cancel': unused,
   'jobs.readResult': unused,
   'jobs.provided': unused,
+  'gpu.status': unused,
+  'gpu.attach': unused,
+  'gpu.detach': unused,
+  'gpu.poll': unused,
+  'gpu.readTask': unused,
+  'gpu.output': unused,
+  'gpu.finish': unused,
 }
 
 const silentLog = { warn: () => {}, error: () => {} }

@@ -78,6 +78,16 @@ import {
   JobUploadChunk,
   ProvidedJob,
 } from './jobs-schemas'
+import {
+  GpuAttached,
+  GpuAttachRequest,
+  GpuFinish,
+  GpuHostRef,
+  GpuJobsStatus,
+  GpuOutputChunk,
+  GpuPollResult,
+  GpuTaskRead,
+} from './gpu-schemas'
 
 export * from './schemas'
 export * from './chain-schemas'
@@ -85,6 +95,7 @@ export * from './sharing-schemas'
 export * from './rewards'
 export * from './file-schemas'
 export * from './jobs-schemas'
+export * from './gpu-schemas'
 
 /** Every call: its params schema and its result schema. */
 export const apiMethods = {
@@ -191,6 +202,19 @@ export const apiMethods = {
   'jobs.readResult': { params: JobResultChunkRequest, result: JobResultChunk },
   /** Jobs this node ran for other peers, and what each earned. */
   'jobs.provided': { params: Empty, result: z.array(ProvidedJob) },
+  /** Where this node's GPU jobs run now (an adapter in the daemon, or a page's), or why nowhere. */
+  'gpu.status': { params: Empty, result: GpuJobsStatus },
+  /**
+   * A page lends its WebGPU adapter to the node for GPU jobs; it then polls for tasks (gpu-schemas.ts).
+   * `gpu.readTask` reads a task's code and input, `gpu.output` sends its output, `gpu.finish` ends it.
+   */
+  'gpu.attach': { params: GpuAttachRequest, result: GpuAttached },
+  'gpu.detach': { params: GpuHostRef, result: z.object({ detached: z.boolean() }) },
+  /** Waits up to GPU_POLL_WAIT_MS for a task for this page; NOT_FOUND once the node dropped the page. */
+  'gpu.poll': { params: GpuHostRef, result: GpuPollResult },
+  'gpu.readTask': { params: GpuTaskRead, result: z.object({ data: z.string() }) },
+  'gpu.output': { params: GpuOutputChunk, result: z.object({ received: z.number().int() }) },
+  'gpu.finish': { params: GpuFinish, result: z.object({ accepted: z.boolean() }) },
 } as const
 
 /** Events the node pushes to the UI. */

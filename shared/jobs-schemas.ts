@@ -31,7 +31,7 @@ export const JOB_RUNTIME_INFO: Record<JobRuntime, { label: string; code: string;
     },
     wgsl: {
       label: 'WGSL compute shader (WebGPU)',
-      code: 'a compute shader with entry point main',
+      code: 'a WGSL module with compute entry point main, input at binding 0 and output at binding 1 (array<u32>); args: the dispatch size x, y, z',
       resource: 'gpu',
     },
   }

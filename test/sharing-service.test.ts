@@ -16,7 +16,10 @@ import { databasePath, openDatabase } from '../app/node/storage/database'
 const log = pino({ level: 'silent' })
 const open: { db: DatabaseSync; service?: SharingService }[] = []
 
-async function startSharing(dir = mkdtempSync(join(tmpdir(), 'hm-sharing-'))) {
+async function startSharing(
+  dir = mkdtempSync(join(tmpdir(), 'hm-sharing-')),
+  gpuJobs?: () => { adapter: string } | { reason: string },
+) {
   const db = openDatabase(databasePath(dir))
   const entry: { db: DatabaseSync; service?: SharingService } = { db }
   open.push(entry)
@@ -27,6 +30,7 @@ async function startSharing(dir = mkdtempSync(join(tmpdir(), 'hm-sharing-'))) {
     // This machine's driver tools (none here, and so said), as the node finds them.
     gpuControls: await detectGpuControls(),
     idleSeconds: () => null,
+    ...(gpuJobs != null ? { gpuJobs } : {}),
     log,
   })
   entry.service = service
@@ -42,6 +46,37 @@ afterEach(async () => {
 })
 
 describe('the node’s sharing terms', () => {
+  it('GPU sharing for jobs needs a WebGPU adapter where no GPU is seen; the card says where GPU jobs run, or why not', async () => {
+    let host: { adapter: string } | { reason: string } = { reason: 'no page with WebGPU is attached' }
+    const { service } = await startSharing(undefined, () => host)
+    const gpu = {
+      ...defaultSharing('gpu'),
+      enabled: true,
+      privacy: 'FullPublic' as const,
+      allocationPercent: 40,
+    }
+    const hardware = await service.hardwareNow()
+    if (hardware.gpus.length === 0)
+      await expect(service.update({ resource: 'gpu', settings: gpu })).rejects.toThrow(
+        /no GPU that HyperMesh can see/,
+      )
+    expect((await service.state()).resources.gpu.notEnforced).toContain(
+      'GPU jobs: none run here: no page with WebGPU is attached',
+    )
+    expect(service.gpuJobOffer()).toBe(0n)
+
+    host = { adapter: 'google swiftshader (software), lent by a page' }
+    const state = await service.update({ resource: 'gpu', settings: gpu })
+    expect(state.resources.gpu.activity.active).toBe(true)
+    expect(state.resources.gpu.enforced.join(' ')).toMatch(
+      /GPU jobs: run on the WebGPU adapter google swiftshader \(software\), lent by a page, one at a time/,
+    )
+    // 40 % of one GPU, in thousandths.
+    expect(service.gpuJobOffer()).toBe(400n)
+    host = { reason: 'the page went away' }
+    expect(service.gpuJobOffer()).toBe(0n)
+  })
+
   it('a fresh node shares nothing, and says which limiter it enforces with and why stronger ones were passed over', async () => {
     const { service } = await startSharing()
     const state = await service.state()

@@ -30,6 +30,7 @@ export {
 } from './hardware'
 export { detectLimiter } from './limits/detect'
 export { SharingService, type SharingParts } from './sharing/sharing-service'
+export type { GpuJobsHost } from './sharing/enforcement-report'
 export { AssetService } from './asset-service'
 export { FileService, type FileServiceParts } from './files/file-service'
 export { StakedRelays } from './proxy/staked-relays'

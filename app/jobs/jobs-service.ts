@@ -12,6 +12,7 @@ import {
   type JobSummary,
   type ProvidedJob,
 } from '../../shared/jobs-schemas'
+import { wgslJobProblems } from '../../shared/gpu/wgsl-job'
 import { addressOf, falcon1024Scheme, signJobSpec } from '../consensus'
 import { JobRequestError } from './errors'
 import { jobExamples } from './examples/catalog'
@@ -85,7 +86,9 @@ export class JobsService {
   estimate(request: JobSubmitRequest): JobEstimate {
     const ledger = this.parts.ledger()
     return estimateOf(request, {
-      candidates: this.parts.candidates().filter((p) => p !== this.parts.peerId).length,
+      candidates: this.parts
+        .candidates(JOB_RUNTIME_INFO[request.runtime].resource)
+        .filter((p) => p !== this.parts.peerId).length,
       balance: ledger?.balance(this.account) ?? null,
       fee: ledger?.minFee ?? 0n,
       hasLedger: ledger != null,
@@ -93,16 +96,17 @@ export class JobsService {
   }
 
   submit(request: JobSubmitRequest): JobSummary {
-    if (JOB_RUNTIME_INFO[request.runtime].resource === 'gpu')
-      throw new JobRequestError(
-        'unavailable',
-        'GPU jobs run from the desktop app or a browser window with WebGPU; this node has no GPU runtime',
-      )
     const estimate = this.estimate(request)
     if (estimate.problems.length > 0) throw new JobRequestError('bad-request', estimate.problems.join('; '))
     const code = this.uploads.take(request.codeUploadId, 'code')
     const input =
       request.inputUploadId == null ? new Uint8Array(0) : this.uploads.take(request.inputUploadId, 'input')
+    // A submitter needs no GPU to send a GPU job; what it sends must fit the WGSL job format.
+    const wgsl =
+      request.runtime === 'wgsl'
+        ? wgslJobProblems({ ...request, codeBytes: code.length, inputBytes: input.length })
+        : []
+    if (wgsl.length > 0) throw new JobRequestError('bad-request', wgsl.join('; '))
     const now = (this.parts.now ?? Date.now)()
     const networkId = this.parts.activeNetworkId()
     const spec = specOf(

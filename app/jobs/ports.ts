@@ -60,15 +60,27 @@ export type UnsignedJobTx = JobTxBody extends infer T
     : never
   : never
 
-/** This node's CPU offer to jobs from other peers, from its sharing terms. */
+/** What a job runs on: a runtime's resource (JOB_RUNTIME_INFO). */
+export type JobResource = 'cpu' | 'gpu'
+
+/** This node's CPU and GPU offer to jobs from other peers, from each resource's sharing terms. */
 export interface ProviderTerms {
-  /** Null when `peer` may use this node's CPU under its privacy level; else why not. */
-  refusalFor(peer: string): string | null
-  privacy(): PrivacyLevel
-  /** The price asked, CAESAR units per core-hour of CPU time (the minimum price over the allocation). */
-  pricePerCoreHour(): bigint
-  /** The CPU share offered now, in thousandths of a core (0 while CPU sharing is off or inactive). */
-  offerMillicores(): bigint
+  /**
+   * Null when `peer` may use this node's `resource` under its privacy level; else why not. Without a
+   * resource (before the offer is read): null when it may use either.
+   */
+  refusalFor(peer: string, resource?: JobResource): string | null
+  privacy(resource: JobResource): PrivacyLevel
+  /**
+   * The price asked, CAESAR units per core-hour of CPU time, or per GPU-hour of GPU time (the minimum
+   * price over the allocation).
+   */
+  pricePerCoreHour(resource: JobResource): bigint
+  /**
+   * The share offered now, in thousandths of a core (CPU, of all cores) or of one GPU; 0 while the
+   * resource is not shared, inactive, or (GPU) has no adapter for jobs.
+   */
+  offerMillicores(resource: JobResource): bigint
   /** Jobs run at once, at most (the terms' leases at a time). */
   maxConcurrent(): number
   /** Where leased work runs; null where nothing can limit it (then no job is taken). */
@@ -88,8 +100,8 @@ export interface JobsServiceParts {
   submitTx(body: UnsignedJobTx): { txId: string }
   /** Calls `listener` after every block of the active ledger; returns the unsubscribe. */
   onBlock(listener: () => void): () => void
-  /** Peers to ask for a job: members of the network and servers of registered CPU assets. */
-  candidates(): string[]
+  /** Peers to ask for a job on `resource`: members of the network and servers of its registered assets. */
+  candidates(resource: JobResource): string[]
   /** A connection to `peer` (direct, or through a relay). */
   reach(peer: string): Promise<Connection>
   provider: ProviderTerms

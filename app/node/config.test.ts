@@ -67,6 +67,7 @@ const DEFAULTS: NodeConfig = {
     dcutr: true,
   },
   transport: { offerClassicalNoise: false, quic: true, webrtcDirect: true },
+  gpu: { softwareAdapters: false, dawn: true },
   pingIntervalMs: 10_000,
   logLevel: 'info',
 }
@@ -133,6 +134,16 @@ describe('loadConfig', () => {
     expectRefused(withConfig({ logLevel: 'verbose' }), '"logLevel"')
     expectRefused(withConfig({ connections: { maxConnections: 0 } }), '"connections.maxConnections"')
     expectRefused(withConfig({ discovery: { mdns: 'yes' } }), '"discovery.mdns"')
+    expectRefused(withConfig({ gpu: { softwareAdapters: 'yes' } }), '"gpu.softwareAdapters"')
+    expectRefused(withConfig({ gpu: { software: true } }), 'gpu', 'software')
+  })
+
+  it('offers GPU jobs on a software adapter only when config.json says so', () => {
+    expect(loadConfig(tempDir()).gpu.softwareAdapters).toBe(false)
+    expect(loadConfig(withConfig({ gpu: { softwareAdapters: true } })).gpu).toEqual({
+      softwareAdapters: true,
+      dawn: true,
+    })
   })
 
   it('refuses an invalid override even when the file is fine', () => {

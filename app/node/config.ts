@@ -133,6 +133,19 @@ export const NodeConfig = z
       })
       .strict()
       .default({ offerClassicalNoise: false, quic: true, webrtcDirect: true }),
+    /** GPU jobs (docs/jobs.md, "GPU jobs"). */
+    gpu: z
+      .object({
+        /**
+         * Offer GPU jobs on a software WebGPU adapter (SwiftShader, llvmpipe) where there is no other: it
+         * runs on the CPU, outside the leased-work limits. Off unless the owner turns it on.
+         */
+        softwareAdapters: z.boolean().default(false),
+        /** Look for a GPU in the daemon itself through Dawn (the optional `webgpu` package). */
+        dawn: z.boolean().default(true),
+      })
+      .strict()
+      .default({ softwareAdapters: false, dawn: true }),
     /** How often to ping connected peers for the latency column (ms). */
     pingIntervalMs: z.number().int().min(1_000).max(600_000).default(10_000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
@@ -148,6 +161,7 @@ export interface NodeConfigOverrides {
   connections?: Partial<NodeConfig['connections']>
   transport?: Partial<NodeConfig['transport']>
   nat?: Partial<NodeConfig['nat']>
+  gpu?: Partial<NodeConfig['gpu']>
   pingIntervalMs?: number
   logLevel?: NodeConfig['logLevel']
 }

@@ -44,8 +44,9 @@ import {
   StakedRelays,
 } from '../assets'
 import { RewardsService } from '../caesar'
-import { createJobEngine, JobsService, type JobEngine } from '../jobs'
-import { jobsLedgerView, providerTerms } from './jobs-wiring'
+import { createJobEngine, JobsService, withGpuJobs, type JobEngine } from '../jobs'
+import { assetPeers, jobsLedgerView, providerTerms } from './jobs-wiring'
+import { composeGpuJobs } from './gpu-wiring'
 import type { HyperMeshNode, HyperMeshNodeInit } from './hypermesh-node'
 import { createApiDispatcher } from './api/dispatcher'
 import { loadConfig, rememberListenPorts, type NodeConfig } from './config'
@@ -321,12 +322,19 @@ class Node implements HyperMeshNode {
     const { config, log, store, identity, db, signatureWorkers, falconSigner, peerKeys, binding } = this.parts
     const { libp2p, nat } = await this.createLibp2p()
     const listenAddresses = (): string[] => libp2p.getMultiaddrs().map((a) => a.toString())
+    // GPU jobs run on Dawn in a headless node, or on a page that lends its WebGPU adapter over the API
+    // (in the desktop app, its hidden GPU window).
+    const gpu = await composeGpuJobs(
+      { ...config.gpu, dawn: config.gpu.dawn && this.parts.mode === 'headless' },
+      log,
+    )
     const sharing = new SharingService({
       db,
       hardware: this.hardware,
       limiter: await detectLimiter(),
       gpuControls: await detectGpuControls(),
       idleSeconds: this.parts.idleSeconds,
+      gpuJobs: () => gpu.forSharing(),
       log,
     })
     // Peers whose assets this node uses stay connected although they are on none of its networks.
@@ -430,15 +438,13 @@ class Node implements HyperMeshNode {
         ledger: () => jobsLedgerView(ledger),
         submitTx: (body) => ledger.need().signAndSubmit(body),
         onBlock: (listener) => ledger.onBlock(listener),
-        candidates: () => [
-          ...new Set([...network.memberIds(), ...(jobsLedgerView(ledger)?.cpuAssetPeers() ?? [])]),
-        ],
+        candidates: (resource) => [...new Set([...network.memberIds(), ...assetPeers(ledger, resource)])],
         reach: (peer) => assets.reach(peer),
         provider: providerTerms(sharing, assets),
         changed: (summary) => this.api.emit('jobs.changed', summary),
         log,
       },
-      this.parts.jobEngine(log),
+      withGpuJobs(this.parts.jobEngine(log), gpu.host),
     )
     const services: NodeService[] = [
       {
@@ -455,10 +461,11 @@ class Node implements HyperMeshNode {
       assets,
       ...(config.nat.relayReservations > 0 ? [relays] : []),
       files,
+      gpu.service,
       jobs,
     ]
     return {
-      parts: { libp2p, nat, network, ledger, sharing, assets, rewards, files, jobs, listenAddresses },
+      parts: { libp2p, nat, network, ledger, sharing, assets, rewards, files, jobs, gpu, listenAddresses },
       services,
     }
   }

@@ -13,6 +13,7 @@ import type { RewardsService } from '../caesar'
 import { jobOnLedger, type ActiveLedger } from '../consensus'
 import type { JobsService } from '../jobs'
 import type { ApiHandlers } from './api/dispatcher'
+import type { GpuJobs } from './gpu-wiring'
 import type { NetworkManager } from './network/network-manager'
 
 /** The parts of a running node that the API serves from. */
@@ -26,6 +27,7 @@ export interface RunningParts {
   rewards: RewardsService
   files: FileService
   jobs: JobsService
+  gpu: GpuJobs
 }
 
 export interface ServiceParts {
@@ -119,5 +121,16 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'jobs.cancel': async ({ jobId }) => need().jobs.cancel(jobId),
     'jobs.readResult': async ({ jobId, offset, length }) => need().jobs.readResult(jobId, offset, length),
     'jobs.provided': async () => need().jobs.provided(),
+    'gpu.status': async () => need().gpu.status(),
+    'gpu.attach': async ({ adapter }) => need().gpu.pages.attach(adapter),
+    'gpu.detach': async ({ hostId }) => ({ detached: need().gpu.pages.detach(hostId) }),
+    'gpu.poll': async ({ hostId }) => ({ task: await need().gpu.pages.poll(hostId) }),
+    'gpu.readTask': async ({ hostId, taskId, part, offset, length }) => ({
+      data: need().gpu.pages.readTask(hostId, taskId, part, offset, length),
+    }),
+    'gpu.output': async ({ hostId, taskId, offset, data }) => ({
+      received: need().gpu.pages.output(hostId, taskId, offset, data),
+    }),
+    'gpu.finish': async (result) => ({ accepted: need().gpu.pages.finish(result) }),
   }
 }

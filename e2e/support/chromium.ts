@@ -9,7 +9,11 @@ import { findChromium } from '../../scripts/prerequisites.mjs'
 
 export const CHROMIUM = findChromium()
 
-export function launchChromium(): Promise<Browser> {
+/**
+ * `webgpu`: pages get a WebGPU adapter, SwiftShader's (a software GPU), so GPU jobs run on a machine
+ * without one. `navigator.gpu` exists only in secure contexts: serve the page from 127.0.0.1.
+ */
+export function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
   if (CHROMIUM == null) {
     throw new Error('Chromium not found: install it (apt-get install chromium) or set HYPERMESH_CHROMIUM')
   }
@@ -22,6 +26,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--no-first-run',
+      ...(options.webgpu === true ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'] : []),
     ],
   })
 }

@@ -15,11 +15,15 @@ const HOW: Record<ResourceLimiter['kind'], string> = {
   'duty-cycle': 'by the node pausing the work (no cgroups here; a burst under 20 ms can pass)',
 }
 
+/** Where GPU jobs run: the WebGPU adapter's name, or why they run nowhere (app/jobs GPU hosts). */
+export type GpuJobsHost = { adapter: string } | { reason: string }
+
 export function enforcementOf(
   kind: ResourceKind,
   settings: SharingSettings,
   limiter: ResourceLimiter | null,
   gpu?: GpuControls,
+  gpuJobs?: GpuJobsHost,
 ): { enforced: string[]; notEnforced: string[] } {
   const enforced: string[] = []
   const notEnforced: string[] = []
@@ -44,6 +48,11 @@ export function enforcementOf(
       break
     case 'gpu':
       notEnforced.push(gpuShareWords(settings, gpu))
+      if (gpuJobs != null && 'adapter' in gpuJobs)
+        enforced.push(
+          `GPU jobs: run on the WebGPU adapter ${gpuJobs.adapter}, one at a time per adapter, each held to its deadline (its device is destroyed), its buffer memory and its output size, and billed at most its share of its run time`,
+        )
+      else if (gpuJobs != null) notEnforced.push(`GPU jobs: none run here: ${gpuJobs.reason}`)
       break
     case 'storage':
       enforced.push(
@@ -75,12 +84,15 @@ export function enforcementOf(
   return { enforced, notEnforced }
 }
 
-/** What the driver offers for the GPU share here; no leased GPU work runs before the job sandbox. */
+/**
+ * What the driver offers for the GPU share here. MPS holds CUDA clients only; GPU jobs run through WebGPU
+ * (Vulkan, Metal or D3D12 underneath), which no driver control found here limits (docs/jobs.md).
+ */
 function gpuShareWords(settings: SharingSettings, gpu: GpuControls | undefined): string {
   if (gpu == null) return 'GPU share: the driver’s controls were not looked for'
   if (gpu.unavailable != null) return `GPU share: cannot be enforced on this machine: ${gpu.unavailable}`
   return (
     `GPU share: NVIDIA MPS is available here to hold leased work to ${settings.allocationPercent} % of a ` +
-    'GPU’s multiprocessors; no leased GPU work runs yet (it comes with the job sandbox)'
+    'GPU’s multiprocessors, but only CUDA work: GPU jobs run through WebGPU, which it does not hold'
   )
 }

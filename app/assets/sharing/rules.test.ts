@@ -57,6 +57,14 @@ describe('sharing terms are checked against this machine', () => {
       'this computer has no GPU that HyperMesh can see, so there is none to share',
     ])
   })
+
+  it('a WebGPU adapter for GPU jobs counts as the GPU to share where none is seen', () => {
+    const gpu = { ...defaultSharing('gpu'), enabled: true }
+    expect(sharingProblems('gpu', gpu, machine(0), 'google swiftshader (software), lent by a page')).toEqual(
+      [],
+    )
+    expect(sharingProblems('gpu', gpu, machine(0), null)).toHaveLength(1)
+  })
 })
 
 describe('leased work limits follow the CPU and memory terms', () => {

@@ -9,10 +9,15 @@ import type { ResourceKind, SharingSettings } from '../../../shared/sharing-sche
 const GiB = 1024 ** 3
 const gib = (bytes: number): string => `${(bytes / GiB).toFixed(1)} GiB`
 
+/**
+ * `webgpuAdapter`: the WebGPU adapter GPU jobs run on (a page's, or Dawn's in the daemon), which counts as
+ * this node's GPU for GPU jobs where no GPU is seen otherwise.
+ */
 export function sharingProblems(
   kind: ResourceKind,
   s: SharingSettings,
   hardware: HardwareSnapshot,
+  webgpuAdapter: string | null = null,
 ): string[] {
   const problems: string[] = []
   if (s.pauseAboveCelsius != null && kind !== 'cpu' && kind !== 'gpu')
@@ -43,7 +48,7 @@ export function sharingProblems(
         )
     }
   }
-  if (kind === 'gpu' && s.enabled && hardware.gpus.length === 0)
+  if (kind === 'gpu' && s.enabled && hardware.gpus.length === 0 && webgpuAdapter == null)
     problems.push('this computer has no GPU that HyperMesh can see, so there is none to share')
   return problems
 }

@@ -20,7 +20,7 @@ import { readHardware, type HardwareAdapters } from '../hardware'
 import type { LimiterChoice } from '../limits/detect'
 import type { LimitedGroup } from '../limits/work-limits'
 import { sharingActivity, type Activity } from './activity'
-import { enforcementOf } from './enforcement-report'
+import { enforcementOf, type GpuJobsHost } from './enforcement-report'
 import type { GpuControls } from '../hardware/gpu-controls'
 import { leasedLimits } from './leased-limits'
 import { largestDisk, sharingProblems } from './rules'
@@ -46,6 +46,8 @@ export interface SharingParts {
   gpuControls?: GpuControls
   /** Seconds since the last keyboard or mouse input; null where the node cannot tell (headless). */
   idleSeconds(): number | null
+  /** Where GPU jobs run now (a WebGPU adapter, or why none); absent: the node runs no GPU jobs. */
+  gpuJobs?: () => GpuJobsHost
   log: Logger
 }
 
@@ -181,14 +183,19 @@ export class SharingService {
     return BigInt(Math.round(this.hardware.cpu.cores * percent * 10))
   }
 
+  /**
+   * The GPU share offered to GPU jobs now, in thousandths of one GPU: the allocation while GPU sharing is
+   * active and GPU jobs have a WebGPU adapter to run on; nothing otherwise.
+   */
+  gpuJobOffer(): bigint {
+    const host = this.parts.gpuJobs?.()
+    if (this.activity.gpu?.active !== true || host == null || !('adapter' in host)) return 0n
+    return BigInt(this.settings.gpu.allocationPercent * 10)
+  }
+
   /** How leased work on `kind` is held to its terms here, and what of them cannot be, in words. */
   enforcementWords(kind: ResourceKind): string {
-    const report = enforcementOf(
-      kind,
-      this.settings[kind],
-      this.parts.limiter.limiter,
-      this.parts.gpuControls,
-    )
+    const report = this.enforcement(kind)
     const parts = [...report.enforced]
     if (report.notEnforced.length > 0) parts.push(`not enforced here: ${report.notEnforced.join('; ')}`)
     return parts.join('; ') || 'nothing is enforced for this resource here'
@@ -197,7 +204,9 @@ export class SharingService {
   /** Validates new terms for one resource against this machine, stores them, and applies them now. */
   async update({ resource, settings }: SharingUpdate): Promise<SharingState> {
     const hardware = this.hardware ?? (await readHardware(this.parts.hardware))
-    const problems = sharingProblems(resource, settings, hardware)
+    const gpuJobs = this.parts.gpuJobs?.()
+    const webgpu = gpuJobs != null && 'adapter' in gpuJobs ? gpuJobs.adapter : null
+    const problems = sharingProblems(resource, settings, hardware, webgpu)
     if (problems.length > 0) throw new AssetRequestError('bad-request', `${resource}: ${problems.join('; ')}`)
     this.store.save(resource, settings)
     this.settings[resource] = settings
@@ -260,10 +269,15 @@ export class SharingService {
     this.measured = { at, cpuSeconds: usage.cpuSeconds, cpuCores, memoryBytes: usage.memoryBytes }
   }
 
+  private enforcement(kind: ResourceKind): ReturnType<typeof enforcementOf> {
+    const { limiter, gpuControls, gpuJobs } = this.parts
+    return enforcementOf(kind, this.settings[kind], limiter.limiter, gpuControls, gpuJobs?.())
+  }
+
   private resourceState(kind: ResourceKind): ResourceSharingState {
     const settings = this.settings[kind]
     const group = this.group
-    const report = enforcementOf(kind, settings, this.parts.limiter.limiter, this.parts.gpuControls)
+    const report = this.enforcement(kind)
     const limits = group?.limits
     const measured = this.measured
     return {

@@ -40,7 +40,10 @@ export const WorkReceipt = z
     /** SHA-256 of the output returned (after any cut). */
     outputHash: RecordId,
     outputBytes: z.number().int().min(0).max(MAX_JOB_OUTPUT_BYTES),
-    /** CPU time the job's processes used, as the provider's limited group measured it. */
+    /**
+     * CPU time the job's processes used, as the provider's limited group measured it; for a `wgsl` job, its
+     * GPU time, held to its GPU share of its run time (docs/jobs.md, "GPU jobs").
+     */
     cpuMillis: z
       .number()
       .int()

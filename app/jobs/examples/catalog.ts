@@ -1,10 +1,12 @@
 /**
  * Ready jobs a new user can run in one click: the primes below 1000 in three runtimes (WebAssembly,
- * JavaScript, Python), which all print the same lines, so their outputs share one hash.
+ * JavaScript, Python), which all print the same lines, so their outputs share one hash; and on a GPU, a
+ * WGSL shader that marks the same primes, one word per number.
  */
 import { createHash } from 'node:crypto'
 import type { JobExample } from '../../../shared/jobs-schemas'
 import { primeSieveWasm } from './index'
+import { PRIMES_WGSL, primesWgslInput, primesWgslOutput, WGSL_WORKGROUP_SIZE } from './primes-wgsl'
 import { PRIMES_JS, PRIMES_PY, primesOutput } from './scripts'
 
 const LIMIT = 1000
@@ -44,6 +46,18 @@ export function jobExamples(): JobExample[] {
       code: base64(PRIMES_PY),
       limits: { millicores: 1000, memoryBytes: 512 * MiB, wallMs: 60_000, outputBytes: 64 * 1024 },
       ...common,
+    },
+    {
+      id: 'primes-wgsl',
+      title: 'Primes on a GPU (WGSL)',
+      description: `The same primes marked by a WebGPU compute shader, one word per number below ${LIMIT} (1: prime).`,
+      runtime: 'wgsl',
+      code: base64(PRIMES_WGSL),
+      input: base64(primesWgslInput(LIMIT)),
+      // The dispatch size in workgroups: one invocation per number.
+      args: [String(Math.ceil(LIMIT / WGSL_WORKGROUP_SIZE))],
+      limits: { millicores: 250, memoryBytes: 16 * MiB, wallMs: 10_000, outputBytes: LIMIT * 4 },
+      expectedOutputHash: createHash('sha256').update(primesWgslOutput(LIMIT)).digest('hex'),
     },
   ]
 }

@@ -8,43 +8,32 @@ import {
   addressOf,
   falcon1024Scheme,
   fromBase64,
-  RECORDS_VERSION,
   signJobSpec,
   type JobSpec,
   type SignedJobSpec,
 } from '../../consensus'
+import { CHAIN, jobSpec, keysOf, PEERS, T0 } from '../../consensus/jobs/test-fixture'
 import type { JobsLedgerView, ProviderTerms } from '../ports'
 import { JobRefusal } from '../protocol/messages'
 import { checkOffer, privacyAdmits, worstCaseCost, type OfferContext } from './offer-checks'
 
-const NETWORK = 'a'.repeat(64)
-const SUBMITTER_PEER = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
-const keys = falcon1024Scheme.keygen()
+const keys = keysOf()
 const other = falcon1024Scheme.keygen()
-const account = addressOf(falcon1024Scheme, keys.publicKey)
-const NOW = 1_800_000_000_000
+const account = keys.address
+const NETWORK = CHAIN
+const SUBMITTER_PEER = PEERS[3]!
+const NOW = T0
 
-const spec: JobSpec = {
-  v: RECORDS_VERSION,
-  networkId: NETWORK,
+const spec: JobSpec = jobSpec(keys, {
   jobId: 'b'.repeat(64),
-  submitter: account,
-  submitterPeer: SUBMITTER_PEER,
   runtime: 'quickjs',
-  codeHash: 'c'.repeat(64),
   codeBytes: 10,
-  inputHash: 'd'.repeat(64),
-  inputBytes: 0,
-  args: [],
   limits: { millicores: 500, memoryBytes: 64 * 1024 * 1024, wallMs: 10_000, outputBytes: 1024 },
-  redundancy: 2,
   maxPayment: '1000',
   maxPricePerCoreHour: '3600',
   privacy: 'FullPublic',
-  grants: { clock: false, random: false },
-  createdAt: NOW,
   expiresAt: NOW + 600_000,
-}
+})
 const signed = signJobSpec(spec, keys)
 
 const terms = (change: Partial<Record<keyof ProviderTerms, unknown>> = {}): ProviderTerms => ({
@@ -147,5 +136,54 @@ describe('a provider’s checks on a job offer', () => {
     expect(privacyAdmits('PrivateNetwork', 'FullPublic')).toBe(true)
     expect(privacyAdmits('FullPublic', 'PrivateNetwork')).toBe(false)
     expect(privacyAdmits('Private', 'Private')).toBe(false)
+  })
+})
+
+describe('a provider’s checks on a GPU job offer', () => {
+  const gpuSpec: JobSpec = {
+    ...spec,
+    runtime: 'wgsl',
+    args: ['16'],
+    limits: { ...spec.limits, millicores: 250 },
+  }
+  const gpuSigned = signJobSpec(gpuSpec, keys)
+  /** CPU terms that would refuse everything, GPU terms that take the job: only the GPU's count. */
+  const byResource = (gpu: Partial<Record<'refusal' | 'offer' | 'privacy' | 'price', unknown>> = {}) =>
+    terms({
+      refusalFor: (_peer: string, resource?: string) =>
+        resource === 'gpu' ? ((gpu.refusal as string | undefined) ?? null) : 'no CPU for you',
+      offerMillicores: (resource: string) => (resource === 'gpu' ? (gpu.offer ?? 500n) : 0n),
+      privacy: (resource: string) => (resource === 'gpu' ? (gpu.privacy ?? 'FullPublic') : 'Private'),
+      pricePerCoreHour: (resource: string) => (resource === 'gpu' ? (gpu.price ?? 3600n) : 999_999n),
+    })
+
+  it('takes a WGSL job on the GPU’s terms, whatever the CPU’s say', () => {
+    expect(checkOffer(gpuSigned, context({ terms: byResource() }))).toEqual(gpuSpec)
+  })
+
+  it('refuses it by the GPU’s terms: who asks, share, privacy level, price per GPU-hour', () => {
+    expect(refusalOf(gpuSigned, context({ terms: byResource({ refusal: 'not a trusted peer' }) }))).toBe(
+      'not-allowed: not a trusted peer',
+    )
+    expect(refusalOf(gpuSigned, context({ terms: byResource({ offer: 0n }) }))).toBe(
+      'busy: this node does not share its GPU now',
+    )
+    expect(refusalOf(gpuSigned, context({ terms: byResource({ offer: 100n }) }))).toBe(
+      'too-large: the job asks for 250 thousandths of a GPU; this node offers 100',
+    )
+    expect(refusalOf(gpuSigned, context({ terms: byResource({ privacy: 'Private' }) }))).toMatch(
+      /^not-allowed: this node shares its GPU at level Private/,
+    )
+    expect(refusalOf(gpuSigned, context({ terms: byResource({ price: 3601n }) }))).toBe(
+      'price: this node asks 3601 per GPU-hour; the job pays at most 3600',
+    )
+  })
+
+  it('refuses it in words where the node has no GPU host', () => {
+    const noGpu = context({
+      terms: byResource(),
+      runtimeRefusal: () => 'this node runs no GPU jobs: no WebGPU adapter: no page with WebGPU is attached',
+    })
+    expect(refusalOf(gpuSigned, noGpu)).toMatch(/^unsupported: this node runs no GPU jobs: no WebGPU adapter/)
   })
 })

@@ -1,9 +1,11 @@
 /**
  * Whether this node takes a job offered to it, decided cheapest first: who asks and whether this node
- * shares CPU at all, then what the spec asks for (runtime, limits, privacy, price) against the terms, then
+ * shares the job's resource (CPU, or GPU for WGSL) at all, then what the spec asks for (runtime, limits,
+ * privacy, price) against that resource's terms, then
  * the escrow on the ledger, and only then the FALCON signature (about a millisecond): a stranger's junk
  * costs no signature check.
  */
+import { JOB_RUNTIME_INFO } from '../../../shared/jobs-schemas'
 import { PRIVACY_LEVELS, type PrivacyLevel } from '../../../shared/sharing-schemas'
 import { JobSpecError, verifyJobSpec, type JobSpec, type SignedJobSpec } from '../../consensus'
 import type { JobsLedgerView, ProviderTerms } from '../ports'
@@ -47,20 +49,29 @@ export function checkOffer(signed: SignedJobSpec, ctx: OfferContext): JobSpec {
     refuse('not-allowed', 'a job is offered by the node that submits it, not on its behalf')
   if (spec.networkId !== ctx.networkId) refuse('wrong-network', 'the job is for another network')
   if (ctx.now >= spec.expiresAt) refuse('expired', 'the job has expired')
+  const resource = JOB_RUNTIME_INFO[spec.runtime].resource
+  const name = resource.toUpperCase()
+  const peerRefusal = terms.refusalFor(ctx.peer, resource)
+  if (peerRefusal != null) refuse('not-allowed', peerRefusal)
   const runtimeRefusal = ctx.runtimeRefusal(spec.runtime)
   if (runtimeRefusal != null) refuse('unsupported', runtimeRefusal)
-  const offered = terms.offerMillicores()
-  if (offered === 0n) refuse('busy', 'this node does not share its CPU now')
+  const offered = terms.offerMillicores(resource)
+  if (offered === 0n) refuse('busy', `this node does not share its ${name} now`)
   if (BigInt(spec.limits.millicores) > offered)
-    refuse('too-large', `the job asks for ${spec.limits.millicores} millicores; this node offers ${offered}`)
-  if (!privacyAdmits(terms.privacy(), spec.privacy))
+    refuse(
+      'too-large',
+      `the job asks for ${spec.limits.millicores} thousandths of a ${resource === 'gpu' ? 'GPU' : 'core'}; this node offers ${offered}`,
+    )
+  const privacy = terms.privacy(resource)
+  if (!privacyAdmits(privacy, spec.privacy))
     refuse(
       'not-allowed',
-      `this node shares its CPU at level ${terms.privacy()}, not at ${spec.privacy} or stricter`,
+      `this node shares its ${name} at level ${privacy}, not at ${spec.privacy} or stricter`,
     )
-  const price = terms.pricePerCoreHour()
+  const price = terms.pricePerCoreHour(resource)
+  const unit = resource === 'gpu' ? 'GPU-hour' : 'core-hour'
   if (price > BigInt(spec.maxPricePerCoreHour))
-    refuse('price', `this node asks ${price} per core-hour; the job pays at most ${spec.maxPricePerCoreHour}`)
+    refuse('price', `this node asks ${price} per ${unit}; the job pays at most ${spec.maxPricePerCoreHour}`)
   checkEscrow(spec, worstCaseCost(spec, price), ctx.ledger)
   try {
     verifyJobSpec(signed, {

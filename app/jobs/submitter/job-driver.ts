@@ -3,9 +3,9 @@
  * be committed (providers check it), places the job (placement.ts), settles the escrow with the receipts
  * of the runs that count, and records what each provider was paid and what came back.
  */
-import type { ProviderRun } from '../../../shared/jobs-schemas'
+import { JOB_RUNTIME_INFO, type ProviderRun } from '../../../shared/jobs-schemas'
 import type { StoredJob } from '../job-store'
-import type { JobsServiceParts } from '../ports'
+import type { JobResource, JobsServiceParts } from '../ports'
 import { placeJob, type PlacementOutcome } from './placement'
 import { receiptsOf, settlementOf } from './settlement'
 
@@ -42,7 +42,11 @@ export async function driveJob(
     const placed = await placeJob(
       { signed: job.spec, code: data.code, input: data.input },
       {
-        candidates: candidateOrder(parts, data.preferredProviders ?? []),
+        candidates: candidateOrder(
+          parts,
+          JOB_RUNTIME_INFO[spec.runtime].resource,
+          data.preferredProviders ?? [],
+        ),
         reach: (peer) => parts.reach(peer),
         addressOfKey: (key) => parts.ledger()?.addressOfKey(key) ?? null,
         report: (peer, change) => {
@@ -156,8 +160,12 @@ function withRun(runs: readonly ProviderRun[], peer: string, change: Partial<Pro
 }
 
 /** The peers to ask, the submitter's preferred ones first (those that are candidates), the rest shuffled. */
-function candidateOrder(parts: JobsServiceParts, preferred: readonly string[]): string[] {
-  const candidates = new Set(parts.candidates().filter((p) => p !== parts.peerId))
+function candidateOrder(
+  parts: JobsServiceParts,
+  resource: JobResource,
+  preferred: readonly string[],
+): string[] {
+  const candidates = new Set(parts.candidates(resource).filter((p) => p !== parts.peerId))
   const first = [...new Set(preferred)].filter((p) => candidates.has(p))
   return [...first, ...shuffled([...candidates].filter((p) => !first.includes(p)))]
 }

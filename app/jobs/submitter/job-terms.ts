@@ -3,7 +3,9 @@
  * before anything is sent or charged.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type { JobEstimate, JobSubmitRequest } from '../../../shared/jobs-schemas'
+import { formatCaesar } from '../../../shared/chain-schemas'
+import { JOB_RUNTIME_INFO, type JobEstimate, type JobSubmitRequest } from '../../../shared/jobs-schemas'
+import { parseDispatch } from '../../../shared/gpu/wgsl-job'
 import { JobSpec, RECORDS_VERSION } from '../../consensus'
 import { JobRequestError } from '../errors'
 import { worstCaseCost } from '../provider/offer-checks'
@@ -11,6 +13,9 @@ import { worstCaseCost } from '../provider/offer-checks'
 /** How long a job stays open for placement beyond three times its wall time. */
 const PLACEMENT_MARGIN_MS = 5 * 60 * 1000
 const MAX_LIFETIME_MS = 24 * 3600 * 1000
+
+/** An amount of units in words, as the UI shows amounts: "0.041667 CAESAR". */
+const caesar = (units: bigint | string): string => `${formatCaesar(units.toString())} CAESAR`
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
 
@@ -65,18 +70,22 @@ export function estimateOf(
   if (!ctx.hasLedger)
     problems.push('this node has no ledger to hold the budget in escrow yet; wait for it to sync')
   if (ctx.candidates === 0)
-    problems.push('no peer on this network shares its CPU; join a network with providers')
+    problems.push(
+      `no peer on this network shares its ${JOB_RUNTIME_INFO[request.runtime].resource.toUpperCase()}; join a network with providers`,
+    )
   else if (ctx.candidates < request.redundancy)
     problems.push(
       `${request.redundancy} providers must agree, but only ${ctx.candidates} peers could be asked`,
     )
+  const dispatch = request.runtime === 'wgsl' ? parseDispatch(request.args) : null
+  if (dispatch != null && 'problem' in dispatch) problems.push(dispatch.problem)
   if (BigInt(request.maxPayment) < expected)
     problems.push(
-      `the budget ${request.maxPayment} is below the ${expected} that ${request.redundancy} full runs could cost; raise it or lower the price or limits`,
+      `the budget ${caesar(request.maxPayment)} is below the ${caesar(expected)} that ${request.redundancy} full runs could cost; raise it or lower the price or limits`,
     )
   if (ctx.balance != null && ctx.balance < BigInt(request.maxPayment) + ctx.fee)
     problems.push(
-      `this account holds ${ctx.balance}; the budget and the fee need ${BigInt(request.maxPayment) + ctx.fee}`,
+      `this account holds ${caesar(ctx.balance)}; the budget and the fee need ${caesar(BigInt(request.maxPayment) + ctx.fee)}`,
     )
   return {
     providersAvailable: ctx.candidates,

@@ -207,6 +207,21 @@ beforeEach(() => {
     'jobs.provided': async () => {
       throw new ApiError('BUSY', 'no jobs in this test')
     },
+    'gpu.status': async () => ({ adapter: null, host: null, reason: 'no GPU in this test', pages: 0 }),
+    'gpu.attach': async () => {
+      throw new ApiError('BUSY', 'no GPU in this test')
+    },
+    'gpu.detach': async () => ({ detached: false }),
+    'gpu.poll': async () => ({ task: null }),
+    'gpu.readTask': async () => {
+      throw new ApiError('NOT_FOUND', 'no GPU in this test')
+    },
+    'gpu.output': async () => {
+      throw new ApiError('NOT_FOUND', 'no GPU in this test')
+    },
+    'gpu.finish': async () => {
+      throw new ApiError('NOT_FOUND', 'no GPU in this test')
+    },
   }
   dispatcher = createApiDispatcher(handlers, log)
 })
