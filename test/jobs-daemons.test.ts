@@ -60,6 +60,10 @@ async function exampleRequest(
 async function runJob(node: Daemon, request: JobSubmitRequest): Promise<JobSummary> {
   const estimate = await node.call('jobs.estimate', request)
   expect(estimate.problems).toEqual([])
+  // B, C and D quoted their terms before anything was escrowed: each takes it, at its own price.
+  expect(estimate.providersAvailable).toBe(3)
+  expect(BigInt(estimate.cheapestPricePerCoreHour!)).toBeGreaterThan(0n)
+  expect(BigInt(estimate.expectedCost)).toBeLessThan(BigInt(estimate.worstCaseCost))
   const submitted = await node.call('jobs.submit', request)
   expect(submitted.state).toBe('placing')
   let job: JobSummary = submitted
@@ -148,6 +152,20 @@ describe('a job submitted on A runs on B and C and is paid on the ledger', () =>
       expect(ran).toMatchObject({ jobId: job.jobId, runtime: 'quickjs', status: 'ok', earned: run.paid })
     }
   }, 180_000)
+
+  it('refuses, before any escrow, a job that no provider would take, saying why', async () => {
+    const submitter = await selfAddress(nodes.A)
+    const before = await balanceOf(nodes.A, submitter)
+    const { request } = await exampleRequest(nodes.A, [])
+    const tooLarge = { ...request, limits: { ...request.limits, millicores: 64_000 } }
+    const answer = await nodes.A.callRaw('jobs.submit', tooLarge)
+    expect(answer.ok).toBe(false)
+    if (answer.ok) return
+    expect(answer.error.message).toMatch(/none of the 3 providers asked would take this job now/)
+    expect(answer.error.message).toMatch(/the job asks for 64000 thousandths of a core; this node offers/)
+    expect(await nodes.A.call('jobs.list', {})).toHaveLength(1)
+    expect(await balanceOf(nodes.A, submitter)).toBe(before)
+  })
 
   it('outvotes C when it returns a wrong result: D breaks the tie, C is unpaid, the evidence is on every ledger', async () => {
     // C again, from the same data dir, as a provider that changes a byte of every output it returns.

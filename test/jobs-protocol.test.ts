@@ -1,7 +1,8 @@
 /**
  * The provider's side of `/hypermesh/jobs/1.0.0` reached by a stranger over STOQ on loopback: an offer in
  * any spelling but its canonical JSON is refused while the same offer in canonical JSON is taken; a peer
- * that offers too often is refused for a minute; a stream that never sends its offer holds no run slot.
+ * that offers too often is refused for a minute; a stream that never sends its offer holds no run slot;
+ * a quote (what the provider would ask, before any escrow) is answered only to a peer that may use it.
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { mkdtempSync } from 'node:fs'
@@ -59,6 +60,7 @@ describe('the jobs protocol, as a stranger reaches it', () => {
   let db: DatabaseSync
   let server: JobServer
   let maxConcurrent: number
+  let peerRefusal: string | null
 
   const group: WorkGroup = {
     paused: false,
@@ -68,7 +70,7 @@ describe('the jobs protocol, as a stranger reaches it', () => {
     usage: async () => ({ cpuSeconds: 0, memoryBytes: 0, memoryCapHits: 0 }),
   }
   const terms: ProviderTerms = {
-    refusalFor: () => null,
+    refusalFor: () => peerRefusal,
     privacy: () => 'FullPublic',
     pricePerCoreHour: () => 3600n,
     offerMillicores: () => 1000n,
@@ -98,6 +100,7 @@ describe('the jobs protocol, as a stranger reaches it', () => {
   })
   beforeEach(async () => {
     maxConcurrent = 4
+    peerRefusal = null
     db = openDatabase(databasePath(mkdtempSync(join(tmpdir(), 'hm-jobs-protocol-'))))
     const parts = {
       libp2p: provider,
@@ -138,6 +141,29 @@ describe('the jobs protocol, as a stranger reaches it', () => {
         message: expect.stringContaining('canonical JSON'),
       })
     expect(await answerTo(await open(), canonical)).toEqual({ ok: true, pricePerCoreHour: '3600' })
+  })
+
+  it('answers a quote with its terms, in canonical JSON only, and only to a peer that may use them', async () => {
+    const quote = { type: 'quote', runtime: 'quickjs' }
+    expect(await answerTo(await open(), canonicalBytes(quote))).toEqual({
+      ok: true,
+      pricePerCoreHour: '3600',
+      offerMillicores: '1000',
+      privacy: 'FullPublic',
+    })
+    expect(
+      await answerTo(await open(), new TextEncoder().encode('{"type":"quote", "runtime":"quickjs"}')),
+    ).toMatchObject({ ok: false, code: 'malformed', message: expect.stringContaining('canonical JSON') })
+    expect(await answerTo(await open(), canonicalBytes({ type: 'quote', runtime: 'cobol' }))).toMatchObject({
+      ok: false,
+      code: 'malformed',
+    })
+    peerRefusal = 'this node shares its CPU with trusted peers only'
+    expect(await answerTo(await open(), canonicalBytes(quote))).toEqual({
+      ok: false,
+      code: 'not-allowed',
+      message: 'this node shares its CPU with trusted peers only',
+    })
   })
 
   it('refuses a peer that offers more than its budget a minute', async () => {

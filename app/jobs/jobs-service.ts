@@ -4,7 +4,6 @@
  * the leased-work group. Started after the assets service, as it reads the sharing terms.
  */
 import {
-  JOB_RUNTIME_INFO,
   type JobEstimate,
   type JobExample,
   type JobResultChunk,
@@ -22,7 +21,9 @@ import { JobServer } from './provider/job-server'
 import type { JobEngine } from './provider/run-port'
 import { driveJob } from './submitter/job-driver'
 import { UnsettledJobs } from './submitter/unsettled-jobs'
-import { estimateOf, specOf } from './submitter/job-terms'
+import { assessJob } from './submitter/job-assessment'
+import { specOf } from './submitter/job-terms'
+import { ProviderQuotes } from './submitter/provider-quotes'
 import { JobUploads } from './uploads'
 
 export class JobsService {
@@ -31,6 +32,7 @@ export class JobsService {
   private readonly server: JobServer
   private readonly uploads: JobUploads
   private readonly unsettled: UnsettledJobs
+  private readonly quotes: ProviderQuotes
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>()
   private offBlock: (() => void) | null = null
 
@@ -41,6 +43,7 @@ export class JobsService {
     this.store = new JobStore(parts.db)
     this.server = new JobServer(parts, engine, this.store)
     this.uploads = new JobUploads(parts.now)
+    this.quotes = new ProviderQuotes({ reach: (peer) => parts.reach(peer), now: parts.now ?? Date.now })
     this.unsettled = new UnsettledJobs(
       parts,
       this.store,
@@ -83,20 +86,17 @@ export class JobsService {
     return this.uploads.chunk(uploadId, offset, data)
   }
 
-  estimate(request: JobSubmitRequest): JobEstimate {
-    const ledger = this.parts.ledger()
-    return estimateOf(request, {
-      candidates: this.parts
-        .candidates(JOB_RUNTIME_INFO[request.runtime].resource)
-        .filter((p) => p !== this.parts.peerId).length,
-      balance: ledger?.balance(this.account) ?? null,
-      fee: ledger?.minFee ?? 0n,
-      hasLedger: ledger != null,
-    })
+  /** What the job would cost and why it could not be placed, from the providers' own quotes. */
+  async estimate(request: JobSubmitRequest): Promise<JobEstimate> {
+    return (await assessJob(request, this.parts, this.quotes, this.account)).estimate
   }
 
-  submit(request: JobSubmitRequest): JobSummary {
-    const estimate = this.estimate(request)
+  /**
+   * Signs the job, holds its budget in escrow and places it. A job with problems (no provider would take
+   * it, the budget or balance falls short) is refused first, so nothing is charged for it.
+   */
+  async submit(request: JobSubmitRequest): Promise<JobSummary> {
+    const { estimate, order } = await assessJob(request, this.parts, this.quotes, this.account)
     if (estimate.problems.length > 0) throw new JobRequestError('bad-request', estimate.problems.join('; '))
     const code = this.uploads.take(request.codeUploadId, 'code')
     const input =
@@ -144,7 +144,7 @@ export class JobsService {
       this.store.saveJob(networkId, job, output)
       this.parts.changed(job.summary)
     }
-    const data = { code, input, preferredProviders: request.preferredProviders }
+    const data = { code, input, order }
     const done = driveJob(this.parts, data, { job, save, signal: controller.signal }).finally(() =>
       this.active.delete(spec.jobId),
     )

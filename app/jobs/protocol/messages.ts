@@ -2,6 +2,9 @@
  * `/hypermesh/jobs/1.0.0`: a submitter asks a provider to run one job. Frames are length-prefixed; JSON
  * headers are at most MAX_HEADER_BYTES, raw data frames at most MAX_DATA_FRAME_BYTES.
  *
+ *   submitter → provider  { type: 'quote', runtime }              (instead of an offer: what would you ask?)
+ *   provider → submitter  { ok: true, pricePerCoreHour, offerMillicores, privacy } | refusal; the end
+ *
  *   submitter → provider  { type: 'offer', job }                  the signed spec
  *   provider → submitter  { ok: true, pricePerCoreHour } | refusal
  *   submitter → provider  code bytes, then input bytes            exactly codeBytes + inputBytes, in frames
@@ -12,6 +15,8 @@
  * Any refusal is `{ ok: false, code, message }` and ends the stream.
  */
 import { z } from 'zod'
+import { JobRuntime } from '../../../shared/jobs-schemas'
+import { PrivacyLevel } from '../../../shared/sharing-schemas'
 import { SignedJobSpec, SignedWorkReceipt } from '../../consensus'
 
 export const JOBS_PROTOCOL = '/hypermesh/jobs/1.0.0'
@@ -21,10 +26,15 @@ export const MAX_DATA_FRAME_BYTES = 256 * 1024
 /** The most of a job's log a provider sends, and a submitter keeps per provider. */
 export const MAX_LOG_BYTES = 8 * 1024
 
+const Amount = z.string().regex(/^(0|[1-9][0-9]{0,29})$/)
 export const OfferMessage = z.object({ type: z.literal('offer'), job: SignedJobSpec }).strict()
-export const Accepted = z
-  .object({ ok: z.literal(true), pricePerCoreHour: z.string().regex(/^(0|[1-9][0-9]{0,29})$/) })
+export const QuoteRequest = z.object({ type: z.literal('quote'), runtime: JobRuntime }).strict()
+export type QuoteRequest = z.infer<typeof QuoteRequest>
+export const QuoteMessage = z
+  .object({ ok: z.literal(true), pricePerCoreHour: Amount, offerMillicores: Amount, privacy: PrivacyLevel })
   .strict()
+export type QuoteMessage = z.infer<typeof QuoteMessage>
+export const Accepted = z.object({ ok: z.literal(true), pricePerCoreHour: Amount }).strict()
 export const Refusal = z
   .object({ ok: z.literal(false), code: z.string().max(64), message: z.string().max(1024) })
   .strict()

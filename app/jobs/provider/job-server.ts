@@ -27,8 +27,9 @@ import {
   MAX_LOG_BYTES,
   OfferMessage,
   parseHeader,
+  QuoteRequest,
 } from '../protocol/messages'
-import { checkOffer } from './offer-checks'
+import { checkOffer, quoteFor, type OfferContext } from './offer-checks'
 import type { JobEngine, SandboxOutcome } from './run-port'
 
 type Lp = LengthPrefixedStream<Stream>
@@ -83,7 +84,16 @@ export class JobServer {
         throw new JobRefusal('unsupported', 'this node has no way to limit leased work')
       const refusal = provider.refusalFor(peer)
       if (refusal != null) throw new JobRefusal('not-allowed', refusal)
-      const spec = await this.acceptOffer(lp, peer)
+      const frame = await withDeadline(STREAM_DEADLINES.openMs, 'the job offer', (signal) =>
+        lp.read({ signal }),
+      )
+      const quote = parseHeader(frame.subarray(), QuoteRequest)
+      if (quote != null) {
+        await this.answerQuote(lp, frame.subarray(), quote, peer)
+        await stream.close()
+        return
+      }
+      const spec = this.acceptOffer(frame.subarray(), peer)
       // A run slot is taken only for an offer that holds (signed, escrowed): a stream that says nothing
       // holds none.
       this.refuseIfFull()
@@ -110,24 +120,41 @@ export class JobServer {
       throw new JobRefusal('busy', `this node runs ${this.running} jobs, the most its terms allow (${most})`)
   }
 
-  private async acceptOffer(lp: Lp, peer: string): Promise<JobSpec> {
-    const frame = await withDeadline(STREAM_DEADLINES.openMs, 'the job offer', (signal) =>
-      lp.read({ signal }),
-    )
-    const bytes = frame.subarray()
-    const offer = parseHeader(bytes, OfferMessage)
-    if (offer == null) throw new JobRefusal('malformed', 'open the stream with a job offer')
-    // One spelling only: the offer's bytes must be its canonical JSON (sorted keys, no spaces).
-    if (!equalBytes(canonicalBytes(offer), bytes))
-      throw new JobRefusal('malformed', 'a job offer is sent as canonical JSON (RFC 8785)')
-    return checkOffer(offer.job, {
+  private offerContext(peer: string): OfferContext {
+    return {
       peer,
       networkId: this.parts.activeNetworkId(),
       now: (this.parts.now ?? Date.now)(),
       terms: this.parts.provider,
       ledger: this.parts.ledger(),
       runtimeRefusal: (runtime) => this.engine.refusalFor(runtime),
-    })
+    }
+  }
+
+  /** What this node would ask for a job of the runtime named, to a peer that may use it. */
+  private async answerQuote(lp: Lp, bytes: Uint8Array, quote: QuoteRequest, peer: string): Promise<void> {
+    if (!equalBytes(canonicalBytes(quote), bytes))
+      throw new JobRefusal('malformed', 'a quote request is sent as canonical JSON (RFC 8785)')
+    const terms = quoteFor(quote.runtime, this.offerContext(peer))
+    await write(
+      lp,
+      encodeJson({
+        ok: true,
+        pricePerCoreHour: terms.pricePerCoreHour.toString(),
+        offerMillicores: terms.offerMillicores.toString(),
+        privacy: terms.privacy,
+      }),
+    )
+  }
+
+  private acceptOffer(bytes: Uint8Array, peer: string): JobSpec {
+    const offer = parseHeader(bytes, OfferMessage)
+    if (offer == null)
+      throw new JobRefusal('malformed', 'open the stream with a job offer or a quote request')
+    // One spelling only: the offer's bytes must be its canonical JSON (sorted keys, no spaces).
+    if (!equalBytes(canonicalBytes(offer), bytes))
+      throw new JobRefusal('malformed', 'a job offer is sent as canonical JSON (RFC 8785)')
+    return checkOffer(offer.job, this.offerContext(peer))
   }
 
   private async runAndAnswer(

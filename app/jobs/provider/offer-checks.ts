@@ -38,41 +38,79 @@ export function worstCaseCost(spec: Pick<JobSpec, 'limits'>, pricePerCoreHour: b
   return (pricePerCoreHour * coreMs + 3_600_000_000n - 1n) / 3_600_000_000n
 }
 
+/** What this node offers now for jobs of one runtime: its price, share and privacy level for them. */
+export interface JobQuote {
+  pricePerCoreHour: bigint
+  offerMillicores: bigint
+  privacy: PrivacyLevel
+}
+
+/** What a job asks of a provider's terms (a spec's, or a submitter's request before it is signed). */
+export type JobAsk = Pick<JobSpec, 'runtime' | 'limits' | 'privacy' | 'maxPricePerCoreHour'>
+
+type QuoteContext = Pick<OfferContext, 'peer' | 'terms' | 'runtimeRefusal'>
+
+const refuse = (code: ConstructorParameters<typeof JobRefusal>[0], message: string): never => {
+  throw new JobRefusal(code, message)
+}
+
+/**
+ * This node's terms for `runtime` as `ctx.peer` may see them: refused when that peer may not use the
+ * resource, the runtime cannot run here, or the resource is not shared now. Answers a quote, and is the
+ * first half of checking an offer.
+ */
+export function quoteFor(runtime: JobSpec['runtime'], ctx: QuoteContext): JobQuote {
+  const resource = JOB_RUNTIME_INFO[runtime].resource
+  const peerRefusal = ctx.terms.refusalFor(ctx.peer, resource)
+  if (peerRefusal != null) refuse('not-allowed', peerRefusal)
+  const runtimeRefusal = ctx.runtimeRefusal(runtime)
+  if (runtimeRefusal != null) refuse('unsupported', runtimeRefusal)
+  const offerMillicores = ctx.terms.offerMillicores(resource)
+  if (offerMillicores === 0n) refuse('busy', `this node does not share its ${resource.toUpperCase()} now`)
+  return {
+    pricePerCoreHour: ctx.terms.pricePerCoreHour(resource),
+    offerMillicores,
+    privacy: ctx.terms.privacy(resource),
+  }
+}
+
+/**
+ * Why a provider with `quote` does not take a job that asks `ask` (too large a share, a laxer privacy
+ * level, a higher price), or null when it does. The provider checks offers with it, and the submitter
+ * checks quotes with it before anything is signed or escrowed, so both sides agree.
+ */
+export function askRefusal(ask: JobAsk, quote: JobQuote): JobRefusal | null {
+  const resource = JOB_RUNTIME_INFO[ask.runtime].resource
+  if (BigInt(ask.limits.millicores) > quote.offerMillicores)
+    return new JobRefusal(
+      'too-large',
+      `the job asks for ${ask.limits.millicores} thousandths of a ${resource === 'gpu' ? 'GPU' : 'core'}; this node offers ${quote.offerMillicores}`,
+    )
+  if (!privacyAdmits(quote.privacy, ask.privacy))
+    return new JobRefusal(
+      'not-allowed',
+      `this node shares its ${resource.toUpperCase()} at level ${quote.privacy}, not at ${ask.privacy} or stricter`,
+    )
+  const unit = resource === 'gpu' ? 'GPU-hour' : 'core-hour'
+  if (quote.pricePerCoreHour > BigInt(ask.maxPricePerCoreHour))
+    return new JobRefusal(
+      'price',
+      `this node asks ${quote.pricePerCoreHour} per ${unit}; the job pays at most ${ask.maxPricePerCoreHour}`,
+    )
+  return null
+}
+
 /** The spec, once everything holds; otherwise throws JobRefusal naming the first reason. */
 export function checkOffer(signed: SignedJobSpec, ctx: OfferContext): JobSpec {
   const { spec } = signed
-  const { terms } = ctx
-  const refuse = (code: ConstructorParameters<typeof JobRefusal>[0], message: string): never => {
-    throw new JobRefusal(code, message)
-  }
   if (spec.submitterPeer !== ctx.peer)
     refuse('not-allowed', 'a job is offered by the node that submits it, not on its behalf')
   if (spec.networkId !== ctx.networkId) refuse('wrong-network', 'the job is for another network')
   if (ctx.now >= spec.expiresAt) refuse('expired', 'the job has expired')
-  const resource = JOB_RUNTIME_INFO[spec.runtime].resource
-  const name = resource.toUpperCase()
-  const peerRefusal = terms.refusalFor(ctx.peer, resource)
-  if (peerRefusal != null) refuse('not-allowed', peerRefusal)
-  const runtimeRefusal = ctx.runtimeRefusal(spec.runtime)
-  if (runtimeRefusal != null) refuse('unsupported', runtimeRefusal)
-  const offered = terms.offerMillicores(resource)
-  if (offered === 0n) refuse('busy', `this node does not share its ${name} now`)
-  if (BigInt(spec.limits.millicores) > offered)
-    refuse(
-      'too-large',
-      `the job asks for ${spec.limits.millicores} thousandths of a ${resource === 'gpu' ? 'GPU' : 'core'}; this node offers ${offered}`,
-    )
-  const privacy = terms.privacy(resource)
-  if (!privacyAdmits(privacy, spec.privacy))
-    refuse(
-      'not-allowed',
-      `this node shares its ${name} at level ${privacy}, not at ${spec.privacy} or stricter`,
-    )
-  const price = terms.pricePerCoreHour(resource)
-  const unit = resource === 'gpu' ? 'GPU-hour' : 'core-hour'
-  if (price > BigInt(spec.maxPricePerCoreHour))
-    refuse('price', `this node asks ${price} per ${unit}; the job pays at most ${spec.maxPricePerCoreHour}`)
-  checkEscrow(spec, worstCaseCost(spec, price), ctx.ledger)
+  const quote = quoteFor(spec.runtime, ctx)
+  const refusal = askRefusal(spec, quote)
+  if (refusal != null) throw refusal
+  checkEscrow(spec, worstCaseCost(spec, quote.pricePerCoreHour), ctx.ledger)
   try {
     verifyJobSpec(signed, {
       networkId: ctx.networkId,

@@ -19,10 +19,13 @@ import {
   JOBS_PROTOCOL,
   JobRefusal,
   MAX_DATA_FRAME_BYTES,
+  MAX_HEADER_BYTES,
   ProviderMessage,
   parseHeader,
+  QuoteMessage,
   Refusal,
 } from '../protocol/messages'
+import type { JobQuote } from '../provider/offer-checks'
 
 type Lp = LengthPrefixedStream<Stream>
 
@@ -75,6 +78,31 @@ export async function runOnProvider(
     throw err
   } finally {
     callbacks.signal.removeEventListener('abort', abort)
+  }
+}
+
+/** Asks a provider what it would ask for a job of `runtime`: its price, share and privacy level. */
+export async function askQuote(
+  connection: Connection,
+  runtime: JobSpec['runtime'],
+  signal: AbortSignal,
+): Promise<JobQuote> {
+  const stream = await connection.newStream(JOBS_PROTOCOL, { signal, runOnLimitedConnection: true })
+  const lp = lpStream(stream, { maxDataLength: MAX_HEADER_BYTES })
+  try {
+    await lp.write(canonicalBytes({ type: 'quote', runtime }), { signal })
+    const answer = (await lp.read({ signal })).subarray()
+    const quote = parseHeader(answer, QuoteMessage)
+    if (quote == null) throw refusalOf(answer)
+    await stream.close().catch(() => {})
+    return {
+      pricePerCoreHour: BigInt(quote.pricePerCoreHour),
+      offerMillicores: BigInt(quote.offerMillicores),
+      privacy: quote.privacy,
+    }
+  } catch (err) {
+    stream.abort(err as Error)
+    throw err
   }
 }
 

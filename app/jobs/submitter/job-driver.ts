@@ -3,9 +3,9 @@
  * be committed (providers check it), places the job (placement.ts), settles the escrow with the receipts
  * of the runs that count, and records what each provider was paid and what came back.
  */
-import { JOB_RUNTIME_INFO, type ProviderRun } from '../../../shared/jobs-schemas'
+import type { ProviderRun } from '../../../shared/jobs-schemas'
 import type { StoredJob } from '../job-store'
-import type { JobResource, JobsServiceParts } from '../ports'
+import type { JobsServiceParts } from '../ports'
 import { placeJob, type PlacementOutcome } from './placement'
 import { receiptsOf, settlementOf } from './settlement'
 
@@ -20,7 +20,8 @@ export interface DriverHooks {
 
 export async function driveJob(
   parts: JobsServiceParts,
-  data: { code: Uint8Array; input: Uint8Array; preferredProviders?: readonly string[] },
+  /** `order`: the providers to ask, in order (job-assessment.ts). */
+  data: { code: Uint8Array; input: Uint8Array; order: readonly string[] },
   hooks: DriverHooks,
 ): Promise<void> {
   const { job } = hooks
@@ -42,11 +43,7 @@ export async function driveJob(
     const placed = await placeJob(
       { signed: job.spec, code: data.code, input: data.input },
       {
-        candidates: candidateOrder(
-          parts,
-          JOB_RUNTIME_INFO[spec.runtime].resource,
-          data.preferredProviders ?? [],
-        ),
+        candidates: [...data.order],
         reach: (peer) => parts.reach(peer),
         addressOfKey: (key) => parts.ledger()?.addressOfKey(key) ?? null,
         report: (peer, change) => {
@@ -157,25 +154,6 @@ function withRun(runs: readonly ProviderRun[], peer: string, change: Partial<Pro
   const found = runs.find((run) => run.peerId === peer)
   if (found == null) return [...runs, { peerId: peer, role: 'replica', ...EMPTY_RUN, ...change }]
   return runs.map((run) => (run === found ? { ...run, ...change } : run))
-}
-
-/** The peers to ask, the submitter's preferred ones first (those that are candidates), the rest shuffled. */
-function candidateOrder(
-  parts: JobsServiceParts,
-  resource: JobResource,
-  preferred: readonly string[],
-): string[] {
-  const candidates = new Set(parts.candidates(resource).filter((p) => p !== parts.peerId))
-  const first = [...new Set(preferred)].filter((p) => candidates.has(p))
-  return [...first, ...shuffled([...candidates].filter((p) => !first.includes(p)))]
-}
-
-function shuffled<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1))
-    ;[items[i], items[j]] = [items[j]!, items[i]!]
-  }
-  return items
 }
 
 /** Resolves once `holds()` is true after a block (or now); rejects after `ms` saying what it waited for. */

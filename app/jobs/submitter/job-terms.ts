@@ -55,41 +55,59 @@ export function specOf(
   return parsed.data
 }
 
+/** What the providers asked said of a job (provider-quotes.ts), for its estimate. */
+export interface ProviderAnswers {
+  /** Peers that could be asked: members and servers of registered assets of the job's resource. */
+  candidates: number
+  /** The prices of those that would take the job, cheapest first. */
+  takers: bigint[]
+  /** Why the others would not, each as "<peer>: <reason>". */
+  refusals: string[]
+}
+
 /**
- * The job's cost bounds at its highest accepted price (each run uses at most its CPU share for its wall
- * time), and why it could not be placed as it stands.
+ * The job's cost bounds: the worst case at its highest accepted price (each run uses at most its share for
+ * its wall time), the likely case at the prices of the providers that would take it; and why it could not
+ * be placed as it stands. Nothing is charged for a job with problems: it is refused before its escrow.
  */
 export function estimateOf(
   request: JobSubmitRequest,
-  ctx: { candidates: number; balance: bigint | null; fee: bigint; hasLedger: boolean },
+  ctx: ProviderAnswers & { balance: bigint | null; fee: bigint; hasLedger: boolean },
 ): JobEstimate {
+  const { redundancy } = request
   const perRun = worstCaseCost({ limits: request.limits }, BigInt(request.maxPricePerCoreHour))
-  const expected = perRun * BigInt(request.redundancy)
-  const worst = perRun * BigInt(request.redundancy + (request.redundancy >= 2 ? 1 : 0))
+  const worst = perRun * BigInt(redundancy + (redundancy >= 2 ? 1 : 0))
+  const cheapest = ctx.takers.slice(0, redundancy)
+  const expected =
+    cheapest.length < redundancy
+      ? perRun * BigInt(redundancy)
+      : cheapest.reduce((sum, price) => sum + worstCaseCost({ limits: request.limits }, price), 0n)
   const problems: string[] = []
   if (!ctx.hasLedger)
     problems.push('this node has no ledger to hold the budget in escrow yet; wait for it to sync')
+  const resource = JOB_RUNTIME_INFO[request.runtime].resource.toUpperCase()
+  const why = ctx.refusals.length === 0 ? '' : ` (${ctx.refusals.slice(0, 3).join('; ')})`
   if (ctx.candidates === 0)
+    problems.push(`no peer on this network shares its ${resource}; join a network with providers`)
+  else if (ctx.takers.length === 0)
+    problems.push(`none of the ${ctx.candidates} providers asked would take this job now${why}`)
+  else if (ctx.takers.length < redundancy)
     problems.push(
-      `no peer on this network shares its ${JOB_RUNTIME_INFO[request.runtime].resource.toUpperCase()}; join a network with providers`,
-    )
-  else if (ctx.candidates < request.redundancy)
-    problems.push(
-      `${request.redundancy} providers must agree, but only ${ctx.candidates} peers could be asked`,
+      `${redundancy} providers must agree, but only ${ctx.takers.length} of the ${ctx.candidates} asked would take this job now${why}`,
     )
   const dispatch = request.runtime === 'wgsl' ? parseDispatch(request.args) : null
   if (dispatch != null && 'problem' in dispatch) problems.push(dispatch.problem)
-  if (BigInt(request.maxPayment) < expected)
+  if (BigInt(request.maxPayment) < perRun * BigInt(redundancy))
     problems.push(
-      `the budget ${caesar(request.maxPayment)} is below the ${caesar(expected)} that ${request.redundancy} full runs could cost; raise it or lower the price or limits`,
+      `the budget ${caesar(request.maxPayment)} is below the ${caesar(perRun * BigInt(redundancy))} that ${redundancy} full runs could cost; raise it or lower the price or limits`,
     )
   if (ctx.balance != null && ctx.balance < BigInt(request.maxPayment) + ctx.fee)
     problems.push(
       `this account holds ${caesar(ctx.balance)}; the budget and the fee need ${caesar(BigInt(request.maxPayment) + ctx.fee)}`,
     )
   return {
-    providersAvailable: ctx.candidates,
-    cheapestPricePerCoreHour: null,
+    providersAvailable: ctx.takers.length,
+    cheapestPricePerCoreHour: ctx.takers[0]?.toString() ?? null,
     worstCaseCost: worst.toString(),
     expectedCost: expected.toString(),
     problems,

@@ -93,7 +93,7 @@ export function JobTermsFields({
           ))}
         </select>
         <span id={`${privacyId}-hint`} className="muted field-hint">
-          which providers may take it, by the level at which they share their CPU
+          which providers may take it: those sharing at this level or a stricter one (fully public: any)
         </span>
       </span>
     </fieldset>

@@ -50,7 +50,7 @@ export const initialJobFields = (): JobFields => ({
   redundancy: '2',
   budget: '',
   maxPrice: '10',
-  privacy: 'PublicNetwork',
+  privacy: 'FullPublic',
 })
 
 /** WebAssembly is binary: its code comes only from a file. */
