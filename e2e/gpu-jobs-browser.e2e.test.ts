@@ -14,20 +14,9 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultSharing } from '../app/assets/sharing/defaults'
 import type { JobSubmitRequest, JobSummary } from '../shared/api'
-import { JOB_UPLOAD_CHUNK_BYTES } from '../shared/jobs-schemas'
 import { ensureBuilt, startDaemon, waitFor, type Daemon } from '../test/support/daemon'
 import { launchChromium } from './support/chromium'
-
-async function upload(node: Daemon, purpose: 'code' | 'input', data: Buffer): Promise<string> {
-  const { uploadId } = await node.call('jobs.beginUpload', { purpose, size: data.length })
-  for (let offset = 0; offset < data.length; offset += JOB_UPLOAD_CHUNK_BYTES)
-    await node.call('jobs.uploadChunk', {
-      uploadId,
-      offset,
-      data: data.subarray(offset, offset + JOB_UPLOAD_CHUNK_BYTES).toString('base64'),
-    })
-  return uploadId
-}
+import { uploadJobData as upload } from '../test/support/job-uploads'
 
 /** A data dir whose owner offers a software GPU adapter or not; Dawn is not looked for (pages are tested). */
 function dataDir(dir: string, softwareAdapters: boolean): string {

@@ -6,6 +6,7 @@
  * the page attaches nothing and the GPU sharing card says why.
  */
 import { BrowserWindow } from 'electron'
+import { lockedDownPreferences, reloadWhenGone } from './window'
 
 export function createGpuHostWindow({
   appUrl,
@@ -20,25 +21,10 @@ export function createGpuHostWindow({
     show: false,
     width: 320,
     height: 200,
-    webPreferences: {
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      preload: preloadPath,
-      backgroundThrottling: false,
-    },
+    // Not throttled while hidden: it does work then.
+    webPreferences: { ...lockedDownPreferences(preloadPath), backgroundThrottling: false },
   })
-  window.webContents.on('render-process-gone', (_event, details) => {
-    if (details.reason !== 'clean-exit' && !window.isDestroyed()) {
-      console.error(`[hypermesh] the GPU host's renderer is gone (${details.reason}); reloading`)
-      void window.loadURL(url)
-    }
-  })
+  reloadWhenGone(window, url, "the GPU host's renderer")
   void window.loadURL(url)
   return window
 }

@@ -59,6 +59,31 @@ export function guardAllWebContents(appUrl: string): void {
   })
 }
 
+/** What every window's page may do: nothing beyond the sandboxed renderer and the preload's bridge. */
+export function lockedDownPreferences(preloadPath: string): Electron.WebPreferences {
+  return {
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+    preload: preloadPath,
+  }
+}
+
+/** Loads `url` again whenever the window's renderer dies other than cleanly. */
+export function reloadWhenGone(window: BrowserWindow, url: string, what: string): void {
+  window.webContents.on('render-process-gone', (_event, details) => {
+    if (details.reason !== 'clean-exit' && !window.isDestroyed()) {
+      console.error(`[hypermesh] ${what} is gone (${details.reason}); reloading`)
+      void window.loadURL(url)
+    }
+  })
+}
+
 export interface MainWindowInit {
   appUrl: string
   preloadPath: string
@@ -76,18 +101,8 @@ export function createMainWindow({ appUrl, preloadPath, hideOnClose }: MainWindo
     show: false,
     backgroundColor: '#0f1720',
     ...(process.platform === 'linux' ? { icon: iconPath('256x256.png') } : {}),
-    webPreferences: {
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      preload: preloadPath,
-      // backgroundThrottling stays on (the default): a hidden window must not burn CPU.
-    },
+    // backgroundThrottling stays on (the default): a hidden window must not burn CPU.
+    webPreferences: lockedDownPreferences(preloadPath),
   })
   window.once('ready-to-show', () => window.show())
   window.on('close', (event) => {
@@ -95,12 +110,7 @@ export function createMainWindow({ appUrl, preloadPath, hideOnClose }: MainWindo
     event.preventDefault()
     window.hide()
   })
-  window.webContents.on('render-process-gone', (_event, details) => {
-    if (details.reason !== 'clean-exit' && !window.isDestroyed()) {
-      console.error(`[hypermesh] the window's renderer is gone (${details.reason}); reloading`)
-      void window.loadURL(appUrl)
-    }
-  })
+  reloadWhenGone(window, appUrl, "the window's renderer")
   void window.loadURL(appUrl)
   return window
 }

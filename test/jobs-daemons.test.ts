@@ -15,21 +15,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultSharing } from '../app/assets/sharing/defaults'
 import type { JobExample, JobSubmitRequest, JobSummary } from '../shared/api'
-import { JOB_UPLOAD_CHUNK_BYTES } from '../shared/jobs-schemas'
 import { ensureBuilt, lyingProviderCli, startDaemon, waitFor, type Daemon } from './support/daemon'
+import { uploadJobData as upload } from './support/job-uploads'
 
 const MiB = 1024 * 1024
-
-async function upload(node: Daemon, purpose: 'code' | 'input', data: Buffer): Promise<string> {
-  const { uploadId } = await node.call('jobs.beginUpload', { purpose, size: data.length })
-  for (let offset = 0; offset < data.length; offset += JOB_UPLOAD_CHUNK_BYTES)
-    await node.call('jobs.uploadChunk', {
-      uploadId,
-      offset,
-      data: data.subarray(offset, offset + JOB_UPLOAD_CHUNK_BYTES).toString('base64'),
-    })
-  return uploadId
-}
 
 const balanceOf = async (node: Daemon, address: string): Promise<bigint> =>
   BigInt((await node.call('chain.account', { address })).balance)
