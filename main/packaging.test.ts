@@ -41,6 +41,9 @@ describe('the packaged app', () => {
     expect(shipped.map((m) => m[1]).sort()).toEqual(['node-darwin', 'node-linux', 'node-win'])
     // Each comes from a package npm installs on that platform (x64 builds; arm64 where one is listed).
     for (const [, name] of shipped) expect(Object.keys(pkg.optionalDependencies)).toContain(`${name}-x64`)
+    // What tests and benchmarks build into dist/ stays out of the app.
+    expect(yml).toMatch(/^ {2}- '!dist\/test-daemon\/\*\*'$/m)
+    expect(yml).toMatch(/^ {2}- '!dist\/bench\/\*\*'$/m)
     const unpacked = [...yml.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1])
     expect(unpacked).toContain('dist/jobs-runner/**')
     // What the runner bundle leaves external (scripts/build.mjs) must be readable outside app.asar.
