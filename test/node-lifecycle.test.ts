@@ -39,6 +39,7 @@ const ORDER = [
   'assets',
   'relays',
   'files',
+  'gpu hosts',
   'jobs',
 ]
 
