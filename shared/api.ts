@@ -89,12 +89,27 @@ import {
   GpuTaskRead,
 } from './gpu-schemas'
 
+import {
+  WalletAddAccountRequest,
+  WalletBackup,
+  WalletCreated,
+  WalletCreateRequest,
+  WalletImportRequest,
+  WalletPassphraseChange,
+  WalletRestoreRequest,
+  WalletStatus,
+  WalletUnlockRequest,
+  WordsCheck,
+  WordsCheckRequest,
+} from './wallet-schemas'
+
 export * from './schemas'
 export * from './chain-schemas'
 export * from './sharing-schemas'
 export * from './rewards'
 export * from './file-schemas'
 export * from './jobs-schemas'
+export * from './wallet-schemas'
 export * from './gpu-schemas'
 
 /** Every call: its params schema and its result schema. */
@@ -166,6 +181,23 @@ export const apiMethods = {
   'assets.issueLease': { params: LeaseIssueRequest, result: IssuedLease },
   /** The reward schedule in force, this node's earnings per epoch and resource, and its usage receipts. */
   'rewards.status': { params: Empty, result: RewardsStatus },
+  /** The person's wallet on this node: its accounts (with balances), whether it is locked. */
+  'wallet.status': { params: Empty, result: WalletStatus },
+  /** A new wallet sealed under this passphrase; its 24 recovery words are returned this once. */
+  'wallet.create': { params: WalletCreateRequest, result: WalletCreated },
+  /** The wallet of these recovery words, sealed under a new passphrase; bad words are named. */
+  'wallet.restore': { params: WalletRestoreRequest, result: WalletStatus },
+  /** What is wrong with recovery words as typed, or nothing. */
+  'wallet.checkWords': { params: WordsCheckRequest, result: WordsCheck },
+  'wallet.unlock': { params: WalletUnlockRequest, result: WalletStatus },
+  'wallet.lock': { params: Empty, result: WalletStatus },
+  'wallet.changePassphrase': { params: WalletPassphraseChange, result: WalletStatus },
+  /** One more account from the same words (the passphrase seals the file again with it listed). */
+  'wallet.addAccount': { params: WalletAddAccountRequest, result: WalletStatus },
+  /** The sealed wallet file, to keep as a backup. */
+  'wallet.exportBackup': { params: Empty, result: WalletBackup },
+  /** A backup file, kept once its passphrase opens it. */
+  'wallet.importBackup': { params: WalletImportRequest, result: WalletStatus },
   /** Store a file sharded and encrypted on peers: begin, send its bytes in order, then finish (places it). */
   'files.beginUpload': { params: FileUploadBegin, result: z.object({ uploadId: z.string() }) },
   'files.uploadChunk': { params: FileUploadChunk, result: z.object({ received: z.number().int() }) },

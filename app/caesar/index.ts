@@ -1,5 +1,5 @@
 /**
- * Caesar: the node's side of the economy. Today that is rewards: as an asset owner the node keeps the
+ * Caesar: the node's side of the economy: the person's wallet (./wallet, docs/caesar.md), and rewards: as an asset owner the node keeps the
  * usage receipts its lease holders send, claims them on the ledger and records what each epoch paid it;
  * as a holder it signs receipts for the leases it uses. The ledger's own rules for claims and payouts are
  * consensus's (app/consensus/rewards); what Caesar needs of the running ledger is its port
@@ -13,3 +13,10 @@
  * ```
  */
 export { RewardsService, type RewardsLedger, type RewardsParts } from './rewards-service'
+export {
+  WalletRequestError,
+  WalletService,
+  type WalletFilePort,
+  type WalletParts,
+  type WalletRequestCode,
+} from './wallet/wallet-service'

@@ -43,9 +43,10 @@ import {
   SharingService,
   StakedRelays,
 } from '../assets'
-import { RewardsService } from '../caesar'
+import { RewardsService, WalletService } from '../caesar'
 import { createJobEngine, JobsService, withGpuJobs, type JobEngine } from '../jobs'
 import { assetPeers, jobsLedgerView, providerTerms } from './jobs-wiring'
+import { walletFile } from './wallet-file'
 import { composeGpuJobs } from './gpu-wiring'
 import type { HyperMeshNode, HyperMeshNodeInit } from './hypermesh-node'
 import { createApiDispatcher } from './api/dispatcher'
@@ -446,6 +447,14 @@ class Node implements HyperMeshNode {
       },
       withGpuJobs(this.parts.jobEngine(log), gpu.host),
     )
+    // The person's wallet, apart from the node's identity keys (docs/caesar.md); locked at every start.
+    const wallet = new WalletService({
+      file: walletFile(this.dataDir),
+      balance: (address) => {
+        const state = ledger.current()?.chain.state
+        return state == null ? null : (state.account(address)?.balance ?? 0n)
+      },
+    })
     const services: NodeService[] = [
       {
         name: 'signature workers',
@@ -465,7 +474,20 @@ class Node implements HyperMeshNode {
       jobs,
     ]
     return {
-      parts: { libp2p, nat, network, ledger, sharing, assets, rewards, files, jobs, gpu, listenAddresses },
+      parts: {
+        libp2p,
+        nat,
+        network,
+        ledger,
+        sharing,
+        assets,
+        rewards,
+        wallet,
+        files,
+        jobs,
+        gpu,
+        listenAddresses,
+      },
       services,
     }
   }

@@ -9,7 +9,7 @@ import {
   type HardwareAdapters,
   type SharingService,
 } from '../assets'
-import type { RewardsService } from '../caesar'
+import type { RewardsService, WalletService } from '../caesar'
 import { jobOnLedger, type ActiveLedger } from '../consensus'
 import type { JobsService } from '../jobs'
 import type { ApiHandlers } from './api/dispatcher'
@@ -25,6 +25,7 @@ export interface RunningParts {
   sharing: SharingService
   assets: AssetService
   rewards: RewardsService
+  wallet: WalletService
   files: FileService
   jobs: JobsService
   gpu: GpuJobs
@@ -97,6 +98,16 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     },
     'assets.list': async () => need().assets.list(),
     'rewards.status': async () => need().rewards.status(),
+    'wallet.status': async () => need().wallet.status(),
+    'wallet.create': async ({ passphrase }) => need().wallet.create(passphrase),
+    'wallet.restore': async (request) => need().wallet.restore(request),
+    'wallet.checkWords': async ({ words }) => need().wallet.checkWords(words),
+    'wallet.unlock': async ({ passphrase }) => need().wallet.unlock(passphrase),
+    'wallet.lock': async () => need().wallet.lock(),
+    'wallet.changePassphrase': async ({ current, next }) => need().wallet.changePassphrase(current, next),
+    'wallet.addAccount': async ({ passphrase }) => need().wallet.addAccount(passphrase),
+    'wallet.exportBackup': async () => need().wallet.exportBackup(),
+    'wallet.importBackup': async (request) => need().wallet.importBackup(request),
     'files.beginUpload': async (request) => need().files.beginUpload(request),
     'files.uploadChunk': async (request) => need().files.uploadChunk(request),
     'files.finishUpload': async ({ uploadId }) => need().files.finishUpload(uploadId),

@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import { AuthRequired } from './components/AuthRequired'
 import { Dashboard } from './components/Dashboard'
 import { JobsView } from './components/jobs/JobsView'
+import { WalletView } from './components/wallet/WalletView'
 import { useView } from './lib/view'
 import { useHyperMesh, useHyperMeshStore } from './store/context'
 import { selectAuthRequired } from './store/selectors'
@@ -15,5 +16,7 @@ export function App() {
   useEffect(() => store.getState().actions.start(), [store])
 
   if (authRequired) return <AuthRequired refused />
-  return view === 'jobs' ? <JobsView /> : <Dashboard />
+  if (view === 'jobs') return <JobsView />
+  if (view === 'wallet') return <WalletView />
+  return <Dashboard />
 }

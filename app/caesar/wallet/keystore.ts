@@ -13,6 +13,7 @@
 import { randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { z } from 'zod'
+import { MIN_PASSPHRASE_CHARS } from '../../../shared/wallet-schemas'
 import { canonicalBytes, fromBase64, toBase64 } from '../../consensus'
 import { deriveAccount, walletSeed } from './accounts'
 import { mnemonicOf } from './mnemonic'
@@ -21,7 +22,6 @@ export const WALLET_FILE_FORMAT = 'hypermesh-wallet'
 export const WALLET_FILE_VERSION = 1
 /** A wallet file is small: a header, 48 bytes sealed, and the accounts' addresses. */
 export const MAX_WALLET_FILE_BYTES = 64 * 1024
-export const MIN_PASSPHRASE_CHARS = 8
 const DEFAULT_COST = 2 ** 17
 const MIN_COST = 2 ** 14
 const MAX_COST = 2 ** 20

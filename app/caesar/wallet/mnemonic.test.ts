@@ -39,6 +39,10 @@ describe('recovery words', () => {
     expect(mnemonicOf(entropyOf(messy))).toBe(words)
   })
 
+  it('names an unknown word as soon as it is typed, before all 24 are there', () => {
+    expect(mnemonicProblem('abandon zebrra')).toMatchObject({ kind: 'unknown-word', position: 2 })
+  })
+
   it('refuses the wrong number of words', () => {
     expect(mnemonicProblem('abandon abandon about')).toMatchObject({
       kind: 'count',

@@ -51,11 +51,6 @@ export class MnemonicError extends Error {
 /** What is wrong with the words typed, or null when they are a valid 24-word mnemonic. */
 export function mnemonicProblem(text: string): MnemonicProblem | null {
   const words = normaliseMnemonic(text)
-  if (words.length !== MNEMONIC_WORDS)
-    return {
-      kind: 'count',
-      message: `a recovery phrase has ${MNEMONIC_WORDS} words; this has ${words.length}`,
-    }
   const unknown = words.findIndex((word) => !WORDS.has(word))
   if (unknown >= 0) {
     const word = words[unknown]!
@@ -70,6 +65,11 @@ export function mnemonicProblem(text: string): MnemonicProblem | null {
         (suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `“${s}”`).join(' or ')}?` : ''),
     }
   }
+  if (words.length !== MNEMONIC_WORDS)
+    return {
+      kind: 'count',
+      message: `a recovery phrase has ${MNEMONIC_WORDS} words; this has ${words.length}`,
+    }
   if (checksumHolds(words)) return null
   const candidates = checksumRepairs(words)
   const offered = candidates

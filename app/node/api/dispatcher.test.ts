@@ -222,6 +222,16 @@ beforeEach(() => {
     'gpu.finish': async () => {
       throw new ApiError('NOT_FOUND', 'no GPU in this test')
     },
+    'wallet.status': noWallet,
+    'wallet.create': noWallet,
+    'wallet.restore': noWallet,
+    'wallet.checkWords': noWallet,
+    'wallet.unlock': noWallet,
+    'wallet.lock': noWallet,
+    'wallet.changePassphrase': noWallet,
+    'wallet.addAccount': noWallet,
+    'wallet.exportBackup': noWallet,
+    'wallet.importBackup': noWallet,
   }
   dispatcher = createApiDispatcher(handlers, log)
 })
@@ -239,6 +249,10 @@ async function expectError(request: unknown, code: string, ...fragments: string[
   expect(response.error.code).toBe(code)
   for (const fragment of fragments) expect(response.error.message).toContain(fragment)
   return response.error.message
+}
+
+const noWallet = async (): Promise<never> => {
+  throw new ApiError('NOT_FOUND', 'no wallet in this test')
 }
 
 describe('dispatch: valid calls', () => {

@@ -4,6 +4,7 @@
  */
 import { ApiError, type ApiErrorCode } from '../../../shared/api'
 import { AssetRequestError } from '../../assets'
+import { WalletRequestError } from '../../caesar'
 import { LeaseError, LedgerRejection, LedgerRequestError } from '../../consensus'
 import { JobRequestError } from '../../jobs'
 
@@ -29,6 +30,13 @@ const JOB_KINDS: Record<JobRequestError['code'], ApiErrorCode> = {
   unavailable: 'BAD_REQUEST',
 }
 
+const WALLET_KINDS: Record<WalletRequestError['code'], ApiErrorCode> = {
+  'bad-request': 'BAD_REQUEST',
+  'not-found': 'NOT_FOUND',
+  conflict: 'BAD_REQUEST',
+  locked: 'BAD_REQUEST',
+}
+
 /** The API error a domain error stands for; null for anything that is not a known domain error. */
 export function apiErrorOf(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err
@@ -39,5 +47,7 @@ export function apiErrorOf(err: unknown): ApiError | null {
   if (err instanceof AssetRequestError)
     return new ApiError(ASSET_KINDS[err.kind], err.message, { cause: err })
   if (err instanceof JobRequestError) return new ApiError(JOB_KINDS[err.code], err.message, { cause: err })
+  if (err instanceof WalletRequestError)
+    return new ApiError(WALLET_KINDS[err.code], err.message, { cause: err })
   return null
 }

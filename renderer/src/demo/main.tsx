@@ -21,10 +21,12 @@ import {
   sampleStatus,
 } from '../testing/sample-data'
 import { sampleDoneJob, sampleExample, sampleJob, sampleProvided } from '../testing/sample-jobs'
+import { sampleWallet } from '../testing/sample-wallet'
 import '../styles/index.css'
 
 const startedAt = Date.now() - 3_723_000
 let network: NetworkInfo = ownDevnet
+let wallet = sampleWallet()
 const params = new URLSearchParams(location.search)
 const withPeers = params.get('peers') !== '0'
 const shift = Date.now() - SAMPLE_NOW
@@ -57,6 +59,14 @@ const bridge = createFakeBridge({
     expectedCost: '5556',
     problems: [],
   }),
+  'wallet.status': () => wallet,
+  'wallet.unlock': async ({ passphrase }) => {
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    if (passphrase.length < 8)
+      throw new ApiError('BAD_REQUEST', 'wrong passphrase, or the wallet file was altered')
+    return (wallet = { ...wallet, locked: false })
+  },
+  'wallet.lock': () => (wallet = { ...wallet, locked: true }),
 })
 
 const store = createHyperMeshStore(createApiClient(bridge))

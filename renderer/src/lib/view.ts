@@ -4,12 +4,12 @@
  */
 import { useSyncExternalStore } from 'react'
 
-export const VIEWS = ['dashboard', 'jobs'] as const
+export const VIEWS = ['dashboard', 'jobs', 'wallet'] as const
 export type View = (typeof VIEWS)[number]
 
-export const VIEW_LABELS: Record<View, string> = { dashboard: 'Dashboard', jobs: 'Jobs' }
+export const VIEW_LABELS: Record<View, string> = { dashboard: 'Dashboard', jobs: 'Jobs', wallet: 'Wallet' }
 
-/** The view a fragment names: `#/jobs` (or `#/jobs?…`, `#/jobs&…`); anything else is the dashboard. */
+/** The view a fragment names: `#/jobs`, `#/wallet` (or `#/jobs?…`, `#/jobs&…`); anything else is the dashboard. */
 export function parseView(hash: string): View {
   const path = /^#\/([a-z]+)/.exec(hash)?.[1]
   return VIEWS.find((view) => view === path) ?? 'dashboard'

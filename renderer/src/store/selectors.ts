@@ -62,3 +62,10 @@ export const selectJobsLoaded = (s: HyperMeshState) => s.jobs.loaded
 export const selectProvidedJobs = (s: HyperMeshState) => s.jobs.provided
 export const selectJobSending = (s: HyperMeshState) => s.jobs.sending
 export const selectJobsError = (s: HyperMeshState) => s.errors.jobs
+
+export const selectWalletStatus = (s: HyperMeshState) => s.wallet.status
+export const selectFreshWallet = (s: HyperMeshState) => s.wallet.fresh
+export const selectWalletBusy = (s: HyperMeshState) => s.wallet.busy
+export const selectWalletError = (s: HyperMeshState) => s.errors.wallet
+/** Whether the node follows a ledger (the wallet's balances are on it). */
+export const selectHasLedger = (s: HyperMeshState) => s.chain.status?.available === true

@@ -16,6 +16,7 @@ import { CHAIN_POLL_MS, createChainActions, emptyChainArea } from './chain-slice
 import { createSharingActions, emptySharingArea, SHARING_POLL_MS } from './sharing-slice'
 import { createFilesActions } from './files-slice'
 import { createJobsActions, emptyJobsArea } from './jobs-slice'
+import { createWalletActions, emptyWalletArea } from './wallet-slice'
 import type {
   Area,
   HyperMeshActions,
@@ -141,6 +142,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
         activeEveryMs: options.jobsActiveEveryMs,
         idleEveryMs: options.jobsIdleEveryMs,
       }),
+      ...createWalletActions({ api, get, set, read, failed, visibility, everyMs: options.walletEveryMs }),
       start() {
         stopRunning?.()
         if (authRequired()) return () => {}
@@ -288,6 +290,7 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
       chain: emptyChainArea(),
       sharing: emptySharingArea(),
       jobs: emptyJobsArea(),
+      wallet: emptyWalletArea(),
       errors: {},
       actions,
     }

@@ -27,6 +27,7 @@ import type {
   TransportStats,
 } from '../../../shared/api'
 import type { JobsActions, JobsArea } from './jobs-types'
+import type { WalletActions, WalletArea } from './wallet-types'
 import type { VisibilitySource } from './polling'
 
 /** `auth-required` is final: the token was refused and only a new URL from `npm start` helps. */
@@ -52,7 +53,7 @@ export interface NetworkArea {
 }
 
 export type Area =
-  'node' | 'peers' | 'hardware' | 'invite' | 'lan' | 'transport' | 'chain' | 'sharing' | 'jobs'
+  'node' | 'peers' | 'hardware' | 'invite' | 'lan' | 'transport' | 'chain' | 'sharing' | 'jobs' | 'wallet'
 
 export interface ChainArea {
   status: ChainStatus | null
@@ -139,7 +140,8 @@ export interface SharingActions {
   discoverFrom(from: string): Promise<Outcome<DiscoveredAsset[]>>
 }
 
-export interface HyperMeshActions extends ChainActions, SharingActions, FilesActions, JobsActions {
+export interface HyperMeshActions
+  extends ChainActions, SharingActions, FilesActions, JobsActions, WalletActions {
   /** Subscribe to the node's events and poll while the page is visible. Returns the function that stops it. */
   start(): () => void
   refreshStatus(): Promise<void>
@@ -170,6 +172,7 @@ export interface HyperMeshState {
   chain: ChainArea
   sharing: SharingArea
   jobs: JobsArea
+  wallet: WalletArea
   /** The last failure of each read, cleared by its next success. */
   errors: Partial<Record<Area, string>>
   actions: HyperMeshActions
@@ -189,4 +192,6 @@ export interface StoreOptions {
   jobsActiveEveryMs?: number
   /** How often it reads the list and the jobs run for others otherwise. */
   jobsIdleEveryMs?: number
+  /** How often the wallet view reads the wallet (for balances). */
+  walletEveryMs?: number
 }

@@ -1,0 +1,111 @@
+/** The wallet's accounts: address (with Copy) and balance each; one more, with the passphrase, once unlocked. */
+import { useId, useState, type FormEvent } from 'react'
+import { formatCaesar, type WalletAccount } from '../../../../shared/api'
+import { useHyperMesh } from '../../store/context'
+import { selectActions } from '../../store/selectors'
+import { Card } from '../Card'
+import { CopyButton } from '../CopyButton'
+import { ErrorNotice } from '../Notice'
+import { useWalletCall } from './use-wallet-call'
+import { accountBalance } from './wallet-form'
+
+export function AccountsCard({
+  accounts,
+  locked,
+  ledger,
+}: {
+  accounts: readonly WalletAccount[]
+  locked: boolean
+  ledger: boolean
+}) {
+  return (
+    <Card title="Accounts" className="span-7" testId="wallet-accounts">
+      <AccountList accounts={accounts} ledger={ledger} />
+      {!locked && <AddAccount />}
+    </Card>
+  )
+}
+
+export function AccountList({ accounts, ledger }: { accounts: readonly WalletAccount[]; ledger: boolean }) {
+  return (
+    <ul className="wallet-accounts" aria-label="Accounts">
+      {accounts.map((account) => {
+        const balance = accountBalance(account.balance, ledger)
+        return (
+          <li key={account.index} className="wallet-account" data-testid="wallet-account">
+            <span className="wallet-account-name">Account {account.index + 1}</span>
+            <span className="wallet-account-balance num" data-testid="wallet-balance">
+              {balance == null ? (
+                <span className="muted">no ledger yet</span>
+              ) : (
+                `${formatCaesar(balance)} CAESAR`
+              )}
+            </span>
+            <span className="wallet-account-address">
+              <code className="mono" data-testid="wallet-address">
+                {account.address}
+              </code>
+              <CopyButton text={account.address} what={`address of account ${account.index + 1}`} compact />
+            </span>
+          </li>
+        )
+      })}
+    </ul>
+  )
+}
+
+function AddAccount() {
+  const actions = useHyperMesh(selectActions)
+  const call = useWalletCall('addAccount')
+  const id = useId()
+  const [open, setOpen] = useState(false)
+  const [passphrase, setPassphrase] = useState('')
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault()
+    if (passphrase === '' || call.waiting) return
+    if ((await call.run(() => actions.addWalletAccount(passphrase))) == null) return
+    setPassphrase('')
+    setOpen(false)
+  }
+
+  if (!open)
+    return (
+      <div className="form-row form-row-start">
+        <button type="button" className="button" onClick={() => setOpen(true)}>
+          Add account
+        </button>
+      </div>
+    )
+  return (
+    <form className="unlock-form" aria-label="Add an account" onSubmit={(e) => void submit(e)}>
+      <label htmlFor={id}>Passphrase, to add the next account from the same words</label>
+      <div className="form-row form-row-start">
+        <input
+          id={id}
+          type="password"
+          autoComplete="current-password"
+          value={passphrase}
+          onChange={(e) => setPassphrase(e.target.value)}
+        />
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={passphrase === '' || call.waiting}
+          aria-busy={call.busy}
+        >
+          {call.busy && <span className="spinner" aria-hidden="true" />}
+          {call.busy ? 'Adding…' : 'Add'}
+        </button>
+        <button type="button" className="button" onClick={() => setOpen(false)} disabled={call.busy}>
+          Cancel
+        </button>
+      </div>
+      {call.error != null && (
+        <ErrorNotice headline="No account was added" testId="wallet-error">
+          {call.error}
+        </ErrorNotice>
+      )}
+    </form>
+  )
+}

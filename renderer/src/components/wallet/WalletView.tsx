@@ -1,0 +1,82 @@
+/**
+ * The Wallet view: the person's own wallet on this node. Without one, ways to start; a wallet just made,
+ * its recovery words until they are confirmed; otherwise its balance and accounts, locked or not.
+ */
+import { useEffect } from 'react'
+import type { WalletStatus } from '../../../../shared/api'
+import { useHyperMesh } from '../../store/context'
+import {
+  selectActions,
+  selectConnection,
+  selectFreshWallet,
+  selectHasLedger,
+  selectWalletError,
+  selectWalletStatus,
+} from '../../store/selectors'
+import type { FreshWallet } from '../../store/wallet-types'
+import { Card, EmptyState } from '../Card'
+import { Header } from '../Header'
+import { ErrorNotice } from '../Notice'
+import { AccountsCard } from './AccountsCard'
+import { NewWalletWords } from './NewWalletWords'
+import { WalletManageCard } from './WalletManageCard'
+import { WalletOverview } from './WalletOverview'
+import { WalletSetup } from './WalletSetup'
+
+export function WalletView() {
+  const actions = useHyperMesh(selectActions)
+  const stale = useHyperMesh(selectConnection) === 'reconnecting'
+  useEffect(() => actions.watchWallet(), [actions])
+  return (
+    <div className="app">
+      <Header />
+      <main className={`grid wallet-view ${stale ? 'is-stale' : ''}`} aria-busy={stale}>
+        <WalletContent />
+      </main>
+    </div>
+  )
+}
+
+function WalletContent() {
+  const status = useHyperMesh(selectWalletStatus)
+  const fresh = useHyperMesh(selectFreshWallet)
+  const error = useHyperMesh(selectWalletError)
+  const ledger = useHyperMesh(selectHasLedger)
+  return <WalletScreen status={status} fresh={fresh} error={error ?? null} ledger={ledger} />
+}
+
+/** What the view shows for the wallet as it stands (and a new wallet's words, or why it could not be read). */
+export function WalletScreen({
+  status,
+  fresh,
+  error,
+  ledger,
+}: {
+  status: WalletStatus | null
+  fresh: FreshWallet | null
+  error: string | null
+  /** Whether the node follows a ledger, so that an account it does not list there holds 0. */
+  ledger: boolean
+}) {
+  if (fresh != null) return <NewWalletWords fresh={fresh} />
+  if (status == null)
+    return (
+      <Card title="Your wallet" className="span-12">
+        {error == null ? (
+          <EmptyState>Reading your wallet…</EmptyState>
+        ) : (
+          <ErrorNotice headline="The wallet could not be read" role="status">
+            {error}
+          </ErrorNotice>
+        )}
+      </Card>
+    )
+  if (!status.exists) return <WalletSetup />
+  return (
+    <>
+      <WalletOverview status={status} ledger={ledger} />
+      <AccountsCard accounts={status.accounts} locked={status.locked} ledger={ledger} />
+      <WalletManageCard locked={status.locked} />
+    </>
+  )
+}

@@ -1,0 +1,72 @@
+/**
+ * The wallet through a daemon's API (issue 19): made on A, with its words shown once and a file on disk
+ * that holds neither the words nor a key in the clear (0600); locked again after a restart; a wrong
+ * passphrase refused; its backup imported by B, and its words restored on C, to the same accounts.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuilt, startDaemon, type Daemon } from './support/daemon'
+
+const PASS = 'a passphrase of my own'
+
+describe('the wallet through the API', () => {
+  const base = mkdtempSync(join(tmpdir(), 'hm-wallet-'))
+  const nodes: Daemon[] = []
+
+  beforeAll(async () => {
+    ensureBuilt()
+    for (const name of ['a', 'b', 'c']) nodes.push(await startDaemon(join(base, name)))
+  }, 180_000)
+
+  afterAll(async () => {
+    await Promise.all(nodes.map((d) => d.stop()))
+    rmSync(base, { recursive: true, force: true })
+  })
+
+  it('is made, kept sealed, locked after a restart, and carried to other nodes by backup and by words', async () => {
+    const [a, b, c] = nodes as [Daemon, Daemon, Daemon]
+    expect(await a.call('wallet.status', {})).toMatchObject({ exists: false, accounts: [] })
+    const { words, status } = await a.call('wallet.create', { passphrase: PASS })
+    expect(words.split(' ')).toHaveLength(24)
+    expect(status).toMatchObject({ exists: true, locked: false })
+    const addresses = status.accounts.map((account) => account.address)
+
+    const path = join(a.dataDir, 'wallet.json')
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    const onDisk = readFileSync(path, 'utf8')
+    expect(onDisk).toContain(addresses[0])
+    for (const word of new Set(words.split(' '))) expect(onDisk).not.toMatch(new RegExp(`\\b${word}\\b`))
+
+    const second = await a.callRaw('wallet.create', { passphrase: PASS })
+    expect(second).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
+
+    // A restart: the wallet is there, locked, with its accounts listed.
+    await a.stop()
+    const restarted = await startDaemon(a.dataDir)
+    nodes[0] = restarted
+    expect(await restarted.call('wallet.status', {})).toMatchObject({ exists: true, locked: true })
+    expect(await restarted.callRaw('wallet.unlock', { passphrase: 'not my passphrase' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'wrong passphrase, or the wallet file was altered' },
+    })
+    expect((await restarted.call('wallet.unlock', { passphrase: PASS })).locked).toBe(false)
+
+    const backup = await restarted.call('wallet.exportBackup', {})
+    const imported = await b.call('wallet.importBackup', { data: backup.data, passphrase: PASS })
+    expect(imported.accounts.map((account) => account.address)).toEqual(addresses)
+
+    const typo = words.split(' ')
+    typo[2] = `${typo[2]}q`
+    expect(await c.callRaw('wallet.restore', { words: typo.join(' '), passphrase: PASS })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/^word 3, “\w+q”, is not a recovery word/),
+      },
+    })
+    const restored = await c.call('wallet.restore', { words, passphrase: 'another passphrase' })
+    expect(restored.accounts.map((account) => account.address)).toEqual(addresses)
+  }, 180_000)
+})
