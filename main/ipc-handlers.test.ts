@@ -62,6 +62,8 @@ const handlers: ApiHandlers = {
   'wallet.addAccount': unused,
   'wallet.exportBackup': unused,
   'wallet.importBackup': unused,
+  'wallet.previewSend': unused,
+  'wallet.send': unused,
   'files.beginUpload': unused,
   'files.uploadChunk': unused,
   'files.finishUpload': unused,

@@ -97,6 +97,9 @@ import {
   WalletImportRequest,
   WalletPassphraseChange,
   WalletRestoreRequest,
+  WalletSendPreview,
+  WalletSendRequest,
+  WalletSent,
   WalletStatus,
   WalletUnlockRequest,
   WordsCheck,
@@ -198,6 +201,10 @@ export const apiMethods = {
   'wallet.exportBackup': { params: Empty, result: WalletBackup },
   /** A backup file, kept once its passphrase opens it. */
   'wallet.importBackup': { params: WalletImportRequest, result: WalletStatus },
+  /** What a transfer from a wallet account would do: fee, balance after, and why it could not be sent. */
+  'wallet.previewSend': { params: WalletSendRequest, result: WalletSendPreview },
+  /** Signs a transfer with a wallet account (unlocked) and submits it; pending until committed. */
+  'wallet.send': { params: WalletSendRequest, result: WalletSent },
   /** Store a file sharded and encrypted on peers: begin, send its bytes in order, then finish (places it). */
   'files.beginUpload': { params: FileUploadBegin, result: z.object({ uploadId: z.string() }) },
   'files.uploadChunk': { params: FileUploadChunk, result: z.object({ received: z.number().int() }) },

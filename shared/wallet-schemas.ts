@@ -4,7 +4,7 @@
  * Secrets cross the API only where the person asks for them: the words once, when the wallet is made.
  */
 import { z } from 'zod'
-import { AmountText } from './chain-schemas'
+import { AmountText, TransferReceipt } from './chain-schemas'
 
 /** A wallet passphrase has at least this many characters (after NFKC normalisation). */
 export const MIN_PASSPHRASE_CHARS = 8
@@ -74,3 +74,29 @@ export const WalletImportRequest = z
   })
   .strict()
 export type WalletImportRequest = z.infer<typeof WalletImportRequest>
+
+/** A transfer from one of the wallet's accounts. */
+export const WalletSendRequest = z
+  .object({
+    from: Address,
+    to: Address,
+    amount: AmountText.refine((a) => a !== '0', 'send more than 0'),
+    /** Absent: the network's minimum fee. */
+    fee: AmountText.optional(),
+  })
+  .strict()
+export type WalletSendRequest = z.infer<typeof WalletSendRequest>
+
+/** What a transfer would do, for the confirmation before it is signed. */
+export const WalletSendPreview = z.object({
+  fee: AmountText,
+  balance: AmountText,
+  /** Null when the balance does not cover the amount and the fee. */
+  balanceAfter: AmountText.nullable(),
+  /** Why it could not be sent as it stands (empty when it could). */
+  problems: z.array(z.string()),
+})
+export type WalletSendPreview = z.infer<typeof WalletSendPreview>
+
+export const WalletSent = TransferReceipt.extend({ balanceAfter: AmountText })
+export type WalletSent = z.infer<typeof WalletSent>

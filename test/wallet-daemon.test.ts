@@ -1,13 +1,14 @@
 /**
  * The wallet through a daemon's API (issue 19): made on A, with its words shown once and a file on disk
  * that holds neither the words nor a key in the clear (0600); locked again after a restart; a wrong
- * passphrase refused; its backup imported by B, and its words restored on C, to the same accounts.
+ * passphrase refused; its backup imported by B, and its words restored on C, to the same accounts; then
+ * funded by A's node and spent from, signed with the wallet's own key, with the balance after as previewed.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, startDaemon, type Daemon } from './support/daemon'
+import { ensureBuilt, startDaemon, waitFor, type Daemon } from './support/daemon'
 
 const PASS = 'a passphrase of my own'
 
@@ -68,5 +69,29 @@ describe('the wallet through the API', () => {
     })
     const restored = await c.call('wallet.restore', { words, passphrase: 'another passphrase' })
     expect(restored.accounts.map((account) => account.address)).toEqual(addresses)
-  }, 180_000)
+
+    // Paid into, and spent from: A's node funds the wallet's account on its devnet, and the wallet sends.
+    const chain = await restarted.call('chain.status', {})
+    if (!chain.available) throw new Error(chain.reason)
+    const nodeAddress = chain.self.address
+    const from = addresses[0]!
+    await restarted.call('chain.transfer', { to: from, amount: '2000000' })
+    const balanceOf = async (): Promise<string | null> =>
+      (await restarted.call('wallet.status', {})).accounts[0]!.balance
+    await waitFor('the wallet to be funded', async () => (await balanceOf()) === '2000000', 60_000)
+    const tooMuch = await restarted.callRaw('wallet.send', { from, to: nodeAddress, amount: '2000000' })
+    expect(tooMuch).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/short$/) },
+    })
+    const preview = await restarted.call('wallet.previewSend', { from, to: nodeAddress, amount: '500000' })
+    expect(preview.problems).toEqual([])
+    const sent = await restarted.call('wallet.send', { from, to: nodeAddress, amount: '500000' })
+    expect(sent).toMatchObject({ status: 'pending', balanceAfter: preview.balanceAfter })
+    await waitFor(
+      'the transfer to be committed',
+      async () => (await balanceOf()) === preview.balanceAfter,
+      60_000,
+    )
+  }, 240_000)
 })

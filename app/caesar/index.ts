@@ -17,6 +17,7 @@ export {
   WalletRequestError,
   WalletService,
   type WalletFilePort,
+  type WalletLedger,
   type WalletParts,
   type WalletRequestCode,
 } from './wallet/wallet-service'

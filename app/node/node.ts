@@ -46,7 +46,7 @@ import {
 import { RewardsService, WalletService } from '../caesar'
 import { createJobEngine, JobsService, withGpuJobs, type JobEngine } from '../jobs'
 import { assetPeers, jobsLedgerView, providerTerms } from './jobs-wiring'
-import { walletFile } from './wallet-file'
+import { walletFile, walletLedger } from './wallet-wiring'
 import { composeGpuJobs } from './gpu-wiring'
 import type { HyperMeshNode, HyperMeshNodeInit } from './hypermesh-node'
 import { createApiDispatcher } from './api/dispatcher'
@@ -450,10 +450,7 @@ class Node implements HyperMeshNode {
     // The person's wallet, apart from the node's identity keys (docs/caesar.md); locked at every start.
     const wallet = new WalletService({
       file: walletFile(this.dataDir),
-      balance: (address) => {
-        const state = ledger.current()?.chain.state
-        return state == null ? null : (state.account(address)?.balance ?? 0n)
-      },
+      ledger: () => walletLedger(ledger),
     })
     const services: NodeService[] = [
       {

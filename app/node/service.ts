@@ -108,6 +108,8 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'wallet.addAccount': async ({ passphrase }) => need().wallet.addAccount(passphrase),
     'wallet.exportBackup': async () => need().wallet.exportBackup(),
     'wallet.importBackup': async (request) => need().wallet.importBackup(request),
+    'wallet.previewSend': async (request) => need().wallet.previewSend(request),
+    'wallet.send': async (request) => need().wallet.send(request),
     'files.beginUpload': async (request) => need().files.beginUpload(request),
     'files.uploadChunk': async (request) => need().files.uploadChunk(request),
     'files.finishUpload': async ({ uploadId }) => need().files.finishUpload(uploadId),

@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { addressOf, falcon1024Scheme } from '../../consensus'
 import { deriveAccount, walletSeed } from './accounts'
-import { WalletRequestError, WalletService, type WalletFilePort } from './wallet-service'
+import { WalletRequestError, WalletService, type WalletFilePort, type WalletLedger } from './wallet-service'
 
 const COST = 2 ** 14
 const PASS = 'a long passphrase'
@@ -25,13 +25,26 @@ function memoryFile(): WalletFilePort & { bytes: Uint8Array | null; writes: numb
   return file
 }
 
+/** A ledger of balances that keeps the transfers it is given (the node's is the real one). */
+function fakeLedger() {
+  const balances = new Map<string, bigint>()
+  const sent: { from: string; to: string; amount: string; fee: string }[] = []
+  const ledger: WalletLedger & { balances: typeof balances; sent: typeof sent } = {
+    minFee: 10n,
+    balances,
+    sent,
+    balance: (address) => balances.get(address) ?? 0n,
+    transfer: (keys, transfer) => {
+      sent.push({ from: addressOf(falcon1024Scheme, keys.publicKey), ...transfer })
+      return { txId: 'ab'.repeat(32), nonce: 0, status: 'pending' }
+    },
+  }
+  return ledger
+}
+
+let ledger = fakeLedger()
 const newWallet = (file = memoryFile()) =>
-  new WalletService({
-    file,
-    balance: (address) => (address.startsWith('0') ? 5n : 0n),
-    cost: COST,
-    now: () => 42,
-  })
+  new WalletService({ file, ledger: () => ledger, cost: COST, now: () => 42 })
 
 async function refused(action: Promise<unknown> | (() => unknown)): Promise<string> {
   try {
@@ -48,6 +61,7 @@ describe('the wallet', () => {
   let wallet: WalletService
 
   beforeEach(() => {
+    ledger = fakeLedger()
     file = memoryFile()
     wallet = newWallet(file)
   })
@@ -58,9 +72,7 @@ describe('the wallet', () => {
     expect(words.split(' ')).toHaveLength(24)
     const first = deriveAccount(walletSeed(words), 0)
     expect(status).toMatchObject({ exists: true, locked: false, createdAt: 42 })
-    expect(status.accounts).toEqual([
-      { index: 0, address: first.address, balance: first.address.startsWith('0') ? '5' : '0' },
-    ])
+    expect(status.accounts).toEqual([{ index: 0, address: first.address, balance: '0' }])
     expect(await refused(wallet.create(PASS))).toMatch(/^conflict: this node already keeps a wallet/)
     expect(file.writes).toBe(1)
   })
@@ -141,6 +153,48 @@ describe('the wallet', () => {
       /^bad-request: this node's wallet file cannot be read \(this is not a wallet file, or it is cut short\); import a backup or restore/,
     )
     expect((await wallet.restore({ words, passphrase: PASS, replace: true })).exists).toBe(true)
+  })
+
+  it('previews a transfer with its fee and balance after, and says what is short', async () => {
+    const { status } = await wallet.create(PASS)
+    const from = status.accounts[0]!.address
+    const to = 'cd'.repeat(20)
+    ledger.balances.set(from, 1_000_000n)
+    expect(wallet.previewSend({ from, to, amount: '400000' })).toEqual({
+      fee: '10',
+      balance: '1000000',
+      balanceAfter: '599990',
+      problems: [],
+    })
+    expect(wallet.previewSend({ from, to, amount: '999995' })).toMatchObject({
+      balanceAfter: null,
+      problems: [
+        'this account holds 1 CAESAR; sending 0.999995 CAESAR with the fee of 0.00001 CAESAR needs 1.000005 CAESAR: 0.000005 CAESAR short',
+      ],
+    })
+    expect(wallet.previewSend({ from, to: from, amount: '1', fee: '1' }).problems).toEqual([
+      'that is the account it would be sent from',
+      "the fee is below this network's minimum of 0.00001 CAESAR",
+    ])
+  })
+
+  it('sends only while unlocked, signed with the account’s own key, and refuses what it cannot pay', async () => {
+    const { status } = await wallet.create(PASS)
+    const from = status.accounts[0]!.address
+    const to = 'cd'.repeat(20)
+    ledger.balances.set(from, 100n)
+    expect(await refused(() => wallet.send({ from, to, amount: '95' }))).toMatch(
+      /^bad-request: .*: 0.000005 CAESAR short$/,
+    )
+    expect(wallet.send({ from, to, amount: '90' })).toMatchObject({ status: 'pending', balanceAfter: '0' })
+    expect(ledger.sent).toEqual([{ from, to, amount: '90', fee: '10' }])
+    wallet.lock()
+    expect(await refused(() => wallet.send({ from, to, amount: '1' }))).toMatch(/^locked/)
+    await wallet.unlock(PASS)
+    expect(await refused(() => wallet.send({ from: to, to: from, amount: '1' }))).toBe(
+      `not-found: ${to} is not an account of this wallet`,
+    )
+    expect(ledger.sent).toHaveLength(1)
   })
 
   it('checks words as they are typed', () => {

@@ -4,11 +4,15 @@
  * Every change is written only after it has fully succeeded (the file port writes durably and atomically),
  * so a wrong passphrase, bad words or a damaged backup leave the wallet on disk as it was.
  */
+import { formatCaesar } from '../../../shared/chain-schemas'
 import type {
   WalletBackup,
   WalletCreated,
   WalletImportRequest,
   WalletRestoreRequest,
+  WalletSendPreview,
+  WalletSendRequest,
+  WalletSent,
   WalletStatus,
   WordsCheck,
 } from '../../../shared/wallet-schemas'
@@ -23,10 +27,21 @@ export interface WalletFilePort {
   write(bytes: Uint8Array): void
 }
 
+/** The active network's ledger as the wallet uses it. */
+export interface WalletLedger {
+  readonly minFee: bigint
+  balance(address: string): bigint
+  /** Signs a transfer with `keys` and submits it; throws with the pool's reason when it is refused. */
+  transfer(
+    keys: { publicKey: Uint8Array; secretKey: Uint8Array },
+    transfer: { to: string; amount: string; fee: string },
+  ): { txId: string; nonce: number; status: 'pending' }
+}
+
 export interface WalletParts {
   file: WalletFilePort
-  /** An address's balance on the active ledger; null while there is none. */
-  balance(address: string): bigint | null
+  /** The active network's ledger; null while the node has none. */
+  ledger(): WalletLedger | null
   now?: () => number
   /** scrypt cost for files this node seals (default 2^17); tests make it cheaper. */
   cost?: number
@@ -47,6 +62,9 @@ export class WalletRequestError extends Error {
 const EXISTS =
   'this node already keeps a wallet; to put another in its place, restore or import it with “replace” (write down the current words first)'
 
+const NO_LEDGER = 'this node has no ledger yet; wait for it to sync with its network'
+const caesar = (units: bigint | string): string => `${formatCaesar(units.toString())} CAESAR`
+
 export class WalletService {
   private unlocked: { mnemonic: string; accounts: WalletAccount[] } | null = null
 
@@ -66,7 +84,7 @@ export class WalletService {
       accounts: header.accounts.map(({ index, address }) => ({
         index,
         address,
-        balance: this.parts.balance(address)?.toString() ?? null,
+        balance: this.parts.ledger()?.balance(address).toString() ?? null,
       })),
       createdAt: header.createdAt,
     }
@@ -154,6 +172,40 @@ export class WalletService {
       header.accounts.map((a) => a.index),
     )
     return this.status()
+  }
+
+  /** What sending would do: the fee, the balance before and after, and why it could not be sent. */
+  previewSend(request: WalletSendRequest): WalletSendPreview {
+    const ledger = this.parts.ledger()
+    if (ledger == null) return { fee: '0', balance: '0', balanceAfter: null, problems: [NO_LEDGER] }
+    const fee = BigInt(request.fee ?? ledger.minFee)
+    const balance = ledger.balance(request.from)
+    const need = BigInt(request.amount) + fee
+    const problems: string[] = []
+    if (request.to === request.from) problems.push('that is the account it would be sent from')
+    if (fee < ledger.minFee)
+      problems.push(`the fee is below this network's minimum of ${caesar(ledger.minFee)}`)
+    if (balance < need)
+      problems.push(
+        `this account holds ${caesar(balance)}; sending ${caesar(request.amount)} with the fee of ${caesar(fee)} needs ${caesar(need)}: ${caesar(need - balance)} short`,
+      )
+    return {
+      fee: fee.toString(),
+      balance: balance.toString(),
+      balanceAfter: balance < need ? null : (balance - need).toString(),
+      problems,
+    }
+  }
+
+  /** Signs a transfer with one of the wallet's accounts and submits it; it is pending until committed. */
+  send(request: WalletSendRequest): WalletSent {
+    const keys = this.keysOf(request.from)
+    const ledger = this.parts.ledger()
+    const preview = this.previewSend(request)
+    if (ledger == null || preview.problems.length > 0)
+      throw new WalletRequestError('bad-request', preview.problems.join('; '))
+    const sent = ledger.transfer(keys, { to: request.to, amount: request.amount, fee: preview.fee })
+    return { ...sent, balanceAfter: preview.balanceAfter! }
   }
 
   /** The keys of `address`, for signing; refused while the wallet is locked. */

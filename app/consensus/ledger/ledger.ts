@@ -290,18 +290,31 @@ export class Ledger {
     body: DistributiveOmit<TxBody, Envelope>,
     fee?: string,
   ): { txId: string; nonce: number; status: 'pending' } {
+    return this.signAndSubmitAs(this.parts.falcon, body, fee)
+  }
+
+  /**
+   * The same for another account whose keys this node holds for a moment (an unlocked wallet's): its
+   * address is that of `account`'s public key, and its next nonce counts what the pool holds from it.
+   */
+  signAndSubmitAs(
+    account: { publicKey: Uint8Array; secretKey: Uint8Array },
+    body: DistributiveOmit<TxBody, Envelope>,
+    fee?: string,
+  ): { txId: string; nonce: number; status: 'pending' } {
     const { chain, driver } = this
-    const nonce = driver.mempool.nextNonce(this.address, chain.state)
+    const from = addressOf(falcon1024Scheme, account.publicKey)
+    const nonce = driver.mempool.nextNonce(from, chain.state)
     const envelope = {
       chainId: chain.chainId,
-      from: this.address,
-      publicKey: toBase64(this.parts.falcon.publicKey),
+      from,
+      publicKey: toBase64(account.publicKey),
       nonce,
       fee: fee ?? chain.params.minFee,
     }
     let tx: SignedTx
     try {
-      tx = signTx({ ...envelope, ...body } as TxBody, falcon1024Scheme, this.parts.falcon.secretKey)
+      tx = signTx({ ...envelope, ...body } as TxBody, falcon1024Scheme, account.secretKey)
     } catch (err) {
       if (err instanceof ZodError)
         throw new LedgerRequestError('bad-request', err.issues[0]?.message ?? 'invalid', { cause: err })

@@ -232,6 +232,8 @@ beforeEach(() => {
     'wallet.addAccount': noWallet,
     'wallet.exportBackup': noWallet,
     'wallet.importBackup': noWallet,
+    'wallet.previewSend': noWallet,
+    'wallet.send': noWallet,
   }
   dispatcher = createApiDispatcher(handlers, log)
 })
