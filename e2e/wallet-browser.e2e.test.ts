@@ -4,13 +4,15 @@
  * then it is locked, unlocked with a wrong and then the right passphrase, and its backup downloaded. In a second browser profile on B, the
  * same words typed with one typo (the suggestion fixes it) restore the same first address; then the
  * downloaded backup is imported over that wallet, only once the replace is confirmed, and a second
- * account is added to it.
+ * account is added to it. On A's page too: the address to receive, with its QR code; a contact added to
+ * the address book, picked to send to, and a transfer reviewed (too much first, with the shortfall) and sent.
  */
 import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { formatCaesar } from '../shared/api'
 import { ensureBuilt, startDaemon, type Daemon } from '../test/support/daemon'
 import { launchChromium } from './support/chromium'
 
@@ -147,6 +149,69 @@ describe('the wallet in Chromium', () => {
       .poll(() => page.getByTestId('wallet-state').textContent(), { timeout: 30_000 })
       .toBe('Unlocked')
     expect((await a.call('wallet.status', {})).locked).toBe(false)
+  }, 120_000)
+
+  it('shows the address to receive with its QR code, and sends to a contact after a review', async () => {
+    const { page } = first
+    const receive = page.getByTestId('wallet-receive')
+    expect(await receive.getByTestId('receive-address').textContent()).toBe(address)
+    const qr = receive.getByRole('img', { name: 'QR code of the address of account 1' })
+    expect(await qr.isVisible()).toBe(true)
+    expect((await qr.boundingBox())?.width).toBeGreaterThanOrEqual(150)
+
+    // The node's own account, kept as a contact: a mistyped address is named before the node is asked.
+    const chain = await a.call('chain.status', {})
+    if (!chain.available) throw new Error(chain.reason)
+    const to = chain.self.address
+    const book = page.getByTestId('wallet-contacts')
+    const add = book.getByRole('form', { name: 'Add a contact' })
+    await add.getByLabel('Name', { exact: true }).fill('My node')
+    await add.getByLabel('Address', { exact: true }).fill(`${to.slice(1)}g`)
+    await add.getByRole('button', { name: 'Add contact' }).click()
+    expect(await add.getByTestId('contact-problem').textContent()).toBe(
+      'An address has only the characters 0–9 and a–f.',
+    )
+    await add.getByLabel('Address', { exact: true }).fill(to)
+    await add.getByRole('button', { name: 'Add contact' }).click()
+    await book.getByRole('button', { name: 'Send to My node' }).click()
+    expect(await a.call('wallet.contacts', {})).toEqual([{ name: 'My node', address: to }])
+
+    const send = page.getByRole('form', { name: 'Send from the wallet' })
+    expect(await send.getByLabel('To', { exact: true }).inputValue()).toBe(to)
+    const amount = send.getByLabel('Amount (CAESAR)')
+    await amount.fill('1.2345678')
+    await send.getByRole('button', { name: 'Review' }).click()
+    expect(await send.getByTestId('send-amount-problem').textContent()).toBe(
+      'An amount is a number of CAESAR with at most 6 decimals, such as 12.5.',
+    )
+
+    // Too much: the review says by how much, and nothing can be confirmed.
+    await amount.fill('20')
+    await send.getByRole('button', { name: 'Review' }).click()
+    const review = page.getByTestId('send-review')
+    await expect.poll(() => review.getByTestId('review-problems').textContent()).toMatch(/short$/)
+    expect(await review.getByRole('button', { name: 'Confirm and send' }).isDisabled()).toBe(true)
+    await page.screenshot({ path: join(SHOTS, 'wallet-send-short.png'), fullPage: true })
+    await review.getByRole('button', { name: 'Edit' }).click()
+
+    await amount.fill('2.5')
+    await send.getByRole('button', { name: 'Review' }).click()
+    const expected = await a.call('wallet.previewSend', { from: address, to, amount: '2500000' })
+    const after = `${formatCaesar(expected.balanceAfter!)} CAESAR`
+    await expect.poll(() => review.getByTestId('review-balance-after').textContent()).toBe(after)
+    expect(await review.getByTestId('review-fee').textContent()).toBe(`${formatCaesar(expected.fee)} CAESAR`)
+    await page.screenshot({ path: join(SHOTS, 'wallet-send-review.png'), fullPage: true })
+    await review.getByRole('button', { name: 'Confirm and send' }).click()
+
+    const sent = page.getByTestId('wallet-sent')
+    await sent.waitFor({ timeout: 30_000 })
+    expect(await sent.getByTestId('wallet-sent-tx').textContent()).toMatch(/^[0-9a-f]{64}$/)
+    expect(await sent.textContent()).toContain('Sent 2.5 CAESAR to My node.')
+    expect(await sent.textContent()).toContain('pending until a block commits it')
+    await page.screenshot({ path: join(SHOTS, 'wallet-sent.png'), fullPage: true })
+    const balance = page.getByTestId('wallet-balance').first()
+    await expect.poll(() => balance.textContent(), { timeout: 60_000 }).toBe(after)
+    expect(pageErrors).toEqual([])
   }, 120_000)
 
   it('downloads the backup as the file the node names, the wallet file itself', async () => {

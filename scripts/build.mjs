@@ -114,6 +114,7 @@ if (only === 'bench') {
         consensus: 'bench/consensus.ts',
         assets: 'bench/assets.ts',
         jobs: 'bench/jobs.ts',
+        exchange: 'bench/exchange.ts',
         'signature-worker': 'app/node/workers/signature-worker.ts',
         // The consensus simulator's command line (npm run sim)
         sim: 'test/sim/cli.ts',

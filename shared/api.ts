@@ -90,6 +90,8 @@ import {
 } from './gpu-schemas'
 
 import {
+  Contact,
+  ContactRef,
   WalletAddAccountRequest,
   WalletBackup,
   WalletCreated,
@@ -105,6 +107,17 @@ import {
   WordsCheck,
   WordsCheckRequest,
 } from './wallet-schemas'
+import {
+  BookQuery,
+  CancelRequest,
+  MarketSummary,
+  MyExchange,
+  OrderBook,
+  OrderDraft,
+  OrderPreview,
+  PlacedOrder,
+} from './exchange-schemas'
+import { HistoryPage, HistoryQuery } from './history-schemas'
 
 export * from './schemas'
 export * from './chain-schemas'
@@ -113,6 +126,8 @@ export * from './rewards'
 export * from './file-schemas'
 export * from './jobs-schemas'
 export * from './wallet-schemas'
+export * from './exchange-schemas'
+export * from './history-schemas'
 export * from './gpu-schemas'
 
 /** Every call: its params schema and its result schema. */
@@ -205,6 +220,25 @@ export const apiMethods = {
   'wallet.previewSend': { params: WalletSendRequest, result: WalletSendPreview },
   /** Signs a transfer with a wallet account (unlocked) and submits it; pending until committed. */
   'wallet.send': { params: WalletSendRequest, result: WalletSent },
+  /** The address book the node keeps (every window on it sees the same one), sorted by name. */
+  'wallet.contacts': { params: Empty, result: z.array(Contact) },
+  /** Adds a contact, or renames one kept at that address; the book as it is after. */
+  'wallet.saveContact': { params: Contact, result: z.array(Contact) },
+  'wallet.removeContact': { params: ContactRef, result: z.array(Contact) },
+  /** Every change to an account's balance or stake, pending and committed, newest first, by category. */
+  'chain.history': { params: HistoryQuery, result: HistoryPage },
+  /** Each resource market: its unit, best bid and ask, and the last price. */
+  'exchange.markets': { params: Empty, result: z.array(MarketSummary) },
+  /** One market's book by price level, best first, and its recent trades. */
+  'exchange.book': { params: BookQuery, result: OrderBook },
+  /** What an order would fill now and at what average price, what would rest, and what it costs. */
+  'exchange.preview': { params: OrderDraft, result: OrderPreview },
+  /** Signs and submits a limit order (node account, or an unlocked wallet account); pending until committed. */
+  'exchange.place': { params: OrderDraft, result: PlacedOrder },
+  /** Signs and submits the cancel of one of this node's or the wallet's resting orders. */
+  'exchange.cancel': { params: CancelRequest, result: z.object({ txId: z.string() }) },
+  /** The orders and trades of this node's account and the wallet's accounts. */
+  'exchange.mine': { params: Empty, result: MyExchange },
   /** Store a file sharded and encrypted on peers: begin, send its bytes in order, then finish (places it). */
   'files.beginUpload': { params: FileUploadBegin, result: z.object({ uploadId: z.string() }) },
   'files.uploadChunk': { params: FileUploadChunk, result: z.object({ received: z.number().int() }) },

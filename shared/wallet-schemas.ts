@@ -100,3 +100,27 @@ export type WalletSendPreview = z.infer<typeof WalletSendPreview>
 
 export const WalletSent = TransferReceipt.extend({ balanceAfter: AmountText })
 export type WalletSent = z.infer<typeof WalletSent>
+
+/** The address book holds at most this many contacts. */
+export const MAX_CONTACTS = 500
+/** A contact's name has 1 to this many characters (spaces around it are dropped). */
+export const MAX_CONTACT_NAME_CHARS = 64
+export const MAX_CONTACT_NOTE_CHARS = 256
+
+/** Someone to send to, in the address book the node keeps (the same in every window on it). */
+export const Contact = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, 'a contact needs a name')
+      .max(MAX_CONTACT_NAME_CHARS, `a contact's name has at most ${MAX_CONTACT_NAME_CHARS} characters`),
+    address: Address,
+    note: z
+      .string()
+      .max(MAX_CONTACT_NOTE_CHARS, `a note has at most ${MAX_CONTACT_NOTE_CHARS} characters`)
+      .optional(),
+  })
+  .strict()
+export type Contact = z.infer<typeof Contact>
+export const ContactRef = z.object({ address: Address }).strict()

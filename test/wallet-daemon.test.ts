@@ -3,6 +3,7 @@
  * that holds neither the words nor a key in the clear (0600); locked again after a restart; a wrong
  * passphrase refused; its backup imported by B, and its words restored on C, to the same accounts; then
  * funded by A's node and spent from, signed with the wallet's own key, with the balance after as previewed.
+ * The address book: bad input refused, a contact kept across the restart, then removed.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -43,11 +44,25 @@ describe('the wallet through the API', () => {
     const second = await a.callRaw('wallet.create', { passphrase: PASS })
     expect(second).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
 
-    // A restart: the wallet is there, locked, with its accounts listed.
+    const bob = { name: 'Bob', address: 'b0'.repeat(20) }
+    expect(await a.call('wallet.saveContact', { ...bob, name: '  Bob ' })).toEqual([bob])
+    expect(await a.callRaw('wallet.saveContact', { name: 'Eve', address: 'not an address' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('an address is 40 hex characters') },
+    })
+    expect(statSync(join(a.dataDir, 'address-book.json')).mode & 0o777).toBe(0o600)
+
+    // A restart: the wallet is there, locked, with its accounts listed; the address book as it was.
     await a.stop()
     const restarted = await startDaemon(a.dataDir)
     nodes[0] = restarted
     expect(await restarted.call('wallet.status', {})).toMatchObject({ exists: true, locked: true })
+    expect(await restarted.call('wallet.contacts', {})).toEqual([bob])
+    expect(await restarted.call('wallet.removeContact', { address: bob.address })).toEqual([])
+    expect(await restarted.callRaw('wallet.removeContact', { address: bob.address })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    })
     expect(await restarted.callRaw('wallet.unlock', { passphrase: 'not my passphrase' })).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST', message: 'wrong passphrase, or the wallet file was altered' },

@@ -13,6 +13,7 @@
  * ```
  */
 export { RewardsService, type RewardsLedger, type RewardsParts } from './rewards-service'
+export { AddressBook, type AddressBookFilePort } from './wallet/address-book'
 export {
   WalletRequestError,
   WalletService,
@@ -21,3 +22,9 @@ export {
   type WalletParts,
   type WalletRequestCode,
 } from './wallet/wallet-service'
+export {
+  ExchangeService,
+  type ExchangeLedger,
+  type ExchangeTxBody,
+  type ExchangeWallet,
+} from './exchange/exchange-service'

@@ -90,6 +90,11 @@ export class Chain {
   readonly ctx: ExecutionContext
   /** This chain's memory of signatures and proofs already verified (this node's alone). */
   readonly cache = new VerificationCache()
+  /**
+   * Told of every block executed into the chain, at replay and at commit, with the state before it:
+   * what indexes the chain's history (history/). Runs after the block is the tip's; it must not throw.
+   */
+  onExecuted: ((prior: LedgerState, entry: CommittedBlock) => void) | null = null
 
   constructor(
     readonly chainId: Hash,
@@ -367,6 +372,7 @@ export class Chain {
 
   private advance(entry: CommittedBlock, next: LedgerState): void {
     const { block, hash } = entry
+    const prior = this.state
     this.state = next
     this.lastHash = hash
     this.lastTimeMs = block.header.timeMs
@@ -378,5 +384,6 @@ export class Chain {
     this.recentHashes.set(hash, next.height)
     for (const [h, height] of this.recentHashes)
       if (height <= next.height - HISTORY) this.recentHashes.delete(h)
+    this.onExecuted?.(prior, entry)
   }
 }

@@ -25,6 +25,11 @@ export type RejectionCode =
   | 'not-authorized'
   | 'job-closed'
   | 'too-early'
+  | 'unknown-order'
+  | 'self-trade'
+  | 'too-many-orders'
+  | 'unknown-escrow'
+  | 'escrow-closed'
 
 export class LedgerRejection extends Error {
   constructor(

@@ -15,6 +15,9 @@ import {
   pruneClosedJobs,
   type JobContext,
 } from './jobs/escrow'
+import { applyLeaseRefund, applyLeaseRelease, pruneClosedLeaseEscrows } from './exchange/lease-escrow'
+import { applyOrder, applyOrderCancel, orderSpend } from './exchange/order-book'
+import { applyPayoutSet } from './payout'
 import { fromBase64, hashOf, type Hash } from './codec'
 import { LedgerRejection, reject } from './errors'
 import { MAX_VALIDATORS, type ChainParams, type GenesisConsensus } from './params'
@@ -85,7 +88,10 @@ export function applyTx(state: LedgerState, tx: SignedTx, ctx: ExecutionContext,
     )
   verifyTxSignature(tx, ctx.scheme, ctx.chainId, ctx.cache)
   const after: Account = { ...sender, balance: sender.balance - spend, nonce: sender.nonce + 1 }
-  state.accounts.set(body.from, applyKind(state, after, body, tx, ctx))
+  const result = applyKind(state, after, body, tx, ctx)
+  // What the kind paid to the sender's own address in the state (earnings, a fill's refund) is kept.
+  const credited = (state.account(body.from)?.balance ?? 0n) - sender.balance
+  state.accounts.set(body.from, credited === 0n ? result : { ...result, balance: result.balance + credited })
   const payee = state.account(proposer) ?? EMPTY_ACCOUNT
   state.accounts.set(proposer, { ...payee, balance: payee.balance + fee })
 }
@@ -93,6 +99,7 @@ export function applyTx(state: LedgerState, tx: SignedTx, ctx: ExecutionContext,
 function spendOf(body: TxBody): bigint {
   if (body.kind === 'transfer' || body.kind === 'stake') return BigInt(body.amount)
   if (body.kind === 'job-escrow') return escrowSpend(body)
+  if (body.kind === 'order-buy' || body.kind === 'order-sell') return orderSpend(body)
   return 0n
 }
 
@@ -146,6 +153,19 @@ function applyKind(
       return applyJobClaim(state, sender, body, jobContext(state, ctx))
     case 'job-refund':
       return applyJobRefund(state, sender, body, jobContext(state, ctx))
+    case 'payout-set':
+      applyPayoutSet(state, body)
+      return sender
+    case 'order-buy':
+    case 'order-sell':
+      return applyOrder(state, sender, body, txId(tx), state.timeMs)
+    case 'order-cancel':
+      return applyOrderCancel(state, sender, body)
+    case 'lease-release':
+      applyLeaseRelease(state, body, jobContext(state, ctx))
+      return sender
+    case 'lease-refund':
+      return applyLeaseRefund(state, sender, body, jobContext(state, ctx))
   }
 }
 
@@ -318,6 +338,7 @@ export function beginBlock(
   state.timeMs = timeMs
   releaseUnbonding(state)
   pruneClosedJobs(state)
+  pruneClosedLeaseEscrows(state)
   beginEpochBlock(state, params)
   return state
 }

@@ -50,9 +50,19 @@ export {
   type AssetRecord,
   type JobEscrow,
   type JobEvidence,
+  type LeaseEscrow,
+  type OrderRecord,
   type PeerBindingRecord,
 } from './state'
-export { addressOf, txSignatureVerdict, type SignedTx, type TxBody, type TxSignatureFailure } from './tx'
+export type { OwnTxRecord } from './ledger/own-txs'
+export {
+  addressOf,
+  txId,
+  txSignatureVerdict,
+  type SignedTx,
+  type TxBody,
+  type TxSignatureFailure,
+} from './tx'
 
 export {
   decodeLease,
@@ -78,6 +88,9 @@ export {
 export { holderKeyRefusal } from './peer-bindings'
 export { JOB_CLAIM_WINDOW_MS, SETTLE_WINDOW_MS } from './jobs/escrow'
 export { jobOnLedger } from './jobs/job-record'
+export { MARKETS, MAX_OPEN_ORDERS_PER_ACCOUNT, type Market, type MarketInfo } from './exchange/markets'
+export { bookSide, planFills, type PlannedFill } from './exchange/order-book'
+export { RELEASE_WINDOW_MS } from './exchange/lease-escrow'
 export { MAX_SETTLE_RECEIPTS } from './tx'
 
 export { DEFAULT_REWARD_SCHEDULE, epochOf, parseUsageKey, rewardFor, scheduleOf } from './rewards/schedule'

@@ -10,6 +10,7 @@ import type { SpaceCommitment } from './params'
 import type { TxBody } from './tx'
 import type { JobRuntime } from '../../shared/jobs-schemas'
 import type { PrivacyLevel } from '../../shared/sharing-schemas'
+import type { Market } from './exchange/markets'
 
 export interface Account {
   readonly balance: bigint
@@ -102,6 +103,56 @@ export interface JobEvidence {
 }
 
 /**
+ * A resting limit order on the exchange (exchange/order-book.ts). A buy order's unfilled part holds
+ * `price × remaining` of its owner's funds; a sell order holds nothing (the seller is paid only for use it
+ * proves).
+ */
+export interface OrderRecord {
+  readonly owner: string
+  readonly market: Market
+  readonly side: 'buy' | 'sell'
+  readonly price: bigint
+  readonly quantity: bigint
+  readonly remaining: bigint
+  /** Time priority: the order's place in the chain's sequence of placed orders. */
+  readonly seq: number
+  readonly height: number
+  /** A buy order's lease holder (the peer that will use what it buys); '' for a sell order. */
+  readonly holder: string
+  /** A sell order's asset (what delivers it); '' for a buy order. */
+  readonly assetId: string
+}
+
+/**
+ * A fill's payment held by the ledger (exchange/lease-escrow.ts): released to the seller as the holder's
+ * usage receipts prove use of the lease issued against it, refunded to the buyer after delivery ends.
+ */
+export interface LeaseEscrow {
+  readonly buyer: string
+  readonly seller: string
+  readonly market: Market
+  readonly assetId: string
+  readonly holder: string
+  readonly quantity: bigint
+  readonly price: bigint
+  /** What it still holds. */
+  readonly amount: bigint
+  readonly buyOrder: string
+  readonly sellOrder: string
+  /** The side of the order that matched a resting one. */
+  readonly takerSide: 'buy' | 'sell'
+  readonly filledAt: number
+  readonly height: number
+  /** The lease delivering it lies between the fill and this time. */
+  readonly deliverBy: number
+  /** Use up to this time was released; later receipts only. */
+  readonly releasedToMs: number
+  /** Lease unit·seconds released so far (payment is rounded on the total, not per receipt). */
+  readonly usedUnitSeconds: bigint
+  readonly status: 'open' | 'released' | 'refunded'
+}
+
+/**
  * Base units created and destroyed since genesis: epoch rewards minted, stake slashed. Derived from the
  * blocks (every node replays them), so not in the root; it lets a test check that supply is conserved.
  */
@@ -141,6 +192,14 @@ export class LedgerState {
     /** Outvoted providers by `providerAccount|jobId`: evidence against their accounts, kept for good. */
     readonly jobEvidence = new Map<string, JobEvidence>(),
     public issuance: Issuance = { minted: 0n, burned: 0n },
+    /** Resting exchange orders by order id (the placing transaction's id). */
+    readonly orders = new Map<string, OrderRecord>(),
+    /** Fills' escrows by fill id, open and recently closed. */
+    readonly leaseEscrows = new Map<string, LeaseEscrow>(),
+    /** Where an account's earnings are paid (payout.ts); absent, to the account itself. */
+    readonly payoutTo = new Map<string, string>(),
+    /** How many orders the chain has placed: the next order's time priority. */
+    public orderSeq = 0,
   ) {}
 
   copy(): LedgerState {
@@ -160,15 +219,24 @@ export class LedgerState {
       new Map(this.jobEscrows),
       new Map(this.jobEvidence),
       this.issuance,
+      new Map(this.orders),
+      new Map(this.leaseEscrows),
+      new Map(this.payoutTo),
+      this.orderSeq,
     )
   }
 
-  /** Every base unit that exists: balances, bonded and unbonding stake, and what job escrows hold. */
+  /**
+   * Every base unit that exists: balances, bonded and unbonding stake, what job and lease escrows hold,
+   * and what resting buy orders hold.
+   */
   supply(): bigint {
     let total = 0n
     for (const a of this.accounts.values())
       total += a.balance + a.bonded + a.unbonding.reduce((sum, u) => sum + u.amount, 0n)
     for (const escrow of this.jobEscrows.values()) total += escrow.amount
+    for (const escrow of this.leaseEscrows.values()) total += escrow.amount
+    for (const order of this.orders.values()) total += orderHolds(order)
     return total
   }
 
@@ -229,6 +297,12 @@ export class LedgerState {
       add(`job-escrow/${key}`, jobEscrowJson(this.jobEscrows.get(key)!))
     for (const key of [...this.jobEvidence.keys()].sort())
       add(`job-evidence/${key}`, this.jobEvidence.get(key))
+    // Added only when there are any, so chains from before the exchange keep their roots.
+    if (this.orderSeq > 0) add('meta/order-seq', this.orderSeq)
+    for (const key of [...this.orders.keys()].sort()) add(`order/${key}`, orderJson(this.orders.get(key)!))
+    for (const key of [...this.leaseEscrows.keys()].sort())
+      add(`lease-escrow/${key}`, leaseEscrowJson(this.leaseEscrows.get(key)!))
+    for (const key of [...this.payoutTo.keys()].sort()) add(`payout-to/${key}`, this.payoutTo.get(key))
     if (this.payouts != null) {
       const { epoch, height, amounts } = this.payouts
       add('meta/payouts', { epoch, height })
@@ -250,6 +324,24 @@ const jobEscrowJson = (e: JobEscrow): Record<string, unknown> => ({
   amount: e.amount.toString(),
   maxPricePerCoreHour: e.maxPricePerCoreHour.toString(),
   paid: e.paid.map((p) => ({ account: p.account, amount: p.amount.toString() })),
+})
+
+/** What a resting order holds of its owner's funds. */
+export const orderHolds = (o: OrderRecord): bigint => (o.side === 'buy' ? o.price * o.remaining : 0n)
+
+export const orderJson = (o: OrderRecord): Record<string, unknown> => ({
+  ...o,
+  price: o.price.toString(),
+  quantity: o.quantity.toString(),
+  remaining: o.remaining.toString(),
+})
+
+export const leaseEscrowJson = (e: LeaseEscrow): Record<string, unknown> => ({
+  ...e,
+  quantity: e.quantity.toString(),
+  price: e.price.toString(),
+  amount: e.amount.toString(),
+  usedUnitSeconds: e.usedUnitSeconds.toString(),
 })
 
 /**

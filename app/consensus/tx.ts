@@ -78,6 +78,47 @@ export const TxBody = z.discriminatedUnion('kind', [
     .strict(),
   /** The payer takes back what remains of an escrow once every window has passed. */
   z.object({ kind: z.literal('job-refund'), ...Envelope, jobId: HashText }).strict(),
+  /** The sender's earnings are paid to `to` from now on (payout.ts); `to` = the sender pays it again. */
+  z.object({ kind: z.literal('payout-set'), ...Envelope, to: AddressText }).strict(),
+  /**
+   * A limit order to buy `quantity` units of `market` at `price` or less each, for a lease `holder` will
+   * use (exchange/order-book.ts, as are the three kinds below).
+   */
+  z
+    .object({
+      kind: z.literal('order-buy'),
+      ...Envelope,
+      market: ResourceKind,
+      price: AmountText,
+      quantity: AmountText,
+      holder: PeerIdText,
+    })
+    .strict(),
+  /** A limit order to sell `quantity` units of `market` at `price` or more, delivered by `assetId`. */
+  z
+    .object({
+      kind: z.literal('order-sell'),
+      ...Envelope,
+      market: ResourceKind,
+      price: AmountText,
+      quantity: AmountText,
+      assetId: HashText,
+    })
+    .strict(),
+  /** The owner of a resting order takes it off the book (a buy order's funds come back). */
+  z.object({ kind: z.literal('order-cancel'), ...Envelope, orderId: HashText }).strict(),
+  /** The seller of a fill is paid for the use the holder's receipt proves (exchange/lease-escrow.ts). */
+  z
+    .object({
+      kind: z.literal('lease-release'),
+      ...Envelope,
+      escrowId: HashText,
+      lease: SignedLease,
+      receipt: SignedUsageReceipt,
+    })
+    .strict(),
+  /** The buyer of a fill takes back what was not released once delivery and its window are over. */
+  z.object({ kind: z.literal('lease-refund'), ...Envelope, escrowId: HashText }).strict(),
 ])
 export type TxBody = z.infer<typeof TxBody>
 export type TxKind = TxBody['kind']

@@ -43,10 +43,11 @@ import {
   SharingService,
   StakedRelays,
 } from '../assets'
-import { RewardsService, WalletService } from '../caesar'
+import { AddressBook, ExchangeService, RewardsService, WalletService } from '../caesar'
 import { createJobEngine, JobsService, withGpuJobs, type JobEngine } from '../jobs'
 import { assetPeers, jobsLedgerView, providerTerms } from './jobs-wiring'
-import { walletFile, walletLedger } from './wallet-wiring'
+import { addressBookFile, walletFile, walletLedger } from './wallet-wiring'
+import { exchangeLedger, exchangeWallet } from './exchange-wiring'
 import { composeGpuJobs } from './gpu-wiring'
 import type { HyperMeshNode, HyperMeshNodeInit } from './hypermesh-node'
 import { createApiDispatcher } from './api/dispatcher'
@@ -452,6 +453,11 @@ class Node implements HyperMeshNode {
       file: walletFile(this.dataDir),
       ledger: () => walletLedger(ledger),
     })
+    const exchange = new ExchangeService({
+      ledger: () => exchangeLedger(ledger),
+      wallet: exchangeWallet(wallet),
+    })
+    const addressBook = new AddressBook(addressBookFile(this.dataDir))
     const services: NodeService[] = [
       {
         name: 'signature workers',
@@ -480,6 +486,8 @@ class Node implements HyperMeshNode {
         assets,
         rewards,
         wallet,
+        addressBook,
+        exchange,
         files,
         jobs,
         gpu,

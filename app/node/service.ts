@@ -9,7 +9,7 @@ import {
   type HardwareAdapters,
   type SharingService,
 } from '../assets'
-import type { RewardsService, WalletService } from '../caesar'
+import type { AddressBook, ExchangeService, RewardsService, WalletService } from '../caesar'
 import { jobOnLedger, type ActiveLedger } from '../consensus'
 import type { JobsService } from '../jobs'
 import type { ApiHandlers } from './api/dispatcher'
@@ -26,6 +26,10 @@ export interface RunningParts {
   assets: AssetService
   rewards: RewardsService
   wallet: WalletService
+  /** The person's address book, kept with the wallet. */
+  addressBook: AddressBook
+  /** The exchange: order books on the ledger, orders signed by the node or a wallet account. */
+  exchange: ExchangeService
   files: FileService
   jobs: JobsService
   gpu: GpuJobs
@@ -78,6 +82,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'chain.blocks': async ({ limit, beforeHeight }) => need().ledger.need().blocks(limit, beforeHeight),
     'chain.validators': async () => need().ledger.need().validators(),
     'chain.account': async ({ address }) => need().ledger.need().account(address),
+    'chain.history': async (query) => need().ledger.need().history(query),
     'chain.job': async ({ jobId }) => jobOnLedger(need().ledger.need().chain.state, jobId),
     'chain.transfer': async (request) => need().ledger.need().transfer(request),
     'chain.stake': async ({ amount, fee }) =>
@@ -110,6 +115,15 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'wallet.importBackup': async (request) => need().wallet.importBackup(request),
     'wallet.previewSend': async (request) => need().wallet.previewSend(request),
     'wallet.send': async (request) => need().wallet.send(request),
+    'exchange.markets': async () => need().exchange.markets(),
+    'exchange.book': async ({ market }) => need().exchange.book(market),
+    'exchange.preview': async (draft) => need().exchange.preview(draft),
+    'exchange.place': async (draft) => need().exchange.place(draft),
+    'exchange.cancel': async ({ orderId }) => need().exchange.cancel(orderId),
+    'exchange.mine': async () => need().exchange.mine(),
+    'wallet.contacts': async () => need().addressBook.list(),
+    'wallet.saveContact': async (contact) => need().addressBook.save(contact),
+    'wallet.removeContact': async ({ address }) => need().addressBook.remove(address),
     'files.beginUpload': async (request) => need().files.beginUpload(request),
     'files.uploadChunk': async (request) => need().files.uploadChunk(request),
     'files.finishUpload': async ({ uploadId }) => need().files.finishUpload(uploadId),

@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { AuthRequired } from './components/AuthRequired'
 import { Dashboard } from './components/Dashboard'
+import { ExchangeView } from './components/exchange/ExchangeView'
 import { JobsView } from './components/jobs/JobsView'
 import { WalletView } from './components/wallet/WalletView'
 import { useView } from './lib/view'
@@ -18,5 +19,6 @@ export function App() {
   if (authRequired) return <AuthRequired refused />
   if (view === 'jobs') return <JobsView />
   if (view === 'wallet') return <WalletView />
+  if (view === 'exchange') return <ExchangeView />
   return <Dashboard />
 }

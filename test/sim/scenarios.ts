@@ -21,6 +21,7 @@ export function scenarioFor(seed: number): SimConfig {
     crashes: rng.chance(0.5),
     partitions: rng.chance(0.5),
     lockRestarts: rng.chance(0.3),
+    market: rng.chance(0.5),
   }
 }
 

@@ -43,6 +43,23 @@ describe('consensus under deterministic simulation', () => {
     })
   }
 
+  it('trades on the exchange through crashes and partitions: fills, with supply and the book kept', () => {
+    const result = new Simulation({
+      ...CALM,
+      seed: 5,
+      validators: 4,
+      byzantine: ['equivocate'],
+      crashes: true,
+      partitions: true,
+      dropRate: 0.05,
+      faultMs: 3000,
+      heightsAfterHeal: 8,
+      market: true,
+    }).run()
+    expect(result.violations).toEqual([])
+    expect(result.fills).toBeGreaterThan(0)
+  })
+
   it('halts without forking when a third of the power is cut off, then recovers when it heals', () => {
     // Seven validators, permanently partitioned 4 / 3 during the faults: neither side has a quorum.
     const result = new Simulation({

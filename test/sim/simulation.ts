@@ -32,6 +32,7 @@ import {
   type ByzantineKind,
 } from './byzantine'
 import { ed25519Scheme } from './ed25519-scheme'
+import { bookProblem, submitRandomOrder } from './market-traffic'
 import { Random } from './random'
 
 export interface SimConfig {
@@ -54,6 +55,8 @@ export interface SimConfig {
   lockRestarts: boolean
   /** Far-round nil prevotes a 'round-spam' validator signs with each vote it casts (default 25). */
   roundSpamPerVote?: number
+  /** Honest validators trade on the exchange throughout the run (market-traffic.ts). */
+  market?: boolean
 }
 
 export interface SimResult {
@@ -64,6 +67,8 @@ export interface SimResult {
   slashed: number
   /** Messages honest nodes sent that were delivered, every kind counted: what the network carries for them. */
   messages: number
+  /** Fills on the exchange an honest node's ledger holds at the end (market traffic only). */
+  fills: number
 }
 
 export const SIM_PARAMS: ChainParams = {
@@ -160,7 +165,9 @@ export class Simulation {
         stake: String(n.byzantine == null ? this.rng.int(1000, 1500) : this.rng.int(100, 400)),
         space: n.plot.commitment,
       })),
-      balances: [],
+      // Spendable funds for fees and buy orders, when the validators trade.
+      balances:
+        config.market === true ? this.nodes.map((n) => ({ address: n.address, amount: '100000' })) : [],
     }
     this.genesisSupply = genesisState(this.genesis, ed25519Scheme).supply()
   }
@@ -168,6 +175,7 @@ export class Simulation {
   run(): SimResult {
     for (const node of this.nodes) this.boot(node)
     this.scheduleFaults()
+    if (this.config.market === true) this.scheduleTrading()
     this.at(this.config.faultMs, () => this.heal())
     while (this.queue.length > 0) {
       const task = this.popNext()
@@ -200,6 +208,7 @@ export class Simulation {
       virtualMs: this.now,
       slashed,
       messages: this.messages,
+      fills: anyHonest?.state.leaseEscrows.size ?? 0,
     }
   }
 
@@ -271,6 +280,8 @@ export class Simulation {
     const hash = blockHash(block.header)
     const state = node.driver!.chain.state
     this.checkSupply(node, height, state)
+    const book = bookProblem(state)
+    if (book != null) this.violations.push(`exchange: node ${node.id} at height ${height}: ${book}`)
     const root = state.root()
     const first = this.committed.get(height)
     if (first == null) {
@@ -369,6 +380,16 @@ export class Simulation {
         )
       }
     }
+  }
+
+  /** Every 30 ms of virtual time, one honest validator submits an exchange transaction to its node. */
+  private scheduleTrading(): void {
+    const rng = new Random(this.config.seed ^ 0x7a11)
+    const trade = (): void => {
+      submitRandomOrder(rng.pick(this.honest()), rng, this.chainId)
+      this.at(this.now + 30, trade)
+    }
+    this.at(30, trade)
   }
 
   private crash(node: SimNode): void {

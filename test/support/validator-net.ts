@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { ChainStatus } from '../../shared/api'
-import { createNetworkGenesis, type GenesisDocument } from '../../app/consensus'
+import { addressOf, createNetworkGenesis, falcon1024Scheme, type GenesisDocument } from '../../app/consensus'
 import type { ChainParams } from '../../app/consensus/params'
 import { CHAOS_PARAMS } from '../../app/node/chaos/chaos-network'
 import { root, startDaemon, waitFor, type Daemon } from './daemon'
@@ -57,6 +57,8 @@ export async function startValidatorNet(
   options: {
     wrongPlot?: number[]
     balances?: { address: string; amount: string }[]
+    /** A spendable balance for every validator's account, besides its stake. */
+    fundEach?: string
     params?: Partial<ChainParams>
   } = {},
 ): Promise<ValidatorNet> {
@@ -74,7 +76,15 @@ export async function startValidatorNet(
     name: `${count} validators`,
     validators: candidates,
     params: { ...TEST_NET_PARAMS, ...options.params },
-    balances: options.balances,
+    balances: [
+      ...(options.balances ?? []),
+      ...(options.fundEach == null
+        ? []
+        : candidates.map((c) => ({
+            address: addressOf(falcon1024Scheme, c.falconPublicKey),
+            amount: options.fundEach!,
+          }))),
+    ],
   })
   const genesisFile = join(base, 'genesis.json')
   writeFileSync(genesisFile, JSON.stringify(genesis))

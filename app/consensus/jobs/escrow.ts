@@ -23,7 +23,8 @@ import { workCost, workReceiptRefusal, type SignedWorkReceipt } from '../records
 import type { RejectionCode } from '../errors'
 import { scheduleOf, usageKey, weightedUse } from '../rewards/schedule'
 import { falcon1024Scheme } from '../signature-scheme'
-import { EMPTY_ACCOUNT, type Account, type JobEscrow, type LedgerState } from '../state'
+import { creditEarnings } from '../payout'
+import type { Account, JobEscrow, LedgerState } from '../state'
 import { addressOf, type TxBody } from '../tx'
 
 /** How long after a job expires its payer may settle it. */
@@ -130,13 +131,6 @@ function checkReceipt(signed: SignedWorkReceipt, jobId: string, escrow: JobEscro
   if (refusal != null) bad(refusal)
 }
 
-/** Credits `amount` to `address` (never the sender, whose account the caller writes). */
-function credit(state: LedgerState, address: string, amount: bigint): void {
-  if (amount === 0n) return
-  const account = state.account(address) ?? EMPTY_ACCOUNT
-  state.accounts.set(address, { ...account, balance: account.balance + amount })
-}
-
 /**
  * The output hash every `ok` receipt in `paid` agrees on (null when none is ok), after checking that the
  * outvoted receipts may be outvoted by it: at least two agree, more than are outvoted, and each outvoted
@@ -214,7 +208,7 @@ export function applyJobSettle(
     const pay = cost < remaining ? cost : remaining
     remaining -= pay
     paid.push({ account: signed.receipt.providerAccount, amount: pay })
-    credit(state, signed.receipt.providerAccount, pay)
+    creditEarnings(state, signed.receipt.providerAccount, pay)
     if (accepted.agreeing >= 2 && signed.receipt.status === 'ok')
       tallyAcceptedWork(state, escrow, signed, pay, ctx.params)
   }
@@ -266,7 +260,8 @@ export function applyJobClaim(
     claimedBy: [...escrow.claimedBy, provider],
     paid: [...escrow.paid, { account: provider, amount: pay }],
   })
-  return { ...sender, balance: sender.balance + pay }
+  creditEarnings(state, provider, pay)
+  return sender
 }
 
 /** `job-refund`: once settling and claiming are over, the payer takes back what remains. */

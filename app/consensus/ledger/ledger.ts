@@ -27,7 +27,10 @@ import type { GenesisDocument } from '../genesis'
 import { genesisTimeMs } from '../genesis'
 import { SqliteBlockStore, SqliteSigningGuard } from './block-store'
 import { Libp2pConsensusTransport } from './consensus-transport'
-import { OwnTransactions } from './own-txs'
+import { OwnTransactions, type OwnTxRecord } from './own-txs'
+import { followChainHistory, historyPage } from '../history/chain-history'
+import type { AccountHistoryStore } from '../history/history-store'
+import type { HistoryPage, HistoryQuery } from '../../../shared/history-schemas'
 import { loadOrCreatePlot } from './plot-file'
 import { PreverifiedInbox } from './preverified-inbox'
 import { TxSignaturePool, type TxVerifierThreads } from './signature-pool'
@@ -80,6 +83,8 @@ export class Ledger {
     private readonly signatures: TxSignaturePool | null,
     /** This node's own transactions until the chain settles them (own-txs.ts). */
     private readonly own: OwnTransactions,
+    /** Every account's history, indexed as blocks are executed (history/). */
+    private readonly historyStore: AccountHistoryStore,
   ) {}
 
   private inbox: PreverifiedInbox | null = null
@@ -105,8 +110,11 @@ export class Ledger {
       throw new Error(`this node signs with FALCON-1024; the network uses ${consensus.params.scheme}`)
     const store = new SqliteBlockStore(parts.db, networkId)
     const chain = new Chain(networkId, consensus, scheme, store, genesisTimeMs(genesis))
+    const history = followChainHistory(chain, parts.db, networkId, parts.log)
     const started = Date.now()
     chain.replay({ verifyProofs: false })
+    // A block store rebuilt shorter than the history index: what it indexed above the tip is gone.
+    if (history.indexedHeight() > chain.height) history.truncateAbove(chain.height)
     parts.log.info({ height: chain.height, ms: Date.now() - started }, 'ledger replayed from the block store')
     const address = addressOf(scheme, parts.falcon.publicKey)
     const timeProofs = chain.state.validators.has(address) ? WorkerTimeProofs.start(parts.log) : null
@@ -131,7 +139,18 @@ export class Ledger {
       refused: (what, reason, peer) => transport.refused(peer ?? null, what, reason),
     })
     const own = new OwnTransactions({ db: parts.db, networkId, params: consensus.params, log: parts.log })
-    service = new Ledger(chain, driver, store, transport, address, parts, timeProofs, signatures, own)
+    service = new Ledger(
+      chain,
+      driver,
+      store,
+      transport,
+      address,
+      parts,
+      timeProofs,
+      signatures,
+      own,
+      history,
+    )
     service.signing = identity != null
     service.roleChanged = roleChanged
     const inbox = new PreverifiedInbox(
@@ -331,6 +350,21 @@ export class Ledger {
     this.driver.submit(tx)
     this.own.record(tx, this.chain.height)
     return { txId: txId(tx), nonce: tx.body.nonce, status: 'pending' }
+  }
+
+  /** Every change to one account, this node's pending transactions of it first (history/). */
+  history(query: HistoryQuery): HistoryPage {
+    return historyPage(this.historyStore, this.own.pending(), query)
+  }
+
+  /** This node's account address and libp2p peer id. */
+  get identity(): { account: string; peerId: string } {
+    return { account: this.address, peerId: this.parts.peerId }
+  }
+
+  /** This node's own transactions of `kinds` (signed here or submitted through its API), newest first. */
+  ownTxsOf(kinds: readonly TxBody['kind'][]): OwnTxRecord[] {
+    return this.own.ofKinds(kinds)
   }
 
   /** A transaction signed elsewhere, checked exactly as one from a peer, then kept like this node's own. */

@@ -24,6 +24,7 @@ interface Row {
   nonce: number
   tx: string
   submitted_height: number
+  submitted_at: number
 }
 
 export interface OwnTxsParts {
@@ -32,6 +33,15 @@ export interface OwnTxsParts {
   params: ChainParams
   log: Logger
   now?: () => number
+}
+
+/** One of this node's transactions as it was signed, and where it stands. */
+export interface OwnTxRecord {
+  readonly tx: SignedTx
+  readonly status: OwnTxSummary['status']
+  readonly reason: string | null
+  readonly height: number | null
+  readonly submittedAt: number
 }
 
 export class OwnTransactions {
@@ -131,11 +141,57 @@ export class OwnTransactions {
     }))
   }
 
+  /** This node's transactions still waiting for a block, oldest first. */
+  pending(): OwnTxRecord[] {
+    return this.pendingRows().flatMap((row) => {
+      try {
+        const tx = parseTx(JSON.parse(row.tx), this.parts.params)
+        return [{ tx, status: 'pending' as const, reason: null, height: null, submittedAt: row.submitted_at }]
+      } catch {
+        return []
+      }
+    })
+  }
+
+  /** This node's transactions of `kinds`, newest first, with their settlement (the exchange's orders). */
+  ofKinds(kinds: readonly string[], limit = 200): OwnTxRecord[] {
+    const { db, networkId } = this.parts
+    const rows = db
+      .prepare(
+        `SELECT tx, status, reason, height, submitted_at FROM own_txs
+         WHERE network_id = ? AND kind IN (${kinds.map(() => '?').join(', ')})
+         ORDER BY submitted_at DESC LIMIT ?`,
+      )
+      .all(networkId, ...kinds, limit) as {
+      tx: string
+      status: OwnTxSummary['status']
+      reason: string | null
+      height: number | null
+      submitted_at: number
+    }[]
+    const records: OwnTxRecord[] = []
+    for (const r of rows) {
+      try {
+        const tx = parseTx(JSON.parse(r.tx), this.parts.params)
+        records.push({
+          tx,
+          status: r.status,
+          reason: r.reason,
+          height: r.height,
+          submittedAt: r.submitted_at,
+        })
+      } catch {
+        // A damaged copy is settled as refused by the next resubmission; it is left out here.
+      }
+    }
+    return records
+  }
+
   private pendingRows(): Row[] {
     const { db, networkId } = this.parts
     return db
       .prepare(
-        `SELECT tx_id, nonce, tx, submitted_height FROM own_txs WHERE network_id = ? AND status = 'pending'
+        `SELECT tx_id, nonce, tx, submitted_height, submitted_at FROM own_txs WHERE network_id = ? AND status = 'pending'
          ORDER BY sender, nonce`,
       )
       .all(networkId) as unknown as Row[]

@@ -14,7 +14,8 @@ import { holderKeyRefusal, recordPeerBinding } from '../peer-bindings'
 import { leaseSignatureValid, type SignedLease } from '../records/lease'
 import { receiptRefusal, type SignedUsageReceipt } from '../records/usage-receipt'
 import { falcon1024Scheme } from '../signature-scheme'
-import { EMPTY_ACCOUNT, type LedgerState } from '../state'
+import { creditEarnings } from '../payout'
+import type { LedgerState } from '../state'
 import { addressOf } from '../tx'
 import { epochOf, parseUsageKey, rewardFor, scheduleOf, usageKey, weightedUse } from './schedule'
 
@@ -109,9 +110,7 @@ export function beginEpochBlock(state: LedgerState, params: ChainParams): void {
     if (share === 0n) continue
     paid.set(key, share)
     minted += share
-    const { owner } = parseUsageKey(key)
-    const account = state.account(owner) ?? EMPTY_ACCOUNT
-    state.accounts.set(owner, { ...account, balance: account.balance + share })
+    creditEarnings(state, parseUsageKey(key).owner, share)
   }
   state.usage.clear()
   state.issuance = { ...state.issuance, minted: state.issuance.minted + minted }

@@ -234,6 +234,16 @@ beforeEach(() => {
     'wallet.importBackup': noWallet,
     'wallet.previewSend': noWallet,
     'wallet.send': noWallet,
+    'wallet.contacts': noWallet,
+    'wallet.saveContact': noWallet,
+    'wallet.removeContact': noWallet,
+    'chain.history': noWallet,
+    'exchange.markets': noWallet,
+    'exchange.book': noWallet,
+    'exchange.preview': noWallet,
+    'exchange.place': noWallet,
+    'exchange.cancel': noWallet,
+    'exchange.mine': noWallet,
   }
   dispatcher = createApiDispatcher(handlers, log)
 })

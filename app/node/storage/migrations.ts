@@ -227,4 +227,31 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX provided_jobs_by_start ON provided_jobs (started_at);
     `,
   },
+  {
+    version: 12,
+    name: 'account history: every change to an account, by block and transaction',
+    // One row per account a transaction (or a block by itself) changed (app/consensus/history); the
+    // indexed height is kept per network so that a restart indexes only blocks it has not seen.
+    sql: `
+      CREATE TABLE account_history (
+        network_id     TEXT NOT NULL,
+        account        TEXT NOT NULL,
+        height         INTEGER NOT NULL,
+        seq            INTEGER NOT NULL,
+        tx_id          TEXT,
+        kind           TEXT NOT NULL,
+        category       TEXT NOT NULL,
+        balance_change TEXT NOT NULL,
+        stake_change   TEXT NOT NULL,
+        fee            TEXT NOT NULL,
+        counterparty   TEXT,
+        time_ms        INTEGER NOT NULL,
+        PRIMARY KEY (network_id, account, height, seq)
+      );
+      CREATE TABLE history_indexed (
+        network_id  TEXT PRIMARY KEY,
+        height      INTEGER NOT NULL
+      );
+    `,
+  },
 ]

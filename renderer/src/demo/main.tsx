@@ -21,7 +21,9 @@ import {
   sampleStatus,
 } from '../testing/sample-data'
 import { sampleDoneJob, sampleExample, sampleJob, sampleProvided } from '../testing/sample-jobs'
-import { sampleWallet } from '../testing/sample-wallet'
+import { emptyBook, sampleBook, sampleMarkets, sampleMine, samplePreview } from '../testing/sample-exchange'
+import { sampleAddresses, sampleWallet } from '../testing/sample-wallet'
+import { sampleHistoryPage } from '../testing/sample-history'
 import '../styles/index.css'
 
 const startedAt = Date.now() - 3_723_000
@@ -67,6 +69,15 @@ const bridge = createFakeBridge({
     return (wallet = { ...wallet, locked: false })
   },
   'wallet.lock': () => (wallet = { ...wallet, locked: true }),
+  'wallet.contacts': () => [{ name: 'Ada', address: sampleAddresses[1]!, note: 'rent' }],
+  'chain.history': ({ beforeHeight }) =>
+    beforeHeight == null ? sampleHistoryPage() : { entries: [], nextBeforeHeight: null },
+  'exchange.markets': () => sampleMarkets,
+  'exchange.book': ({ market }) => (market === 'cpu' ? sampleBook() : emptyBook(market)),
+  'exchange.mine': () => sampleMine(),
+  'exchange.preview': () => samplePreview(),
+  'exchange.place': () => ({ orderId: 'e1'.repeat(32), txId: 'f2'.repeat(32) }),
+  'exchange.cancel': () => ({ txId: 'f2'.repeat(32) }),
 })
 
 const store = createHyperMeshStore(createApiClient(bridge))

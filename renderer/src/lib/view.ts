@@ -4,10 +4,15 @@
  */
 import { useSyncExternalStore } from 'react'
 
-export const VIEWS = ['dashboard', 'jobs', 'wallet'] as const
+export const VIEWS = ['dashboard', 'jobs', 'wallet', 'exchange'] as const
 export type View = (typeof VIEWS)[number]
 
-export const VIEW_LABELS: Record<View, string> = { dashboard: 'Dashboard', jobs: 'Jobs', wallet: 'Wallet' }
+export const VIEW_LABELS: Record<View, string> = {
+  dashboard: 'Dashboard',
+  jobs: 'Jobs',
+  wallet: 'Wallet',
+  exchange: 'Exchange',
+}
 
 /** The view a fragment names: `#/jobs`, `#/wallet` (or `#/jobs?…`, `#/jobs&…`); anything else is the dashboard. */
 export function parseView(hash: string): View {

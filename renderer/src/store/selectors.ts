@@ -69,3 +69,16 @@ export const selectWalletBusy = (s: HyperMeshState) => s.wallet.busy
 export const selectWalletError = (s: HyperMeshState) => s.errors.wallet
 /** Whether the node follows a ledger (the wallet's balances are on it). */
 export const selectHasLedger = (s: HyperMeshState) => s.chain.status?.available === true
+
+export const selectMarkets = (s: HyperMeshState) => s.exchange.markets
+export const selectMarket = (s: HyperMeshState) => s.exchange.market
+export const selectBook = (s: HyperMeshState) => s.exchange.book
+export const selectMyExchange = (s: HyperMeshState) => s.exchange.mine
+export const selectPlacing = (s: HyperMeshState) => s.exchange.placing
+export const selectCancelling = (s: HyperMeshState) => s.exchange.cancelling
+export const selectExchangeError = (s: HyperMeshState) => s.errors.exchange
+export const selectWalletContacts = (s: HyperMeshState) => s.wallet.contacts
+export const selectWalletContactsError = (s: HyperMeshState) => s.wallet.contactsError
+
+export const selectHistory = (s: HyperMeshState) => s.history
+export const selectHistoryError = (s: HyperMeshState) => s.errors.history

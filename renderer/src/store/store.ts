@@ -17,6 +17,8 @@ import { createSharingActions, emptySharingArea, SHARING_POLL_MS } from './shari
 import { createFilesActions } from './files-slice'
 import { createJobsActions, emptyJobsArea } from './jobs-slice'
 import { createWalletActions, emptyWalletArea } from './wallet-slice'
+import { createExchangeActions, emptyExchangeArea } from './exchange-slice'
+import { createHistoryActions, emptyHistoryArea } from './history-slice'
 import type {
   Area,
   HyperMeshActions,
@@ -143,6 +145,8 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
         idleEveryMs: options.jobsIdleEveryMs,
       }),
       ...createWalletActions({ api, get, set, read, failed, visibility, everyMs: options.walletEveryMs }),
+      ...createExchangeActions({ api, get, set, read, failed, visibility, everyMs: options.exchangeEveryMs }),
+      ...createHistoryActions({ api, get, set, read, failed, visibility, everyMs: options.historyEveryMs }),
       start() {
         stopRunning?.()
         if (authRequired()) return () => {}
@@ -291,6 +295,8 @@ export function createHyperMeshStore(api: HyperMeshApi, options: StoreOptions = 
       sharing: emptySharingArea(),
       jobs: emptyJobsArea(),
       wallet: emptyWalletArea(),
+      exchange: emptyExchangeArea(),
+      history: emptyHistoryArea(),
       errors: {},
       actions,
     }

@@ -28,6 +28,8 @@ import type {
 } from '../../../shared/api'
 import type { JobsActions, JobsArea } from './jobs-types'
 import type { WalletActions, WalletArea } from './wallet-types'
+import type { ExchangeActions, ExchangeArea } from './exchange-types'
+import type { HistoryActions, HistoryArea } from './history-types'
 import type { VisibilitySource } from './polling'
 
 /** `auth-required` is final: the token was refused and only a new URL from `npm start` helps. */
@@ -53,7 +55,18 @@ export interface NetworkArea {
 }
 
 export type Area =
-  'node' | 'peers' | 'hardware' | 'invite' | 'lan' | 'transport' | 'chain' | 'sharing' | 'jobs' | 'wallet'
+  | 'node'
+  | 'peers'
+  | 'hardware'
+  | 'invite'
+  | 'lan'
+  | 'transport'
+  | 'chain'
+  | 'sharing'
+  | 'jobs'
+  | 'wallet'
+  | 'exchange'
+  | 'history'
 
 export interface ChainArea {
   status: ChainStatus | null
@@ -141,7 +154,14 @@ export interface SharingActions {
 }
 
 export interface HyperMeshActions
-  extends ChainActions, SharingActions, FilesActions, JobsActions, WalletActions {
+  extends
+    ChainActions,
+    SharingActions,
+    FilesActions,
+    JobsActions,
+    WalletActions,
+    ExchangeActions,
+    HistoryActions {
   /** Subscribe to the node's events and poll while the page is visible. Returns the function that stops it. */
   start(): () => void
   refreshStatus(): Promise<void>
@@ -173,6 +193,9 @@ export interface HyperMeshState {
   sharing: SharingArea
   jobs: JobsArea
   wallet: WalletArea
+  exchange: ExchangeArea
+  /** The wallet view's account history. */
+  history: HistoryArea
   /** The last failure of each read, cleared by its next success. */
   errors: Partial<Record<Area, string>>
   actions: HyperMeshActions
@@ -194,4 +217,8 @@ export interface StoreOptions {
   jobsIdleEveryMs?: number
   /** How often the wallet view reads the wallet (for balances). */
   walletEveryMs?: number
+  /** How often the exchange view reads the markets, the book and this node's orders. */
+  exchangeEveryMs?: number
+  /** How often the wallet view reads the newest page of the account history shown. */
+  historyEveryMs?: number
 }

@@ -3,7 +3,7 @@
  * while it is shown, for balances), and the person's calls on it, one at a time. A wallet just made keeps
  * its recovery words here only until the person has typed some of them back.
  */
-import type { WalletStatus } from '../../../shared/api'
+import type { Contact, WalletStatus } from '../../../shared/api'
 import { fromBase64, toBase64 } from '../lib/base64'
 import { startPolling, type VisibilitySource } from './polling'
 import { outcomeOf, type SliceParts } from './slice'
@@ -16,7 +16,13 @@ export const CONFIRM_WORDS = 3
 /** A wallet file is small (the node refuses more); a bigger file is not a backup. */
 export const MAX_BACKUP_BYTES = 64 * 1024
 
-export const emptyWalletArea = (): WalletArea => ({ status: null, fresh: null, busy: null })
+export const emptyWalletArea = (): WalletArea => ({
+  status: null,
+  fresh: null,
+  busy: null,
+  contacts: null,
+  contactsError: null,
+})
 
 /** `count` distinct positions of 1..`of`, ascending. */
 export function pickPositions(count: number, of: number, random: () => number = Math.random): number[] {
@@ -40,6 +46,8 @@ export function createWalletActions(parts: WalletParts): WalletActions {
   const setWallet = (patch: Partial<WalletArea>): void => set({ wallet: { ...get().wallet, ...patch } })
   /** Bumped by each call's answer, so a status read that started earlier cannot undo it. */
   let epoch = 0
+  /** The same for the address book: a read that started before a save cannot bring back what it changed. */
+  let contactsEpoch = 0
 
   /**
    * Runs one call at a time: `busy` names it while it runs; what its answer changes (the status, mostly)
@@ -56,10 +64,12 @@ export function createWalletActions(parts: WalletParts): WalletActions {
     const outcome = await outcomeOf(work, failed)
     const patch = outcome.ok ? patchOf(outcome.value) : {}
     if (patch.status != null) epoch++
+    if (patch.contacts != null) contactsEpoch++
     setWallet({ ...patch, busy: null })
     return outcome
   }
   const statusPatch = (status: WalletStatus): Partial<WalletArea> => ({ status })
+  const contactsPatch = (contacts: Contact[]): Partial<WalletArea> => ({ contacts, contactsError: null })
 
   const actions: WalletActions = {
     refreshWallet() {
@@ -73,9 +83,13 @@ export function createWalletActions(parts: WalletParts): WalletActions {
       )
     },
 
+    // The address book too: another window on the node (Electron's, a browser's) may change it.
     watchWallet: () =>
       startPolling(
-        [{ everyMs: parts.everyMs ?? WALLET_POLL_MS, run: () => actions.refreshWallet() }],
+        [
+          { everyMs: parts.everyMs ?? WALLET_POLL_MS, run: () => actions.refreshWallet() },
+          { everyMs: parts.everyMs ?? WALLET_POLL_MS, run: () => actions.refreshWalletContacts() },
+        ],
         parts.visibility,
       ),
 
@@ -152,6 +166,35 @@ export function createWalletActions(parts: WalletParts): WalletActions {
         statusPatch,
       )
     },
+
+    previewWalletSend: (request) =>
+      run(
+        'previewSend',
+        () => api.call('wallet.previewSend', request),
+        () => ({}),
+      ),
+
+    sendFromWallet: (request) =>
+      run(
+        'send',
+        () => api.call('wallet.send', request),
+        () => ({}),
+      ),
+
+    async refreshWalletContacts() {
+      const started = contactsEpoch
+      const outcome = await outcomeOf(() => api.call('wallet.contacts', {}), failed)
+      if (started !== contactsEpoch) return
+      setWallet(
+        outcome.ok ? { contacts: outcome.value, contactsError: null } : { contactsError: outcome.message },
+      )
+    },
+
+    saveWalletContact: (contact) =>
+      run('saveContact', () => api.call('wallet.saveContact', contact), contactsPatch),
+
+    removeWalletContact: (address) =>
+      run('removeContact', () => api.call('wallet.removeContact', { address }), contactsPatch),
   }
   return actions
 }

@@ -1,5 +1,12 @@
 /** The wallet view's part of the store's shape: the state it holds and the actions that change it. */
-import type { WalletStatus, WordsCheck } from '../../../shared/api'
+import type {
+  Contact,
+  WalletSendPreview,
+  WalletSendRequest,
+  WalletSent,
+  WalletStatus,
+  WordsCheck,
+} from '../../../shared/api'
 import type { Outcome } from './types'
 
 export interface WalletArea {
@@ -9,6 +16,10 @@ export interface WalletArea {
   fresh: FreshWallet | null
   /** The wallet call running now (a button shows its progress, the others wait); null when none is. */
   busy: WalletCall | null
+  /** The address book the node keeps, sorted by name; null until read. */
+  contacts: Contact[] | null
+  /** Why the address book could not be read (its own, so that it never hides the wallet); null when it was. */
+  contactsError: string | null
 }
 
 export interface FreshWallet {
@@ -27,6 +38,10 @@ export type WalletCall =
   | 'changePassphrase'
   | 'exportBackup'
   | 'importBackup'
+  | 'previewSend'
+  | 'send'
+  | 'saveContact'
+  | 'removeContact'
 
 /** A backup as a file to save: the name the node gives it and its bytes. */
 export interface WalletBackupFile {
@@ -55,4 +70,12 @@ export interface WalletActions {
   exportWalletBackup(): Promise<Outcome<WalletBackupFile>>
   /** A backup file's bytes, opened with its passphrase; over an existing wallet only with `replace`. */
   importWalletBackup(bytes: Uint8Array, passphrase: string, replace: boolean): Promise<Outcome<WalletStatus>>
+  /** What sending would do (fee, balance after, and why it could not be sent), before anything is signed. */
+  previewWalletSend(request: WalletSendRequest): Promise<Outcome<WalletSendPreview>>
+  /** Signs the transfer with the wallet's account and submits it: pending until a block commits it. */
+  sendFromWallet(request: WalletSendRequest): Promise<Outcome<WalletSent>>
+  refreshWalletContacts(): Promise<void>
+  /** Adds a contact, or renames the one kept at its address. */
+  saveWalletContact(contact: Contact): Promise<Outcome<Contact[]>>
+  removeWalletContact(address: string): Promise<Outcome<Contact[]>>
 }

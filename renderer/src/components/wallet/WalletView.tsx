@@ -2,7 +2,7 @@
  * The Wallet view: the person's own wallet on this node. Without one, ways to start; a wallet just made,
  * its recovery words until they are confirmed; otherwise its balance and accounts, locked or not.
  */
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import type { WalletStatus } from '../../../../shared/api'
 import { useHyperMesh } from '../../store/context'
 import {
@@ -11,6 +11,7 @@ import {
   selectFreshWallet,
   selectHasLedger,
   selectWalletError,
+  selectWalletContacts,
   selectWalletStatus,
 } from '../../store/selectors'
 import type { FreshWallet } from '../../store/wallet-types'
@@ -18,7 +19,11 @@ import { Card, EmptyState } from '../Card'
 import { Header } from '../Header'
 import { ErrorNotice } from '../Notice'
 import { AccountsCard } from './AccountsCard'
+import { AddressBookCard } from './AddressBookCard'
+import { HistoryCard } from './HistoryCard'
 import { NewWalletWords } from './NewWalletWords'
+import { ReceiveCard } from './ReceiveCard'
+import { SendCard } from './SendCard'
 import { WalletManageCard } from './WalletManageCard'
 import { WalletOverview } from './WalletOverview'
 import { WalletSetup } from './WalletSetup'
@@ -72,11 +77,31 @@ export function WalletScreen({
       </Card>
     )
   if (!status.exists) return <WalletSetup />
+  return <WalletCards status={status} ledger={ledger} />
+}
+
+/** A wallet that exists: sending (once unlocked) beside the address book, receiving, its accounts. */
+function WalletCards({ status, ledger }: { status: WalletStatus; ledger: boolean }) {
+  const contacts = useHyperMesh(selectWalletContacts)
+  // Kept here, not in the Send form, so that picking a contact in the address book fills it in.
+  const [sendTo, setSendTo] = useState('')
   return (
     <>
       <WalletOverview status={status} ledger={ledger} />
+      {!status.locked && (
+        <SendCard
+          accounts={status.accounts}
+          ledger={ledger}
+          contacts={contacts}
+          to={sendTo}
+          onToChange={setSendTo}
+        />
+      )}
+      <AddressBookCard onPick={status.locked ? null : setSendTo} />
       <AccountsCard accounts={status.accounts} locked={status.locked} ledger={ledger} />
+      <ReceiveCard accounts={status.accounts} />
       <WalletManageCard locked={status.locked} />
+      <HistoryCard accounts={status.accounts} />
     </>
   )
 }

@@ -1,0 +1,279 @@
+/**
+ * The exchange on this node (docs/caesar.md, The exchange): previews, places and cancels limit orders
+ * signed by the node's account or an unlocked wallet account, and shows the book and this person's
+ * orders and trades. Matching itself is the ledger's (app/consensus/exchange); this service only reads the
+ * committed state and submits signed transactions through its port.
+ */
+import {
+  LedgerRequestError,
+  MAX_OPEN_ORDERS_PER_ACCOUNT as MAX_OPEN_ORDERS,
+  txId,
+  type LedgerState,
+  type OwnTxRecord,
+  type TxBody,
+} from '../../consensus'
+import type {
+  MarketSummary,
+  MyExchange,
+  MyOrder,
+  OrderBook,
+  OrderDraft,
+  OrderPreview,
+  PlacedOrder,
+} from '../../../shared/exchange-schemas'
+import type { Market } from '../../../shared/exchange-schemas'
+import { estimateFills, marketSummaries, orderBook, tradesOf } from './exchange-views'
+
+type Keys = { publicKey: Uint8Array; secretKey: Uint8Array }
+type ExchangeBody = Extract<TxBody, { kind: 'order-buy' | 'order-sell' | 'order-cancel' }>
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+export type ExchangeTxBody = DistributiveOmit<
+  ExchangeBody,
+  'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'
+>
+
+/** What the exchange needs of the running ledger. */
+export interface ExchangeLedger {
+  /** The committed state. */
+  readonly state: LedgerState
+  readonly minFee: bigint
+  /** The node's own account and peer id (a buy's lease holder by default). */
+  readonly nodeAccount: string
+  readonly peerId: string
+  /** Signs with the node's key, or with `keys`, and submits; throws with the pool's reason when refused. */
+  submit(signer: 'node' | Keys, body: ExchangeTxBody, fee: string): { txId: string }
+  /** This node's own order and cancel transactions, newest first. */
+  ownOrderTxs(): OwnTxRecord[]
+}
+
+/** What the exchange needs of the person's wallet. */
+export interface ExchangeWallet {
+  /** The wallet's account addresses (listed also while locked). */
+  accounts(): string[]
+  /** The keys of `address`; throws (locked, not an account) when they cannot be had. */
+  keysOf(address: string): Keys
+  isLocked(): boolean
+}
+
+const NO_LEDGER = 'this network has no ledger yet; join one or start your own devnet first'
+
+export class ExchangeService {
+  constructor(private readonly parts: { ledger: () => ExchangeLedger | null; wallet: ExchangeWallet }) {}
+
+  markets(): MarketSummary[] {
+    return marketSummaries(this.need().state)
+  }
+
+  book(market: Market): OrderBook {
+    return orderBook(this.need().state, market)
+  }
+
+  preview(draft: OrderDraft): OrderPreview {
+    const ledger = this.parts.ledger()
+    if (ledger == null) return { ...EMPTY_PREVIEW, problems: [NO_LEDGER] }
+    const { state } = ledger
+    const from = draft.from ?? ledger.nodeAccount
+    const price = BigInt(draft.price)
+    const quantity = BigInt(draft.quantity)
+    const estimate = estimateFills(state, {
+      owner: from,
+      market: draft.market,
+      side: draft.side,
+      price,
+      quantity,
+    })
+    const problems = this.signerProblems(ledger, from)
+    if (estimate.selfTrade != null)
+      problems.push(
+        `it would trade with your own order ${estimate.selfTrade.slice(0, 12)}…; cancel that one first`,
+      )
+    let open = 0
+    for (const o of state.orders.values()) if (o.owner === from) open++
+    if (open >= MAX_OPEN_ORDERS)
+      problems.push(`this account has ${open} open orders, the most allowed; cancel one first`)
+    if (draft.side === 'sell' && this.assetFor(state, from, draft) == null)
+      problems.push(
+        `this account has no registered ${draft.market} asset to sell; share ${draft.market} and register it first`,
+      )
+    const fee = ledger.minFee
+    const holds = draft.side === 'buy' ? price * quantity : 0n
+    const spends = draft.side === 'buy' ? estimate.fillValue + price * estimate.rests : 0n
+    const balance = state.account(from)?.balance ?? 0n
+    const needs = fee + holds
+    if (balance < needs)
+      problems.push(
+        `this account holds ${balance}; the order needs ${needs} (${holds} held for it and the fee of ${fee}): ${needs - balance} short`,
+      )
+    return {
+      fillsNow: estimate.fillsNow.toString(),
+      averagePrice: estimate.averagePrice,
+      fillValue: estimate.fillValue.toString(),
+      rests: estimate.rests.toString(),
+      fee: fee.toString(),
+      holds: holds.toString(),
+      balance: balance.toString(),
+      balanceAfter: balance < needs ? null : (balance - fee - spends).toString(),
+      problems,
+    }
+  }
+
+  place(draft: OrderDraft): PlacedOrder {
+    const ledger = this.need()
+    const preview = this.preview(draft)
+    if (preview.problems.length > 0) throw new LedgerRequestError('bad-request', preview.problems.join('; '))
+    const from = draft.from ?? ledger.nodeAccount
+    const body: ExchangeTxBody =
+      draft.side === 'buy'
+        ? {
+            kind: 'order-buy',
+            market: draft.market,
+            price: draft.price,
+            quantity: draft.quantity,
+            holder: draft.holder ?? ledger.peerId,
+          }
+        : {
+            kind: 'order-sell',
+            market: draft.market,
+            price: draft.price,
+            quantity: draft.quantity,
+            assetId: this.assetFor(ledger.state, from, draft)!,
+          }
+    const { txId: id } = ledger.submit(this.signerOf(ledger, from), body, preview.fee)
+    return { orderId: id, txId: id }
+  }
+
+  cancel(orderId: string): { txId: string } {
+    const ledger = this.need()
+    const owner = ledger.state.orders.get(orderId)?.owner
+    if (owner == null)
+      throw new LedgerRequestError(
+        'not-found',
+        `order ${orderId.slice(0, 12)}… is not resting on the book (filled, cancelled, or not yet in a block)`,
+      )
+    if (owner !== ledger.nodeAccount && !this.parts.wallet.accounts().includes(owner))
+      throw new LedgerRequestError(
+        'bad-request',
+        `order ${orderId.slice(0, 12)}… is ${owner}'s, not this node's or its wallet's`,
+      )
+    return ledger.submit(
+      this.signerOf(ledger, owner),
+      { kind: 'order-cancel', orderId },
+      ledger.minFee.toString(),
+    )
+  }
+
+  mine(): MyExchange {
+    const ledger = this.need()
+    const accounts = new Set([ledger.nodeAccount, ...this.parts.wallet.accounts()])
+    return {
+      orders: myOrders(ledger, accounts),
+      trades: tradesOf(ledger.state, (e) => accounts.has(e.buyer) || accounts.has(e.seller)),
+    }
+  }
+
+  private need(): ExchangeLedger {
+    const ledger = this.parts.ledger()
+    if (ledger == null) throw new LedgerRequestError('not-found', NO_LEDGER)
+    return ledger
+  }
+
+  private signerOf(ledger: ExchangeLedger, from: string): 'node' | Keys {
+    return from === ledger.nodeAccount ? 'node' : this.parts.wallet.keysOf(from)
+  }
+
+  private signerProblems(ledger: ExchangeLedger, from: string): string[] {
+    if (from === ledger.nodeAccount) return []
+    if (!this.parts.wallet.accounts().includes(from))
+      return [`${from} is neither this node's account nor one of its wallet's`]
+    if (this.parts.wallet.isLocked()) return ['unlock the wallet to sign with this account']
+    return []
+  }
+
+  /** The asset a sell order delivers with: the one named, or the account's first of the market. */
+  private assetFor(state: LedgerState, from: string, draft: OrderDraft): string | null {
+    if (draft.assetId != null) return draft.assetId
+    const owned = [...state.assets.values()]
+      .filter((a) => a.owner === from && a.resource === draft.market)
+      .sort((a, b) => (a.assetId < b.assetId ? -1 : 1))
+    return owned[0]?.assetId ?? null
+  }
+}
+
+const EMPTY_PREVIEW: OrderPreview = {
+  fillsNow: '0',
+  averagePrice: null,
+  fillValue: '0',
+  rests: '0',
+  fee: '0',
+  holds: '0',
+  balance: '0',
+  balanceAfter: null,
+  problems: [],
+}
+
+/**
+ * This node's orders (placed here, from its own transactions) and any other resting order of its
+ * accounts: pending, refused, resting (open or partly filled), or gone from the book (cancelled when a
+ * committed cancel named it, filled otherwise).
+ */
+function myOrders(ledger: ExchangeLedger, accounts: ReadonlySet<string>): MyOrder[] {
+  const { state } = ledger
+  const records = ledger.ownOrderTxs()
+  const cancelled = new Set(
+    records.flatMap((r) =>
+      r.tx.body.kind === 'order-cancel' && r.status === 'committed' ? [r.tx.body.orderId] : [],
+    ),
+  )
+  const orders: MyOrder[] = []
+  const seen = new Set<string>()
+  for (const r of records) {
+    const body = r.tx.body
+    if (body.kind !== 'order-buy' && body.kind !== 'order-sell') continue
+    const orderId = txId(r.tx)
+    seen.add(orderId)
+    const resting = state.orders.get(orderId)
+    const quantity = BigInt(body.quantity)
+    const remaining =
+      r.status === 'committed' ? (resting?.remaining ?? 0n) : r.status === 'pending' ? quantity : 0n
+    orders.push({
+      orderId,
+      account: body.from,
+      market: body.market,
+      side: body.kind === 'order-buy' ? 'buy' : 'sell',
+      price: body.price,
+      quantity: body.quantity,
+      remaining: remaining.toString(),
+      state: orderState(r, resting != null, remaining < quantity, cancelled.has(orderId)),
+      placedAt: r.submittedAt,
+      problem: r.status === 'refused' ? r.reason : null,
+    })
+  }
+  for (const [orderId, o] of state.orders) {
+    if (seen.has(orderId) || !accounts.has(o.owner)) continue
+    orders.push({
+      orderId,
+      account: o.owner,
+      market: o.market,
+      side: o.side,
+      price: o.price.toString(),
+      quantity: o.quantity.toString(),
+      remaining: o.remaining.toString(),
+      state: o.remaining < o.quantity ? 'partial' : 'open',
+      placedAt: 0,
+      problem: null,
+    })
+  }
+  return orders
+}
+
+function orderState(
+  r: OwnTxRecord,
+  resting: boolean,
+  partlyFilled: boolean,
+  cancelled: boolean,
+): MyOrder['state'] {
+  if (r.status === 'pending') return 'pending'
+  if (r.status === 'refused') return 'refused'
+  if (resting) return partlyFilled ? 'partial' : 'open'
+  return cancelled ? 'cancelled' : 'filled'
+}

@@ -1,0 +1,94 @@
+/**
+ * The exchange view's part of the store: the markets, the book of the market shown, and this node's
+ * orders and trades, read when the view opens and every few seconds while it is shown; and the person's
+ * orders and cancels, each followed by a read so the view shows them at once.
+ */
+import type { Market, OrderBook } from '../../../shared/api'
+import type { ExchangeActions, ExchangeArea } from './exchange-types'
+import { startPolling, type VisibilitySource } from './polling'
+import { outcomeOf, type SliceParts } from './slice'
+
+/** Books move with each block (a few seconds apart); the view follows at about that pace. */
+export const EXCHANGE_POLL_MS = 3_000
+
+export const emptyExchangeArea = (): ExchangeArea => ({
+  markets: null,
+  market: 'cpu',
+  book: null,
+  mine: null,
+  placing: false,
+  cancelling: null,
+})
+
+interface ExchangeParts extends SliceParts<'exchange'> {
+  visibility: VisibilitySource
+  everyMs?: number
+}
+
+export function createExchangeActions(parts: ExchangeParts): ExchangeActions {
+  const { api, get, set, read, failed } = parts
+  const setExchange = (patch: Partial<ExchangeArea>): void =>
+    set({ exchange: { ...get().exchange, ...patch } })
+
+  const applyBook = (book: OrderBook): void => {
+    // A book asked for before the person picked another market is not the one shown.
+    if (get().exchange.market === book.market) setExchange({ book })
+  }
+  const readBook = (market: Market): Promise<void> =>
+    read('exchange', () => api.call('exchange.book', { market }), applyBook)
+
+  /**
+   * The three reads at once, each applied once all have answered; the first failure is the area’s error. (Three
+   * separate reads would each clear the error another had just set.)
+   */
+  const readAll = async (): Promise<void> => {
+    const [markets, book, mine] = await Promise.allSettled([
+      api.call('exchange.markets', {}),
+      api.call('exchange.book', { market: get().exchange.market }),
+      api.call('exchange.mine', {}),
+    ])
+    if (markets.status === 'fulfilled') setExchange({ markets: markets.value })
+    if (book.status === 'fulfilled') applyBook(book.value)
+    if (mine.status === 'fulfilled') setExchange({ mine: mine.value })
+    const failure = [markets, book, mine].find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failure != null) throw failure.reason
+  }
+
+  const actions: ExchangeActions = {
+    refreshExchange: () => read('exchange', readAll, () => {}),
+
+    watchExchange: () =>
+      startPolling(
+        [{ everyMs: parts.everyMs ?? EXCHANGE_POLL_MS, run: () => actions.refreshExchange() }],
+        parts.visibility,
+      ),
+
+    selectMarket(market) {
+      if (get().exchange.market === market) return
+      setExchange({ market, book: null })
+      void readBook(market)
+    },
+
+    previewOrder: (draft) => outcomeOf(() => api.call('exchange.preview', draft), failed),
+
+    async placeOrder(draft) {
+      if (get().exchange.placing) return { ok: false, message: 'an order is being placed; wait for it' }
+      setExchange({ placing: true })
+      const outcome = await outcomeOf(() => api.call('exchange.place', draft), failed)
+      setExchange({ placing: false })
+      if (outcome.ok) await actions.refreshExchange()
+      return outcome
+    },
+
+    async cancelOrder(orderId) {
+      if (get().exchange.cancelling != null)
+        return { ok: false, message: 'another cancel is being submitted; wait for it' }
+      setExchange({ cancelling: orderId })
+      const outcome = await outcomeOf(() => api.call('exchange.cancel', { orderId }), failed)
+      setExchange({ cancelling: null })
+      if (outcome.ok) await actions.refreshExchange()
+      return outcome
+    },
+  }
+  return actions
+}
