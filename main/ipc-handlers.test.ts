@@ -68,6 +68,7 @@ const handlers: ApiHandlers = {
   'wallet.saveContact': unused,
   'wallet.removeContact': unused,
   'chain.history': unused,
+  'chain.setPayout': unused,
   'exchange.markets': unused,
   'exchange.book': unused,
   'exchange.preview': unused,

@@ -44,6 +44,7 @@ import {
   BlockSummary,
   ChainStatus,
   StakeRequest,
+  PayoutRequest,
   SubmitTxRequest,
   TransferReceipt,
   TransferRequest,
@@ -164,6 +165,8 @@ export const apiMethods = {
    */
   'chain.transfer': { params: TransferRequest, result: TransferReceipt },
   /** Bond this node's CAESAR as stake (signed with its key); refusals say why. */
+  /** Pays this node's earnings to another account (a wallet's) from now on; its own address pays them to itself. */
+  'chain.setPayout': { params: PayoutRequest, result: TransferReceipt },
   'chain.stake': { params: StakeRequest, result: TransferReceipt },
   /** Start unbonding stake; it is spendable after the bonding period. */
   'chain.unstake': { params: StakeRequest, result: TransferReceipt },

@@ -51,6 +51,8 @@ export const AccountSummary = z.object({
   balance: Amount,
   bonded: Amount,
   nonce: z.number().int().min(0),
+  /** The account this one's earnings are paid to; absent when they are paid to itself. */
+  payoutTo: Address.optional(),
 })
 export type AccountSummary = z.infer<typeof AccountSummary>
 
@@ -108,6 +110,9 @@ export const BlocksQuery = z
   .strict()
 
 export const AccountQuery = z.object({ address: Address }).strict()
+
+/** Where this node's earnings (rewards, job and lease payments) are paid: the node's own account or another. */
+export const PayoutRequest = z.object({ to: Address }).strict()
 
 export const TransferRequest = z
   .object({

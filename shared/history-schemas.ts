@@ -10,7 +10,15 @@ const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'a hash is 64 hex characters')
 /** A whole number of base units with a sign: what an entry added to (or took from) the account. */
 const SignedAmount = z.string().regex(/^-?(0|[1-9][0-9]{0,30})$/, 'a signed whole number of units')
 
-export const HISTORY_CATEGORIES = ['sent', 'received', 'staked', 'rewards', 'escrow', 'trades', 'other'] as const
+export const HISTORY_CATEGORIES = [
+  'sent',
+  'received',
+  'staked',
+  'rewards',
+  'escrow',
+  'trades',
+  'other',
+] as const
 export const HistoryCategory = z.enum(HISTORY_CATEGORIES)
 export type HistoryCategory = z.infer<typeof HistoryCategory>
 

@@ -108,5 +108,16 @@ describe('the wallet through the API', () => {
       async () => (await balanceOf()) === preview.balanceAfter,
       60_000,
     )
+
+    // The node's earnings go to the wallet's account from now on, and back to itself; the same twice is refused.
+    await restarted.call('chain.setPayout', { to: from })
+    const payoutOf = async () => (await restarted.call('chain.account', { address: nodeAddress })).payoutTo
+    await waitFor('the payout account to be set', async () => (await payoutOf()) === from, 60_000)
+    expect(await restarted.callRaw('chain.setPayout', { to: from })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/already paid to/) },
+    })
+    await restarted.call('chain.setPayout', { to: nodeAddress })
+    await waitFor('the payout account to be cleared', async () => (await payoutOf()) === undefined, 60_000)
   }, 240_000)
 })

@@ -89,7 +89,7 @@ export { holderKeyRefusal } from './peer-bindings'
 export { JOB_CLAIM_WINDOW_MS, SETTLE_WINDOW_MS } from './jobs/escrow'
 export { jobOnLedger } from './jobs/job-record'
 export { MARKETS, MAX_OPEN_ORDERS_PER_ACCOUNT, type Market, type MarketInfo } from './exchange/markets'
-export { bookSide, planFills, type PlannedFill } from './exchange/order-book'
+export { bookSide, planFills, restingOrders, type PlannedFill } from './exchange/order-book'
 export { RELEASE_WINDOW_MS } from './exchange/lease-escrow'
 export { MAX_SETTLE_RECEIPTS } from './tx'
 

@@ -10,6 +10,7 @@ import type { SpaceCommitment } from './params'
 import type { TxBody } from './tx'
 import type { JobRuntime } from '../../shared/jobs-schemas'
 import type { PrivacyLevel } from '../../shared/sharing-schemas'
+import { BookIndex } from './exchange/book-index'
 import type { Market } from './exchange/markets'
 
 export interface Account {
@@ -202,7 +203,35 @@ export class LedgerState {
     public orderSeq = 0,
   ) {}
 
+  /** The order book's index over `orders` (exchange/book-index.ts), built when first needed. */
+  private bookIndex: BookIndex | null = null
+
+  book(): BookIndex {
+    this.bookIndex ??= BookIndex.build(this.orders)
+    return this.bookIndex
+  }
+
+  /** Rests an order, or changes what remains of one (its price and time never change). */
+  setOrder(id: string, order: OrderRecord): void {
+    const had = this.orders.has(id)
+    this.orders.set(id, order)
+    if (!had) this.bookIndex?.insert(id, order)
+  }
+
+  deleteOrder(id: string): void {
+    const order = this.orders.get(id)
+    if (order == null) return
+    this.orders.delete(id)
+    this.bookIndex?.remove(id, order)
+  }
+
   copy(): LedgerState {
+    const next = this.copyTables()
+    next.bookIndex = this.bookIndex?.copy() ?? null
+    return next
+  }
+
+  private copyTables(): LedgerState {
     return new LedgerState(
       this.height,
       new Map(this.accounts),

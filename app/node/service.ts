@@ -85,6 +85,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'chain.history': async (query) => need().ledger.need().history(query),
     'chain.job': async ({ jobId }) => jobOnLedger(need().ledger.need().chain.state, jobId),
     'chain.transfer': async (request) => need().ledger.need().transfer(request),
+    'chain.setPayout': async ({ to }) => need().ledger.need().signAndSubmit({ kind: 'payout-set', to }),
     'chain.stake': async ({ amount, fee }) =>
       need().ledger.need().signAndSubmit({ kind: 'stake', amount }, fee),
     'chain.unstake': async ({ amount, fee }) =>

@@ -87,8 +87,7 @@ export class ExchangeService {
       problems.push(
         `it would trade with your own order ${estimate.selfTrade.slice(0, 12)}…; cancel that one first`,
       )
-    let open = 0
-    for (const o of state.orders.values()) if (o.owner === from) open++
+    const open = state.book().openOrders(from)
     if (open >= MAX_OPEN_ORDERS)
       problems.push(`this account has ${open} open orders, the most allowed; cancel one first`)
     if (draft.side === 'sell' && this.assetFor(state, from, draft) == null)

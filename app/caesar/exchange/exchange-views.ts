@@ -3,7 +3,7 @@
  * and what an order would do now. Pure functions of the committed state.
  */
 import {
-  bookSide,
+  restingOrders,
   MARKETS,
   planFills,
   type LeaseEscrow,
@@ -17,7 +17,7 @@ const MAX_LEVELS = 50
 const MAX_TRADES = 50
 
 /** Resting orders aggregated by price, best first. */
-export function levelsOf(orders: readonly { order: OrderRecord }[], max = MAX_LEVELS): BookLevel[] {
+export function levelsOf(orders: Iterable<{ order: OrderRecord }>, max = MAX_LEVELS): BookLevel[] {
   const levels: { price: bigint; quantity: bigint; orders: number }[] = []
   for (const { order } of orders) {
     const last = levels[levels.length - 1]
@@ -61,8 +61,8 @@ export function orderBook(state: LedgerState, market: Market): OrderBook {
   return {
     market,
     unit: MARKETS[market].unit,
-    bids: levelsOf(bookSide(state, market, 'buy')),
-    asks: levelsOf(bookSide(state, market, 'sell')),
+    bids: levelsOf(restingOrders(state, market, 'buy')),
+    asks: levelsOf(restingOrders(state, market, 'sell')),
     trades: tradesOf(state, (e) => e.market === market),
     height: state.height,
   }
@@ -71,7 +71,7 @@ export function orderBook(state: LedgerState, market: Market): OrderBook {
 export function marketSummaries(state: LedgerState): MarketSummary[] {
   return (Object.keys(MARKETS) as Market[]).map((market) => {
     const best = (side: 'buy' | 'sell'): string | null =>
-      bookSide(state, market, side)[0]?.order.price.toString() ?? null
+      restingOrders(state, market, side).next().value?.order.price.toString() ?? null
     const last = tradesOf(state, (e) => e.market === market, 1)[0]
     return {
       market,

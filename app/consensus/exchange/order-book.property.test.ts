@@ -4,7 +4,8 @@ import { PEERS } from '../jobs/test-fixture'
 import { txId } from '../tx'
 import { RELEASE_WINDOW_MS } from './lease-escrow'
 import { MARKETS, type Market } from './markets'
-import { bookSide } from './order-book'
+import { BookIndex } from './book-index'
+import { bookSide, byPriority } from './order-book'
 import { keysOf, registerAsset, signedTx, TestLedger, type Keys } from './test-fixture'
 
 const Op = fc.oneof(
@@ -97,5 +98,25 @@ describe('random order flows', () => {
       if (bid != null && ask != null) expect(bid.order.price).toBeLessThan(ask.order.price)
     }
     for (const account of ledger.state.accounts.values()) expect(account.balance >= 0n).toBe(true)
+    expectIndexMatchesOrders(ledger)
+  }
+
+  /** The copy-on-write book index says what a scan of every order says, through every copy. */
+  function expectIndexMatchesOrders(ledger: TestLedger): void {
+    const { state } = ledger
+    const rebuilt = BookIndex.build(state.orders)
+    for (const market of ['cpu', 'memory'] as const)
+      for (const side of ['buy', 'sell'] as const) {
+        const scanned = [...state.orders]
+          .filter(([, o]) => o.market === market && o.side === side)
+          .sort(([, a], [, b]) => byPriority(a, b))
+          .map(([id]) => id)
+        expect(bookSide(state, market, side).map((e) => e.id)).toEqual(scanned)
+        expect(rebuilt.side(market, side).map((e) => e.id)).toEqual(scanned)
+      }
+    for (const t of traders)
+      expect(state.book().openOrders(t.address)).toBe(
+        [...state.orders.values()].filter((o) => o.owner === t.address).length,
+      )
   }
 })

@@ -67,17 +67,21 @@ export function byPriority(a: OrderRecord, b: OrderRecord): number {
   return a.seq - b.seq
 }
 
-/** The resting orders of one side of a market, best first. */
-export function bookSide(
+/** The resting orders of one side of a market, best first, read as far as the caller goes. */
+export function* restingOrders(
   state: LedgerState,
   market: Market,
   side: 'buy' | 'sell',
-): { id: string; order: OrderRecord }[] {
-  const entries: { id: string; order: OrderRecord }[] = []
-  for (const [id, order] of state.orders)
-    if (order.market === market && order.side === side) entries.push({ id, order })
-  return entries.sort((a, b) => byPriority(a.order, b.order))
+): Generator<{ id: string; order: OrderRecord }> {
+  for (const { id } of state.book().side(market, side)) yield { id, order: state.orders.get(id)! }
 }
+
+/** The whole of one side of a market, best first. */
+export const bookSide = (
+  state: LedgerState,
+  market: Market,
+  side: 'buy' | 'sell',
+): { id: string; order: OrderRecord }[] => [...restingOrders(state, market, side)]
 
 export interface PlannedFill {
   readonly makerId: string
@@ -94,7 +98,7 @@ export function planFills(
   state: LedgerState,
   order: { owner: string; market: Market; side: 'buy' | 'sell'; price: bigint; quantity: bigint },
 ): { fills: PlannedFill[]; rest: bigint; restCrosses: boolean; selfTrade: string | null } {
-  const opposite = bookSide(state, order.market, order.side === 'buy' ? 'sell' : 'buy')
+  const opposite = restingOrders(state, order.market, order.side === 'buy' ? 'sell' : 'buy')
   const fills: PlannedFill[] = []
   let rest = order.quantity
   for (const { id, order: maker } of opposite) {
@@ -118,8 +122,7 @@ function checkOrder(state: LedgerState, body: OrderBody): { price: bigint; quant
     if (asset.resource !== body.market)
       reject('malformed', `asset ${short(body.assetId)} is ${asset.resource}, not ${body.market}`)
   }
-  let open = 0
-  for (const order of state.orders.values()) if (order.owner === body.from) open++
+  const open = state.book().openOrders(body.from)
   if (open >= MAX_OPEN_ORDERS_PER_ACCOUNT)
     reject(
       'too-many-orders',
@@ -168,7 +171,7 @@ export function applyOrder(
     // A buyer pays the resting ask, not its own higher limit.
     if (side === 'buy') returned += (price - fill.price) * fill.quantity
   }
-  if (plan.rest > 0n && !plan.restCrosses) state.orders.set(orderId, taker)
+  if (plan.rest > 0n && !plan.restCrosses) state.setOrder(orderId, taker)
   else if (side === 'buy') returned += price * plan.rest
   return returned === 0n ? sender : { ...sender, balance: sender.balance + returned }
 }
@@ -182,8 +185,8 @@ function recordFill(
 ): void {
   const { maker, makerId } = fill
   const remaining = maker.remaining - fill.quantity
-  if (remaining === 0n) state.orders.delete(makerId)
-  else state.orders.set(makerId, { ...maker, remaining })
+  if (remaining === 0n) state.deleteOrder(makerId)
+  else state.setOrder(makerId, { ...maker, remaining })
   const [buy, sell, buyId, sellId] =
     taker.side === 'buy' ? [taker, maker, takerId, makerId] : [maker, taker, makerId, takerId]
   const escrow: LeaseEscrow = {
@@ -222,7 +225,7 @@ export function applyOrderCancel(
     )
   if (order.owner !== body.from)
     reject('not-authorized', `order ${short(body.orderId)} is ${order.owner}'s; only it cancels it`)
-  state.orders.delete(body.orderId)
+  state.deleteOrder(body.orderId)
   return order.side === 'buy'
     ? { ...sender, balance: sender.balance + order.price * order.remaining }
     : sender

@@ -227,6 +227,7 @@ export class Ledger {
       balance: (account?.balance ?? 0n).toString(),
       bonded: (account?.bonded ?? 0n).toString(),
       nonce: account?.nonce ?? 0,
+      ...(this.chain.state.payoutTo.has(address) ? { payoutTo: this.chain.state.payoutTo.get(address) } : {}),
     }
   }
 

@@ -238,6 +238,7 @@ beforeEach(() => {
     'wallet.saveContact': noWallet,
     'wallet.removeContact': noWallet,
     'chain.history': noWallet,
+    'chain.setPayout': noWallet,
     'exchange.markets': noWallet,
     'exchange.book': noWallet,
     'exchange.preview': noWallet,

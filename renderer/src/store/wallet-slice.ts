@@ -181,6 +181,17 @@ export function createWalletActions(parts: WalletParts): WalletActions {
         () => ({}),
       ),
 
+    async setNodePayout(to) {
+      const outcome = await run(
+        'payout',
+        () => api.call('chain.setPayout', { to }),
+        () => ({}),
+      )
+      // The chain's status carries the payout account once a block commits it; read it now too.
+      if (outcome.ok) void get().actions.refreshChain()
+      return outcome
+    },
+
     async refreshWalletContacts() {
       const started = contactsEpoch
       const outcome = await outcomeOf(() => api.call('wallet.contacts', {}), failed)

@@ -1,6 +1,7 @@
 /** The wallet view's part of the store's shape: the state it holds and the actions that change it. */
 import type {
   Contact,
+  TransferReceipt,
   WalletSendPreview,
   WalletSendRequest,
   WalletSent,
@@ -42,6 +43,7 @@ export type WalletCall =
   | 'send'
   | 'saveContact'
   | 'removeContact'
+  | 'payout'
 
 /** A backup as a file to save: the name the node gives it and its bytes. */
 export interface WalletBackupFile {
@@ -74,6 +76,8 @@ export interface WalletActions {
   previewWalletSend(request: WalletSendRequest): Promise<Outcome<WalletSendPreview>>
   /** Signs the transfer with the wallet's account and submits it: pending until a block commits it. */
   sendFromWallet(request: WalletSendRequest): Promise<Outcome<WalletSent>>
+  /** Pays this node's earnings to `to` from the next block on (the node's own address: to itself). */
+  setNodePayout(to: string): Promise<Outcome<TransferReceipt>>
   refreshWalletContacts(): Promise<void>
   /** Adds a contact, or renames the one kept at its address. */
   saveWalletContact(contact: Contact): Promise<Outcome<Contact[]>>

@@ -22,6 +22,7 @@ import { AccountsCard } from './AccountsCard'
 import { AddressBookCard } from './AddressBookCard'
 import { HistoryCard } from './HistoryCard'
 import { NewWalletWords } from './NewWalletWords'
+import { PayoutCard } from './PayoutCard'
 import { ReceiveCard } from './ReceiveCard'
 import { SendCard } from './SendCard'
 import { WalletManageCard } from './WalletManageCard'
@@ -100,6 +101,7 @@ function WalletCards({ status, ledger }: { status: WalletStatus; ledger: boolean
       <AddressBookCard onPick={status.locked ? null : setSendTo} />
       <AccountsCard accounts={status.accounts} locked={status.locked} ledger={ledger} />
       <ReceiveCard accounts={status.accounts} />
+      {ledger && <PayoutCard accounts={status.accounts} />}
       <WalletManageCard locked={status.locked} />
       <HistoryCard accounts={status.accounts} />
     </>
