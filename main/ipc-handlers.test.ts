@@ -69,6 +69,7 @@ const handlers: ApiHandlers = {
   'wallet.removeContact': unused,
   'chain.history': unused,
   'chain.setPayout': unused,
+  'exchange.takeDelivery': unused,
   'exchange.markets': unused,
   'exchange.book': unused,
   'exchange.preview': unused,

@@ -111,6 +111,8 @@ import {
 import {
   BookQuery,
   CancelRequest,
+  DeliveredFill,
+  DeliveryRequest,
   MarketSummary,
   MyExchange,
   OrderBook,
@@ -242,6 +244,8 @@ export const apiMethods = {
   'exchange.cancel': { params: CancelRequest, result: z.object({ txId: z.string() }) },
   /** The orders and trades of this node's account and the wallet's accounts. */
   'exchange.mine': { params: Empty, result: MyExchange },
+  /** Asks the seller of a fill this node holds for its lease; its use is paid from the fill's escrow. */
+  'exchange.takeDelivery': { params: DeliveryRequest, result: DeliveredFill },
   /** Store a file sharded and encrypted on peers: begin, send its bytes in order, then finish (places it). */
   'files.beginUpload': { params: FileUploadBegin, result: z.object({ uploadId: z.string() }) },
   'files.uploadChunk': { params: FileUploadChunk, result: z.object({ received: z.number().int() }) },

@@ -131,3 +131,29 @@ export const MyExchange = z.object({
   trades: z.array(Trade),
 })
 export type MyExchange = z.infer<typeof MyExchange>
+
+/** The buyer's holder asks the seller for the lease that delivers a fill (the amount in the lease's unit). */
+export const DeliveryRequest = z
+  .object({
+    fillId: Hash,
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24 * 60, 'a lease lasts at most 30 days'),
+    /** Memory and storage; absent: 64 MiB. */
+    amountBytes: z.number().int().min(4096).max(Number.MAX_SAFE_INTEGER).optional(),
+    /** CPU and GPU; absent: one core. */
+    millicores: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict()
+export type DeliveryRequest = z.infer<typeof DeliveryRequest>
+
+export const DeliveredFill = z.object({
+  /** The signed lease as JSON text (its id is the fill's), to use like any lease this node holds. */
+  lease: z.string(),
+  /** The seller's peer that serves it. */
+  owner: PeerIdText,
+  expiresAt: z.number(),
+})
+export type DeliveredFill = z.infer<typeof DeliveredFill>

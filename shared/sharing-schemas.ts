@@ -229,8 +229,13 @@ function amountInItsUnit(r: z.infer<typeof LeaseAmount>, ctx: z.RefinementCtx): 
 /**
  * What a peer asks an owner for (the holder is the asking peer). `renews`: the storage lease this one
  * replaces before it ends; the shards stored under it pass to the new lease, and the old one is revoked.
+ * `fillId`: a fill on the exchange the asker bought from this owner; the lease delivers it (its id is the
+ * fill's, and it is paid from the fill's escrow as its use is proven).
  */
-export const LeaseAsk = LeaseAmount.extend({ renews: HashText.optional() }).superRefine(amountInItsUnit)
+export const LeaseAsk = LeaseAmount.extend({
+  renews: HashText.optional(),
+  fillId: HashText.optional(),
+}).superRefine(amountInItsUnit)
 export type LeaseAsk = z.infer<typeof LeaseAsk>
 
 /**

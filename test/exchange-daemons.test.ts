@@ -4,6 +4,9 @@
  * Every validator executes the same blocks (one hash at every height, and a block's hash commits to its
  * state root), and each shows the same book and the same fills; each account sees its own orders in their
  * states and its trades, and V2 paid exactly the asks' prices.
+ *
+ * Then a fill is delivered: V2 asks V1 for the fill's lease, uses it, and the receipts it signs pay V1 from
+ * the fill's escrow (lease-release), seen in the trade on both nodes and in V1's history.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -47,7 +50,7 @@ describe('the exchange on four validators', () => {
 
   beforeAll(async () => {
     ensureBuilt()
-    net = await startValidatorNet(base, 4, { fundEach: '10000000' })
+    net = await startValidatorNet(base, 4, { fundEach: '100000000000' })
     v = net.daemons as Daemon[]
     await v[0]!.call('sharing.update', {
       resource: 'memory',
@@ -166,5 +169,58 @@ describe('the exchange on four validators', () => {
     ])
     expect(books[0]!.bids).toEqual([])
     for (let h = 1; h <= height; h++) expect(new Set(await hashesAt(v, h)).size, `height ${h}`).toBe(1)
+  })
+
+  it('delivers a fill: the holder takes the lease, uses it, and its receipts pay the seller from the escrow', async () => {
+    const buyer = (await v[1]!.call('wallet.status', {})).accounts[0]!.address
+    await v[1]!.call('chain.transfer', { to: buyer, amount: '80000000000' })
+    await waitFor(
+      'the wallet to be funded',
+      async () => (await balanceOf(v[1]!, buyer)) >= 80000000000n,
+      60_000,
+    )
+    // A price high enough that a few milliseconds of 64 MiB pay whole units; the buy takes the cheaper
+    // asks left from the first test (1 at 110, 5 at 120) first, by price priority.
+    await v[0]!.call('exchange.place', {
+      market: 'memory',
+      side: 'sell',
+      price: '10000000000',
+      quantity: '1',
+    })
+    await settled(v[0]!)
+    await v[1]!.call('exchange.place', {
+      market: 'memory',
+      side: 'buy',
+      price: '10000000000',
+      quantity: '7',
+      from: buyer,
+    })
+    await settled(v[1]!)
+    const fill = (await v[1]!.call('exchange.mine', {})).trades.find((t) => t.price === '10000000000')!
+    expect(fill).toMatchObject({ held: '10000000000', status: 'open' })
+
+    const refused = await v[2]!.callRaw('exchange.takeDelivery', { fillId: fill.fillId, minutes: 5 })
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/bought for holder/) },
+    })
+    const delivered = await v[1]!.call('exchange.takeDelivery', { fillId: fill.fillId, minutes: 5 })
+    expect(JSON.parse(delivered.lease).terms.leaseId).toBe(fill.fillId)
+    expect(delivered.owner).toBe(v[0]!.peerId)
+    const again = await v[1]!.call('exchange.takeDelivery', { fillId: fill.fillId, minutes: 5 })
+    expect(again.lease).toBe(delivered.lease)
+
+    await v[1]!.call('assets.probeLease', { lease: delivered.lease })
+    const heldOf = async (node: Daemon) =>
+      BigInt((await node.call('exchange.mine', {})).trades.find((t) => t.fillId === fill.fillId)!.held)
+    await waitFor(
+      'the seller to release the use from the escrow',
+      async () => (await heldOf(v[0]!)) < 10000000000n,
+      60_000,
+    )
+    await waitFor('the buyer to see it', async () => (await heldOf(v[1]!)) < 10000000000n, 60_000)
+    const seller = (await chainStatus(v[0]!)).self.address
+    const history = await v[0]!.call('chain.history', { account: seller, categories: ['escrow'] })
+    expect(history.entries.find((e) => e.kind === 'lease-release')).toMatchObject({ status: 'committed' })
   })
 })

@@ -11,6 +11,7 @@ import { DEFAULT_PARAMS, type LedgerState, type SignedLease } from '../consensus
 import type { AssetServiceParts } from './ports'
 import type { LeaseBook } from './leases/lease-book'
 import type { LeaseGrantor } from './leases/lease-requests'
+import { fillLeaseWindow, issuedFillLease } from './fill-leases'
 import { assetIdOf } from './own-assets'
 import { relayRefusal } from './proxy/leased-stream'
 import { refusalFor, type NetworkView } from './proxy/privacy'
@@ -65,13 +66,13 @@ export function grantLease(
         `this node runs ${running.size} leases on its ${kind} at once, as many as its terms allow; ask again when one ends`,
       )
   }
-  return desk.book.issue({
-    assetId,
-    holder,
-    amount,
-    durationMs: ask.minutes * 60_000,
-    renews: ask.renews,
-  })
+  // A fill's lease is the fill's, and lasts at most until its delivery deadline.
+  const fill =
+    ask.fillId == null
+      ? null
+      : { leaseId: ask.fillId, ...fillLeaseWindow(parts, holder, { ...ask, fillId: ask.fillId }) }
+  const durationMs = Math.min(ask.minutes * 60_000, fill == null ? Infinity : fill.endsBy - Date.now())
+  return desk.book.issue({ assetId, holder, amount, durationMs, renews: ask.renews, leaseId: fill?.leaseId })
 }
 
 /** What the lease request protocol needs of this node: granting, its terms' proofs, its ledger's view. */
@@ -101,11 +102,15 @@ function grantAskedLease(
   ask: LeaseAsk,
   via: AskedVia,
 ): SignedLease {
+  if (ask.fillId != null) {
+    // A fill is paid from its escrow; the same fill asked for again gets the same lease.
+    return issuedFillLease(desk, peer, ask.fillId) ?? grantLease(parts, desk, peer, ask, via)
+  }
   const price = parts.sharing.settingsOf(ask.resource).minPricePerHour
   if (price !== '0')
     throw new AssetRequestError(
       'bad-request',
-      `this owner asks ${formatCaesar(price)} CAESAR an hour for ${ask.resource}; paid leases need the lease market, which is not built yet`,
+      `this owner asks ${formatCaesar(price)} CAESAR an hour for ${ask.resource}; buy it on the exchange, and ask for the lease of your fill`,
     )
   return grantLease(parts, desk, peer, ask, via)
 }

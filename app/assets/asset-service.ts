@@ -17,6 +17,7 @@ import {
   type DiscoveredAsset,
   type DiscoverRequest,
   type IssuedLease,
+  type LeaseAsk,
   type LeaseIssueRequest,
   type LeaseProbeRequest,
   type LeaseProbeResult,
@@ -35,7 +36,8 @@ import { refusalFor, registrationRefusal, visibleTo } from './proxy/privacy'
 import { StorageProxyServer } from './proxy/storage-proxy'
 import { ComputeProxyServer, type ComputeKind } from './proxy/compute-proxy'
 import { peerStakes, reachPeer } from './proxy/relay-choice'
-import { LeaseRequestServer } from './leases/lease-requests'
+import { LeaseRequestServer, requestLease } from './leases/lease-requests'
+import { proveForLease } from './leases/lease-proofs'
 import { capacityOf, grantLease, leaseGrantor, networkView, offerOf, type LeaseDesk } from './asset-offers'
 import { RemoteCompute } from './proxy/compute-client'
 import { BandwidthCaps } from './proxy/token-bucket'
@@ -365,6 +367,20 @@ export class AssetService {
       throw new AssetRequestError('unreachable', `could not reach ${peer}: ${(err as Error).message}`, {
         cause: err,
       })
+    }
+  }
+
+  /** Asks `peer` for a lease (a fill's, or a free one), proving what its terms require; refusals say why. */
+  async askLease(peer: string, ask: LeaseAsk): Promise<SignedLease> {
+    const connection = await this.reach(peer)
+    try {
+      return await requestLease(connection, ask, (asked) =>
+        proveForLease(asked, this.parts.peerId, this.parts.falcon),
+      )
+    } catch (err) {
+      if (err instanceof ProxyRefusal)
+        throw new AssetRequestError('bad-request', `${peer} gave no lease: ${err.message}`, { cause: err })
+      throw err
     }
   }
 

@@ -4,6 +4,7 @@
  * uses. The status it reports is the rewards view: schedule, earnings per epoch and resource, rate, what
  * is accruing now, and how the receipts fared.
  */
+import { claimBodyOf, claimTaken, isOwnFillLease, type ClaimBody } from './fill-receipts'
 import type { DatabaseSync } from 'node:sqlite'
 import type { Logger } from 'pino'
 import {
@@ -33,7 +34,6 @@ import {
   type SignedLease,
   type SignedPeerBinding,
   type SignedUsageReceipt,
-  type TxBody,
 } from '../consensus'
 
 /** Clocks of holder and owner differ a little; a receipt may reach this far outside the stream's life. */
@@ -53,9 +53,8 @@ export interface RewardsLedger {
     readonly state: LedgerState
     readonly height: number
   }
-  signAndSubmit(body: Omit<Extract<TxBody, { kind: 'usage-claim' }>, TxEnvelopeField>): unknown
+  signAndSubmit(body: ClaimBody): unknown
 }
-type TxEnvelopeField = 'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'
 
 export interface RewardsParts {
   db: DatabaseSync
@@ -96,11 +95,13 @@ export class RewardsService {
     resource: ResourceKind,
     openedAtMs: number,
   ): string | null {
-    // The ledger refuses claims for CPU and GPU time held: they earn from the work jobs measure.
-    if (resource === 'cpu' || resource === 'gpu')
-      return 'CPU and GPU are paid for the measured work of jobs, not for the time a lease is held'
     const chain = this.parts.ledger()?.chain
     if (chain == null) return 'this network has no ledger to claim receipts on'
+    // The ledger refuses usage claims for CPU and GPU time held (they earn from the work jobs measure);
+    // a fill's lease is paid for the time held, whatever its resource.
+    const fill = isOwnFillLease(chain.state, lease.terms.leaseId, this.address)
+    if ((resource === 'cpu' || resource === 'gpu') && !fill)
+      return 'CPU and GPU are paid for the measured work of jobs, not for the time a lease is held'
     const refusal =
       receiptRefusal(signed, lease.terms, chain.chainId) ?? holderKeyRefusal(chain.state, signed)
     if (refusal != null) return refusal
@@ -211,8 +212,7 @@ export class RewardsService {
       )
       .all(networkId) as { lease_id: string; starts_at: number; ends_at: number; submitted_height: number }[]
     for (const row of rows) {
-      const claimed = state.leaseClaims.get(row.lease_id)
-      if (claimed != null && claimed.claimedToMs >= row.ends_at) this.setStatus(row, 'claimed', null)
+      if (claimTaken(state, row.lease_id, row.ends_at)) this.setStatus(row, 'claimed', null)
       else if (state.height - row.submitted_height > RESUBMIT_AFTER_BLOCKS)
         this.setStatus(row, 'pending', null)
     }
@@ -227,11 +227,14 @@ export class RewardsService {
       .all(ledger.chain.chainId, CLAIMS_PER_BLOCK) as ReceiptRow[]
     for (const row of rows) {
       try {
-        ledger.signAndSubmit({
-          kind: 'usage-claim',
-          lease: JSON.parse(row.lease) as SignedLease,
-          receipt: JSON.parse(row.receipt) as SignedUsageReceipt,
-        })
+        ledger.signAndSubmit(
+          claimBodyOf(
+            ledger.chain.state,
+            this.address,
+            JSON.parse(row.lease) as SignedLease,
+            JSON.parse(row.receipt) as SignedUsageReceipt,
+          ),
+        )
         this.parts.db
           .prepare(
             "UPDATE usage_receipts SET status = 'submitted', submitted_height = ? WHERE lease_id = ? AND starts_at = ?",

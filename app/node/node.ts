@@ -456,6 +456,7 @@ class Node implements HyperMeshNode {
     const exchange = new ExchangeService({
       ledger: () => exchangeLedger(ledger),
       wallet: exchangeWallet(wallet),
+      askLease: (peer, ask) => assets.askLease(peer, ask),
     })
     const addressBook = new AddressBook(addressBookFile(this.dataDir))
     const services: NodeService[] = [

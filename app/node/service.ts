@@ -122,6 +122,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'exchange.place': async (draft) => need().exchange.place(draft),
     'exchange.cancel': async ({ orderId }) => need().exchange.cancel(orderId),
     'exchange.mine': async () => need().exchange.mine(),
+    'exchange.takeDelivery': async (request) => need().exchange.takeDelivery(request),
     'wallet.contacts': async () => need().addressBook.list(),
     'wallet.saveContact': async (contact) => need().addressBook.save(contact),
     'wallet.removeContact': async ({ address }) => need().addressBook.remove(address),

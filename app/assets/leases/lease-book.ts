@@ -34,6 +34,8 @@ export interface LeaseRequest {
   durationMs: number
   /** The lease this one renews (storage): the new lease takes over its shards when first presented. */
   renews?: string
+  /** The lease's id where it is given (a fill's lease is the fill's id); absent, a random one. */
+  leaseId?: string
 }
 
 type Status = 'issued' | 'active' | 'released' | 'revoked'
@@ -63,7 +65,7 @@ export class LeaseBook {
       {
         v: RECORDS_VERSION,
         networkId: this.owner.networkId,
-        leaseId: randomBytes(32).toString('hex'),
+        leaseId: request.leaseId ?? randomBytes(32).toString('hex'),
         assetId: request.assetId,
         owner: this.owner.peerId,
         holder: request.holder,
@@ -90,6 +92,13 @@ export class LeaseBook {
         request.renews ?? null,
       )
     return lease
+  }
+
+  /** The lease of id `leaseId` this node issued, as signed; null when it issued none. */
+  issued(leaseId: string): SignedLease | null {
+    const row = this.db.prepare('SELECT lease FROM leases WHERE lease_id = ?').get(leaseId) as
+      { lease: string } | undefined
+    return row == null ? null : (JSON.parse(row.lease) as SignedLease)
   }
 
   /**

@@ -10,9 +10,12 @@ import {
   txId,
   type LedgerState,
   type OwnTxRecord,
+  type SignedLease,
   type TxBody,
 } from '../../consensus'
 import type {
+  DeliveredFill,
+  DeliveryRequest,
   MarketSummary,
   MyExchange,
   MyOrder,
@@ -46,6 +49,12 @@ export interface ExchangeLedger {
   ownOrderTxs(): OwnTxRecord[]
 }
 
+/** Asks a peer for a lease (the seller of a fill, for the fill's lease). */
+export type AskLease = (
+  peer: string,
+  ask: { resource: Market; minutes: number; amountBytes?: number; millicores?: number; fillId: string },
+) => Promise<SignedLease>
+
 /** What the exchange needs of the person's wallet. */
 export interface ExchangeWallet {
   /** The wallet's account addresses (listed also while locked). */
@@ -55,10 +64,20 @@ export interface ExchangeWallet {
   isLocked(): boolean
 }
 
+/** What a fill of memory or storage is delivered as when the holder names no amount. */
+const DEFAULT_DELIVERY_BYTES = 64 * 1024 * 1024
+
 const NO_LEDGER = 'this network has no ledger yet; join one or start your own devnet first'
 
 export class ExchangeService {
-  constructor(private readonly parts: { ledger: () => ExchangeLedger | null; wallet: ExchangeWallet }) {}
+  constructor(
+    private readonly parts: {
+      ledger: () => ExchangeLedger | null
+      wallet: ExchangeWallet
+      /** Asks a peer for a lease (the seller of a fill, for the fill's lease). */
+      askLease: AskLease
+    },
+  ) {}
 
   markets(): MarketSummary[] {
     return marketSummaries(this.need().state)
@@ -168,6 +187,36 @@ export class ExchangeService {
       orders: myOrders(ledger, accounts),
       trades: tradesOf(ledger.state, (e) => accounts.has(e.buyer) || accounts.has(e.seller)),
     }
+  }
+
+  /**
+   * Asks the seller of a fill bought for this node for the lease that delivers it. Its use, proven by the
+   * receipts this node signs as it holds the lease, is what pays the seller from the fill's escrow.
+   */
+  async takeDelivery(request: DeliveryRequest): Promise<DeliveredFill> {
+    const ledger = this.need()
+    const escrow = ledger.state.leaseEscrows.get(request.fillId)
+    const short = `${request.fillId.slice(0, 12)}…`
+    if (escrow == null) throw new LedgerRequestError('not-found', `the ledger has no fill ${short}`)
+    if (escrow.status !== 'open')
+      throw new LedgerRequestError('bad-request', `the escrow of fill ${short} is ${escrow.status}`)
+    if (escrow.holder !== ledger.peerId)
+      throw new LedgerRequestError(
+        'bad-request',
+        `fill ${short} was bought for holder ${escrow.holder}; ask for its lease on that node`,
+      )
+    const seller = ledger.state.assets.get(escrow.assetId)?.peerId
+    if (seller == null) throw new LedgerRequestError('not-found', `the asset that sold fill ${short} is gone`)
+    const bytes = escrow.market === 'memory' || escrow.market === 'storage'
+    const lease = await this.parts.askLease(seller, {
+      resource: escrow.market,
+      minutes: request.minutes,
+      fillId: request.fillId,
+      ...(bytes
+        ? { amountBytes: request.amountBytes ?? DEFAULT_DELIVERY_BYTES }
+        : { millicores: request.millicores ?? 1000 }),
+    })
+    return { lease: JSON.stringify(lease), owner: seller, expiresAt: lease.terms.endsAt }
   }
 
   private need(): ExchangeLedger {

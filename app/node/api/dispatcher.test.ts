@@ -239,6 +239,7 @@ beforeEach(() => {
     'wallet.removeContact': noWallet,
     'chain.history': noWallet,
     'chain.setPayout': noWallet,
+    'exchange.takeDelivery': noWallet,
     'exchange.markets': noWallet,
     'exchange.book': noWallet,
     'exchange.preview': noWallet,

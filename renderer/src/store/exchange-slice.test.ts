@@ -3,6 +3,7 @@ import { ApiError, type Market, type OrderBook } from '../../../shared/api'
 import { createApiClient } from '../../../shared/client'
 import { createFakeBridge, type FakeHandlers } from '../testing/fake-bridge'
 import { emptyBook, sampleBook, sampleMarkets, sampleMine, samplePreview } from '../testing/sample-exchange'
+import { gate } from '../testing/timing'
 import { alwaysVisible } from './polling'
 import { createHyperMeshStore } from './store'
 
@@ -24,9 +25,7 @@ function exchangeBridge(extra: FakeHandlers = {}) {
     visibility: alwaysVisible,
     exchangeEveryMs: 10,
   })
-  const paramsOf = (method: string): unknown[] =>
-    bridge.requests.filter((r) => r.method === method).map((r) => r.params)
-  return { bridge, store, paramsOf, exchange: () => store.getState().exchange }
+  return { bridge, store, paramsOf: bridge.paramsOf, exchange: () => store.getState().exchange }
 }
 
 /** Waits until `check` holds, failing after a deadline. */
@@ -36,13 +35,6 @@ async function until(check: () => boolean, ms = 2_000): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out waiting for the condition')
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
-}
-
-/** A promise the test settles when it chooses. */
-function gate<T>() {
-  let open!: (value: T) => void
-  const promise = new Promise<T>((resolve) => (open = resolve))
-  return { promise, open }
 }
 
 describe('reading the exchange', () => {

@@ -5,8 +5,7 @@
  */
 import type { Market, OrderBook } from '../../../shared/api'
 import type { ExchangeActions, ExchangeArea } from './exchange-types'
-import { startPolling, type VisibilitySource } from './polling'
-import { outcomeOf, type SliceParts } from './slice'
+import { outcomeOf, watchEvery, type WatchedSliceParts } from './slice'
 
 /** Books move with each block (a few seconds apart); the view follows at about that pace. */
 export const EXCHANGE_POLL_MS = 3_000
@@ -20,12 +19,7 @@ export const emptyExchangeArea = (): ExchangeArea => ({
   cancelling: null,
 })
 
-interface ExchangeParts extends SliceParts<'exchange'> {
-  visibility: VisibilitySource
-  everyMs?: number
-}
-
-export function createExchangeActions(parts: ExchangeParts): ExchangeActions {
+export function createExchangeActions(parts: WatchedSliceParts<'exchange'>): ExchangeActions {
   const { api, get, set, read, failed } = parts
   const setExchange = (patch: Partial<ExchangeArea>): void =>
     set({ exchange: { ...get().exchange, ...patch } })
@@ -57,11 +51,7 @@ export function createExchangeActions(parts: ExchangeParts): ExchangeActions {
   const actions: ExchangeActions = {
     refreshExchange: () => read('exchange', readAll, () => {}),
 
-    watchExchange: () =>
-      startPolling(
-        [{ everyMs: parts.everyMs ?? EXCHANGE_POLL_MS, run: () => actions.refreshExchange() }],
-        parts.visibility,
-      ),
+    watchExchange: () => watchEvery(parts, EXCHANGE_POLL_MS, () => actions.refreshExchange()),
 
     selectMarket(market) {
       if (get().exchange.market === market) return

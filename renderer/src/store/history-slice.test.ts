@@ -9,6 +9,7 @@ import { createApiClient } from '../../../shared/client'
 import { createFakeBridge } from '../testing/fake-bridge'
 import { sampleEntry, sampleHistoryPage, samplePendingEntry } from '../testing/sample-history'
 import { sampleAddresses } from '../testing/sample-wallet'
+import { expectWatchedUntilStopped, gate } from '../testing/timing'
 import {
   EXPORT_MAX_PAGES,
   EXPORT_PAGE_SIZE,
@@ -40,8 +41,7 @@ function historyBridge(answer: (query: HistoryQuery) => HistoryPage | Promise<Hi
     visibility: alwaysVisible,
     historyEveryMs: 10,
   })
-  const queries = (): unknown[] =>
-    bridge.requests.filter((r) => r.method === 'chain.history').map((r) => r.params)
+  const queries = (): unknown[] => bridge.paramsOf('chain.history')
   return {
     bridge,
     store,
@@ -54,12 +54,6 @@ function historyBridge(answer: (query: HistoryQuery) => HistoryPage | Promise<Hi
 /** The first page for queries from the newest, the older page for the rest. */
 const pagedAnswer = (query: HistoryQuery): HistoryPage =>
   query.beforeHeight == null ? sampleHistoryPage() : olderPage()
-
-function gate<T>() {
-  let open!: (value: T) => void
-  const promise = new Promise<T>((resolve) => (open = resolve))
-  return { promise, open }
-}
 
 describe('the history query', () => {
   it('sends no categories for all, and the chosen ones once each in the contract’s order', () => {
@@ -215,13 +209,7 @@ describe('an account’s history in the store', () => {
     try {
       const { actions, bridge } = historyBridge(pagedAnswer)
       await actions().showHistory(MINE, [])
-      const stop = actions().watchHistory()
-      await vi.advanceTimersByTimeAsync(35)
-      const watched = bridge.callsOf('chain.history')
-      expect(watched).toBeGreaterThanOrEqual(4)
-      stop()
-      await vi.advanceTimersByTimeAsync(100)
-      expect(bridge.callsOf('chain.history')).toBe(watched)
+      await expectWatchedUntilStopped(bridge, 'chain.history', () => actions().watchHistory(), 4)
     } finally {
       vi.useRealTimers()
     }

@@ -11,8 +11,7 @@ import {
   type HistoryQuery,
 } from '../../../shared/api'
 import type { HistoryActions, HistoryArea, HistoryExport } from './history-types'
-import { startPolling, type VisibilitySource } from './polling'
-import { outcomeOf, type SliceParts } from './slice'
+import { outcomeOf, watchEvery, type WatchedSliceParts } from './slice'
 
 /** Blocks come a few seconds apart: pending entries turn committed at about that pace. */
 export const HISTORY_POLL_MS = 5_000
@@ -68,12 +67,7 @@ export function mergeNewestPage(held: HeldPages, page: HistoryPage): HeldPages {
   }
 }
 
-interface HistoryParts extends SliceParts<'history'> {
-  visibility: VisibilitySource
-  everyMs?: number
-}
-
-export function createHistoryActions(parts: HistoryParts): HistoryActions {
+export function createHistoryActions(parts: WatchedSliceParts<'history'>): HistoryActions {
   const { api, get, set, read, failed } = parts
   const setHistory = (patch: Partial<HistoryArea>): void => set({ history: { ...get().history, ...patch } })
   /** Bumped when another account or filter is shown, so an answer for the one before is dropped. */
@@ -129,11 +123,7 @@ export function createHistoryActions(parts: HistoryParts): HistoryActions {
       )
     },
 
-    watchHistory: () =>
-      startPolling(
-        [{ everyMs: parts.everyMs ?? HISTORY_POLL_MS, run: () => actions.refreshHistory() }],
-        parts.visibility,
-      ),
+    watchHistory: () => watchEvery(parts, HISTORY_POLL_MS, () => actions.refreshHistory()),
 
     async loadOlderHistory() {
       const { entries, nextBeforeHeight: before, loadingOlder } = get().history

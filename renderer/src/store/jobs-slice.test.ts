@@ -4,7 +4,6 @@ import {
   JOB_UPLOAD_CHUNK_BYTES,
   type JobEstimate,
   type JobSubmitRequest,
-  type RpcRequest,
 } from '../../../shared/api'
 import { createApiClient } from '../../../shared/client'
 import { createFakeBridge, type FakeHandlers } from '../testing/fake-bridge'
@@ -46,9 +45,7 @@ function jobsBridge(extra: FakeHandlers = {}) {
     jobsActiveEveryMs: 10,
     jobsIdleEveryMs: 60_000,
   })
-  const paramsOf = (method: string): unknown[] =>
-    bridge.requests.filter((r: RpcRequest) => r.method === method).map((r) => r.params)
-  return { bridge, store, chunks, paramsOf }
+  return { bridge, store, chunks, paramsOf: bridge.paramsOf }
 }
 
 const draft = (over: Partial<JobDraft> = {}): JobDraft => ({

@@ -8,6 +8,7 @@ import { ApiError, type Contact } from '../../../shared/api'
 import { createApiClient } from '../../../shared/client'
 import { createFakeBridge, type FakeHandlers } from '../testing/fake-bridge'
 import { sampleAddresses, sampleWallet } from '../testing/sample-wallet'
+import { gate } from '../testing/timing'
 import { alwaysVisible } from './polling'
 import { createHyperMeshStore } from './store'
 
@@ -30,21 +31,13 @@ function payBridge(extra: FakeHandlers = {}) {
     ...extra,
   })
   const store = createHyperMeshStore(createApiClient(bridge), { visibility: alwaysVisible })
-  const paramsOf = (method: string): unknown[] =>
-    bridge.requests.filter((r) => r.method === method).map((r) => r.params)
   return {
     bridge,
     store,
-    paramsOf,
+    paramsOf: bridge.paramsOf,
     actions: () => store.getState().actions,
     wallet: () => store.getState().wallet,
   }
-}
-
-function gate<T>() {
-  let open!: (value: T) => void
-  const promise = new Promise<T>((resolve) => (open = resolve))
-  return { promise, open }
 }
 
 describe('sending from the wallet', () => {

@@ -3,6 +3,7 @@ import { ApiError, type WalletStatus } from '../../../shared/api'
 import { createApiClient } from '../../../shared/client'
 import { createFakeBridge, type FakeHandlers } from '../testing/fake-bridge'
 import { noWallet, sampleAddresses, sampleWallet, sampleWords } from '../testing/sample-wallet'
+import { expectWatchedUntilStopped, gate } from '../testing/timing'
 import { alwaysVisible } from './polling'
 import { createHyperMeshStore } from './store'
 import { MAX_BACKUP_BYTES, pickPositions } from './wallet-slice'
@@ -33,16 +34,7 @@ function walletBridge(extra: FakeHandlers = {}) {
     visibility: alwaysVisible,
     walletEveryMs: 10,
   })
-  const paramsOf = (method: string): unknown[] =>
-    bridge.requests.filter((r) => r.method === method).map((r) => r.params)
-  return { bridge, store, paramsOf, wallet: () => store.getState().wallet }
-}
-
-/** A promise the test settles when it chooses. */
-function gate<T>() {
-  let open!: (value: T) => void
-  const promise = new Promise<T>((resolve) => (open = resolve))
-  return { promise, open }
+  return { bridge, store, paramsOf: bridge.paramsOf, wallet: () => store.getState().wallet }
 }
 
 describe('making a wallet from the UI', () => {
@@ -132,13 +124,12 @@ describe('unlocking and locking', () => {
     vi.useFakeTimers()
     try {
       const { store, bridge } = walletBridge()
-      const stop = store.getState().actions.watchWallet()
-      await vi.advanceTimersByTimeAsync(35)
-      const watched = bridge.callsOf('wallet.status')
-      expect(watched).toBeGreaterThanOrEqual(3)
-      stop()
-      await vi.advanceTimersByTimeAsync(100)
-      expect(bridge.callsOf('wallet.status')).toBe(watched)
+      await expectWatchedUntilStopped(
+        bridge,
+        'wallet.status',
+        () => store.getState().actions.watchWallet(),
+        3,
+      )
     } finally {
       vi.useRealTimers()
     }

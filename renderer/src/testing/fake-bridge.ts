@@ -25,6 +25,8 @@ export interface FakeBridge extends HyperMeshBridge {
   handle<M extends ApiMethod>(method: M, handler: NonNullable<FakeHandlers[M]>): void
   emit<E extends ApiEvent>(event: E, payload: ApiEventPayload<E>): void
   callsOf(method: ApiMethod): number
+  /** The params of each request for `method`, in order. */
+  paramsOf(method: ApiMethod): unknown[]
 }
 
 export function createFakeBridge(initial: FakeHandlers = {}): FakeBridge {
@@ -57,6 +59,7 @@ export function createFakeBridge(initial: FakeHandlers = {}): FakeBridge {
       for (const listener of listeners) listener({ event, payload })
     },
     callsOf: (method) => requests.filter((r) => r.method === method).length,
+    paramsOf: (method) => requests.filter((r) => r.method === method).map((r) => r.params),
   }
 }
 

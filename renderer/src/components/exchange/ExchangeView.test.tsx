@@ -1,11 +1,7 @@
-import type { ReactNode } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import type { ChainStatus } from '../../../../shared/api'
-import { createApiClient } from '../../../../shared/client'
-import { StoreProvider } from '../../store/context'
-import { alwaysVisible } from '../../store/polling'
-import { createHyperMeshStore } from '../../store/store'
+import { text, withStore } from '../../testing/render'
 import {
   emptyBook,
   sampleBook,
@@ -14,28 +10,12 @@ import {
   sampleNodeAddress,
   samplePreview,
 } from '../../testing/sample-exchange'
-import { createFakeBridge } from '../../testing/fake-bridge'
 import { sampleWallet } from '../../testing/sample-wallet'
 import { ViewSwitch } from '../ViewSwitch'
 import { ExchangeScreen, MarketCard } from './ExchangeView'
 import { MyExchangeCard } from './MyExchangeCard'
 import { OrderForm, PlaceResult, PreviewPanel } from './OrderForm'
 import { signingAccounts } from './order-form'
-
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-
-/**
- * Rendered once, statically: no effect runs, so nothing is called and the bridge needs no handlers (and the
- * store shows its initial state: what a test shows goes in by props).
- */
-function withStore(children: ReactNode): string {
-  const store = createHyperMeshStore(createApiClient(createFakeBridge()), { visibility: alwaysVisible })
-  return renderToStaticMarkup(<StoreProvider store={store}>{children}</StoreProvider>)
-}
 
 const market = (book = sampleBook()) =>
   renderToStaticMarkup(<MarketCard markets={sampleMarkets} market="cpu" book={book} onSelect={() => {}} />)

@@ -15,7 +15,7 @@ import {
   selectWalletStatus,
 } from '../../store/selectors'
 import { Card } from '../Card'
-import { JobField } from '../jobs/JobField'
+import { Field, InputField } from '../Field'
 import { ErrorNotice, SuccessNotice } from '../Notice'
 import { MARKET_LABELS, previewSummary, withAdvice } from './exchange-format'
 import {
@@ -100,14 +100,14 @@ function OrderInputs({
     <>
       <SideChoice side={fields.side} onChange={(side) => change({ side })} />
       <div className="exchange-fields">
-        <JobField
+        <InputField
           label="Price"
           unit={`CAESAR per ${unit}`}
           value={fields.price}
           placeholder="0.5"
           onChange={(price) => change({ price })}
         />
-        <JobField
+        <InputField
           label="Quantity"
           unit={`${unit}s`}
           value={fields.quantity}
@@ -181,18 +181,18 @@ function AccountSelect({
   value: string
   onChange(value: string): void
 }) {
-  const id = useId()
   return (
-    <span className="field field-wide">
-      <label htmlFor={id}>Pay from / sign with</label>
-      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
-        {accounts.map((account) => (
-          <option key={account.value} value={account.value}>
-            {account.label}
-          </option>
-        ))}
-      </select>
-    </span>
+    <Field label="Pay from / sign with" wide>
+      {(control) => (
+        <select {...control} value={value} onChange={(event) => onChange(event.target.value)}>
+          {accounts.map((account) => (
+            <option key={account.value} value={account.value}>
+              {account.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   )
 }
 

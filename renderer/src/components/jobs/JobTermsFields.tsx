@@ -1,7 +1,6 @@
 /** The job form's terms: limits each run gets, how many providers must agree, and what it may cost. */
-import { useId } from 'react'
 import { PRIVACY_LEVELS, type PrivacyLevel } from '../../../../shared/api'
-import { JobField } from './JobField'
+import { Field, InputField } from '../Field'
 import type { JobFields } from './job-form'
 
 export const PRIVACY_NAMES: Record<PrivacyLevel, string> = {
@@ -12,6 +11,13 @@ export const PRIVACY_NAMES: Record<PrivacyLevel, string> = {
   FullPublic: 'Fully public',
 }
 
+/** The limits each run gets that are a plain number in a unit: the form's field, its label and unit. */
+const LIMITS = [
+  { key: 'memoryMiB', label: 'Memory', unit: 'MiB' },
+  { key: 'wallSeconds', label: 'Wall time', unit: 'seconds' },
+  { key: 'outputKiB', label: 'Output', unit: 'KiB' },
+] as const satisfies readonly { key: keyof JobFields; label: string; unit: string }[]
+
 export function JobTermsFields({
   fields,
   change,
@@ -19,12 +25,11 @@ export function JobTermsFields({
   fields: JobFields
   change(patch: Partial<JobFields>): void
 }) {
-  const privacyId = useId()
   const unverified = fields.redundancy.trim() === '1'
   return (
     <fieldset className="job-fields">
       <legend>Limits and terms</legend>
-      <JobField
+      <InputField
         label="Cores"
         type="number"
         step={0.05}
@@ -32,28 +37,17 @@ export function JobTermsFields({
         onChange={(cores) => change({ cores })}
         hint="a share of a core: 0.5 is half of one"
       />
-      <JobField
-        label="Memory"
-        unit="MiB"
-        type="number"
-        value={fields.memoryMiB}
-        onChange={(memoryMiB) => change({ memoryMiB })}
-      />
-      <JobField
-        label="Wall time"
-        unit="seconds"
-        type="number"
-        value={fields.wallSeconds}
-        onChange={(wallSeconds) => change({ wallSeconds })}
-      />
-      <JobField
-        label="Output"
-        unit="KiB"
-        type="number"
-        value={fields.outputKiB}
-        onChange={(outputKiB) => change({ outputKiB })}
-      />
-      <JobField
+      {LIMITS.map(({ key, label, unit }) => (
+        <InputField
+          key={key}
+          label={label}
+          unit={unit}
+          type="number"
+          value={fields[key]}
+          onChange={(value) => change({ [key]: value })}
+        />
+      ))}
+      <InputField
         label="Providers that must agree"
         type="number"
         value={fields.redundancy}
@@ -64,7 +58,7 @@ export function JobTermsFields({
             : 'each runs the job; their outputs must match'
         }
       />
-      <JobField
+      <InputField
         label="Budget"
         unit="CAESAR"
         value={fields.budget}
@@ -72,30 +66,30 @@ export function JobTermsFields({
         placeholder="the worst case"
         hint="held in escrow while the job runs; what is not paid comes back"
       />
-      <JobField
+      <InputField
         label="Max price per core-hour"
         unit="CAESAR"
         value={fields.maxPrice}
         onChange={(maxPrice) => change({ maxPrice })}
       />
-      <span className="field">
-        <label htmlFor={privacyId}>Privacy</label>
-        <select
-          id={privacyId}
-          value={fields.privacy}
-          aria-describedby={`${privacyId}-hint`}
-          onChange={(e) => change({ privacy: e.target.value as PrivacyLevel })}
-        >
-          {PRIVACY_LEVELS.map((level) => (
-            <option key={level} value={level}>
-              {PRIVACY_NAMES[level]}
-            </option>
-          ))}
-        </select>
-        <span id={`${privacyId}-hint`} className="muted field-hint">
-          which providers may take it: those sharing at this level or a stricter one (fully public: any)
-        </span>
-      </span>
+      <Field
+        label="Privacy"
+        hint="which providers may take it: those sharing at this level or a stricter one (fully public: any)"
+      >
+        {(control) => (
+          <select
+            {...control}
+            value={fields.privacy}
+            onChange={(e) => change({ privacy: e.target.value as PrivacyLevel })}
+          >
+            {PRIVACY_LEVELS.map((level) => (
+              <option key={level} value={level}>
+                {PRIVACY_NAMES[level]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
     </fieldset>
   )
 }

@@ -1,54 +1,24 @@
 /** Small labelled inputs for the sharing terms: a number (or empty for "no limit"), and a checkbox. */
-import { useId } from 'react'
+import { InputField, type InputFieldProps } from '../Field'
 
 const GiB = 1024 ** 3
 
-interface NumberFieldProps {
-  label: string
+interface NumberFieldProps extends Omit<InputFieldProps, 'value' | 'onChange' | 'type' | 'hint'> {
   value: number | null
   onChange(value: number | null): void
-  /** Shown when empty; empty means no limit where `optional`. */
-  placeholder?: string
+  /** Empty means no limit: the placeholder says so unless another is given. */
   optional?: boolean
-  step?: number
-  min?: number
-  max?: number
-  unit?: string
-  testId?: string
 }
 
-export function NumberField({
-  label,
-  value,
-  onChange,
-  placeholder,
-  optional,
-  step,
-  min,
-  max,
-  unit,
-  testId,
-}: NumberFieldProps) {
-  const id = useId()
+export function NumberField({ value, onChange, placeholder, optional, ...rest }: NumberFieldProps) {
   return (
-    <span className="field">
-      <label htmlFor={id}>
-        {label}
-        {unit != null && <span className="unit"> ({unit})</span>}
-      </label>
-      <input
-        id={id}
-        type="number"
-        inputMode="decimal"
-        value={value ?? ''}
-        step={step}
-        min={min}
-        max={max}
-        placeholder={placeholder ?? (optional === true ? 'no limit' : undefined)}
-        onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}
-        data-testid={testId}
-      />
-    </span>
+    <InputField
+      {...rest}
+      type="number"
+      value={value ?? ''}
+      placeholder={placeholder ?? (optional === true ? 'no limit' : undefined)}
+      onChange={(text) => onChange(text === '' ? null : Number(text))}
+    />
   )
 }
 

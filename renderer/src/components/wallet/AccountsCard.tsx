@@ -1,11 +1,12 @@
 /** The wallet's accounts: address (with Copy) and balance each; one more, with the passphrase, once unlocked. */
-import { useId, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { formatCaesar, type WalletAccount } from '../../../../shared/api'
 import { useHyperMesh } from '../../store/context'
 import { selectActions } from '../../store/selectors'
 import { Card } from '../Card'
 import { CopyButton } from '../CopyButton'
 import { ErrorNotice } from '../Notice'
+import { PassphraseSubmit } from './PassphraseFields'
 import { useWalletCall } from './use-wallet-call'
 import { accountBalance } from './wallet-form'
 
@@ -57,7 +58,6 @@ export function AccountList({ accounts, ledger }: { accounts: readonly WalletAcc
 function AddAccount() {
   const actions = useHyperMesh(selectActions)
   const call = useWalletCall('addAccount')
-  const id = useId()
   const [open, setOpen] = useState(false)
   const [passphrase, setPassphrase] = useState('')
 
@@ -79,28 +79,19 @@ function AddAccount() {
     )
   return (
     <form className="unlock-form" aria-label="Add an account" onSubmit={(e) => void submit(e)}>
-      <label htmlFor={id}>Passphrase, to add the next account from the same words</label>
-      <div className="form-row form-row-start">
-        <input
-          id={id}
-          type="password"
-          autoComplete="current-password"
-          value={passphrase}
-          onChange={(e) => setPassphrase(e.target.value)}
-        />
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={passphrase === '' || call.waiting}
-          aria-busy={call.busy}
-        >
-          {call.busy && <span className="spinner" aria-hidden="true" />}
-          {call.busy ? 'Adding…' : 'Add'}
-        </button>
+      <PassphraseSubmit
+        label="Passphrase, to add the next account from the same words"
+        value={passphrase}
+        onChange={setPassphrase}
+        submit="Add"
+        busyLabel="Adding…"
+        busy={call.busy}
+        waiting={call.waiting}
+      >
         <button type="button" className="button" onClick={() => setOpen(false)} disabled={call.busy}>
           Cancel
         </button>
-      </div>
+      </PassphraseSubmit>
       {call.error != null && (
         <ErrorNotice headline="No account was added" testId="wallet-error">
           {call.error}

@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react'
 import { useHyperMesh } from '../../store/context'
 import { selectActions } from '../../store/selectors'
 import { ErrorNotice, SuccessNotice } from '../Notice'
-import { emptyPassphrase, PassphraseFields } from './PassphraseFields'
+import { CurrentPassphraseInput, emptyPassphrase, PassphraseFields } from './PassphraseFields'
 import { SubmitRow } from './SubmitRow'
 import { useWalletCall } from './use-wallet-call'
 import { newPassphraseProblem } from './wallet-form'
@@ -35,13 +35,7 @@ export function ChangePassphraseForm() {
     <form className="wallet-form" aria-label="Change the passphrase" onSubmit={(e) => void submit(e)}>
       <span className="field">
         <label htmlFor={id}>Current passphrase</label>
-        <input
-          id={id}
-          type="password"
-          autoComplete="current-password"
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-        />
+        <CurrentPassphraseInput id={id} value={current} onChange={setCurrent} />
       </span>
       <PassphraseFields value={next} onChange={setNext} label="New passphrase" />
       <SubmitRow

@@ -2,16 +2,10 @@
  * The History card rendered once, statically (no effect runs, so nothing is read): what it shows for a
  * given history goes in by props, as the store would hand it.
  */
-import type { ReactNode } from 'react'
-import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
-import { createApiClient } from '../../../../shared/client'
 import { emptyHistoryArea } from '../../store/history-slice'
 import type { HistoryArea } from '../../store/history-types'
-import { StoreProvider } from '../../store/context'
-import { alwaysVisible } from '../../store/polling'
-import { createHyperMeshStore } from '../../store/store'
-import { createFakeBridge } from '../../testing/fake-bridge'
+import { text, withStore } from '../../testing/render'
 import { sampleHistoryPage } from '../../testing/sample-history'
 import { sampleAddresses, sampleWallet } from '../../testing/sample-wallet'
 import { exportNoteOf, HistoryPanel } from './HistoryCard'
@@ -19,17 +13,6 @@ import { historyAccounts } from './history-format'
 import { WalletScreen } from './WalletView'
 
 const [MINE, THEIRS] = sampleAddresses as [string, string]
-
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-
-function withStore(children: ReactNode): string {
-  const store = createHyperMeshStore(createApiClient(createFakeBridge()), { visibility: alwaysVisible })
-  return renderToStaticMarkup(<StoreProvider store={store}>{children}</StoreProvider>)
-}
 
 const offered = historyAccounts(sampleWallet().accounts, null)
 const shown = (over: Partial<HistoryArea> = {}): HistoryArea => ({

@@ -1,24 +1,20 @@
 /** A backup file, opened with the passphrase it was sealed under; in place of the node's wallet only with a yes. */
 import { useId, useRef, useState, type FormEvent } from 'react'
 import { formatBytes } from '../../lib/format'
+import { pickedFile, type PickedFile } from '../../lib/picked-file'
 import { useHyperMesh } from '../../store/context'
 import { selectActions } from '../../store/selectors'
-import { ErrorNotice, SuccessNotice } from '../Notice'
-import { ReplaceConfirm } from './ReplaceConfirm'
-import { SubmitRow } from './SubmitRow'
+import { ErrorNotice } from '../Notice'
+import { CurrentPassphraseInput } from './PassphraseFields'
+import { replaceBlocker, ReplaceSubmit } from './ReplaceConfirm'
 import { useWalletCall } from './use-wallet-call'
-
-interface Picked {
-  name: string
-  bytes: Uint8Array
-}
 
 export function ImportBackupForm({ replacing }: { replacing: boolean }) {
   const actions = useHyperMesh(selectActions)
   const call = useWalletCall('importBackup')
   const id = useId()
   const fileInput = useRef<HTMLInputElement>(null)
-  const [file, setFile] = useState<Picked | null>(null)
+  const [file, setFile] = useState<PickedFile | null>(null)
   const [passphrase, setPassphrase] = useState('')
   const [replace, setReplace] = useState(false)
   /** A wallet was put in place of another here: the form stays, so it says so. */
@@ -28,14 +24,7 @@ export function ImportBackupForm({ replacing }: { replacing: boolean }) {
       ? 'Pick the backup file.'
       : passphrase === ''
         ? 'Type the backup’s passphrase.'
-        : replacing && !replace
-          ? 'Confirm that this wallet replaces the one kept now.'
-          : null
-
-  const pick = async (input: HTMLInputElement): Promise<void> => {
-    const picked = input.files?.[0]
-    setFile(picked == null ? null : { name: picked.name, bytes: new Uint8Array(await picked.arrayBuffer()) })
-  }
+        : replaceBlocker(replacing, replace)
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
@@ -61,7 +50,7 @@ export function ImportBackupForm({ replacing }: { replacing: boolean }) {
             ref={fileInput}
             type="file"
             accept=".json,application/json"
-            onChange={(e) => void pick(e.target)}
+            onChange={(e) => void pickedFile(e.target).then(setFile)}
           />
           {file != null && (
             <span className="muted field-hint">
@@ -71,30 +60,23 @@ export function ImportBackupForm({ replacing }: { replacing: boolean }) {
         </span>
         <span className="field">
           <label htmlFor={`${id}-passphrase`}>The backup’s passphrase</label>
-          <input
-            id={`${id}-passphrase`}
-            type="password"
-            autoComplete="current-password"
-            value={passphrase}
-            onChange={(e) => setPassphrase(e.target.value)}
-          />
+          <CurrentPassphraseInput id={`${id}-passphrase`} value={passphrase} onChange={setPassphrase} />
           <span className="muted field-hint">The passphrase the wallet had when the backup was made.</span>
         </span>
       </div>
-      {replacing && <ReplaceConfirm checked={replace} onChange={setReplace} />}
-      <SubmitRow
-        label={replacing ? 'Import in its place' : 'Import backup'}
+      <ReplaceSubmit
+        replacing={replacing}
+        confirmed={replace}
+        onConfirm={setReplace}
+        label="Import backup"
+        replaceLabel="Import in its place"
         busyLabel="Importing…"
         busy={call.busy}
         waiting={call.waiting}
         blocker={blocker}
-        danger={replacing}
+        replaced={replaced}
+        replacedNote="Imported: this node now keeps the wallet of this backup, unlocked, under the backup’s passphrase."
       />
-      {replaced && (
-        <SuccessNotice testId="wallet-replaced">
-          Imported: this node now keeps the wallet of this backup, unlocked, under the backup’s passphrase.
-        </SuccessNotice>
-      )}
       {call.error != null && (
         <ErrorNotice headline="The backup was not imported" testId="wallet-error">
           {call.error}

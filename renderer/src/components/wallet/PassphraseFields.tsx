@@ -1,5 +1,9 @@
-/** A new passphrase, typed twice: the rule shown beside it, a strength hint as it is typed, and a mismatch named. */
-import { useId } from 'react'
+/**
+ * The wallet's passphrase in its forms: a new one, typed twice (the rule shown beside it, a strength hint
+ * as it is typed, and a mismatch named); or the current one, typed once beside the button that uses it.
+ */
+import { useId, type ReactNode } from 'react'
+import { BusyButton } from './SubmitRow'
 import { MIN_PASSPHRASE_CHARS, passphraseStrength } from './wallet-form'
 
 export interface NewPassphrase {
@@ -64,5 +68,65 @@ export function PassphraseFields({
         )}
       </span>
     </div>
+  )
+}
+
+/** The passphrase a wallet (or a backup) has now: a password field the browser may fill in. */
+export function CurrentPassphraseInput({
+  id,
+  value,
+  onChange,
+}: {
+  id: string
+  value: string
+  onChange(value: string): void
+}) {
+  return (
+    <input
+      id={id}
+      type="password"
+      autoComplete="current-password"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  )
+}
+
+/**
+ * The current passphrase and, in a row with it, the button that uses it (unlock, add an account); the
+ * button waits until a passphrase is typed and no wallet call runs. `children` follow the button.
+ */
+export function PassphraseSubmit({
+  label,
+  value,
+  onChange,
+  submit,
+  busyLabel,
+  busy,
+  waiting,
+  children,
+}: {
+  label: string
+  value: string
+  onChange(value: string): void
+  /** What the button says ("Unlock"). */
+  submit: string
+  /** What it says while its call runs ("Unlocking…"). */
+  busyLabel: string
+  busy: boolean
+  /** Some wallet call is running: the button waits for it. */
+  waiting: boolean
+  children?: ReactNode
+}) {
+  const id = useId()
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <div className="form-row form-row-start">
+        <CurrentPassphraseInput id={id} value={value} onChange={onChange} />
+        <BusyButton label={submit} busyLabel={busyLabel} busy={busy} disabled={value === '' || waiting} />
+        {children}
+      </div>
+    </>
   )
 }

@@ -5,10 +5,9 @@
 import { useId, useState, type FormEvent } from 'react'
 import { useHyperMesh } from '../../store/context'
 import { selectActions } from '../../store/selectors'
-import { ErrorNotice, SuccessNotice } from '../Notice'
+import { ErrorNotice } from '../Notice'
 import { emptyPassphrase, PassphraseFields } from './PassphraseFields'
-import { ReplaceConfirm } from './ReplaceConfirm'
-import { SubmitRow } from './SubmitRow'
+import { replaceBlocker, ReplaceSubmit } from './ReplaceConfirm'
 import { useWalletCall } from './use-wallet-call'
 import { useWordsCheck, type WordsCheckState } from './use-words-check'
 import { WordsCheckNotice } from './WordsCheckNotice'
@@ -36,7 +35,7 @@ export function RestoreWalletForm({ replacing }: { replacing: boolean }) {
   const blocker =
     wordsBlocker(typed, check) ??
     newPassphraseProblem(passphrase.passphrase, passphrase.again) ??
-    (replacing && !replace ? 'Confirm that this wallet replaces the one kept now.' : null)
+    replaceBlocker(replacing, replace)
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
@@ -75,20 +74,19 @@ export function RestoreWalletForm({ replacing }: { replacing: boolean }) {
         </div>
       </span>
       <PassphraseFields value={passphrase} onChange={setPassphrase} label="New passphrase" />
-      {replacing && <ReplaceConfirm checked={replace} onChange={setReplace} />}
-      <SubmitRow
-        label={replacing ? 'Restore in its place' : 'Restore wallet'}
+      <ReplaceSubmit
+        replacing={replacing}
+        confirmed={replace}
+        onConfirm={setReplace}
+        label="Restore wallet"
+        replaceLabel="Restore in its place"
         busyLabel="Restoring…"
         busy={call.busy}
         waiting={call.waiting}
         blocker={blocker}
-        danger={replacing}
+        replaced={replaced}
+        replacedNote="Restored: this node now keeps the wallet of these words, unlocked, under the new passphrase."
       />
-      {replaced && (
-        <SuccessNotice testId="wallet-replaced">
-          Restored: this node now keeps the wallet of these words, unlocked, under the new passphrase.
-        </SuccessNotice>
-      )}
       {call.error != null && (
         <ErrorNotice headline="The wallet was not restored" testId="wallet-error">
           {call.error}

@@ -9,6 +9,7 @@ import { ErrorNotice, SuccessNotice } from '../Notice'
 import { contactNameOf } from './send-form'
 import { SendFields } from './SendFields'
 import { SendReview } from './SendReview'
+import { SubmitRow } from './SubmitRow'
 import { useSendFlow, type SendDone } from './use-send-flow'
 
 export function SendCard({
@@ -44,17 +45,13 @@ export function SendCard({
           onEdit={flow.edit}
         />
         {review == null && (
-          <div className="form-row form-row-start">
-            <button
-              type="submit"
-              className="button button-primary"
-              disabled={preview.waiting}
-              aria-busy={preview.busy}
-            >
-              {preview.busy && <span className="spinner" aria-hidden="true" />}
-              {preview.busy ? 'Reviewing…' : 'Review'}
-            </button>
-          </div>
+          <SubmitRow
+            label="Review"
+            busyLabel="Reviewing…"
+            busy={preview.busy}
+            waiting={preview.waiting}
+            blocker={null}
+          />
         )}
       </form>
       {preview.error != null && (

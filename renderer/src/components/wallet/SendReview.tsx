@@ -1,6 +1,7 @@
 /** What a transfer would do, as the node worked it out, with "Confirm and send" (only when nothing stops it). */
 import { formatCaesar, type WalletSendPreview, type WalletSendRequest } from '../../../../shared/api'
 import { ErrorNotice } from '../Notice'
+import { BusyButton } from './SubmitRow'
 
 export function SendReview({
   request,
@@ -61,16 +62,14 @@ export function SendReview({
         </ErrorNotice>
       )}
       <div className="form-row form-row-start">
-        <button
+        <BusyButton
           type="button"
-          className="button button-primary"
+          label="Confirm and send"
+          busyLabel="Sending…"
+          busy={busy}
           disabled={blocked || waiting}
-          aria-busy={busy}
           onClick={onConfirm}
-        >
-          {busy && <span className="spinner" aria-hidden="true" />}
-          {busy ? 'Sending…' : 'Confirm and send'}
-        </button>
+        />
         <button type="button" className="button" disabled={busy} onClick={onEdit}>
           Edit
         </button>

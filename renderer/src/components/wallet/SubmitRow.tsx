@@ -1,6 +1,42 @@
 /** A wallet form's submit button: its progress while the call runs, and why it is disabled otherwise. */
 import { useId } from 'react'
 
+/** A button that shows its call's progress: a spinner, and what it says while the call runs. */
+export function BusyButton({
+  label,
+  busyLabel,
+  busy,
+  disabled,
+  kind = 'primary',
+  type = 'submit',
+  describedBy,
+  onClick,
+}: {
+  label: string
+  /** What the button says while its call runs ("Unlocking…"). */
+  busyLabel: string
+  busy: boolean
+  disabled: boolean
+  kind?: 'primary' | 'danger' | 'plain'
+  type?: 'submit' | 'button'
+  describedBy?: string
+  onClick?(): void
+}) {
+  return (
+    <button
+      type={type}
+      className={kind === 'plain' ? 'button' : `button button-${kind}`}
+      disabled={disabled}
+      aria-busy={busy}
+      aria-describedby={describedBy}
+      onClick={onClick}
+    >
+      {busy && <span className="spinner" aria-hidden="true" />}
+      {busy ? busyLabel : label}
+    </button>
+  )
+}
+
 export function SubmitRow({
   label,
   busyLabel,
@@ -23,16 +59,14 @@ export function SubmitRow({
   const reason = busy ? null : blocker
   return (
     <div className="form-row form-row-start">
-      <button
-        type="submit"
-        className={`button ${danger === true ? 'button-danger' : 'button-primary'}`}
+      <BusyButton
+        label={label}
+        busyLabel={busyLabel}
+        busy={busy}
         disabled={waiting || blocker != null}
-        aria-busy={busy}
-        aria-describedby={reason != null ? reasonId : undefined}
-      >
-        {busy && <span className="spinner" aria-hidden="true" />}
-        {busy ? busyLabel : label}
-      </button>
+        kind={danger === true ? 'danger' : 'primary'}
+        describedBy={reason != null ? reasonId : undefined}
+      />
       {reason != null && (
         <span id={reasonId} className="muted" data-testid="wallet-blocker">
           {reason}

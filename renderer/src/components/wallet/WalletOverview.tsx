@@ -5,6 +5,7 @@ import { useHyperMesh } from '../../store/context'
 import { selectActions } from '../../store/selectors'
 import { Card } from '../Card'
 import { ErrorNotice, SuccessNotice } from '../Notice'
+import { BusyButton } from './SubmitRow'
 import { UnlockForm } from './UnlockForm'
 import { useWalletCall } from './use-wallet-call'
 import { saveFile, totalBalance } from './wallet-form'
@@ -74,16 +75,15 @@ function UnlockedActions() {
   return (
     <div className="wallet-actions">
       <div className="form-row form-row-end">
-        <button
+        <BusyButton
           type="button"
-          className="button"
+          kind="plain"
+          label="Export backup"
+          busyLabel="Exporting…"
+          busy={backup.busy}
           disabled={backup.waiting}
-          aria-busy={backup.busy}
           onClick={() => void exportBackup()}
-        >
-          {backup.busy && <span className="spinner" aria-hidden="true" />}
-          {backup.busy ? 'Exporting…' : 'Export backup'}
-        </button>
+        />
         <button
           type="button"
           className="button button-primary"

@@ -3,15 +3,10 @@
  * review with what the node said (fee, balances, problems) and Confirm only when nothing stops it; each
  * account's address to copy and as a QR code; contacts to pick, remove and add.
  */
-import type { ReactNode } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import type { Contact } from '../../../../shared/api'
-import { createApiClient } from '../../../../shared/client'
-import { StoreProvider } from '../../store/context'
-import { alwaysVisible } from '../../store/polling'
-import { createHyperMeshStore } from '../../store/store'
-import { createFakeBridge } from '../../testing/fake-bridge'
+import { text, withStore } from '../../testing/render'
 import { sampleAddresses, sampleWallet } from '../../testing/sample-wallet'
 import { AddressBook } from './AddressBookCard'
 import { qrPathOf } from './AddressQr'
@@ -20,13 +15,6 @@ import { SendReview } from './SendReview'
 import { WalletScreen } from './WalletView'
 
 const [MINE, THEIRS] = sampleAddresses as [string, string]
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
-
-function withStore(children: ReactNode): string {
-  const store = createHyperMeshStore(createApiClient(createFakeBridge()), { visibility: alwaysVisible })
-  return renderToStaticMarkup(<StoreProvider store={store}>{children}</StoreProvider>)
-}
-
 const request = { from: MINE, to: THEIRS, amount: '1500000' }
 const review = (preview: Parameters<typeof SendReview>[0]['preview'], toName: string | null = null) =>
   renderToStaticMarkup(

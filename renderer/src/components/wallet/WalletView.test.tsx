@@ -1,26 +1,14 @@
-import type { ReactNode } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import type { WordsCheck } from '../../../../shared/api'
-import { createApiClient } from '../../../../shared/client'
-import { StoreProvider } from '../../store/context'
-import { alwaysVisible } from '../../store/polling'
-import { createHyperMeshStore } from '../../store/store'
 import type { WalletArea } from '../../store/wallet-types'
-import { createFakeBridge } from '../../testing/fake-bridge'
+import { text, withStore } from '../../testing/render'
 import { noWallet, sampleAddresses, sampleWallet, sampleWords } from '../../testing/sample-wallet'
 import { ViewSwitch } from '../ViewSwitch'
 import { ShowWords } from './NewWalletWords'
 import { SubmitRow } from './SubmitRow'
 import { WalletScreen } from './WalletView'
 import { WordsCheckNotice } from './WordsCheckNotice'
-
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
-
-function withStore(children: ReactNode): string {
-  const store = createHyperMeshStore(createApiClient(createFakeBridge()), { visibility: alwaysVisible })
-  return renderToStaticMarkup(<StoreProvider store={store}>{children}</StoreProvider>)
-}
 
 const screen = ({ status = null, fresh = null }: Partial<WalletArea>, ledger = true): string =>
   withStore(<WalletScreen status={status} fresh={fresh} error={null} ledger={ledger} />)
