@@ -70,6 +70,7 @@ const handlers: ApiHandlers = {
   'chain.history': unused,
   'chain.setPayout': unused,
   'exchange.takeDelivery': unused,
+  'exchange.offerShare': unused,
   'exchange.markets': unused,
   'exchange.book': unused,
   'exchange.preview': unused,

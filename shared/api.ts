@@ -119,6 +119,8 @@ import {
   OrderDraft,
   OrderPreview,
   PlacedOrder,
+  ShareOffer,
+  ShareOfferRequest,
 } from './exchange-schemas'
 import { HistoryPage, HistoryQuery } from './history-schemas'
 
@@ -246,6 +248,8 @@ export const apiMethods = {
   'exchange.mine': { params: Empty, result: MyExchange },
   /** Asks the seller of a fill this node holds for its lease; its use is paid from the fill's escrow. */
   'exchange.takeDelivery': { params: DeliveryRequest, result: DeliveredFill },
+  /** Offers hours of this node's shared allocation at its sharing terms' minimum price (a sell order). */
+  'exchange.offerShare': { params: ShareOfferRequest, result: ShareOffer },
   /** Store a file sharded and encrypted on peers: begin, send its bytes in order, then finish (places it). */
   'files.beginUpload': { params: FileUploadBegin, result: z.object({ uploadId: z.string() }) },
   'files.uploadChunk': { params: FileUploadChunk, result: z.object({ received: z.number().int() }) },

@@ -40,6 +40,8 @@ export const Trade = z.object({
   quantity: AmountText,
   buyer: Address,
   seller: Address,
+  /** The peer the buyer bought it for: the one that asks for its lease (exchange.takeDelivery). */
+  holder: PeerIdText,
   /** Which side placed the order that matched a resting one. */
   takerSide: OrderSide,
   height: z.number().int(),
@@ -157,3 +159,25 @@ export const DeliveredFill = z.object({
   expiresAt: z.number(),
 })
 export type DeliveredFill = z.infer<typeof DeliveredFill>
+
+/**
+ * The owner's terms as an offer: a sell order of `hours` of this node's shared allocation of `resource`
+ * at its minimum price (the sharing settings' price an hour of the whole allocation, per market unit,
+ * rounded up), signed by the node's account.
+ */
+export const ShareOfferRequest = z
+  .object({
+    resource: Market,
+    hours: z.number().int().min(1).max(30 * 24, 'offer at most 30 days'),
+  })
+  .strict()
+export type ShareOfferRequest = z.infer<typeof ShareOfferRequest>
+
+export const ShareOffer = z.object({
+  orderId: Hash,
+  txId: Hash,
+  price: AmountText,
+  quantity: AmountText,
+  unit: z.string(),
+})
+export type ShareOffer = z.infer<typeof ShareOffer>

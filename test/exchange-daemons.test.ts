@@ -223,4 +223,28 @@ describe('the exchange on four validators', () => {
     const history = await v[0]!.call('chain.history', { account: seller, categories: ['escrow'] })
     expect(history.entries.find((e) => e.kind === 'lease-release')).toMatchObject({ status: 'committed' })
   })
+
+  it("offers the owner's terms: hours of its allocation at its minimum price per market unit", async () => {
+    const free = await v[0]!.callRaw('exchange.offerShare', { resource: 'memory', hours: 2 })
+    expect(free).toMatchObject({ ok: false, error: { message: expect.stringMatching(/shared for free/) } })
+    await v[0]!.call('sharing.update', {
+      resource: 'memory',
+      settings: {
+        ...defaultSharing('memory'),
+        enabled: true,
+        privacy: 'FullPublic',
+        allocationPercent: 10,
+        minPricePerHour: '1000000',
+      },
+    })
+    const offer = await v[0]!.call('exchange.offerShare', { resource: 'memory', hours: 2 })
+    expect(offer.unit).toBe('GiB-hour')
+    expect(BigInt(offer.quantity)).toBeGreaterThan(0n)
+    const orders = await settled(v[0]!)
+    expect(orders.find((o) => o.orderId === offer.orderId)).toMatchObject({
+      side: 'sell',
+      price: offer.price,
+      state: 'open',
+    })
+  })
 })

@@ -457,6 +457,7 @@ class Node implements HyperMeshNode {
       ledger: () => exchangeLedger(ledger),
       wallet: exchangeWallet(wallet),
       askLease: (peer, ask) => assets.askLease(peer, ask),
+      minPricePerHour: (resource) => BigInt(sharing.settingsOf(resource).minPricePerHour),
     })
     const addressBook = new AddressBook(addressBookFile(this.dataDir))
     const services: NodeService[] = [

@@ -123,6 +123,7 @@ export function createApiHandlers(parts: ServiceParts): ApiHandlers {
     'exchange.cancel': async ({ orderId }) => need().exchange.cancel(orderId),
     'exchange.mine': async () => need().exchange.mine(),
     'exchange.takeDelivery': async (request) => need().exchange.takeDelivery(request),
+    'exchange.offerShare': async (request) => need().exchange.offerShare(request),
     'wallet.contacts': async () => need().addressBook.list(),
     'wallet.saveContact': async (contact) => need().addressBook.save(contact),
     'wallet.removeContact': async ({ address }) => need().addressBook.remove(address),

@@ -6,19 +6,20 @@
  */
 import {
   LedgerRequestError,
+  MARKETS,
   MAX_OPEN_ORDERS_PER_ACCOUNT as MAX_OPEN_ORDERS,
-  txId,
   type LedgerState,
   type OwnTxRecord,
   type SignedLease,
   type TxBody,
 } from '../../consensus'
 import type {
+  ShareOffer,
+  ShareOfferRequest,
   DeliveredFill,
   DeliveryRequest,
   MarketSummary,
   MyExchange,
-  MyOrder,
   OrderBook,
   OrderDraft,
   OrderPreview,
@@ -26,6 +27,7 @@ import type {
 } from '../../../shared/exchange-schemas'
 import type { Market } from '../../../shared/exchange-schemas'
 import { estimateFills, marketSummaries, orderBook, tradesOf } from './exchange-views'
+import { myOrders } from './my-orders'
 
 type Keys = { publicKey: Uint8Array; secretKey: Uint8Array }
 type ExchangeBody = Extract<TxBody, { kind: 'order-buy' | 'order-sell' | 'order-cancel' }>
@@ -67,6 +69,33 @@ export interface ExchangeWallet {
 /** What a fill of memory or storage is delivered as when the holder names no amount. */
 const DEFAULT_DELIVERY_BYTES = 64 * 1024 * 1024
 
+/**
+ * The sharing terms as market terms: a price an hour of the whole allocation (`capacity`, in the lease's
+ * unit) becomes a price per market unit, rounded up (it is a minimum); `hours` of the allocation become
+ * whole market units.
+ */
+export function offerOfShare(
+  minPricePerHour: bigint,
+  capacity: bigint,
+  request: ShareOfferRequest,
+): { price: bigint; quantity: bigint } {
+  const { unitSecondsPer, unit } = MARKETS[request.resource]
+  if (minPricePerHour === 0n)
+    throw new LedgerRequestError(
+      'bad-request',
+      `${request.resource} is shared for free; set a minimum price in Sharing to offer it on the exchange`,
+    )
+  const perUnitHour = capacity * 3600n
+  const price = (minPricePerHour * unitSecondsPer + perUnitHour - 1n) / perUnitHour
+  const quantity = (capacity * BigInt(request.hours) * 3600n) / unitSecondsPer
+  if (quantity === 0n)
+    throw new LedgerRequestError(
+      'bad-request',
+      `${request.hours} hours of this allocation are less than one ${unit}; offer more hours`,
+    )
+  return { price, quantity }
+}
+
 const NO_LEDGER = 'this network has no ledger yet; join one or start your own devnet first'
 
 export class ExchangeService {
@@ -76,6 +105,8 @@ export class ExchangeService {
       wallet: ExchangeWallet
       /** Asks a peer for a lease (the seller of a fill, for the fill's lease). */
       askLease: AskLease
+      /** The sharing terms' minimum price of `resource`: CAESAR units an hour of the whole allocation. */
+      minPricePerHour: (resource: Market) => bigint
     },
   ) {}
 
@@ -219,6 +250,31 @@ export class ExchangeService {
     return { lease: JSON.stringify(lease), owner: seller, expiresAt: lease.terms.endsAt }
   }
 
+  /** A sell order of `hours` of this node's registered allocation at its sharing terms' minimum price. */
+  offerShare(request: ShareOfferRequest): ShareOffer {
+    const ledger = this.need()
+    const asset = this.assetFor(ledger.state, ledger.nodeAccount, { market: request.resource })
+    const capacity = asset == null ? null : ledger.state.assets.get(asset)?.capacity
+    if (capacity == null || capacity === 0n)
+      throw new LedgerRequestError(
+        'bad-request',
+        `this node has no registered ${request.resource} asset; share ${request.resource} and register it first`,
+      )
+    const offer = offerOfShare(this.parts.minPricePerHour(request.resource), capacity, request)
+    const placed = this.place({
+      market: request.resource,
+      side: 'sell',
+      price: offer.price.toString(),
+      quantity: offer.quantity.toString(),
+    })
+    return {
+      ...placed,
+      price: offer.price.toString(),
+      quantity: offer.quantity.toString(),
+      unit: MARKETS[request.resource].unit,
+    }
+  }
+
   private need(): ExchangeLedger {
     const ledger = this.parts.ledger()
     if (ledger == null) throw new LedgerRequestError('not-found', NO_LEDGER)
@@ -238,7 +294,11 @@ export class ExchangeService {
   }
 
   /** The asset a sell order delivers with: the one named, or the account's first of the market. */
-  private assetFor(state: LedgerState, from: string, draft: OrderDraft): string | null {
+  private assetFor(
+    state: LedgerState,
+    from: string,
+    draft: Pick<OrderDraft, 'market' | 'assetId'>,
+  ): string | null {
     if (draft.assetId != null) return draft.assetId
     const owned = [...state.assets.values()]
       .filter((a) => a.owner === from && a.resource === draft.market)
@@ -257,71 +317,4 @@ const EMPTY_PREVIEW: OrderPreview = {
   balance: '0',
   balanceAfter: null,
   problems: [],
-}
-
-/**
- * This node's orders (placed here, from its own transactions) and any other resting order of its
- * accounts: pending, refused, resting (open or partly filled), or gone from the book (cancelled when a
- * committed cancel named it, filled otherwise).
- */
-function myOrders(ledger: ExchangeLedger, accounts: ReadonlySet<string>): MyOrder[] {
-  const { state } = ledger
-  const records = ledger.ownOrderTxs()
-  const cancelled = new Set(
-    records.flatMap((r) =>
-      r.tx.body.kind === 'order-cancel' && r.status === 'committed' ? [r.tx.body.orderId] : [],
-    ),
-  )
-  const orders: MyOrder[] = []
-  const seen = new Set<string>()
-  for (const r of records) {
-    const body = r.tx.body
-    if (body.kind !== 'order-buy' && body.kind !== 'order-sell') continue
-    const orderId = txId(r.tx)
-    seen.add(orderId)
-    const resting = state.orders.get(orderId)
-    const quantity = BigInt(body.quantity)
-    const remaining =
-      r.status === 'committed' ? (resting?.remaining ?? 0n) : r.status === 'pending' ? quantity : 0n
-    orders.push({
-      orderId,
-      account: body.from,
-      market: body.market,
-      side: body.kind === 'order-buy' ? 'buy' : 'sell',
-      price: body.price,
-      quantity: body.quantity,
-      remaining: remaining.toString(),
-      state: orderState(r, resting != null, remaining < quantity, cancelled.has(orderId)),
-      placedAt: r.submittedAt,
-      problem: r.status === 'refused' ? r.reason : null,
-    })
-  }
-  for (const [orderId, o] of state.orders) {
-    if (seen.has(orderId) || !accounts.has(o.owner)) continue
-    orders.push({
-      orderId,
-      account: o.owner,
-      market: o.market,
-      side: o.side,
-      price: o.price.toString(),
-      quantity: o.quantity.toString(),
-      remaining: o.remaining.toString(),
-      state: o.remaining < o.quantity ? 'partial' : 'open',
-      placedAt: 0,
-      problem: null,
-    })
-  }
-  return orders
-}
-
-function orderState(
-  r: OwnTxRecord,
-  resting: boolean,
-  partlyFilled: boolean,
-  cancelled: boolean,
-): MyOrder['state'] {
-  if (r.status === 'pending') return 'pending'
-  if (r.status === 'refused') return 'refused'
-  if (resting) return partlyFilled ? 'partial' : 'open'
-  return cancelled ? 'cancelled' : 'filled'
 }

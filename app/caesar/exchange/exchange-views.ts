@@ -39,6 +39,7 @@ export const tradeOf = (fillId: string, e: LeaseEscrow): Trade => ({
   quantity: e.quantity.toString(),
   buyer: e.buyer,
   seller: e.seller,
+  holder: e.holder,
   takerSide: e.takerSide,
   height: e.height,
   timeMs: e.filledAt,

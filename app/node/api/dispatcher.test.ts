@@ -240,6 +240,7 @@ beforeEach(() => {
     'chain.history': noWallet,
     'chain.setPayout': noWallet,
     'exchange.takeDelivery': noWallet,
+    'exchange.offerShare': noWallet,
     'exchange.markets': noWallet,
     'exchange.book': noWallet,
     'exchange.preview': noWallet,
