@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { ApiError, type Market, type OrderBook } from '../../../shared/api'
 import { createApiClient } from '../../../shared/client'
 import { createFakeBridge, type FakeHandlers } from '../testing/fake-bridge'
-import { emptyBook, sampleBook, sampleMarkets, sampleMine, samplePreview } from '../testing/sample-exchange'
+import {
+  emptyBook,
+  sampleBook,
+  sampleDelivered,
+  sampleMarkets,
+  sampleMine,
+  samplePreview,
+  sampleProbe,
+  sampleShareOffer,
+} from '../testing/sample-exchange'
 import { gate } from '../testing/timing'
 import { alwaysVisible } from './polling'
 import { createHyperMeshStore } from './store'
@@ -139,5 +148,86 @@ describe('placing and cancelling orders', () => {
     expect(exchange().cancelling).toBeNull()
     expect(paramsOf('exchange.cancel')).toEqual([{ orderId: ORDER_ID }])
     expect(bridge.callsOf('exchange.mine')).toBe(1)
+  })
+})
+
+describe('taking delivery and offering the shared allocation', () => {
+  const FILL_ID = '7a'.repeat(32)
+  const delivered = sampleDelivered()
+  const probed = sampleProbe()
+  const offer = sampleShareOffer()
+
+  it('asks for a fill’s lease with exactly the request, one at a time, and reads nothing again', async () => {
+    const asked = gate<typeof delivered>()
+    const { store, exchange, paramsOf, bridge } = exchangeBridge({
+      'exchange.takeDelivery': () => asked.promise,
+    })
+    const request = { fillId: FILL_ID, minutes: 60, amountBytes: 64 * 1024 ** 2 }
+    const taking = store.getState().actions.takeDelivery(request)
+    expect(exchange().delivering).toBe(FILL_ID)
+    expect(await store.getState().actions.takeDelivery({ fillId: FILL_ID, minutes: 5 })).toMatchObject({
+      ok: false,
+    })
+    asked.open(delivered)
+    expect(await taking).toEqual({ ok: true, value: delivered })
+    expect(exchange().delivering).toBeNull()
+    expect(paramsOf('exchange.takeDelivery')).toEqual([request])
+    expect(bridge.callsOf('exchange.mine')).toBe(0)
+  })
+
+  it('says in the node’s words why the seller gave no lease', async () => {
+    const { store, exchange } = exchangeBridge({
+      'exchange.takeDelivery': () => {
+        throw new ApiError('BAD_REQUEST', 'fill 7a7a was bought for holder 12D3KooWother')
+      },
+    })
+    expect(
+      await store.getState().actions.takeDelivery({ fillId: FILL_ID, minutes: 60, millicores: 1000 }),
+    ).toEqual({ ok: false, message: 'fill 7a7a was bought for holder 12D3KooWother' })
+    expect(exchange().delivering).toBeNull()
+  })
+
+  it('uses a delivered lease once with exactly its text, one use at a time', async () => {
+    const used = gate<typeof probed>()
+    const { store, exchange, paramsOf } = exchangeBridge({ 'assets.probeLease': () => used.promise })
+    const using = store.getState().actions.probeDelivery(delivered.lease)
+    expect(exchange().usingLease).toBe(true)
+    expect(await store.getState().actions.probeDelivery(delivered.lease)).toMatchObject({ ok: false })
+    used.open(probed)
+    expect(await using).toEqual({ ok: true, value: probed })
+    expect(exchange().usingLease).toBe(false)
+    expect(paramsOf('assets.probeLease')).toEqual([{ lease: delivered.lease }])
+  })
+
+  it('offers hours of the shared allocation, one offer at a time, then reads this node’s orders again', async () => {
+    const offered = gate<typeof offer>()
+    const { store, exchange, paramsOf, bridge } = exchangeBridge({
+      'exchange.offerShare': () => offered.promise,
+    })
+    const offering = store.getState().actions.offerShare({ resource: 'cpu', hours: 24 })
+    expect(exchange().offering).toBe(true)
+    expect(await store.getState().actions.offerShare({ resource: 'cpu', hours: 1 })).toMatchObject({
+      ok: false,
+    })
+    offered.open(offer)
+    expect(await offering).toEqual({ ok: true, value: offer })
+    expect(exchange().offering).toBe(false)
+    expect(paramsOf('exchange.offerShare')).toEqual([{ resource: 'cpu', hours: 24 }])
+    expect(bridge.callsOf('exchange.mine')).toBe(1)
+  })
+
+  it('says in the node’s words why nothing was offered, and reads nothing again', async () => {
+    const refusal = 'cpu is shared for free; set a minimum price in Sharing to offer it on the exchange'
+    const { store, bridge } = exchangeBridge({
+      'exchange.offerShare': () => {
+        throw new ApiError('BAD_REQUEST', refusal)
+      },
+    })
+    expect(await store.getState().actions.offerShare({ resource: 'cpu', hours: 24 })).toEqual({
+      ok: false,
+      message: refusal,
+    })
+    expect(store.getState().exchange.offering).toBe(false)
+    expect(bridge.callsOf('exchange.mine')).toBe(0)
   })
 })

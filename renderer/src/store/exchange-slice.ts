@@ -1,7 +1,8 @@
 /**
  * The exchange view's part of the store: the markets, the book of the market shown, and this node's
  * orders and trades, read when the view opens and every few seconds while it is shown; and the person's
- * orders and cancels, each followed by a read so the view shows them at once.
+ * orders, cancels and offers of its shared allocation, each followed by a read so the view shows them at
+ * once; and the delivery of the fills it holds (their leases asked of the sellers, and used).
  */
 import type { Market, OrderBook } from '../../../shared/api'
 import type { ExchangeActions, ExchangeArea } from './exchange-types'
@@ -17,6 +18,9 @@ export const emptyExchangeArea = (): ExchangeArea => ({
   mine: null,
   placing: false,
   cancelling: null,
+  delivering: null,
+  usingLease: false,
+  offering: false,
 })
 
 export function createExchangeActions(parts: WatchedSliceParts<'exchange'>): ExchangeActions {
@@ -76,6 +80,33 @@ export function createExchangeActions(parts: WatchedSliceParts<'exchange'>): Exc
       setExchange({ cancelling: orderId })
       const outcome = await outcomeOf(() => api.call('exchange.cancel', { orderId }), failed)
       setExchange({ cancelling: null })
+      if (outcome.ok) await actions.refreshExchange()
+      return outcome
+    },
+
+    // Delivery moves nothing on the ledger until the seller claims with the receipts: nothing to read again.
+    async takeDelivery(request) {
+      if (get().exchange.delivering != null)
+        return { ok: false, message: 'a lease is being asked for; wait for it' }
+      setExchange({ delivering: request.fillId })
+      const outcome = await outcomeOf(() => api.call('exchange.takeDelivery', request), failed)
+      setExchange({ delivering: null })
+      return outcome
+    },
+
+    async probeDelivery(lease) {
+      if (get().exchange.usingLease) return { ok: false, message: 'the lease is being used; wait for it' }
+      setExchange({ usingLease: true })
+      const outcome = await outcomeOf(() => api.call('assets.probeLease', { lease }), failed)
+      setExchange({ usingLease: false })
+      return outcome
+    },
+
+    async offerShare(request) {
+      if (get().exchange.offering) return { ok: false, message: 'an offer is being placed; wait for it' }
+      setExchange({ offering: true })
+      const outcome = await outcomeOf(() => api.call('exchange.offerShare', request), failed)
+      setExchange({ offering: false })
       if (outcome.ok) await actions.refreshExchange()
       return outcome
     },

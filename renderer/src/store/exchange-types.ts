@@ -1,5 +1,8 @@
 /** The exchange view's part of the store's shape: the state it holds and the actions that change it. */
 import type {
+  DeliveredFill,
+  DeliveryRequest,
+  LeaseProbeResult,
   Market,
   MarketSummary,
   MyExchange,
@@ -7,6 +10,8 @@ import type {
   OrderDraft,
   OrderPreview,
   PlacedOrder,
+  ShareOffer,
+  ShareOfferRequest,
 } from '../../../shared/api'
 import type { Outcome } from './types'
 
@@ -23,6 +28,12 @@ export interface ExchangeArea {
   placing: boolean
   /** The order whose cancel is being submitted now; null when none is. */
   cancelling: string | null
+  /** The fill whose lease is being asked of its seller now; null when none is. */
+  delivering: string | null
+  /** Whether a delivered lease is being used now. */
+  usingLease: boolean
+  /** Whether an offer of this node's shared allocation is being signed and submitted now. */
+  offering: boolean
 }
 
 export interface ExchangeActions {
@@ -38,4 +49,10 @@ export interface ExchangeActions {
   placeOrder(draft: OrderDraft): Promise<Outcome<PlacedOrder>>
   /** Signs and submits the cancel of one of the orders in `mine`. */
   cancelOrder(orderId: string): Promise<Outcome<{ txId: string }>>
+  /** Asks the seller of a fill this node holds for its lease; its use is paid from the fill's escrow. */
+  takeDelivery(request: DeliveryRequest): Promise<Outcome<DeliveredFill>>
+  /** Uses a delivered lease once (write and read back); its receipt proves the use at close. */
+  probeDelivery(lease: string): Promise<Outcome<LeaseProbeResult>>
+  /** Offers hours of this node's shared allocation at the sharing terms' minimum price (a sell order). */
+  offerShare(request: ShareOfferRequest): Promise<Outcome<ShareOffer>>
 }

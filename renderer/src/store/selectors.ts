@@ -76,6 +76,9 @@ export const selectBook = (s: HyperMeshState) => s.exchange.book
 export const selectMyExchange = (s: HyperMeshState) => s.exchange.mine
 export const selectPlacing = (s: HyperMeshState) => s.exchange.placing
 export const selectCancelling = (s: HyperMeshState) => s.exchange.cancelling
+export const selectDelivering = (s: HyperMeshState) => s.exchange.delivering
+export const selectUsingLease = (s: HyperMeshState) => s.exchange.usingLease
+export const selectOffering = (s: HyperMeshState) => s.exchange.offering
 export const selectExchangeError = (s: HyperMeshState) => s.errors.exchange
 export const selectWalletContacts = (s: HyperMeshState) => s.wallet.contacts
 export const selectWalletContactsError = (s: HyperMeshState) => s.wallet.contactsError

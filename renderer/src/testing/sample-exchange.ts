@@ -1,6 +1,16 @@
 /** The exchange in the contract's shapes, for tests and the demo page: a CPU market with a small book. */
-import type { MarketSummary, MyExchange, MyOrder, OrderBook, OrderPreview, Trade } from '../../../shared/api'
-import { SAMPLE_NOW } from './sample-data'
+import type {
+  DeliveredFill,
+  LeaseProbeResult,
+  MarketSummary,
+  MyExchange,
+  MyOrder,
+  OrderBook,
+  OrderPreview,
+  ShareOffer,
+  Trade,
+} from '../../../shared/api'
+import { otherPeerIds, ownPeerId, SAMPLE_NOW } from './sample-data'
 import { sampleAddresses } from './sample-wallet'
 
 /** The node's own account in these samples. */
@@ -21,6 +31,7 @@ export const sampleTrade = (over: Partial<Trade> = {}): Trade => ({
   quantity: '2',
   buyer: sampleNodeAddress,
   seller: otherAddress,
+  holder: ownPeerId,
   takerSide: 'buy',
   height: 41,
   timeMs: SAMPLE_NOW - 60_000,
@@ -91,4 +102,29 @@ export const sampleMine = (): MyExchange => ({
     sampleOrder({ orderId: '0d'.repeat(32), state: 'refused', problem: 'the balance cannot pay it' }),
   ],
   trades: [sampleTrade(), sampleTrade({ fillId: '7b'.repeat(32), status: 'released', held: '0' })],
+})
+
+/** The lease a seller gave for the sample trade (its lease text stands in for a signed one). */
+export const sampleDelivered = (over: Partial<DeliveredFill> = {}): DeliveredFill => ({
+  lease: JSON.stringify({ id: '7a'.repeat(32), terms: { resource: 'cpu' } }),
+  owner: otherPeerIds[0],
+  expiresAt: SAMPLE_NOW + 3_600_000,
+  ...over,
+})
+
+export const sampleProbe = (over: Partial<LeaseProbeResult> = {}): LeaseProbeResult => ({
+  resource: 'memory',
+  bytes: 64 * 1024 ** 2,
+  ms: 12.4,
+  ...over,
+})
+
+/** 24 hours of one shared core at 0.5 CAESAR per core-hour. */
+export const sampleShareOffer = (over: Partial<ShareOffer> = {}): ShareOffer => ({
+  orderId: 'e1'.repeat(32),
+  txId: 'f2'.repeat(32),
+  price: '500000',
+  quantity: '24',
+  unit: 'core-hour',
+  ...over,
 })

@@ -2,18 +2,24 @@ import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import type { ChainStatus } from '../../../../shared/api'
 import { text, withStore } from '../../testing/render'
+import { otherPeerIds, ownPeerId } from '../../testing/sample-data'
 import {
   emptyBook,
   sampleBook,
+  sampleDelivered,
   sampleMarkets,
   sampleMine,
   sampleNodeAddress,
   samplePreview,
+  sampleShareOffer,
+  sampleTrade,
 } from '../../testing/sample-exchange'
 import { sampleWallet } from '../../testing/sample-wallet'
 import { ViewSwitch } from '../ViewSwitch'
+import { DeliveredLease, DeliveryPanel } from './DeliveryPanel'
 import { ExchangeScreen, MarketCard } from './ExchangeView'
 import { MyExchangeCard } from './MyExchangeCard'
+import { OfferResult, OfferShareCard } from './OfferShareCard'
 import { OrderForm, PlaceResult, PreviewPanel } from './OrderForm'
 import { signingAccounts } from './order-form'
 
@@ -77,6 +83,7 @@ describe('the exchange view', () => {
         exchange={{ markets: null, market: 'cpu', book: null, mine: null }}
         error="this node follows no ledger yet"
         accountNames={new Map()}
+        peerId={null}
         onSelect={() => {}}
       />,
     )
@@ -139,7 +146,7 @@ describe('my orders and trades', () => {
 
   it('shows each order’s state, why a refused one was refused, and Cancel on the resting ones only', () => {
     const html = withStore(
-      <MyExchangeCard mine={sampleMine()} markets={sampleMarkets} accountNames={names} />,
+      <MyExchangeCard mine={sampleMine()} markets={sampleMarkets} accountNames={names} peerId={null} />,
     )
     const rows = [...html.matchAll(/<tr data-testid="my-order">(.*?)<\/tr>/g)].map((m) => text(m[1]!))
     expect(rows).toHaveLength(4)
@@ -154,7 +161,7 @@ describe('my orders and trades', () => {
 
   it('shows each trade’s side, status and what its escrow holds', () => {
     const html = withStore(
-      <MyExchangeCard mine={sampleMine()} markets={sampleMarkets} accountNames={names} />,
+      <MyExchangeCard mine={sampleMine()} markets={sampleMarkets} accountNames={names} peerId={null} />,
     )
     const rows = [...html.matchAll(/<tr data-testid="my-trade">(.*?)<\/tr>/g)].map((m) => text(m[1]!))
     expect(rows[0]).toMatch(/CPU bought 1 CAESAR\/core-hour 2 core-hours 1.5 CAESAR open escrow/)
@@ -163,12 +170,124 @@ describe('my orders and trades', () => {
 
   it('says when there are no orders or trades yet, and while they are read', () => {
     const empty = text(
-      withStore(<MyExchangeCard mine={{ orders: [], trades: [] }} markets={null} accountNames={names} />),
+      withStore(
+        <MyExchangeCard
+          mine={{ orders: [], trades: [] }}
+          markets={null}
+          accountNames={names}
+          peerId={null}
+        />,
+      ),
     )
     expect(empty).toContain('No orders yet')
     expect(empty).toContain('No trades yet')
-    expect(text(withStore(<MyExchangeCard mine={null} markets={null} accountNames={names} />))).toContain(
-      'Reading your orders…',
+    expect(
+      text(withStore(<MyExchangeCard mine={null} markets={null} accountNames={names} peerId={null} />)),
+    ).toContain('Reading your orders…')
+  })
+})
+
+describe('taking delivery of a fill', () => {
+  const names = new Map([[sampleNodeAddress, 'node account']])
+  const mine = {
+    orders: [],
+    trades: [
+      sampleTrade(),
+      sampleTrade({ fillId: '7b'.repeat(32), holder: otherPeerIds[0] }),
+      sampleTrade({ fillId: '7c'.repeat(32), status: 'released', held: '0' }),
+    ],
+  }
+
+  it('offers Take delivery on the open trades this node holds only', () => {
+    const html = withStore(
+      <MyExchangeCard mine={mine} markets={sampleMarkets} accountNames={names} peerId={ownPeerId} />,
     )
+    const rows = [...html.matchAll(/<tr data-testid="my-trade">(.*?)<\/tr>/g)].map((m) => m[1]!)
+    expect(rows).toHaveLength(3)
+    expect(rows[0]).toMatch(/data-testid="take-delivery"[^>]*>Take delivery</)
+    expect(rows[0]).toContain('aria-label="Take delivery of fill 7a7a7a7a…7a7a7a"')
+    expect(rows[1]).not.toContain('take-delivery')
+    expect(rows[2]).not.toContain('take-delivery')
+  })
+
+  it('offers it nowhere before the node’s status is read', () => {
+    const html = withStore(
+      <MyExchangeCard mine={mine} markets={sampleMarkets} accountNames={names} peerId={null} />,
+    )
+    expect(html).not.toContain('take-delivery')
+  })
+
+  it('asks for minutes and an amount in the market’s unit, and says how the seller is paid', () => {
+    const cpu = withStore(<DeliveryPanel trade={sampleTrade()} unit="core-hour" onClose={() => {}} />)
+    expect(text(cpu)).toContain('Take delivery · CPU, 2 core-hours')
+    expect(text(cpu)).toContain(
+      'The seller is paid from the escrow as the receipts this node signs prove the lease’s use; ' +
+        'what is not used comes back to you after delivery ends.',
+    )
+    expect(cpu).toMatch(/<input[^>]*data-testid="delivery-minutes" value="60"/)
+    expect(cpu).toMatch(/<input[^>]*data-testid="delivery-amount" value="1"/)
+    expect(text(cpu)).toContain('Amount (cores)')
+    expect(cpu).toMatch(
+      /<button type="submit"[^>]*data-testid="delivery-submit"[^>]*>Ask the seller for the lease</,
+    )
+    const memory = withStore(
+      <DeliveryPanel trade={sampleTrade({ market: 'memory' })} unit="GiB-hour" onClose={() => {}} />,
+    )
+    expect(memory).toMatch(/<input[^>]*data-testid="delivery-amount" value="64"/)
+    expect(text(memory)).toContain('Amount (MiB)')
+  })
+
+  it('shows the lease it got, with a button that uses it once', () => {
+    const fill = sampleDelivered()
+    const html = withStore(<DeliveredLease fillId={'7a'.repeat(32)} fill={fill} />)
+    expect(text(html)).toContain(
+      `Lease 7a7a7a7a…7a7a7a from seller 12D3KooW…ghijkm, valid until ${new Date(fill.expiresAt).toLocaleString()}.`,
+    )
+    expect(html).toMatch(/<button type="button"[^>]*data-testid="use-lease"[^>]*>Use it once</)
+  })
+})
+
+describe('offering the shared allocation', () => {
+  it('asks for hours (24 by default) and says where the price comes from', () => {
+    const html = withStore(<OfferShareCard market="memory" unit="GiB-hour" />)
+    expect(html).toContain('data-testid="offer-share-card"')
+    expect(text(html)).toContain('Offer my shared memory')
+    expect(text(html)).toContain('The price is the minimum price you set for memory on the dashboard’s')
+    expect(html).toContain('<a href="#/">Sharing card</a>, per GiB-hour (rounded up)')
+    expect(html).toMatch(/<input[^>]*data-testid="offer-hours" value="24"/)
+    expect(html).toMatch(/<button type="submit"[^>]*data-testid="offer-share"[^>]*>Offer</)
+  })
+
+  it('shows the placed offer, or the node’s refusal with what to do', () => {
+    const placed = renderToStaticMarkup(<OfferResult result={{ ok: true, offer: sampleShareOffer() }} />)
+    expect(text(placed)).toBe(
+      'Offered 24 core-hours at 0.5 CAESAR per core-hour; pending until the next block.',
+    )
+    const refused = renderToStaticMarkup(
+      <OfferResult
+        result={{
+          ok: false,
+          message: 'this node has no registered cpu asset; share cpu and register it first',
+        }}
+      />,
+    )
+    expect(text(refused)).toBe(
+      'Not offered: this node has no registered cpu asset; share cpu and register it first. ' +
+        'Register this resource on the dashboard’s Sharing card, then sell it here.',
+    )
+  })
+
+  it('is part of the exchange view, for the selected market', () => {
+    const html = withStore(
+      <ExchangeScreen
+        exchange={{ markets: sampleMarkets, market: 'cpu', book: sampleBook(), mine: null }}
+        error={null}
+        accountNames={new Map()}
+        peerId={null}
+        onSelect={() => {}}
+      />,
+    )
+    expect(text(html)).toContain('Offer my shared CPU')
+    expect(text(html)).toContain('per core-hour (rounded up)')
   })
 })

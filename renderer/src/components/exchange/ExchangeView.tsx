@@ -1,7 +1,8 @@
 /**
  * The Exchange view: the resource markets on the ledger. Tabs for the markets; the selected one's depth,
- * book and recent trades; a form to place a limit order; and this node's orders and trades. It reads the
- * exchange every few seconds while shown, and the wallet for the accounts that can sign.
+ * book and recent trades; a form to place a limit order; an offer of this node's shared allocation; and
+ * this node's orders and trades (taking delivery of the fills it holds). It reads the exchange every few
+ * seconds while shown, and the wallet for the accounts that can sign.
  */
 import { useEffect, useId, useMemo } from 'react'
 import type { Market, MarketSummary, OrderBook } from '../../../../shared/api'
@@ -16,6 +17,7 @@ import {
   selectMarket,
   selectMarkets,
   selectMyExchange,
+  selectPeerId,
   selectWalletStatus,
 } from '../../store/selectors'
 import { Card, EmptyState } from '../Card'
@@ -26,6 +28,7 @@ import { DepthChart } from './DepthChart'
 import { MARKET_LABELS, ownAccountNames, withAdvice } from './exchange-format'
 import { MarketTabs } from './MarketTabs'
 import { MyExchangeCard } from './MyExchangeCard'
+import { OfferShareCard } from './OfferShareCard'
 import { OrderFormCard } from './OrderForm'
 
 export function ExchangeView() {
@@ -53,6 +56,7 @@ function ExchangeContent() {
   const error = useHyperMesh(selectExchangeError)
   const chain = useHyperMesh(selectChainStatus)
   const wallet = useHyperMesh(selectWalletStatus)
+  const peerId = useHyperMesh(selectPeerId)
   const nodeAddress = chain?.available === true ? chain.self.address : null
   const orders = mine?.orders
   const accountNames = useMemo(
@@ -64,6 +68,7 @@ function ExchangeContent() {
       exchange={{ markets, market, book, mine }}
       error={error ?? null}
       accountNames={accountNames}
+      peerId={peerId}
       onSelect={actions.selectMarket}
     />
   )
@@ -74,11 +79,14 @@ export function ExchangeScreen({
   exchange: { markets, market, book, mine },
   error,
   accountNames,
+  peerId,
   onSelect,
 }: {
   exchange: Pick<ExchangeArea, 'markets' | 'market' | 'book' | 'mine'>
   error: string | null
   accountNames: ReadonlyMap<string, string>
+  /** This node's peer id, null until read: the trades it holds can be delivered to it. */
+  peerId: string | null
   onSelect(market: Market): void
 }) {
   return (
@@ -92,7 +100,8 @@ export function ExchangeScreen({
       )}
       <MarketCard markets={markets} market={market} book={book} onSelect={onSelect} />
       <OrderFormCard market={market} unit={unitOf(markets, book, market)} />
-      <MyExchangeCard mine={mine} markets={markets} accountNames={accountNames} />
+      <OfferShareCard key={market} market={market} unit={unitOf(markets, book, market)} />
+      <MyExchangeCard mine={mine} markets={markets} accountNames={accountNames} peerId={peerId} />
     </>
   )
 }

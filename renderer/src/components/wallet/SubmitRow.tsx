@@ -10,6 +10,7 @@ export function BusyButton({
   kind = 'primary',
   type = 'submit',
   describedBy,
+  testId,
   onClick,
 }: {
   label: string
@@ -20,6 +21,7 @@ export function BusyButton({
   kind?: 'primary' | 'danger' | 'plain'
   type?: 'submit' | 'button'
   describedBy?: string
+  testId?: string
   onClick?(): void
 }) {
   return (
@@ -29,6 +31,7 @@ export function BusyButton({
       disabled={disabled}
       aria-busy={busy}
       aria-describedby={describedBy}
+      data-testid={testId}
       onClick={onClick}
     >
       {busy && <span className="spinner" aria-hidden="true" />}
