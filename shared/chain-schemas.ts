@@ -188,7 +188,10 @@ export const JobOnLedger = z.object({
   escrow: z
     .object({
       payer: Address,
-      /** What is left of the budget (0 once settled or refunded). */
+      /**
+       * What is left of the budget: held after a settlement through the providers' claim window, for a
+       * provider it left out; 0 once refunded.
+       */
       remaining: Amount,
       status: z.enum(['open', 'settled', 'refunded']),
       settleBy: z.number(),

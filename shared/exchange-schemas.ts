@@ -168,7 +168,11 @@ export type DeliveredFill = z.infer<typeof DeliveredFill>
 export const ShareOfferRequest = z
   .object({
     resource: Market,
-    hours: z.number().int().min(1).max(30 * 24, 'offer at most 30 days'),
+    hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24, 'offer at most 30 days'),
   })
   .strict()
 export type ShareOfferRequest = z.infer<typeof ShareOfferRequest>

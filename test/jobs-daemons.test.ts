@@ -2,7 +2,7 @@
  * Jobs end to end between daemons on loopback (issue 18): A submits a job through its API; B and C,
  * members of A's network that share their CPU at a price, run it in their leased-work groups; both return
  * the same output, the result is accepted as verified, the escrow pays B and C for their measured CPU
- * time and returns the rest to A, whose balance drops by exactly what they were paid.
+ * time, and holds the rest through the providers' claim window before A takes it back.
  *
  * Then C is restarted as a provider that cheats (test/support/lying-provider-daemon.ts: same identity and
  * data, a changed byte in every output it returns): B and C disagree, D (a fourth member) breaks the tie,
@@ -122,9 +122,12 @@ describe('a job submitted on A runs on B and C and is paid on the ledger', () =>
     const paid = accepted.reduce((sum, p) => sum + BigInt(p.paid!), 0n)
     expect(paid).toBeGreaterThan(0n)
     expect(BigInt(job.cost!)).toBe(paid)
-    expect(BigInt(job.refunded!)).toBe(1_000_000n - paid)
-    // A is the network's one validator, so the fees it pays come back to it: it loses exactly the pay.
-    expect(before - (await balanceOf(nodes.A, submitter))).toBe(paid)
+    // The rest of the budget is held through the providers' claim window, then taken back.
+    expect(job.refunded).toBeNull()
+    const escrow = (await nodes.A.call('chain.job', { jobId: job.jobId })).escrow!
+    expect(escrow).toMatchObject({ status: 'settled', remaining: (1_000_000n - paid).toString() })
+    // A is the network's one validator, so the fees it pays come back to it: it has the budget out.
+    expect(before - (await balanceOf(nodes.A, submitter))).toBe(1_000_000n)
     // The result comes back whole, and is what the example promises.
     const chunk = await nodes.A.call('jobs.readResult', { jobId: job.jobId, offset: 0, length: 32 * 1024 })
     const output = Buffer.from(chunk.data, 'base64')
@@ -188,7 +191,8 @@ describe('a job submitted on A runs on B and C and is paid on the ledger', () =>
     const paid = BigInt(byPeer.get(nodes.B.peerId)!.paid!) + BigInt(byPeer.get(nodes.D.peerId)!.paid!)
     expect(paid).toBeGreaterThan(0n)
     expect(BigInt(job.cost!)).toBe(paid)
-    expect(before - (await balanceOf(nodes.A, submitter))).toBe(paid)
+    // Paid out to B and D; the rest is held through the claim window (C, outvoted, may not claim it).
+    expect(before - (await balanceOf(nodes.A, submitter))).toBe(1_000_000n)
     // Every node's ledger holds the same record: C outvoted, with the hash it returned, and not paid.
     for (const node of Object.values(nodes)) {
       await waitFor(

@@ -64,8 +64,9 @@ describe('payout accounts: earnings paid to the account the earner names', () =>
     const before = ledger.balance(payer)
     const paid = [workReceipt(other, PEERS[1]!), workReceipt(node, PEERS[0]!)]
     expect(ledger.apply(payer, { kind: 'job-settle', jobId: spec.spec.jobId, paid, outvoted: [] })).toBeNull()
-    // 100,000 escrowed: 2,778 to node; the rest, and other's 2,778, back to the payer.
-    expect(ledger.balance(payer)).toBe(before - FEE + 100_000n - 2778n)
+    // 100,000 escrowed: 2,778 to node, 2,778 to other's payout account (the payer); the rest is held.
+    expect(ledger.balance(payer)).toBe(before - FEE + 2778n)
+    expect(ledger.state.jobEscrows.get(spec.spec.jobId)?.amount).toBe(100_000n - 2n * 2778n)
     expect(ledger.balance(node)).toBe(1_000_000n + 2778n)
   })
 })

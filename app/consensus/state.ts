@@ -71,7 +71,8 @@ export interface EpochPayouts {
 
 /**
  * A job's budget held by the ledger (jobs/escrow.ts): `amount` is what remains of it. Open until the payer
- * settles or is refunded (then `amount` is 0); a closed entry stays, so that its job id cannot be escrowed
+ * settles; a settled escrow holds the rest through the providers' claim window, until the payer is
+ * refunded (then `amount` is 0). An entry that holds nothing stays, so that its job id cannot be escrowed
  * again, until its spec has expired and every window has passed.
  */
 export interface JobEscrow {

@@ -54,12 +54,16 @@ export class JobStore {
     return rows.map(parseJob)
   }
 
-  /** Jobs whose escrow was sent and whose outcome on the ledger is not recorded yet (no cost). */
+  /**
+   * Jobs whose escrow was sent and whose outcome on the ledger is not all recorded yet: no cost, or no
+   * refund while the escrow holds the rest through the claim window.
+   */
   unsettled(networkId: string): StoredJob[] {
     const rows = this.db
       .prepare(
         `SELECT summary, spec, receipts FROM jobs WHERE network_id = ?
-           AND json_extract(summary, '$.escrowTx') IS NOT NULL AND json_extract(summary, '$.cost') IS NULL`,
+           AND json_extract(summary, '$.escrowTx') IS NOT NULL
+           AND (json_extract(summary, '$.cost') IS NULL OR json_extract(summary, '$.refunded') IS NULL)`,
       )
       .all(networkId) as { summary: string; spec: string; receipts: string }[]
     return rows.map(parseJob)

@@ -101,4 +101,21 @@ describe('block history: what a block did to each account', () => {
     }
     expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i))
   })
+
+  it('lists a proposer’s own transaction, whose fee it pays to itself, and counts that fee once', () => {
+    const ledger = new TestLedger([alice, bob])
+    const tx = signedTx(ledger.state, alice, { kind: 'payout-set', to: bob.address })
+    const block = {
+      height: 4,
+      timeMs: ledger.state.timeMs + 1000,
+      proposer: alice.address,
+      txs: [tx],
+      evidence: [],
+    }
+    const own = blockHistory(ledger.state, block, jobCtx)
+    expect(own).toEqual([
+      expect.objectContaining({ account: alice.address, kind: 'payout-set', balanceChange: -10n, fee: 10n }),
+      expect.objectContaining({ account: alice.address, kind: 'block-fees', balanceChange: 10n }),
+    ])
+  })
 })

@@ -72,9 +72,10 @@ function changedAccounts(
   for (const [account, record] of after) {
     const prior = before.get(account)
     if (record === prior) continue
+    // A change of nonce alone is kept: the sender of a transaction that cost it nothing net (a proposer
+    // paying its own fee to itself) still sent it. Callers drop what they do not list.
     const balance = record.balance - (prior?.balance ?? 0n)
-    const stake = stakeOf(record) - stakeOf(prior)
-    if (balance !== 0n || stake !== 0n) changed.push({ account, balance, stake })
+    changed.push({ account, balance, stake: stakeOf(record) - stakeOf(prior) })
   }
   return changed.sort((a, b) => (a.account < b.account ? -1 : 1))
 }
@@ -88,6 +89,7 @@ export function blockHistory(prior: LedgerState, block: ExecutedBlock, ctx: Exec
   const state = beginBlock(prior, block.height, block.timeMs, ctx.params)
   const minted = state.issuance.minted > prior.issuance.minted
   for (const c of changedAccounts(prior.accounts, state.accounts)) {
+    if (c.balance === 0n && c.stake === 0n) continue
     const kind =
       minted && c.stake === 0n && c.balance > 0n && prior.payouts !== state.payouts ? 'reward' : 'unbonded'
     row({
@@ -104,7 +106,7 @@ export function blockHistory(prior: LedgerState, block: ExecutedBlock, ctx: Exec
   for (const e of block.evidence) {
     const before = new Map(state.accounts)
     applyEvidence(state, e, ctx)
-    for (const c of changedAccounts(before, state.accounts))
+    for (const c of changedAccounts(before, state.accounts).filter((c) => c.balance !== 0n || c.stake !== 0n))
       row({
         account: c.account,
         txId: null,

@@ -114,7 +114,7 @@ describe('job escrows conserve supply', () => {
             expect(account.balance >= 0n, `${address} went negative`).toBe(true)
           for (const escrow of state.jobEscrows.values()) {
             expect(escrow.amount >= 0n).toBe(true)
-            if (escrow.status !== 'open') expect(escrow.amount).toBe(0n)
+            if (escrow.status === 'refunded') expect(escrow.amount).toBe(0n)
           }
         }
       }),

@@ -111,7 +111,7 @@ describe('jobs on the ledger: escrow, settle, claim and refund', () => {
       expect(escrow()).toBeNull()
     })
 
-    it('pays each agreeing provider price × CPU time, returns the rest, and counts the work as PoWork', () => {
+    it('pays each agreeing provider price × CPU time, holds the rest, and counts the work as PoWork', () => {
       const ra = workReceipt(a, PEERS[0]!)
       const rb = workReceipt(b, PEERS[1]!, { cpuMillis: 20_000 })
       const payerBefore = balance(payer)
@@ -119,8 +119,12 @@ describe('jobs on the ledger: escrow, settle, claim and refund', () => {
       expect(workCost(ra.receipt)).toBe(2778n)
       expect(balance(a)).toBe(1_000_000n + 2778n)
       expect(balance(b)).toBe(1_000_000n + 5556n)
-      expect(balance(payer)).toBe(payerBefore - 10n + 100_000n - 2778n - 5556n)
-      expect(state.jobEscrows.get(spec.spec.jobId)).toMatchObject({ amount: 0n, status: 'settled' })
+      // The rest is held through the claim window, for a provider the settlement left out.
+      expect(balance(payer)).toBe(payerBefore - 10n)
+      expect(state.jobEscrows.get(spec.spec.jobId)).toMatchObject({
+        amount: 100_000n - 2778n - 5556n,
+        status: 'settled',
+      })
       // CPU milliseconds are millicore-seconds, weighted by the PublicNetwork multiplier (1.0).
       expect(state.usage.get(`${a.address}|cpu`)).toBe(10_000n * 1_000_000n)
       expect(state.usage.get(`${b.address}|cpu`)).toBe(20_000n * 1_000_000n)
@@ -278,11 +282,40 @@ describe('jobs on the ledger: escrow, settle, claim and refund', () => {
 
     it('forgets a closed escrow once its windows pass; its expired spec cannot be escrowed again', () => {
       expect(settle([workReceipt(a, PEERS[0]!)])).toBeNull()
-      at(settleBy() + JOB_CLAIM_WINDOW_MS - 1)
-      expect(state.jobEscrows.has(spec.spec.jobId)).toBe(true)
       at(settleBy() + JOB_CLAIM_WINDOW_MS + 1)
+      // Still holding what was not paid: kept until its payer takes it back.
+      expect(state.jobEscrows.has(spec.spec.jobId)).toBe(true)
+      expect(refund()).toBeNull()
+      at(settleBy() + JOB_CLAIM_WINDOW_MS + 2)
       expect(state.jobEscrows.has(spec.spec.jobId)).toBe(false)
       expect(escrow()).toBe('stale')
+    })
+
+    it('lets a provider a settlement left out claim from what is held, and no one it named', () => {
+      const ra = workReceipt(a, PEERS[0]!)
+      const rb = workReceipt(b, PEERS[1]!, { cpuMillis: 20_000 })
+      const rc = workReceipt(c, PEERS[2]!, { outputHash: HASH_B })
+      // The payer pays a alone and names nobody else: b, which also ran, is left out.
+      expect(settle([ra, workReceipt(c, PEERS[2]!)], [])).toBeNull()
+      expect(claim(rb, b)).toBeNull()
+      expect(balance(b)).toBe(1_000_000n - 10n + 5556n)
+      expect(claim(ra, a)).toBe('duplicate')
+      expect(claim(rb, b)).toBe('duplicate')
+      expect(refund()).toBe('too-early')
+      at(settleBy() + JOB_CLAIM_WINDOW_MS)
+      expect(claim(rc, c)).toBe('stale')
+      const before = balance(payer)
+      expect(refund()).toBeNull()
+      expect(balance(payer)).toBe(before - 10n + 100_000n - 2n * 2778n - 5556n)
+      expect(refund()).toBe('job-closed')
+    })
+
+    it('refuses a claim by a provider the settlement outvoted', () => {
+      const ra = workReceipt(a, PEERS[0]!)
+      const rb = workReceipt(b, PEERS[1]!)
+      const rc = workReceipt(c, PEERS[2]!, { outputHash: HASH_B })
+      expect(settle([ra, rb], [rc])).toBeNull()
+      expect(claim(rc, c)).toBe('not-authorized')
     })
   })
 })

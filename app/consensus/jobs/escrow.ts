@@ -5,10 +5,12 @@
  * 1. The submitter escrows the most its job may cost: the signed spec (records/job-spec.ts) moves
  *    `maxPayment` from its balance into `state.jobEscrows`, once per job id.
  * 2. Before `settleBy` (the spec's expiry plus {@link SETTLE_WINDOW_MS}) the payer settles: it pays the
- *    providers whose work receipts (records/work-receipt.ts) it accepts, price × measured CPU time, names
- *    the providers its accepted result outvoted (evidence against them, unpaid), and takes the rest back.
- * 3. If the payer never settles, each provider may claim its own receipt in the {@link JOB_CLAIM_WINDOW_MS}
- *    after `settleBy`; after that window the payer takes back what remains (`job-refund`).
+ *    providers whose work receipts (records/work-receipt.ts) it accepts, price × measured CPU time, and
+ *    names the providers its accepted result outvoted (evidence against them, unpaid). The rest stays held.
+ * 3. Until {@link JOB_CLAIM_WINDOW_MS} after `settleBy`, a provider the settlement did not name (or any,
+ *    if the payer never settled) may claim its own receipt from what is held: a payer cannot settle
+ *    paying nobody and take the budget back. Claims on an unsettled escrow start at `settleBy`.
+ * 4. After that window the payer takes back what remains (`job-refund`).
  *
  * Accepted work that at least two providers agree on is the PoWork of the jobs system: its paid CPU time
  * joins the epoch's usage tally for (provider, cpu or gpu), which the first block of the next epoch pays
@@ -221,8 +223,28 @@ export function applyJobSettle(
       acceptedHash: accepted.hash!,
       height: state.height,
     })
-  state.jobEscrows.set(body.jobId, { ...escrow, amount: 0n, status: 'settled', paid })
-  return { ...sender, balance: sender.balance + remaining }
+  // What was not paid stays held through the claim window, for providers this settlement left out.
+  state.jobEscrows.set(body.jobId, { ...escrow, amount: remaining, status: 'settled', paid })
+  return sender
+}
+
+/**
+ * The escrow a provider may claim from: open (its payer never settled) from `settleBy`, or settled
+ * without naming it, from the settlement; until the claim window after `settleBy` closes.
+ */
+function claimableEscrow(state: LedgerState, jobId: string, provider: string, ctx: JobContext): JobEscrow {
+  const escrow = state.jobEscrows.get(jobId)
+  if (escrow == null) return reject('unknown-job', `job ${short(jobId)} has no escrow on the ledger`)
+  if (escrow.status === 'refunded') reject('job-closed', `the escrow of job ${short(jobId)} is refunded`)
+  const closesAt = escrow.settleBy + JOB_CLAIM_WINDOW_MS
+  if (escrow.status === 'open' && ctx.timeMs < escrow.settleBy)
+    reject('too-early', `its payer may settle job ${short(jobId)} until ${iso(escrow.settleBy)}`)
+  if (ctx.timeMs >= closesAt) reject('stale', `claims on job ${short(jobId)} closed at ${iso(closesAt)}`)
+  if (escrow.paid.some((p) => p.account === provider))
+    reject('duplicate', `${provider} was already paid for this job`)
+  if (state.jobEvidence.has(`${provider}|${jobId}`))
+    reject('not-authorized', `${provider} was outvoted in this job's settlement; it is not paid`)
+  return escrow
 }
 
 /**
@@ -235,16 +257,11 @@ export function applyJobClaim(
   body: Body<'job-claim'>,
   ctx: JobContext,
 ): Account {
-  const escrow = openEscrow(state, body.jobId)
-  const closesAt = escrow.settleBy + JOB_CLAIM_WINDOW_MS
-  if (ctx.timeMs < escrow.settleBy)
-    reject('too-early', `its payer may settle job ${short(body.jobId)} until ${iso(escrow.settleBy)}`)
-  if (ctx.timeMs >= closesAt) reject('stale', `claims on job ${short(body.jobId)} closed at ${iso(closesAt)}`)
   const provider = body.receipt.receipt.providerAccount
   if (provider !== body.from)
     reject('not-authorized', `a provider claims its own receipts, not ${provider}'s`)
-  if (escrow.claimedBy.includes(provider)) reject('duplicate', `${provider} already claimed this job`)
-  if (escrow.claimedBy.length > escrow.redundancy)
+  const escrow = claimableEscrow(state, body.jobId, provider, ctx)
+  if (escrow.paid.length > escrow.redundancy)
     reject(
       'invalid-receipt',
       `at most ${escrow.redundancy + 1} providers claim a job of redundancy ${escrow.redundancy}`,
@@ -271,7 +288,11 @@ export function applyJobRefund(
   body: Body<'job-refund'>,
   ctx: JobContext,
 ): Account {
-  const escrow = payersEscrow(state, body.jobId, body.from)
+  const escrow = state.jobEscrows.get(body.jobId)
+  if (escrow == null) return reject('unknown-job', `job ${short(body.jobId)} has no escrow on the ledger`)
+  if (escrow.payer !== body.from) reject('not-authorized', `only the payer ${escrow.payer} is refunded`)
+  if (escrow.status === 'refunded' || escrow.amount === 0n)
+    reject('job-closed', `the escrow of job ${short(body.jobId)} holds nothing more`)
   const refundableAt = escrow.settleBy + JOB_CLAIM_WINDOW_MS
   if (ctx.timeMs < refundableAt)
     reject(
@@ -288,7 +309,11 @@ export function applyJobRefund(
  */
 export function pruneClosedJobs(state: LedgerState): void {
   for (const [jobId, escrow] of state.jobEscrows)
-    if (escrow.status !== 'open' && escrow.settleBy + JOB_CLAIM_WINDOW_MS < state.timeMs)
+    if (
+      escrow.status !== 'open' &&
+      escrow.amount === 0n &&
+      escrow.settleBy + JOB_CLAIM_WINDOW_MS < state.timeMs
+    )
       state.jobEscrows.delete(jobId)
 }
 

@@ -112,7 +112,8 @@ async function settle(
       outputHash: decided ? verdict.result.outputHash : null,
       outputBytes: output?.length ?? null,
       cost: cost.toString(),
-      refunded: (BigInt(spec.maxPayment) - cost).toString(),
+      // The rest is held through the providers' claim window, then taken back (unsettled-jobs.ts).
+      refunded: ledger?.escrow(spec.jobId)?.remaining === 0n ? '0' : null,
     },
     output,
   )

@@ -163,6 +163,23 @@ describe('escrows of interrupted jobs', () => {
     expect(sent).toEqual([{ kind: 'job-refund', jobId: spec.jobId }])
   })
 
+  it('waits out the claim window of a settlement that holds the rest, takes it back, then records it all', () => {
+    const kept = receipt(0, '1'.repeat(64))
+    store.saveJob(NETWORK, { ...storedJob([kept]), summary: { ...storedJob([kept]).summary, cost: '28' } })
+    escrow = { ...escrow!, open: false, remaining: 972n, paidTotal: 28n }
+    unsettled().check()
+    expect(sent, 'no second settlement, and no refund within the claim window').toEqual([])
+    expect(store.unsettled(NETWORK)).toHaveLength(1)
+    ledgerTime = escrow.settleBy + JOB_CLAIM_WINDOW_MS
+    unsettled().check()
+    expect(sent).toEqual([{ kind: 'job-refund', jobId: spec.jobId }])
+    // A provider left out claimed 10 in the window; the refund took back the other 962.
+    escrow = { ...escrow, remaining: 0n, paidTotal: 38n }
+    unsettled().check()
+    expect(store.job(spec.jobId)!.summary).toMatchObject({ cost: '38', refunded: '962' })
+    expect(store.unsettled(NETWORK)).toEqual([])
+  })
+
   it('sends again when a settlement has not committed after two minutes', () => {
     store.saveJob(NETWORK, storedJob([]))
     const jobs = unsettled()

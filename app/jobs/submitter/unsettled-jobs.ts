@@ -1,9 +1,10 @@
 /**
- * Escrows of this node's jobs that no running job will settle: a job the node stopped in the middle of
- * (settled from the receipts kept as its runs came back, settlement.ts), or one whose settlement never
- * committed. Checked at start and after every block. Before `settleBy` the payer settles; after the
- * providers' claim window it takes back what remains; in between it waits for the providers' claims.
- * Once the escrow is closed, what it paid is recorded on the job.
+ * Escrows of this node's jobs that no running job will settle or take back: a job the node stopped in the
+ * middle of (settled from the receipts kept as its runs came back, settlement.ts), one whose settlement
+ * never committed, and a settled one whose rest is held through the claim window. Checked at start and
+ * after every block. Before `settleBy` the payer settles; after the providers' claim window it takes back
+ * what remains; in between it waits for the providers' claims. Once the escrow holds nothing more, what
+ * it paid in all is recorded on the job.
  */
 import { JOB_CLAIM_WINDOW_MS } from '../../consensus'
 import type { JobStore, StoredJob } from '../job-store'
@@ -36,7 +37,8 @@ export class UnsettledJobs {
         if (ledger.timeMs > job.spec.spec.expiresAt) this.record(job, ledger, 0n)
         continue
       }
-      if (!escrow.open) {
+      // Closed: settled and every unpaid unit taken back (or refunded); record what it paid in all.
+      if (!escrow.open && escrow.remaining === 0n) {
         this.record(job, ledger, escrow.paidTotal)
         continue
       }
@@ -77,7 +79,7 @@ export class UnsettledJobs {
 /** The transaction that closes `escrow` now: a settlement from the kept receipts, a refund, or none yet. */
 function closingTx(job: StoredJob, escrow: EscrowView, ledgerTimeMs: number): UnsignedJobTx | null {
   const { jobId, redundancy } = job.spec.spec
-  if (ledgerTimeMs < escrow.settleBy) {
+  if (escrow.open && ledgerTimeMs < escrow.settleBy) {
     const { paid, outvoted } = settlementOf(job.receipts, redundancy)
     return { kind: 'job-settle', jobId, paid: receiptsOf(paid), outvoted: receiptsOf(outvoted) }
   }

@@ -29,7 +29,11 @@ export function JobDetails({ id, job }: { id: string; job: JobSummary }) {
         <dt>Cost</dt>
         <dd data-testid="job-cost">{job.cost == null ? 'not settled yet' : caesarText(job.cost)}</dd>
         <dt>Refunded</dt>
-        <dd>{caesarText(job.refunded)}</dd>
+        <dd>
+          {job.refunded == null && job.cost != null
+            ? 'the rest is held until the providers’ claim window closes (2 h after the job expires), then comes back'
+            : caesarText(job.refunded)}
+        </dd>
         <dt>Escrow transaction</dt>
         <dd>
           <TxId id={job.escrowTx} />

@@ -42,7 +42,7 @@ export function PayoutCard({ accounts }: { accounts: readonly WalletAccount[] })
   return (
     <Card title="Earnings" className="span-7" testId="wallet-payout">
       <p data-testid="payout-now">{payoutText(self.payoutTo, accounts)}</p>
-      <form className="form" onSubmit={(e) => void submit(e)}>
+      <form className="form wallet-form" onSubmit={(e) => void submit(e)}>
         <span className="field">
           <label htmlFor={id}>Pay them to</label>
           <select id={id} value={choice} onChange={(e) => setPicked(e.target.value)}>

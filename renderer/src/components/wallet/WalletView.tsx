@@ -77,7 +77,14 @@ export function WalletScreen({
         )}
       </Card>
     )
-  if (!status.exists) return <WalletSetup />
+  // Without a wallet, the node's own account still has a history to show.
+  if (!status.exists)
+    return (
+      <>
+        <WalletSetup />
+        {ledger && <HistoryCard accounts={[]} />}
+      </>
+    )
   return <WalletCards status={status} ledger={ledger} />
 }
 

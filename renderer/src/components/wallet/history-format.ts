@@ -29,6 +29,8 @@ const KIND_LABELS: Readonly<Record<string, string>> = {
   'lease-release': 'Payment released',
   'lease-refund': 'Lease refunded',
   reward: 'Epoch reward',
+  fill: 'Trade filled',
+  'block-fees': 'Block fees earned',
   unbonded: 'Stake released',
   slashed: 'Slashed',
 }
