@@ -24,6 +24,18 @@ function ahead(side: 'buy' | 'sell', a: IndexEntry, b: IndexEntry): boolean {
   return a.seq < b.seq
 }
 
+/** Where `entry` goes on a side (binary search): after every entry ahead of it. */
+function placeOf(side: 'buy' | 'sell', entries: readonly IndexEntry[], entry: IndexEntry): number {
+  let low = 0
+  let high = entries.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    if (ahead(side, entries[mid]!, entry)) low = mid + 1
+    else high = mid
+  }
+  return low
+}
+
 export class BookIndex {
   /** Sides this instance cloned from its parent, and may so change in place. */
   private readonly ownSides = new Set<string>()
@@ -59,14 +71,7 @@ export class BookIndex {
   insert(id: string, order: OrderRecord): void {
     const entries = this.writableSide(order.market, order.side)
     const entry = { id, price: order.price, seq: order.seq }
-    let low = 0
-    let high = entries.length
-    while (low < high) {
-      const mid = (low + high) >>> 1
-      if (ahead(order.side, entries[mid]!, entry)) low = mid + 1
-      else high = mid
-    }
-    entries.splice(low, 0, entry)
+    entries.splice(placeOf(order.side, entries, entry), 0, entry)
     this.count(order.owner, 1)
   }
 
@@ -75,15 +80,8 @@ export class BookIndex {
     // Fills take orders from the front; a cancel finds its place by binary search on (price, seq).
     let at = entries[0]?.id === id ? 0 : -1
     if (at < 0) {
-      const probe = { id, price: order.price, seq: order.seq }
-      let low = 0
-      let high = entries.length
-      while (low < high) {
-        const mid = (low + high) >>> 1
-        if (ahead(order.side, entries[mid]!, probe)) low = mid + 1
-        else high = mid
-      }
-      at = entries[low]?.id === id ? low : -1
+      const place = placeOf(order.side, entries, { id, price: order.price, seq: order.seq })
+      at = entries[place]?.id === id ? place : -1
     }
     if (at < 0) throw new Error(`order ${id} is not in the book index`)
     entries.splice(at, 1)
