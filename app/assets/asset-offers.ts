@@ -104,7 +104,7 @@ function grantAskedLease(
 ): SignedLease {
   if (ask.fillId != null) {
     // A fill is paid from its escrow; the same fill asked for again gets the same lease.
-    return issuedFillLease(desk, peer, ask.fillId) ?? grantLease(parts, desk, peer, ask, via)
+    return issuedFillLease(desk.book, peer, ask.fillId) ?? grantLease(parts, desk, peer, ask, via)
   }
   const price = parts.sharing.settingsOf(ask.resource).minPricePerHour
   if (price !== '0')

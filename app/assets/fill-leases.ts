@@ -9,7 +9,7 @@
 import type { LeaseAsk } from '../../shared/sharing-schemas'
 import type { SignedLease } from '../consensus'
 import { AssetRequestError } from './errors'
-import type { LeaseDesk } from './asset-offers'
+import type { LeaseBook } from './leases/lease-book'
 import { assetIdOf } from './own-assets'
 import type { AssetServiceParts } from './ports'
 
@@ -38,8 +38,8 @@ export function fillLeaseWindow(
 }
 
 /** The lease this node already issued for a fill, to the same peer (asking again gives it again). */
-export function issuedFillLease(desk: LeaseDesk, peer: string, fillId: string): SignedLease | null {
-  const lease = desk.book.issued(fillId)
+export function issuedFillLease(book: LeaseBook, peer: string, fillId: string): SignedLease | null {
+  const lease = book.issued(fillId)
   if (lease != null && lease.terms.holder !== peer)
     throw new AssetRequestError(
       'bad-request',

@@ -215,7 +215,7 @@ export class ExchangeService {
     const ledger = this.need()
     const accounts = new Set([ledger.nodeAccount, ...this.parts.wallet.accounts()])
     return {
-      orders: myOrders(ledger, accounts),
+      orders: myOrders(ledger.state, ledger.ownOrderTxs(), accounts),
       trades: tradesOf(ledger.state, (e) => accounts.has(e.buyer) || accounts.has(e.seller)),
     }
   }

@@ -2,18 +2,19 @@
  * The person's orders as the exchange view lists them: from this node's own order transactions (pending,
  * refused, committed) and the ledger's book (resting, partly filled, gone).
  */
-import { txId, type OwnTxRecord } from '../../consensus'
+import { txId, type LedgerState, type OwnTxRecord } from '../../consensus'
 import type { MyOrder } from '../../../shared/exchange-schemas'
-import type { ExchangeLedger } from './exchange-service'
 
 /**
  * This node's orders (placed here, from its own transactions) and any other resting order of its
  * accounts: pending, refused, resting (open or partly filled), or gone from the book (cancelled when a
  * committed cancel named it, filled otherwise).
  */
-export function myOrders(ledger: ExchangeLedger, accounts: ReadonlySet<string>): MyOrder[] {
-  const { state } = ledger
-  const records = ledger.ownOrderTxs()
+export function myOrders(
+  state: LedgerState,
+  records: readonly OwnTxRecord[],
+  accounts: ReadonlySet<string>,
+): MyOrder[] {
   const cancelled = new Set(
     records.flatMap((r) =>
       r.tx.body.kind === 'order-cancel' && r.status === 'committed' ? [r.tx.body.orderId] : [],

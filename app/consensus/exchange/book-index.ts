@@ -8,7 +8,7 @@
  * so copying a state for each block or proposal stays cheap however deep the book is. Derived from
  * `state.orders` (built from it when first needed), so it is not part of the state root.
  */
-import type { OrderRecord } from '../state'
+import type { OrderRecord } from './order-record'
 
 interface IndexEntry {
   readonly id: string
