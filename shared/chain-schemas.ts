@@ -10,7 +10,9 @@ export const UNITS_PER_CAESAR = 1_000_000n
 /** Amounts are whole base units (1 CAESAR = 10^6 units), written as decimal strings to stay exact. */
 export const AmountText = z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'an amount is a whole number of units')
 const Amount = AmountText
-const Address = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
+/** An account address: 40 lowercase hex characters. */
+export const AddressText = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
+const Address = AddressText
 const Hash = HashText
 
 export const ProofName = z.enum(['PoTime', 'PoSpace', 'PoWork', 'PoStake'])

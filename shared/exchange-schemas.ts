@@ -4,12 +4,12 @@
  * account, and the fills they made, each a lease escrow paid out as the lease's use is proven.
  */
 import { z } from 'zod'
-import { AmountText } from './chain-schemas'
-import { PeerIdText } from './schemas'
+import { AddressText, AmountText } from './chain-schemas'
+import { HashText, PeerIdText } from './schemas'
 import { ResourceKind } from './sharing-schemas'
 
-const Address = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
-const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'a hash is 64 hex characters')
+const Address = AddressText
+const Hash = HashText
 const Positive = AmountText.refine((a) => a !== '0', 'more than 0')
 
 export const Market = ResourceKind

@@ -4,9 +4,11 @@
  * ones from the node's index of the chain and this node's pending ones from its pool.
  */
 import { z } from 'zod'
+import { AddressText } from './chain-schemas'
+import { HashText } from './schemas'
 
-const Address = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
-const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'a hash is 64 hex characters')
+const Address = AddressText
+const Hash = HashText
 /** A whole number of base units with a sign: what an entry added to (or took from) the account. */
 const SignedAmount = z.string().regex(/^-?(0|[1-9][0-9]{0,30})$/, 'a signed whole number of units')
 

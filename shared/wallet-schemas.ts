@@ -4,12 +4,12 @@
  * Secrets cross the API only where the person asks for them: the words once, when the wallet is made.
  */
 import { z } from 'zod'
-import { AmountText, TransferReceipt } from './chain-schemas'
+import { AddressText, AmountText, TransferReceipt } from './chain-schemas'
 
 /** A wallet passphrase has at least this many characters (after NFKC normalisation). */
 export const MIN_PASSPHRASE_CHARS = 8
 const Passphrase = z.string().min(1).max(1024)
-const Address = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
+const Address = AddressText
 
 export const WalletAccount = z.object({
   index: z.number().int().min(0),

@@ -61,6 +61,7 @@ export {
   txSignatureVerdict,
   type SignedTx,
   type TxBody,
+  type TxKindBody,
   type TxSignatureFailure,
 } from './tx'
 

@@ -5,17 +5,16 @@
  */
 import { z } from 'zod'
 import { HashText, PeerIdText } from '../../shared/schemas'
-import { AmountText } from '../../shared/chain-schemas'
+import { AddressText, AmountText } from '../../shared/chain-schemas'
 import { RewardSchedule } from '../../shared/rewards'
 import { isCanonicalBase64 } from './codec'
 import { DEFAULT_REWARD_SCHEDULE } from './rewards/schedule'
 
 // Amounts are whole base units, as decimal strings; hashes and ids 64 hex characters; the API shares both.
-export { AmountText } from '../../shared/chain-schemas'
+export { AddressText, AmountText } from '../../shared/chain-schemas'
 export { HashText } from '../../shared/schemas'
 
 /** An account address: the first 20 bytes of SHA-256 over the scheme name and public key, as hex. */
-export const AddressText = z.string().regex(/^[0-9a-f]{40}$/, 'an address is 40 hex characters')
 /** Byte strings: canonical base64 only, so that no signature or key has a second spelling. */
 export const Base64Text = z.string().refine(isCanonicalBase64, 'not canonical base64')
 

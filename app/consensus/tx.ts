@@ -123,6 +123,13 @@ export const TxBody = z.discriminatedUnion('kind', [
 export type TxBody = z.infer<typeof TxBody>
 export type TxKind = TxBody['kind']
 
+/** A transaction's own fields without its envelope (chain, sender, key, nonce, fee), which the signer adds. */
+export type TxKindBody = TxBody extends infer B
+  ? B extends unknown
+    ? Omit<B, 'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'>
+    : never
+  : never
+
 export const SignedTx = z.object({ body: TxBody, signature: Base64Text.max(8192) }).strict()
 export type SignedTx = z.infer<typeof SignedTx>
 

@@ -11,14 +11,13 @@ import { LedgerRejection } from '../../app/consensus/errors'
 import { MARKETS, type Market } from '../../app/consensus/exchange/markets'
 import { bookSide } from '../../app/consensus/exchange/order-book'
 import type { LedgerState } from '../../app/consensus/state'
-import { signTx, type TxBody } from '../../app/consensus/tx'
+import { signTx, type TxBody, type TxKindBody } from '../../app/consensus/tx'
 import type { ConsensusDriver } from '../../app/consensus/driver'
 import type { Plot } from '../../app/consensus/proofs/space'
 import { ed25519Scheme } from './ed25519-scheme'
 import type { Random } from './random'
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
-type Body = DistributiveOmit<TxBody, 'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'>
+type Body = TxKindBody
 
 export interface Trader {
   readonly id: string

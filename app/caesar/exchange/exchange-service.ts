@@ -11,7 +11,7 @@ import {
   type LedgerState,
   type OwnTxRecord,
   type SignedLease,
-  type TxBody,
+  type TxKindBody,
 } from '../../consensus'
 import type {
   ShareOffer,
@@ -30,12 +30,7 @@ import { estimateFills, marketSummaries, orderBook, tradesOf } from './exchange-
 import { myOrders } from './my-orders'
 
 type Keys = { publicKey: Uint8Array; secretKey: Uint8Array }
-type ExchangeBody = Extract<TxBody, { kind: 'order-buy' | 'order-sell' | 'order-cancel' }>
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
-export type ExchangeTxBody = DistributiveOmit<
-  ExchangeBody,
-  'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'
->
+export type ExchangeTxBody = Extract<TxKindBody, { kind: 'order-buy' | 'order-sell' | 'order-cancel' }>
 
 /** What the exchange needs of the running ledger. */
 export interface ExchangeLedger {

@@ -10,13 +10,12 @@ import { applyTx, beginBlock } from '../execute'
 import { CHAIN, jobCtx, PARAMS, PEERS, PROPOSER, type Keys } from '../jobs/test-fixture'
 import { falcon1024Scheme } from '../signature-scheme'
 import { EMPTY_ACCOUNT, LedgerState } from '../state'
-import { signTx, type SignedTx, type TxBody } from '../tx'
+import { signTx, type SignedTx, type TxBody, type TxKindBody } from '../tx'
 import type { Market } from './markets'
 
 export { CHAIN, keysOf, PEERS, T0, type Keys } from '../jobs/test-fixture'
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
-export type KindBody = DistributiveOmit<TxBody, 'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'>
+export type KindBody = TxKindBody
 
 export const FEE = 10n
 

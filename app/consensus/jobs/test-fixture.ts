@@ -11,7 +11,7 @@ import { signWorkReceipt, type SignedWorkReceipt, type WorkReceipt } from '../re
 import { DEFAULT_REWARD_SCHEDULE } from '../rewards/schedule'
 import { falcon1024Scheme } from '../signature-scheme'
 import type { LedgerState } from '../state'
-import { addressOf, signTx, type SignedTx, type TxBody } from '../tx'
+import { addressOf, signTx, type SignedTx, type TxBody, type TxKindBody } from '../tx'
 
 export const CHAIN = 'c'.repeat(64)
 export const HOUR = 3600_000
@@ -87,12 +87,8 @@ export function workReceipt(
   )
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 /** A job transaction's body without its envelope, which jobTx fills in. */
-export type JobBody = DistributiveOmit<
-  Extract<TxBody, { kind: `job-${string}` }>,
-  'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'
->
+export type JobBody = Extract<TxKindBody, { kind: `job-${string}` }>
 
 export function jobTx(state: LedgerState, from: Keys, body: JobBody): SignedTx {
   return signTx(

@@ -20,7 +20,7 @@ import type { AssetRecord } from '../state'
 import { ConsensusDriver, type Clock, type ValidatorIdentity } from '../driver'
 import { LedgerRejection, LedgerRequestError } from '../errors'
 import { falcon1024Scheme, LEDGER_SCHEMES } from '../signature-scheme'
-import { addressOf, parseTx, signTx, txId, type SignedTx, type TxBody } from '../tx'
+import { addressOf, parseTx, signTx, txId, type SignedTx, type TxBody, type TxKindBody } from '../tx'
 import { ZodError } from 'zod'
 import { toBase64 } from '../codec'
 import type { GenesisDocument } from '../genesis'
@@ -306,10 +306,7 @@ export class Ledger {
    * Signs a transaction of this node's account (the envelope: chain, key, next nonce, fee) and submits it
    * to the pool, which refuses it with the reason when it cannot apply.
    */
-  signAndSubmit(
-    body: DistributiveOmit<TxBody, Envelope>,
-    fee?: string,
-  ): { txId: string; nonce: number; status: 'pending' } {
+  signAndSubmit(body: TxKindBody, fee?: string): { txId: string; nonce: number; status: 'pending' } {
     return this.signAndSubmitAs(this.parts.falcon, body, fee)
   }
 
@@ -319,7 +316,7 @@ export class Ledger {
    */
   signAndSubmitAs(
     account: { publicKey: Uint8Array; secretKey: Uint8Array },
-    body: DistributiveOmit<TxBody, Envelope>,
+    body: TxKindBody,
     fee?: string,
   ): { txId: string; nonce: number; status: 'pending' } {
     const { chain, driver } = this
@@ -414,9 +411,6 @@ export class Ledger {
     }
   }
 }
-
-type Envelope = 'chainId' | 'from' | 'publicKey' | 'nonce' | 'fee'
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 function validatorIdentity(
   networkId: string,
